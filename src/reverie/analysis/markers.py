@@ -1,0 +1,33 @@
+"""Process markers per session, taken from analyser summaries, for the *getting better* index.
+
+Only markers with a stated clinical direction are passed on (see
+``measures/progress.py`` for their weights): overall defensive functioning
+(higher = more adaptive), the share of *connecting* blocks in the therapeutic
+cycles, and the mean referential activity of the client's speech.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def markers_from_analysis(analysis: dict[str, Any]) -> dict[int, dict[str, float]]:
+    out: dict[int, dict[str, float]] = {}
+    for session in analysis.get("sessions", []):
+        number = session.get("number")
+        if number is None:
+            continue
+        summary = session.get("summary", {})
+        found: dict[str, float] = {}
+        odf = summary.get("defenses", {}).get("odf")
+        if odf is not None and summary.get("defenses", {}).get("odf_n", 0) >= 5:
+            found["odf"] = float(odf)
+        shares = summary.get("cycles", {}).get("class_shares") or {}
+        if shares:
+            found["connecting_share"] = float(shares.get("connecting", 0.0))
+        ra = summary.get("referential", {}).get("mean_ra")
+        if ra is not None:
+            found["referential_activity"] = float(ra)
+        if found:
+            out[int(number)] = found
+    return out

@@ -1,0 +1,70 @@
+"""Turn a run's annotations and summaries into the one JSON shape every surface shows.
+
+``{"sessions": [{"id", "number", "utterances": [{"index", "speaker", "role", "text", "annotations":
+{ANALYSER: {FIELD: VALUE, ..., "evidence": [[start, end], ...]}}}], "summary": {ANALYSER: {...}}}],
+"entries": [...], "case": {ANALYSER: {...}}}``
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from reverie.analysis.base import BaseAnalyzer, RunResult, TextUnit, run, unit_from_entry, units_from_session
+from reverie.domain import Entry, Session
+
+JOURNAL = "journal"
+
+
+def session_key(session: Session, position: int) -> str:
+    return f"s{session.id}" if session.id is not None else f"file{position + 1}"
+
+
+def build_units(sessions: Sequence[Session], entries: Sequence[Entry] = ()) -> list[tuple[str, list[TextUnit]]]:
+    groups = [(session_key(s, i), units_from_session(session_key(s, i), s.utterances)) for i, s in enumerate(sessions)]
+    if entries:
+        groups.append((JOURNAL, [unit_from_entry(e) for e in entries]))
+    return groups
+
+
+def analyse(analyzers: Sequence[BaseAnalyzer], sessions: Sequence[Session], entries: Sequence[Entry] = (),
+            cache: Any = None, progress: Any = None) -> tuple[dict[str, Any], RunResult]:
+    """Run the analysers over sessions (and journal entries) and shape the result."""
+    groups = build_units(sessions, entries)
+    result = run(analyzers, groups, cache=cache, progress=progress)
+    return to_json(sessions, entries, result), result
+
+
+def _annotations(result: RunResult, unit_id: str) -> dict[str, Any]:
+    return {name: ann.to_dict() for name, ann in sorted(result.annotations.get(unit_id, {}).items())}
+
+
+def to_json(sessions: Sequence[Session], entries: Sequence[Entry], result: RunResult) -> dict[str, Any]:
+    out_sessions = []
+    for i, s in enumerate(sessions):
+        key = session_key(s, i)
+        out_sessions.append({
+            "id": s.id if s.id is not None else key,
+            "number": s.number,
+            "date": s.date.isoformat() if s.date else None,
+            "utterances": [
+                {"index": u.index, "speaker": u.speaker, "role": u.role, "text": u.text, "start": u.start, "end": u.end,
+                 "markers": u.markers, "annotations": _annotations(result, f"{key}:{u.index}")}
+                for u in s.utterances
+            ],
+            "summary": {name: summ.sessions.get(key, {}) for name, summ in sorted(result.summaries.items())},
+        })
+    out_entries = [
+        {"id": e.id, "written_at": e.written_at.isoformat(), "kind": e.kind, "title": e.title, "text": e.text,
+         "annotations": _annotations(result, f"e{e.id}")}
+        for e in entries
+    ]
+    return {
+        "sessions": out_sessions,
+        "entries": out_entries,
+        "journal_summary": {name: summ.sessions.get(JOURNAL, {}) for name, summ in sorted(result.summaries.items())
+                            if JOURNAL in summ.sessions},
+        "case": {name: summ.case for name, summ in sorted(result.summaries.items())},
+        "computed": result.computed,
+        "reused": result.reused,
+    }

@@ -1,0 +1,357 @@
+"""Risk language: suicidal ideation, plans, preparations, attempts, self-harm and harm to others.
+
+A safety net, not a marker of process: the analyser looks for words that a clinician
+must see soon, and it favours recall (a missed crisis costs far more than a false alarm).
+It is rule-based and fast (regular expressions, no model): the patterns live in
+``resources/risk/patterns.yaml``. Each risk match is then checked against the frames
+that make such words harmless *in the clause they govern*: negation ("I would never
+hurt myself"), other people's words ("my sister said she wanted to die"), quoted text,
+idioms ("this commute is killing me"), distant past marked as past ("years ago", with no
+present marker), fiction and news ("in the film"), other people as the subject, and
+accidents. A frame never reaches beyond its clause, so a negated clause cannot hide a
+present risk in the next one.
+
+``safety_critical = True``: a practice keeps this analyser on even where analysers that
+infer mental states are switched off; it infers nothing about the person, it only
+surfaces their words for a clinician.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any, ClassVar
+
+import yaml
+
+from reverie.analysis.base import BaseAnalyzer, SessionUnits, Summary, TextUnit, register
+from reverie.domain import Annotation
+from reverie.errors import ModelError
+
+SEVERITIES: tuple[str, ...] = ("none", "low", "moderate", "high", "imminent")
+CATEGORIES: tuple[str, ...] = (  # most urgent first: breaks severity ties
+    "attempt", "plan", "preparation", "active_ideation", "harm_to_others", "self_harm", "passive_ideation",
+)
+FRAMES: tuple[str, ...] = (
+    "idiom", "quoted", "accident", "negation", "reported_speech", "fiction", "third_person", "past",
+)
+
+_TOKEN = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
+# Clause boundaries: sentence ends, semicolons, dashes, and contrastive or coordinating links.
+_CLAUSE_BREAK = re.compile(
+    r"[.!?;:\n\u2014]+|\s-\s|,\s*(?=(?:and|but|so|yet|though|although|while|now|also|then|except|whereas)\b)"
+    r"|\b(?=(?:but|however|although|though|whereas)\b)",
+    re.IGNORECASE,
+)
+_QUOTES = re.compile(r"[\"\u201c\u201d]([^\"\u201c\u201d]{1,300})[\"\u201c\u201d]")
+_SELF_QUOTE = re.compile(
+    r"\b(?:I|I've|I'm)\s+(?:\w+\s+){0,2}(?:think|thinking|thought|tell|telling|told|say|saying|said|wrote|write|"
+    r"hear|hearing)\b[^\"\u201c]{0,20}$|\bmy\s+head\b[^\"\u201c]{0,20}$",
+    re.IGNORECASE,
+)
+_POST_NEGATION = re.compile(
+    r"^\W*(?:(?:is|was|are|were|'s)\s+(?:not|never|no\s+longer)\b|isn't|wasn't|aren't|"
+    r"(?:is|was)\s+(?:out\s+of\s+the\s+question|the\s+last\s+thing))",
+    re.IGNORECASE,
+)
+_NEG_WORDS = frozenset({"not", "never", "no", "none", "nothing", "nobody", "neither", "nor", "dont", "cant",
+                        "wont", "didnt", "wouldnt", "couldnt", "isnt", "wasnt", "havent", "hasnt", "aint"})
+_NEG_EXCEPT_NEXT = frozenset({"stop", "help", "longer", "sure", "wait", "only", "just", "even", "one"})
+_SCOPE_STOP = frozenset({"i", "i'm", "i've", "i'd", "i'll", "im", "and", "but", "so", "because", "cause",
+                         "though", "although"})
+_FIRST = frozenset({"i", "i'm", "i've", "i'd", "i'll", "im", "ive", "me", "my", "myself", "we", "we're", "we've"})
+_OTHER = frozenset({
+    "he", "she", "they", "he's", "she's", "they're", "he'd", "she'd", "they'd", "he'll", "she'll", "they'll",
+    "him", "her", "his", "them", "their", "you", "you're", "someone", "somebody", "people", "person", "patient",
+    "friend", "colleague", "sister", "brother", "mum", "mom", "dad", "mother", "father", "cousin", "aunt",
+    "uncle", "roommate", "flatmate", "partner", "husband", "wife", "boyfriend", "girlfriend", "son", "daughter",
+    "kid", "child", "man", "woman", "guy", "girl", "boy", "character", "villain", "hero", "heroine",
+    "protagonist", "narrator", "teacher", "client", "doctor", "neighbour", "neighbor", "stranger", "article",
+    "documentary", "film", "movie", "show", "book", "novel", "story", "podcast", "news", "report", "song",
+    "episode", "game", "series", "play",
+})
+_FIRST_IN_MATCH = re.compile(r"\b(?:I|I'm|I've|I'd|I'll|me|my|myself|kms)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class RiskMatch:
+    """One risk phrase in a text: where, what kind, how severe, and the frame that discounted it (if any)."""
+
+    category: str
+    severity: str
+    start: int
+    end: int
+    text: str
+    discounted_by: str | None = None
+
+    @property
+    def present(self) -> bool:
+        return self.discounted_by is None
+
+
+@dataclass(frozen=True)
+class _Pattern:
+    category: str
+    severity: str
+    regex: re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class _Rules:
+    patterns: tuple[_Pattern, ...]
+    idioms: tuple[re.Pattern[str], ...]
+    frames: dict[str, re.Pattern[str]]
+
+
+@lru_cache(maxsize=1)
+def rules() -> _Rules:
+    """The compiled pattern file, loaded on first use."""
+    try:
+        raw = resources.files("reverie.resources").joinpath("risk/patterns.yaml").read_text(encoding="utf-8")
+        spec = yaml.safe_load(raw)
+    except (OSError, yaml.YAMLError) as exc:  # pragma: no cover - a broken install
+        raise ModelError(f"risk pattern file cannot be read: {exc}",
+                         hint="reinstall reverie; src/reverie/resources/risk/patterns.yaml must be present") from exc
+    persons = re.sub(r"\s+", "", spec["persons"])
+    patterns = []
+    for category, items in spec["patterns"].items():
+        for item in items:
+            text, severity = (item["re"], item.get("severity")) if isinstance(item, dict) else (item, None)
+            regex = re.compile(text.replace("{P}", persons), re.IGNORECASE)
+            patterns.append(_Pattern(category, severity or spec["severity"][category], regex))
+    idioms = tuple(re.compile(p, re.IGNORECASE) for p in spec["idioms"])
+    frames = {k: re.compile(v, re.IGNORECASE) for k, v in spec["frames"].items()}
+    return _Rules(tuple(patterns), idioms, frames)
+
+
+def _clauses(text: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for m in _CLAUSE_BREAK.finditer(text):
+        if m.start() > start:
+            spans.append((start, m.start()))
+        start = max(start, m.end())
+    if start < len(text):
+        spans.append((start, len(text)))
+    return spans or [(0, len(text))]
+
+
+def _tokens(text: str) -> list[str]:
+    return [t.lower() for t in _TOKEN.findall(text.replace("\u2019", "'"))]
+
+
+def _is_negation(token: str) -> bool:
+    return token in _NEG_WORDS or token.endswith("n't")
+
+
+def _negated(before: str, after: str) -> bool:
+    """A negation cue at most five words before the match, in the same stretch of clause."""
+    if _POST_NEGATION.search(after):
+        return True
+    window = re.split(r",|\band\b|\bbut\b|\bso\b|\bbecause\b", before, flags=re.IGNORECASE)[-1]
+    toks = _tokens(window)
+    for i in range(len(toks) - 1, -1, -1):
+        if not _is_negation(toks[i]):
+            continue
+        following = toks[i + 1:]
+        if len(following) > 5:
+            return False
+        nxt = following[0] if following else ""
+        if nxt in _NEG_EXCEPT_NEXT or (nxt in {"going", "gonna"} and "lie" in following[:3]):
+            return False
+        if toks[i] == "not" and nxt == "that":  # "it's not that I want to die"
+            return True
+        return not any(t in _SCOPE_STOP for t in following)
+    return False
+
+
+def _subject(before: str) -> str:
+    """'first', 'other' or 'unknown': the nearest person word before the match (up to eight words back)."""
+    for tok in reversed(_tokens(before)[-8:]):
+        if tok in _FIRST:
+            return "first"
+        if tok in _OTHER:
+            return "other"
+    return "unknown"
+
+
+def _reported(rules_: _Rules, before: str, match_text: str) -> bool:
+    """A speech verb governs the match, and what follows it is about someone else."""
+    verbs = list(rules_.frames["speech_verbs"].finditer(before))
+    if not verbs or _FIRST_IN_MATCH.search(match_text):
+        return False
+    verb = verbs[-1]
+    content = re.sub(r"^\s*(?:me|us|him|her|them|my\s+\w+)\b", "", before[verb.end():], flags=re.IGNORECASE)
+    content_subject = _subject(content)
+    if content_subject == "first":
+        return False
+    speaker = _subject(before[:verb.start()])
+    return content_subject == "other" or speaker == "other"
+
+
+def _quoted(text: str, start: int, end: int) -> bool:
+    for q in _QUOTES.finditer(text):
+        if q.start() <= start and end <= q.end():
+            return not _SELF_QUOTE.search(text[max(0, q.start() - 60):q.start()])
+    return False
+
+
+def _frame(rules_: _Rules, text: str, clause: tuple[int, int], m: re.Match[str], category: str,
+           idiom_spans: list[tuple[int, int]]) -> str | None:
+    """The hard-negative frame that discounts this match in its clause, or None (a present risk)."""
+    start, end = m.start(), m.end()
+    if any(s < end and start < e for s, e in idiom_spans):
+        return "idiom"
+    if _quoted(text, start, end):
+        return "quoted"
+    ctext = text[clause[0]:clause[1]]
+    before, after = text[clause[0]:start], text[end:clause[1]]
+    if category == "self_harm" and rules_.frames["accident"].search(ctext):
+        return "accident"
+    if _negated(before, after):
+        return "negation"
+    if _reported(rules_, before, m.group(0)):
+        return "reported_speech"
+    anchored = bool(_FIRST_IN_MATCH.search(m.group(0)))
+    subject = "first" if anchored else _subject(before)
+    if subject == "other":
+        return "fiction" if rules_.frames["fiction"].search(ctext) else "third_person"
+    if rules_.frames["past"].search(ctext) and not rules_.frames["present"].search(ctext):
+        return "past"
+    return None
+
+
+def find_risk(text: str) -> list[RiskMatch]:
+    """Every risk phrase in ``text``, each either present or discounted by a named frame."""
+    r = rules()
+    if not text or not text.strip():
+        return []
+    clauses = _clauses(text)
+    idiom_spans = [(m.start(), m.end()) for rx in r.idioms for m in rx.finditer(text)]
+    found: list[RiskMatch] = []
+    seen: set[tuple[str, int, int]] = set()
+    for p in r.patterns:
+        for m in p.regex.finditer(text):
+            if (p.category, m.start(), m.end()) in seen or m.end() == m.start():
+                continue
+            seen.add((p.category, m.start(), m.end()))
+            clause = next((c for c in clauses if c[0] <= m.start() < c[1]), (0, len(text)))
+            frame = _frame(r, text, clause, m, p.category, idiom_spans)
+            found.append(RiskMatch(p.category, p.severity, m.start(), m.end(), m.group(0), frame))
+    found.extend(_echoes(r, text, clauses, found))
+    return sorted(found, key=lambda x: (x.start, x.end))
+
+
+def _echoes(r: _Rules, text: str, clauses: list[tuple[int, int]], found: list[RiskMatch]) -> list[RiskMatch]:
+    """'I did it again', 'I should do the same': a present clause that takes up a discounted risk."""
+    discounted = [f for f in found if not f.present]
+    out = []
+    for m in r.frames["echo"].finditer(text):
+        prior = [f for f in discounted if f.end <= m.start()]
+        if not prior or any(f.present and f.start <= m.start() < f.end for f in found):
+            continue
+        clause = next((c for c in clauses if c[0] <= m.start() < c[1]), (0, len(text)))
+        if _negated(text[clause[0]:m.start()], text[m.end():clause[1]]):
+            continue
+        ante = prior[-1]
+        category, severity = ante.category, ante.severity
+        if category == "attempt" and not m.group(0).lower().startswith("did"):
+            category, severity = "active_ideation", "high"
+        out.append(RiskMatch(category, severity, m.start(), m.end(), m.group(0), None))
+    return out
+
+
+def _rank(m: RiskMatch) -> tuple[int, int]:
+    return SEVERITIES.index(m.severity), -CATEGORIES.index(m.category)
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[list[int]] = []
+    for s, e in sorted(spans):
+        if out and s <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], e)
+        else:
+            out.append([s, e])
+    return [(s, e) for s, e in out]
+
+
+def assess(text: str) -> dict[str, Any]:
+    """The analyser's fields for one raw string, plus its evidence spans (``evidence``)."""
+    matches = find_risk(text)
+    present = [m for m in matches if m.present]
+    discounted = {m.discounted_by for m in matches if not m.present}
+    r = rules()
+    if text and any(rx.search(text) for rx in r.idioms):
+        discounted.add("idiom")
+    top = max(present, key=_rank) if present else None
+    spans = _merge([(m.start, m.end) for m in present])
+    return {
+        "risk": top is not None,
+        "category": top.category if top else None,
+        "severity": top.severity if top else "none",
+        "categories": sorted({m.category for m in present}, key=CATEGORIES.index),
+        "discounted": [f for f in FRAMES if f in discounted],
+        "quotes": [text[s:e] for s, e in spans],
+        "evidence": spans,
+    }
+
+
+@register
+class RiskAnalyzer(BaseAnalyzer):
+    """Risk language in client utterances, journal entries and free-text answers (rule-based, recall first)."""
+
+    name: ClassVar[str] = "risk"
+    version: ClassVar[str] = "1"
+    description: ClassVar[str] = (
+        "Risk language (suicidal ideation, plans, preparations, attempts, self-harm, harm to others) with "
+        "severity and the evidence words; negation, other people's words, idioms, marked past and fiction are "
+        "discounted only in the clause they govern. A safety net for a clinician, not an assessment."
+    )
+    level: ClassVar[str] = "utterance"
+    roles: ClassVar[frozenset[str]] = frozenset({"client"})
+    kinds: ClassVar[frozenset[str]] = frozenset(
+        {"utterance", "free_association", "dream", "reflection", "moment", "answer"})
+    fields: ClassVar[dict[str, str]] = {
+        "risk": "True when the text holds a present risk that needs a clinician's attention",
+        "category": "the most urgent category found: " + ", ".join(CATEGORIES) + " (None without risk)",
+        "severity": "none | low | moderate | high | imminent",
+        "categories": "every risk category present in the text, most urgent first",
+        "discounted": "hard-negative frames found and discounted: " + ", ".join(FRAMES),
+        "quotes": "the risk words themselves (the text of the evidence spans)",
+    }
+    infers_mental_state: ClassVar[bool] = False
+    safety_critical: ClassVar[bool] = True  # kept on in every jurisdiction profile
+
+    def annotate_one(self, unit: TextUnit) -> Annotation:
+        result = assess(unit.text or "")
+        spans = result.pop("evidence")
+        return Annotation(self.name, self.version, unit.id, result, spans)
+
+    def summarize(self, sessions: Sequence[SessionUnits]) -> Summary:
+        """Per session the flags with their evidence; for the case the most severe flag and the count."""
+        summary = Summary()
+        total, worst = 0, "none"
+        for s in sessions:
+            by_id = {u.id: u for u in s.units}
+            flags = []
+            for ann in s.annotations:
+                if not ann.values.get("risk"):
+                    continue
+                unit = by_id.get(ann.unit_id)
+                flags.append({
+                    "unit_id": ann.unit_id,
+                    "kind": unit.kind if unit else None,
+                    "category": ann.values.get("category"),
+                    "severity": ann.values.get("severity"),
+                    "quotes": list(ann.values.get("quotes") or []),
+                    "evidence": [list(sp) for sp in ann.evidence],
+                })
+            top = max((f["severity"] for f in flags), key=SEVERITIES.index, default="none")
+            summary.sessions[s.session_id] = {"flags": flags, "n_flags": len(flags), "max_severity": top}
+            total += len(flags)
+            worst = max(worst, top, key=SEVERITIES.index)
+        summary.case = {"n_flags": total, "max_severity": worst,
+                        "sessions_with_flags": [k for k, v in summary.sessions.items() if v["n_flags"]]}
+        return summary

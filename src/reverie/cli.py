@@ -1,0 +1,433 @@
+"""The ``reverie`` command: parses, calls one library function, prints (rich tables for people, --json for scripts).
+
+Governance commands (consent, safety, erase, audit, keys, backup) live in
+``cli_care.py`` and are mounted here.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from contextlib import contextmanager
+from datetime import date as Date
+from pathlib import Path
+from typing import Annotated, Any, Iterator, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from reverie.errors import InputError, ReverieError
+
+app = typer.Typer(help="Reverie: a workbench for psychodynamic psychotherapy.", no_args_is_help=True,
+                  pretty_exceptions_enable=False, add_completion=False)
+import_app = typer.Typer(help="Import transcripts, journal entries and exports.", no_args_is_help=True)
+show_app = typer.Typer(help="Show one record.", no_args_is_help=True)
+analyzers_app = typer.Typer(help="The registered analysers.", no_args_is_help=True)
+measures_app = typer.Typer(help="Questionnaires: list, score, record, import.", no_args_is_help=True)
+eval_app = typer.Typer(help="Agreement of analysers with human coding.", no_args_is_help=True)
+app.add_typer(import_app, name="import")
+app.add_typer(show_app, name="show")
+app.add_typer(analyzers_app, name="analyzers")
+app.add_typer(measures_app, name="measures")
+app.add_typer(eval_app, name="eval")
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False)
+
+WorkspaceOpt = Annotated[Optional[Path], typer.Option("--workspace", "-w", help="Workspace folder [env REVERIE_WORKSPACE].")]
+DbOpt = Annotated[Optional[str], typer.Option("--db", help="Database URL [env REVERIE_DATABASE_URL].")]
+KeyOpt = Annotated[Optional[Path], typer.Option("--key-file", help="Workspace key file [env REVERIE_KEY_FILE].")]
+UserOpt = Annotated[Optional[str], typer.Option("--user", help="Acting user [env REVERIE_USER].")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+ClientOpt = Annotated[str, typer.Option("--client", "-c", help="The client's code.")]
+
+
+@contextmanager
+def opened(workspace: Path | None, db: str | None, key_file: Path | None, user: str | None) -> Iterator[Any]:
+    import reverie.workspace as rw
+    ws = rw.open(workspace, db=db, key_file=key_file, user=user)
+    try:
+        yield ws
+    finally:
+        ws.close()
+
+
+def emit_json(data: Any) -> None:
+    out.print_json(json.dumps(data, ensure_ascii=False, default=str)) if sys.stdout.isatty() else \
+        print(json.dumps(data, ensure_ascii=False, default=str, indent=1))
+
+
+def table(title: str, columns: list[str], rows: list[list[Any]]) -> None:
+    t = Table(title=title, title_justify="left")
+    for c in columns:
+        t.add_column(c)
+    for r in rows:
+        t.add_row(*["" if v is None else str(v) for v in r])
+    out.print(t)
+
+
+def parse_date(value: str | None) -> Date | None:
+    if value is None:
+        return None
+    try:
+        return Date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"--date '{value}' is not a date", hint="use YYYY-MM-DD") from None
+
+
+# ----- workspace and records ---------------------------------------------------------------------------------
+@app.command()
+def init(workspace: WorkspaceOpt = None, db: DbOpt = None, key_file: KeyOpt = None,
+         passphrase: Annotated[bool, typer.Option("--passphrase", help="Derive the key from a passphrase (prompted, or REVERIE_PASSPHRASE).")] = False,
+         user: Annotated[str, typer.Option("--user", help="Name of the first user (a therapist who administers the workspace).")] = "therapist",
+         jurisdiction: Annotated[Optional[str], typer.Option(help="Jurisdiction profile: none, us-il.")] = None,
+         locale: Annotated[Optional[str], typer.Option(help="Default locale for crisis contacts, e.g. en-GB.")] = None,
+         as_json: JsonOpt = False) -> None:
+    """Create a workspace: database, schema, key file (mode 0600, outside the workspace) and the first user."""
+    import os
+
+    import reverie.workspace as rw
+    phrase = None
+    if passphrase:
+        phrase = os.environ.get("REVERIE_PASSPHRASE") or typer.prompt("Passphrase", hide_input=True, confirmation_prompt=True)
+    ws = rw.init(workspace, db=db, key_file=key_file, passphrase=phrase, user=user, jurisdiction=jurisdiction, locale=locale)
+    info = {"workspace": str(ws.settings.workspace), "created": ws.created, "user": ws.user.name,
+            "key_file": str(ws.key_path) if ws.key_path else None, "database": ws.settings.db_url.split("://")[0]}
+    ws.close()
+    if as_json:
+        emit_json(info)
+        return
+    out.print(f"{'Created' if info['created'] else 'Already initialised:'} workspace {info['workspace']} "
+              f"(user {info['user']}, {info['database']})")
+    if info["key_file"]:
+        out.print(f"Key file: {info['key_file']} — back it up apart from the workspace; without it the data cannot be read.")
+
+
+@import_app.command("transcript")
+def import_transcript(file: Path, client: ClientOpt, date: Annotated[Optional[str], typer.Option(help="Session date YYYY-MM-DD.")] = None,
+                      fmt: Annotated[str, typer.Option("--format", help="auto|text|vtt|srt|json|jsonl|csv")] = "auto",
+                      therapist_label: Annotated[Optional[str], typer.Option(help="Speaker label used for the therapist.")] = None,
+                      client_label: Annotated[Optional[str], typer.Option(help="Speaker label used for the client.")] = None,
+                      number: Annotated[Optional[int], typer.Option(help="Session number (default: the next one).")] = None,
+                      workspace: WorkspaceOpt = None, db: DbOpt = None, key_file: KeyOpt = None, user: UserOpt = None,
+                      as_json: JsonOpt = False) -> None:
+    """Import a session transcript (text with speaker labels, WebVTT, SRT, JSON/JSONL, CSV)."""
+    with opened(workspace, db, key_file, user) as ws:
+        result = ws.import_transcript(file, client, date=parse_date(date), fmt=fmt, therapist_label=therapist_label,
+                                      client_label=client_label, number=number)
+    if as_json:
+        emit_json(result)
+        return
+    for note in result["notes"]:
+        err.print(f"note: {note}")
+    for s in result["sessions"]:
+        out.print(f"{'Already stored' if result['duplicate'] else 'Imported'} session {s['id']} (client {s['client']}, "
+                  f"number {s['number']}): {s['utterances']} utterances, {s['client_words']} client words, "
+                  f"{s['therapist_words']} therapist words")
+
+
+@import_app.command("entries")
+def import_entries(file: Path, client: ClientOpt, workspace: WorkspaceOpt = None, db: DbOpt = None,
+                   key_file: KeyOpt = None, user: UserOpt = None, as_json: JsonOpt = False) -> None:
+    """Import journal entries (JSONL or CSV: written_at,kind,title,text)."""
+    with opened(workspace, db, key_file, user) as ws:
+        result = ws.import_entries(file, client)
+    if as_json:
+        emit_json(result)
+        return
+    dup = sum(1 for e in result["entries"] if e["duplicate"])
+    out.print(f"Imported {result['imported']} journal entries for {client}" + (f" ({dup} already stored)" if dup else ""))
+    for f in result["safety"]:
+        out.print(f"[bold red]Safety task {f['task']}[/] opened: {f['category']} ({f['severity']}) — "
+                  f"\"{'; '.join(f['quotes'])}\"")
+
+
+@import_app.command("workspace-export")
+def import_workspace_export(path: Path, workspace: WorkspaceOpt = None, db: DbOpt = None, key_file: KeyOpt = None,
+                            user: UserOpt = None, as_json: JsonOpt = False) -> None:
+    """Bring back a client from `reverie export --format json`."""
+    with opened(workspace, db, key_file, user) as ws:
+        result = ws.import_export(path)
+    emit_json(result) if as_json else out.print(
+        f"Imported client {result['client']}: {result['sessions']} sessions, {result['entries']} entries, "
+        f"{result['responses']} questionnaire responses")
+
+
+@app.command()
+def clients(workspace: WorkspaceOpt = None, db: DbOpt = None, key_file: KeyOpt = None, user: UserOpt = None,
+            as_json: JsonOpt = False) -> None:
+    """List the clients you can see."""
+    with opened(workspace, db, key_file, user) as ws:
+        rows = ws.clients()
+    if as_json:
+        emit_json(rows)
+        return
+    table("Clients", ["code", "therapist", "sessions", "entries", "responses", "hold"],
+          [[r["code"], r["therapist"], r["sessions"], r["entries"], r["responses"], "yes" if r["hold"] else ""] for r in rows])
+
+
+@app.command()
+def sessions(client: ClientOpt, workspace: WorkspaceOpt = None, db: DbOpt = None, key_file: KeyOpt = None,
+             user: UserOpt = None, as_json: JsonOpt = False) -> None:
+    """List a client's sessions."""
+    with opened(workspace, db, key_file, user) as ws:
+        rows = ws.sessions(client)
+    if as_json:
+        emit_json(rows)
+        return
+    table(f"Sessions of {client}", ["id", "number", "date", "utterances", "client words", "therapist words", "minutes"],
+          [[r["id"], r["number"], r["date"], r["utterances"], r["client_words"], r["therapist_words"],
+            f"{r['duration'] / 60:.1f}" if r["duration"] else ""] for r in rows])
+
+
+@app.command()
+def entries(client: ClientOpt, workspace: WorkspaceOpt = None, db: DbOpt = None, key_file: KeyOpt = None,
+            user: UserOpt = None, as_json: JsonOpt = False) -> None:
+    """List the journal entries you may read (a therapist sees only those the client shared)."""
+    with opened(workspace, db, key_file, user) as ws:
+        rows = [e.to_dict() for e in ws.entries(client)]
+    if as_json:
+        emit_json(rows)
+        return
+    table(f"Journal of {client}", ["id", "written", "kind", "title", "words"],
+          [[r["id"], r["written_at"][:16], r["kind"], r["title"], len(r["text"].split())] for r in rows])
+
+
+@show_app.command("session")
+def show_session(session_id: int, annotations: Annotated[bool, typer.Option("--annotations", help="Show the markers beside each utterance.")] = False,
+                 workspace: WorkspaceOpt = None, db: DbOpt = None, key_file: KeyOpt = None, user: UserOpt = None,
+                 as_json: JsonOpt = False) -> None:
+    """Show a session's utterances (speaker, text, times, markers), optionally with the analysers' markers."""
+    from reverie.views import render_session
+    with opened(workspace, db, key_file, user) as ws:
+        if annotations:
+            analysis = ws.analyze(session_id=session_id)
+            data = analysis["sessions"][0]
+        else:
+            s = ws.session(session_id)
+            data = {"id": s.id, "client": s.client, "number": s.number, "date": s.date.isoformat() if s.date else None,
+                    "duration": s.duration, "utterances": [u.to_dict() for u in s.utterances]}
+    emit_json(data) if as_json else render_session(out, data, annotations)
+
+
+@app.command()
+def export(client: ClientOpt, fmt: Annotated[str, typer.Option("--format", help="json|csv|fhir")] = "json",
+           out_path: Annotated[Path, typer.Option("--out", help="Output file (json, fhir) or folder (csv).")] = Path("export.json"),
+           include_process_notes: Annotated[bool, typer.Option(help="Include psychotherapy (process) notes.")] = False,
+           workspace: WorkspaceOpt = None, db: DbOpt = None, key_file: KeyOpt = None, user: UserOpt = None) -> None:
+    """Export everything a client provided (transcripts, journal, questionnaires), machine-readable."""
+    with opened(workspace, db, key_file, user) as ws:
+        path = ws.export(client, fmt, out_path, include_process_notes)
+    out.print(f"Wrote {fmt} export of {client} to {path}")
+
+
+@app.command()
+def demo(workspace: WorkspaceOpt = None, no_serve: Annotated[bool, typer.Option("--no-serve", help="Build and report only.")] = False,
+         key_file: KeyOpt = None) -> None:
+    """Build a fresh demo workspace from the fictional demo case, analyse it and write its case report."""
+    from reverie.demo_build import build_demo
+    result = build_demo(workspace or Path("reverie-workspace"), key_file=key_file,
+                        progress=lambda msg: err.print(f"[dim]{msg}[/]"))
+    out.print(result["summary"])
+    out.print(f"Case report: {result['report']}")
+    if not no_serve:
+        err.print("The web workspace is not built yet: nothing to serve. The report above is the demo's main view.")
+
+
+# ----- analysis ------------------------------------------------------------------------------------------------
+@analyzers_app.command("list")
+def analyzers_list(as_json: JsonOpt = False) -> None:
+    """Show the registered analysers, their versions, fields and settings."""
+    from reverie.analysis.base import REGISTRY
+    rows = REGISTRY.describe()
+    if as_json:
+        emit_json(rows)
+        return
+    table("Analysers", ["name", "version", "level", "roles", "fields", "settings"],
+          [[r["name"], r["version"], r["level"], ",".join(r["roles"]), ", ".join(r["fields"]), ", ".join(r["settings"])]
+           for r in rows])
+
+
+def _progress_bar() -> Any:
+    from rich.progress import BarColumn, Progress, TextColumn
+    bar = Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                   console=err, transient=True)
+    tasks: dict[str, Any] = {}
+
+    def update(name: str, done: int, total: int) -> None:
+        if name not in tasks:
+            tasks[name] = bar.add_task(name, total=total)
+        bar.update(tasks[name], completed=done)
+    return bar, update
+
+
+@app.command()
+def analyze(file: Annotated[Optional[Path], typer.Argument(help="A transcript file to analyse without storing it.")] = None,
+            client: Annotated[Optional[str], typer.Option("--client", "-c", help="Analyse a client's sessions and journal.")] = None,
+            session: Annotated[Optional[int], typer.Option("--session", help="Analyse one stored session.")] = None,
+            fmt: Annotated[str, typer.Option("--format", help="Format of FILE.")] = "auto",
+            analyzers: Annotated[Optional[str], typer.Option("--analyzers", help="Comma-separated analyser names (default all).")] = None,
+            wrad: Annotated[Optional[Path], typer.Option("--wrad", help="A user-supplied WRAD weight file for `referential`.")] = None,
+            therapist_label: Annotated[Optional[str], typer.Option(help="Speaker label of the therapist in FILE.")] = None,
+            client_label: Annotated[Optional[str], typer.Option(help="Speaker label of the client in FILE.")] = None,
+            workspace: WorkspaceOpt = None, db: DbOpt = None, key_file: KeyOpt = None, user: UserOpt = None,
+            as_json: JsonOpt = False) -> None:
+    """Annotate sessions with every analyser's markers (stored for --client/--session; nothing stored for FILE)."""
+    from reverie.views import render_analysis
+    names = [n.strip() for n in analyzers.split(",") if n.strip()] if analyzers else None
+    settings = {"referential": {"wrad": str(wrad)}} if wrad else None
+    bar, update = _progress_bar()
+    with bar:
+        if file is not None:
+            from reverie.workspace import analyze_file
+            result = analyze_file(file, fmt, names, therapist_label, client_label, settings, update)
+        elif client is None and session is None:
+            raise InputError("give a transcript FILE, --client CODE or --session ID")
+        else:
+            with opened(workspace, db, key_file, user) as ws:
+                result = ws.analyze(client=client, session_id=session, analyzers=names, settings=settings, progress=update)
+    emit_json(result) if as_json else render_analysis(out, result)
+
+
+# ----- measures and progress ---------------------------------------------------------------------------------
+@measures_app.command("list")
+def measures_list(as_json: JsonOpt = False) -> None:
+    """The instruments Reverie scores."""
+    from reverie.measures.instruments import list_instruments
+    rows = [{"id": i.id, "name": i.name, "items": len(i.items), "licence": i.licence,
+             "item_text": i.has_item_text} for i in list_instruments()]
+    if as_json:
+        emit_json(rows)
+        return
+    table("Instruments", ["id", "name", "items", "licence", "item text shipped"],
+          [[r["id"], r["name"], r["items"], r["licence"], "yes" if r["item_text"] else "no (supply it)"] for r in rows])
+
+
+@measures_app.command("score")
+def measures_score(instrument: str, answers: Annotated[str, typer.Option(help="Comma-separated answers in item order; leave a blank for a missing item.")],
+                   as_json: JsonOpt = False) -> None:
+    """Score one set of answers (nothing stored)."""
+    from reverie.measures.scoring import parse_answers, score
+    result = score(instrument, parse_answers(answers)).to_dict()
+    if as_json:
+        emit_json(result)
+        return
+    _print_score(result)
+
+
+def _print_score(result: dict[str, Any]) -> None:
+    total = "incomplete" if not result["complete"] else result["total"]
+    out.print(f"{result['instrument']}: total {total}" + (f", band {result['band']}" if result.get("band") else ""))
+    for name, value in (result.get("subscales") or {}).items():
+        out.print(f"  {name}: {value}")
+    for flag in result.get("flags") or []:
+        out.print(f"  [bold red]safety flag[/]: {flag}")
+    if result.get("reason"):
+        out.print(f"  {result['reason']}")
+
+
+@measures_app.command("record")
+def measures_record(instrument: str, client: ClientOpt, answers: Annotated[str, typer.Option(help="Comma-separated answers.")],
+                    session: Annotated[Optional[int], typer.Option(help="Session number.")] = None,
+                    date: Annotated[Optional[str], typer.Option(help="YYYY-MM-DD")] = None,
+                    workspace: WorkspaceOpt = None, db: DbOpt = None, key_file: KeyOpt = None, user: UserOpt = None,
+                    as_json: JsonOpt = False) -> None:
+    """Record a client's answers to a questionnaire."""
+    from reverie.measures.scoring import parse_answers
+    with opened(workspace, db, key_file, user) as ws:
+        result = ws.record_response(client, instrument, parse_answers(answers), session, parse_date(date))
+    if as_json:
+        emit_json(result)
+        return
+    _print_score(result)
+    for f in result["safety"]:
+        out.print(f"[bold red]Safety task {f['task']}[/] opened for the therapist: {'; '.join(f['quotes'])}")
+
+
+@measures_app.command("import")
+def measures_import(file: Path, client: ClientOpt, workspace: WorkspaceOpt = None, db: DbOpt = None,
+                    key_file: KeyOpt = None, user: UserOpt = None, as_json: JsonOpt = False) -> None:
+    """Import questionnaire answers (CSV date,session,instrument,answers, or FHIR QuestionnaireResponse JSON)."""
+    with opened(workspace, db, key_file, user) as ws:
+        result = ws.import_responses(file, client)
+    emit_json(result) if as_json else out.print(
+        f"Imported {result['imported']} responses for {client} ({result['duplicate']} already stored); "
+        f"{len(result['safety'])} safety flags")
+
+
+@app.command()
+def progress(client: ClientOpt, plot: Annotated[Optional[Path], typer.Option(help="Write the progress plot (.png or .svg).")] = None,
+             workspace: WorkspaceOpt = None, db: DbOpt = None, key_file: KeyOpt = None, user: UserOpt = None,
+             as_json: JsonOpt = False) -> None:
+    """Feeling better vs getting better, session by session, with reliable change and sudden gains."""
+    from reverie.views import render_progress
+    with opened(workspace, db, key_file, user) as ws:
+        result = ws.case_progress(client)
+    if plot is not None:
+        from reverie.measures.plot import plot_progress
+        plot_progress(result, plot)
+    emit_json(result) if as_json else render_progress(out, result)
+    if plot is not None and not as_json:
+        out.print(f"Plot: {plot}")
+
+
+@app.command()
+def report(client: ClientOpt, out_path: Annotated[Path, typer.Option("--out", help="The HTML file to write.")] = Path("report.html"),
+           workspace: WorkspaceOpt = None, db: DbOpt = None, key_file: KeyOpt = None, user: UserOpt = None) -> None:
+    """Write a self-contained HTML case report."""
+    with opened(workspace, db, key_file, user) as ws:
+        path = ws.report(client, out_path)
+    out.print(f"Wrote case report {path}")
+
+
+# ----- evaluation --------------------------------------------------------------------------------------------
+@eval_app.command("defenses")
+def eval_defenses(data: Annotated[Path, typer.Option("--data", help="JSON array in the PsyDefConv format.")], as_json: JsonOpt = False) -> None:
+    """Agreement of the defenses analyser with expert DMRS coding."""
+    from reverie.evaluation.defenses import evaluate, format_report, load_rows
+    result = evaluate(load_rows(data))
+    emit_json(result) if as_json else out.print(format_report(result))
+
+
+@eval_app.command("risk")
+def eval_risk(data: Annotated[Path, typer.Option("--data", help='JSONL of {"text", "label"}.')], as_json: JsonOpt = False) -> None:
+    """Recall and precision of the risk analyser against labelled texts."""
+    from reverie.evaluation.risk import evaluate, format_report, load_rows
+    result = evaluate(load_rows(data))
+    emit_json(result) if as_json else out.print(format_report(result))
+
+
+def _mount_care() -> None:
+    from reverie import cli_care
+    cli_care.mount(app)
+
+
+_mount_care()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: expected errors print their message and hint and exit with their status (2 for bad input)."""
+    try:
+        app(args=argv, standalone_mode=False)
+    except ReverieError as exc:
+        err.print(f"[bold red]error:[/] {exc.message}", markup=True, highlight=False)
+        if exc.hint:
+            err.print(f"  hint: {exc.hint}")
+        return exc.exit_code
+    except typer.Exit as exc:
+        return exc.exit_code
+    except typer.Abort:
+        err.print("aborted")
+        return 1
+    except Exception as exc:  # click usage errors
+        import click
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            return exc.exit_code
+        raise
+    return 0
+
+
+def run() -> None:
+    sys.exit(main())

@@ -1,0 +1,63 @@
+"""Build the demo workspace from the fictional case in ``reverie/demo`` (see its README and manifest)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from reverie.workspace import init, remove_workspace
+
+DEMO_DIR = Path(str(files("reverie") / "demo"))
+
+
+def load_manifest() -> dict[str, Any]:
+    return yaml.safe_load((DEMO_DIR / "manifest.yaml").read_text(encoding="utf-8"))
+
+
+def _as_date(value: Any) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
+def build_demo(workspace: str | Path, key_file: str | Path | None = None,
+               progress: Callable[[str], None] = lambda _msg: None) -> dict[str, Any]:
+    """A fresh workspace with the demo client imported, analysed and reported; returns the report path and a summary."""
+    manifest = load_manifest()
+    profile = manifest["client"]
+    therapist = manifest["therapist"]["name"]
+    remove_workspace(workspace)
+    ws = init(workspace, key_file=key_file, user=therapist, locale=profile.get("locale"))
+    try:
+        code = profile["code"]
+        ws.add_client(code, age_band=profile.get("age_band"), sex=profile.get("sex"), locale=profile.get("locale"))
+        ws.grant_consent(code, "transcription")
+        ws.grant_consent(code, "analysis")
+        for s in manifest["sessions"]:
+            progress(f"importing session {s['number']} ({s['format']})")
+            ws.import_transcript(DEMO_DIR / s["file"], code, date=_as_date(s.get("date")), fmt=s["format"],
+                                 therapist_label=s.get("therapist_label"), client_label=s.get("client_label"),
+                                 number=s["number"])
+        progress("importing the journal")
+        journal = ws.import_entries(DEMO_DIR / manifest["journal"], code)
+        progress("importing questionnaires")
+        measures = ws.import_responses(DEMO_DIR / manifest["measures"], code)
+        if manifest.get("safety_plan"):
+            ws.set_safety_plan(code, yaml.safe_load((DEMO_DIR / manifest["safety_plan"]).read_text(encoding="utf-8")))
+        progress("analysing (the first run loads the sentence encoder)")
+        analysis = ws.analyze(client=code)
+        report = ws.report(code, Path(workspace) / "reports" / f"{code}-case-report.html")
+        prog = ws.case_progress(code, analysis)
+        tasks = ws.safety_tasks()
+    finally:
+        ws.close()
+    summary = (f"Demo workspace {workspace}: client '{code}' (fictional), {len(manifest['sessions'])} sessions, "
+               f"{journal['imported']} journal entries, {measures['imported']} questionnaire responses.\n"
+               f"Progress: {prog['case']['class']} — {prog['case']['explanation']}\n"
+               f"Open safety tasks: {len(tasks)} (see `reverie safety list --workspace {workspace}`).")
+    return {"workspace": str(workspace), "report": str(report), "summary": summary, "progress": prog}

@@ -1,0 +1,1 @@
+"""Evaluation commands: agreement of analysers with human coding."""

@@ -1,0 +1,74 @@
+"""Wire risk screening into the workspace: every new journal entry, questionnaire and analysed session.
+
+A present risk opens a safety task for the therapist (once per flagged text,
+audited, kept until acknowledged) and yields the fixed safety message for the
+client's locale. Screening is a duty of care, not an analysis the client opts
+into, so it runs on every entry the client writes, shared or not: the client is
+told this in the safety notice (see docs/safety.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from reverie.analysis.base import REGISTRY, unit_from_entry
+from reverie.domain import Entry, Response
+
+
+def _risk_analyzer() -> Any:
+    return REGISTRY.create("risk")
+
+
+def _evidence(text: str, values: dict[str, Any], spans: Sequence[Sequence[int]]) -> dict[str, Any]:
+    return {"quotes": [text[s:e] for s, e in spans], "spans": [list(sp) for sp in spans],
+            "discounted": values.get("discounted") or [], "text": text}
+
+
+def message_for(workspace: Any, client: str) -> dict[str, Any]:
+    from reverie.safety import safety_message
+    locale = workspace.store.client(client).locale or workspace.settings.locale
+    return safety_message(locale, workspace.settings.crisis_contacts).to_dict()
+
+
+def _open_task(workspace: Any, client: str, source: str, ref: str, values: dict[str, Any],
+               evidence: dict[str, Any]) -> dict[str, Any]:
+    task_id, new = workspace.store.add_safety_task(client, source, ref, values.get("category") or "risk",
+                                                   values.get("severity") or "high", evidence)
+    return {"task": task_id, "new": new, "source": source, "source_ref": ref, "category": values.get("category"),
+            "severity": values.get("severity"), "quotes": evidence["quotes"]}
+
+
+def screen_entries(workspace: Any, client: str, entries: Sequence[Entry]) -> list[dict[str, Any]]:
+    if not entries:
+        return []
+    analyzer = _risk_analyzer()
+    flags = []
+    for entry, ann in zip(entries, analyzer.annotate([unit_from_entry(e) for e in entries])):
+        if ann.values.get("risk"):
+            flags.append(_open_task(workspace, client, "entry", str(entry.id), ann.values,
+                                    _evidence(entry.text, ann.values, ann.evidence)))
+    return flags
+
+
+def screen_response(workspace: Any, client: str, response: Response) -> list[dict[str, Any]]:
+    from reverie.safety import flag_from_questionnaire
+    flag = flag_from_questionnaire(response.instrument, response.answers)
+    if flag is None:
+        return []
+    values = {"category": flag.category, "severity": flag.severity}
+    evidence = {"quotes": [flag.evidence_text], "spans": [], "discounted": [], "reason": flag.reason,
+                "instrument": response.instrument, "session": response.session}
+    return [_open_task(workspace, client, "questionnaire", f"{response.instrument}:{response.id}", values, evidence)]
+
+
+def screen_analysis(workspace: Any, client: str, analysis: dict[str, Any]) -> list[dict[str, Any]]:
+    """Open tasks for client utterances the risk analyser flagged in an analysis run."""
+    flags = []
+    for session in analysis.get("sessions", []):
+        for u in session["utterances"]:
+            risk = u["annotations"].get("risk")
+            if risk and risk.get("risk"):
+                flags.append(_open_task(workspace, client, "utterance", f"session:{session['id']}:{u['index']}", risk,
+                                        _evidence(u["text"], risk, risk.get("evidence", []))))
+    return flags

@@ -1,0 +1,151 @@
+"""Engines, migrations and transactions with retry.
+
+SQLite (the default, a file in the workspace) runs in WAL mode with
+``secure_delete`` on and takes the write lock at ``BEGIN IMMEDIATE``, because in
+Reverie every read of clinical data also writes an audit row. A transaction
+that meets a lock (SQLite) or a serialisation failure (PostgreSQL, run at
+SERIALIZABLE) is retried with back-off; any other failure rolls back whole and
+is reported as a ``StoreError`` saying what happened.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from sqlalchemy import create_engine, event, inspect
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.orm import sessionmaker
+
+from reverie.errors import ReverieError, StoreError
+
+T = TypeVar("T")
+MIGRATIONS = Path(__file__).parent / "migrations"
+RETRY_SECONDS = 60.0
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn, _record):  # noqa: ANN001
+            dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA secure_delete=ON")
+            cur.execute("PRAGMA synchronous=FULL")
+            cur.execute("PRAGMA busy_timeout=30000")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(conn):  # noqa: ANN001
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+        return engine
+    if url.startswith("postgres"):
+        url = url.replace("postgres://", "postgresql+psycopg://", 1)
+        if url.startswith("postgresql://"):
+            url = url.replace("postgresql://", "postgresql+psycopg://", 1)
+        try:
+            return create_engine(url, isolation_level="SERIALIZABLE", pool_pre_ping=True)
+        except ModuleNotFoundError as exc:
+            raise StoreError("PostgreSQL support is not installed", hint="pip install 'reverie[postgres]'") from exc
+    return create_engine(url)
+
+
+def upgrade(engine: Engine) -> None:
+    """Bring the schema to the newest Alembic revision (creates it in an empty database)."""
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with engine.connect() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+        conn.commit()
+
+
+def has_schema(engine: Engine) -> bool:
+    return "meta" in inspect(engine).get_table_names()
+
+
+def _retryable(exc: BaseException) -> bool:
+    text = str(getattr(exc, "orig", exc)).lower()
+    if "database is locked" in text or "database table is locked" in text or "busy" in text:
+        return True
+    code = getattr(getattr(exc, "orig", None), "sqlstate", None)
+    return code in {"40001", "40P01"} or "could not serialize" in text or "deadlock detected" in text
+
+
+def _explain(exc: BaseException) -> StoreError:
+    text = str(getattr(exc, "orig", exc))
+    low = text.lower()
+    if "disk is full" in low or "no space" in low:
+        return StoreError("the database disk is full: nothing was written", hint="free disk space and try again")
+    if "locked" in low:
+        return StoreError("the database stayed locked by another program: nothing was written",
+                          hint="wait for the other import or analysis to finish and try again")
+    if "readonly" in low or "read-only" in low:
+        return StoreError("the database file is read-only: nothing was written", hint="check the file's permissions")
+    return StoreError(f"the database refused the change: {text}; nothing was written")
+
+
+class Database:
+    """An engine plus a transaction helper that retries on locks and rolls back on any error."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.engine = make_engine(url)
+        self._factory = sessionmaker(self.engine, expire_on_commit=False)
+        self.is_sqlite = url.startswith("sqlite")
+
+    def transaction(self, work: Callable[[OrmSession], T]) -> T:
+        deadline = time.monotonic() + RETRY_SECONDS
+        delay = 0.02
+        while True:
+            session = self._factory()
+            try:
+                result = work(session)
+                session.commit()
+                return result
+            except (OperationalError, DBAPIError) as exc:
+                session.rollback()
+                if _retryable(exc) and time.monotonic() < deadline:
+                    time.sleep(delay + random.random() * delay)
+                    delay = min(delay * 2, 1.0)
+                    continue
+                raise _explain(exc) from exc
+            except ReverieError:
+                session.rollback()
+                raise
+            except BaseException:
+                session.rollback()
+                raise
+            finally:
+                session.close()
+
+    def checkpoint(self) -> None:
+        """Fold the WAL into the main file and truncate it (SQLite), so deleted pages leave no copy behind."""
+        if self.is_sqlite:
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def vacuum(self) -> None:
+        if self.is_sqlite:
+            raw = self.engine.raw_connection()
+            try:
+                raw.execute("VACUUM")
+                raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                raw.close()
+
+    def dispose(self) -> None:
+        self.engine.dispose()

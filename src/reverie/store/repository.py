@@ -1,0 +1,387 @@
+"""The scoped, audited, encrypting repository: the only way into clinical records.
+
+Every method names the acting user (``Store.actor``), checks the access matrix
+(``store.access``), encrypts or decrypts through the client's data key, and
+appends an audit row in the same transaction as the read or write it records.
+A method either completes whole or changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session as OrmSession
+
+from reverie.domain import Client, Entry, ProcessNote, Response, Session, User, Utterance
+from reverie.errors import InputError, NotFoundError, WorkspaceKeyError
+from reverie.store import access, audit, crypto
+from reverie.store.db import Database
+from reverie.store.tables import (
+    ClientRow,
+    EntryRow,
+    Meta,
+    ProcessNoteRow,
+    ResponseRow,
+    SessionRow,
+    UserRow,
+    UtteranceRow,
+)
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class Records:
+    """Records of one workspace as seen by one acting user."""
+
+    def __init__(self, db: Database, workspace_key: bytes, actor: User, origin: str = ""):
+        self.db = db
+        self.actor = actor
+        self.origin = origin or f"cli:{os.uname().nodename}:{os.getpid()}"
+        self._workspace_key = workspace_key
+        self._keys: dict[int, bytes] = {}
+        self._audit_key: bytes | None = None
+
+    # ----- keys and audit -------------------------------------------------------------------------------
+    def _load_audit_key(self, s: OrmSession) -> bytes:
+        if self._audit_key is None:
+            row = s.get(Meta, "audit_key")
+            if row is None:
+                raise WorkspaceKeyError("this workspace has no audit key", hint="run `reverie init` first")
+            self._audit_key = crypto.decrypt(self._workspace_key, row.value, b"audit-key")
+        return self._audit_key
+
+    def _audit(self, s: OrmSession, action: str, resource: str, client: str | None = None,
+               detail: str | None = None) -> None:
+        audit.append(s, self._load_audit_key(s), self.actor.name, action, resource, client, self.origin, detail)
+
+    def _cipher(self, row: ClientRow) -> crypto.Cipher:
+        if row.id not in self._keys:
+            self._keys[row.id] = crypto.unwrap_key(self._workspace_key, row.wrapped_key, row.code)
+        return crypto.Cipher(self._keys[row.id])
+
+    def _check(self, action: str, resource: str, row: ClientRow | None = None) -> None:
+        access.check(self.actor, action, resource, row.code if row else None, row.therapist if row else None,
+                     self.actor.is_admin)
+
+    def _client_row(self, s: OrmSession, code: str) -> ClientRow:
+        row = s.scalar(select(ClientRow).where(ClientRow.code == code))
+        if row is None or not (access.in_scope(self.actor, code, row.therapist) or self.actor.is_admin
+                               or self.actor.role == "admin"):
+            raise NotFoundError(f"no client with code '{code}'", hint="`reverie clients` lists the clients you can see")
+        return row
+
+    def audit_event(self, action: str, resource: str, detail: str | None = None, client: str | None = None) -> None:
+        """Record a workspace event (init, backup, restore...) in the audit chain."""
+        self.db.transaction(lambda s: self._audit(s, action, resource, client, detail))
+
+    # ----- users ----------------------------------------------------------------------------------------
+    def add_user(self, name: str, role: str, client_code: str | None = None, is_admin: bool = False) -> User:
+        access.check(self.actor, "write", "users", is_admin=self.actor.is_admin)
+        return self.db.transaction(lambda s: self._add_user(s, name, role, client_code, is_admin))
+
+    def _add_user(self, s: OrmSession, name: str, role: str, client_code: str | None, is_admin: bool) -> User:
+        if role not in ("admin", "therapist", "client", "researcher"):
+            raise InputError(f"unknown role '{role}'", hint="roles: admin, therapist, client, researcher")
+        if role == "client" and not client_code:
+            raise InputError("a client user needs --client CODE")
+        if s.scalar(select(UserRow).where(UserRow.name == name)) is not None:
+            raise InputError(f"a user named '{name}' already exists")
+        row = UserRow(name=name, role=role, client_code=client_code, is_admin=is_admin, created_at=now())
+        s.add(row)
+        s.flush()
+        self._audit(s, "write", f"user:{name}", detail=f"role={role}")
+        return User(name, role, client_code, is_admin, row.id)
+
+    def users(self) -> list[User]:
+        access.check(self.actor, "read", "users", is_admin=self.actor.is_admin)
+        return self.db.transaction(lambda s: [
+            User(r.name, r.role, r.client_code, r.is_admin, r.id) for r in s.scalars(select(UserRow).order_by(UserRow.id))])
+
+    # ----- clients --------------------------------------------------------------------------------------
+    def add_client(self, client: Client) -> Client:
+        if not client.code or len(client.code) > 64 or any(c.isspace() for c in client.code):
+            raise InputError(f"'{client.code}' is not a usable client code", hint="use a short pseudonymous code without spaces")
+        therapist = client.therapist or (self.actor.name if self.actor.role == "therapist" else None)
+        probe = ClientRow(code=client.code, therapist=therapist)
+        self._check("write", "client", probe)
+
+        def work(s: OrmSession) -> Client:
+            if s.scalar(select(ClientRow).where(ClientRow.code == client.code)) is not None:
+                raise InputError(f"a client with code '{client.code}' already exists")
+            key = crypto.new_key()
+            row = ClientRow(code=client.code, age_band=client.age_band, sex=client.sex, locale=client.locale,
+                            therapist=therapist, wrapped_key=crypto.wrap_key(self._workspace_key, key, client.code),
+                            created_at=now())
+            s.add(row)
+            s.flush()
+            self._audit(s, "write", f"client:{client.code}", client.code, "created")
+            return Client(client.code, client.age_band, client.sex, therapist, client.locale)
+
+        return self.db.transaction(work)
+
+    def ensure_client(self, code: str) -> Client:
+        """The client with this code, created in the acting therapist's caseload if new."""
+        try:
+            return self.client(code)
+        except NotFoundError:
+            return self.add_client(Client(code))
+
+    def client(self, code: str) -> Client:
+        def work(s: OrmSession) -> Client:
+            row = self._client_row(s, code)
+            return Client(row.code, row.age_band, row.sex, row.therapist, row.locale)
+        return self.db.transaction(work)
+
+    def clients(self) -> list[dict[str, Any]]:
+        """The clients in scope with counts (no clinical text)."""
+        def work(s: OrmSession) -> list[dict[str, Any]]:
+            out = []
+            for row in s.scalars(select(ClientRow).order_by(ClientRow.code)):
+                if not (access.in_scope(self.actor, row.code, row.therapist) or self.actor.is_admin
+                        or self.actor.role == "admin"):
+                    continue
+                n_sessions = s.scalar(select(func.count()).select_from(SessionRow).where(SessionRow.client_id == row.id))
+                n_entries = s.scalar(select(func.count()).select_from(EntryRow).where(EntryRow.client_id == row.id))
+                n_resp = s.scalar(select(func.count()).select_from(ResponseRow).where(ResponseRow.client_id == row.id))
+                out.append({"code": row.code, "therapist": row.therapist, "sessions": n_sessions, "entries": n_entries,
+                            "responses": n_resp, "hold": row.hold_reason is not None})
+            return out
+        return self.db.transaction(work)
+
+    # ----- sessions -------------------------------------------------------------------------------------
+    def add_sessions(self, code: str, sessions: Sequence[Session]) -> list[tuple[Session, bool]]:
+        """Store sessions in one transaction; a session already stored (same content) is reported, not repeated."""
+        def work(s: OrmSession) -> list[tuple[Session, bool]]:
+            row = self._client_row(s, code)
+            self._check("write", "session", row)
+            cipher = self._cipher(row)
+            taken = set(s.scalars(select(SessionRow.number).where(SessionRow.client_id == row.id)))
+            results = []
+            for sess in sessions:
+                digest = cipher.digest("session", sess.content_digest())
+                existing = s.scalar(select(SessionRow).where(SessionRow.client_id == row.id, SessionRow.digest == digest))
+                if existing is not None:
+                    results.append((self._session_meta(existing, code), True))
+                    continue
+                number = sess.number
+                if number is None or number in taken:
+                    if sess.number is not None:
+                        raise InputError(f"client '{code}' already has a session {sess.number}",
+                                         hint="give the file another session number or leave it out to append")
+                    number = max(taken, default=0) + 1
+                taken.add(number)
+                srow = SessionRow(client_id=row.id, number=number, date=sess.date, duration=sess.duration,
+                                  digest=digest, source_enc=cipher.seal(sess.source, "sessions.source"),
+                                  utterance_count=len(sess.utterances), client_words=sess.client_words,
+                                  therapist_words=sess.therapist_words, imported_at=now())
+                s.add(srow)
+                s.flush()
+                for u in sess.utterances:
+                    s.add(UtteranceRow(
+                        session_id=srow.id, idx=u.index, role=u.role,
+                        speaker_enc=cipher.seal(u.speaker, "utterances.speaker"),
+                        text_enc=cipher.seal(u.text, "utterances.text"),
+                        markers_enc=cipher.seal(json.dumps(u.markers, ensure_ascii=False), "utterances.markers")
+                        if u.markers else None,
+                        start=u.start, end=u.end))
+                self._audit(s, "write", f"session:{srow.id}", code, f"imported {len(sess.utterances)} utterances")
+                results.append((self._session_meta(srow, code), False))
+            s.flush()
+            return results
+        return self.db.transaction(work)
+
+    @staticmethod
+    def _session_meta(row: SessionRow, code: str) -> Session:
+        sess = Session(client=code, number=row.number, date=row.date, duration=row.duration, id=row.id)
+        sess.meta = {"utterances": row.utterance_count, "client_words": row.client_words,  # type: ignore[attr-defined]
+                     "therapist_words": row.therapist_words}
+        return sess
+
+    def sessions(self, code: str) -> list[Session]:
+        """Session metadata and counts (no text) in number order."""
+        def work(s: OrmSession) -> list[Session]:
+            row = self._client_row(s, code)
+            self._check("read", "session", row)
+            rows = s.scalars(select(SessionRow).where(SessionRow.client_id == row.id).order_by(SessionRow.number))
+            return [self._session_meta(r, code) for r in rows]
+        return self.db.transaction(work)
+
+    def session(self, session_id: int) -> Session:
+        """One session with its utterances (an audited read of clinical text)."""
+        def work(s: OrmSession) -> Session:
+            srow = s.get(SessionRow, session_id)
+            crow = s.get(ClientRow, srow.client_id) if srow else None
+            if srow is None or crow is None or not access.in_scope(self.actor, crow.code, crow.therapist):
+                raise NotFoundError(f"no session with id {session_id}",
+                                    hint="`reverie sessions --client CODE` lists session ids")
+            self._check("read", "session", crow)
+            return self._load_session(s, srow, crow)
+        return self.db.transaction(work)
+
+    def _load_session(self, s: OrmSession, srow: SessionRow, crow: ClientRow) -> Session:
+        cipher = self._cipher(crow)
+        utterances = [
+            Utterance(index=u.idx, role=u.role, speaker=cipher.open(u.speaker_enc, "utterances.speaker") or "",
+                      text=cipher.open(u.text_enc, "utterances.text") or "", start=u.start, end=u.end,
+                      markers=json.loads(cipher.open(u.markers_enc, "utterances.markers")) if u.markers_enc else [])
+            for u in s.scalars(select(UtteranceRow).where(UtteranceRow.session_id == srow.id).order_by(UtteranceRow.idx))
+        ]
+        self._audit(s, "read", f"session:{srow.id}", crow.code)
+        return Session(client=crow.code, number=srow.number, date=srow.date, duration=srow.duration,
+                       utterances=utterances, id=srow.id, source=cipher.open(srow.source_enc, "sessions.source"))
+
+    def client_sessions(self, code: str) -> list[Session]:
+        """Every session of a client with utterances, for analysis and export (one audited read)."""
+        def work(s: OrmSession) -> list[Session]:
+            crow = self._client_row(s, code)
+            self._check("read", "session", crow)
+            rows = s.scalars(select(SessionRow).where(SessionRow.client_id == crow.id).order_by(SessionRow.number))
+            return [self._load_session(s, r, crow) for r in rows]
+        return self.db.transaction(work)
+
+    # ----- journal entries ------------------------------------------------------------------------------
+    def add_entries(self, code: str, entries: Sequence[Entry]) -> list[tuple[Entry, bool]]:
+        def work(s: OrmSession) -> list[tuple[Entry, bool]]:
+            row = self._client_row(s, code)
+            cipher = self._cipher(row)
+            out = []
+            for e in entries:
+                self._check("write", "entry" if e.shared_with_therapist else "entry_private", row)
+                digest = cipher.digest("entry", e.content_digest())
+                existing = s.scalar(select(EntryRow).where(EntryRow.client_id == row.id, EntryRow.digest == digest))
+                if existing is not None:
+                    out.append((self._entry(existing, cipher, code), True))
+                    continue
+                erow = EntryRow(client_id=row.id, written_at=e.written_at.replace(tzinfo=None), kind=e.kind,
+                                title_enc=cipher.seal(e.title, "entries.title"), text_enc=cipher.seal(e.text, "entries.text"),
+                                shared=e.shared_with_therapist, digest=digest, created_at=now())
+                s.add(erow)
+                s.flush()
+                self._audit(s, "write", f"entry:{erow.id}", code, e.kind)
+                out.append((self._entry(erow, cipher, code), False))
+            return out
+        return self.db.transaction(work)
+
+    @staticmethod
+    def _entry(row: EntryRow, cipher: crypto.Cipher, code: str) -> Entry:
+        return Entry(client=code, written_at=row.written_at, kind=row.kind, text=cipher.open(row.text_enc, "entries.text") or "",
+                     title=cipher.open(row.title_enc, "entries.title") or "", shared_with_therapist=row.shared, id=row.id)
+
+    def entries(self, code: str) -> list[Entry]:
+        """The entries this user may read: a client all of their own, a therapist only those shared with them."""
+        def work(s: OrmSession) -> list[Entry]:
+            row = self._client_row(s, code)
+            cipher = self._cipher(row)
+            can_private = access.allowed(self.actor, "read", "entry_private", row.code, row.therapist)
+            self._check("read", "entry", row)
+            q = select(EntryRow).where(EntryRow.client_id == row.id).order_by(EntryRow.written_at, EntryRow.id)
+            if not can_private:
+                q = q.where(EntryRow.shared.is_(True))
+            out = [self._entry(r, cipher, code) for r in s.scalars(q)]
+            self._audit(s, "read", "entries", code, f"{len(out)} entries")
+            return out
+        return self.db.transaction(work)
+
+    def set_entry_shared(self, code: str, entry_id: int, shared: bool) -> None:
+        def work(s: OrmSession) -> None:
+            row = self._client_row(s, code)
+            self._check("write", "entry_private", row)
+            erow = s.get(EntryRow, entry_id)
+            if erow is None or erow.client_id != row.id:
+                raise NotFoundError(f"no entry {entry_id} for client '{code}'")
+            erow.shared = shared
+            self._audit(s, "write", f"entry:{entry_id}", code, f"shared={shared}")
+        self.db.transaction(work)
+
+    # ----- questionnaire responses ----------------------------------------------------------------------
+    def add_responses(self, code: str, responses: Sequence[Response]) -> list[tuple[Response, bool]]:
+        def work(s: OrmSession) -> list[tuple[Response, bool]]:
+            row = self._client_row(s, code)
+            self._check("write", "response", row)
+            cipher = self._cipher(row)
+            out = []
+            for r in responses:
+                digest = cipher.digest("response", r.instrument, str(r.session), str(r.date), json.dumps(r.answers))
+                existing = s.scalar(select(ResponseRow).where(ResponseRow.client_id == row.id, ResponseRow.digest == digest))
+                if existing is not None:
+                    out.append((self._response(existing, cipher, code), True))
+                    continue
+                rrow = ResponseRow(client_id=row.id, instrument=r.instrument, session_number=r.session, date=r.date,
+                                   answers_enc=cipher.seal(json.dumps(r.answers), "responses.answers"), digest=digest,
+                                   created_at=now())
+                s.add(rrow)
+                s.flush()
+                self._audit(s, "write", f"response:{rrow.id}", code, r.instrument)
+                out.append((self._response(rrow, cipher, code), False))
+            return out
+        return self.db.transaction(work)
+
+    @staticmethod
+    def _response(row: ResponseRow, cipher: crypto.Cipher, code: str) -> Response:
+        return Response(client=code, instrument=row.instrument, answers=json.loads(cipher.open(row.answers_enc, "responses.answers")),
+                        session=row.session_number, date=row.date, id=row.id)
+
+    def responses(self, code: str) -> list[Response]:
+        def work(s: OrmSession) -> list[Response]:
+            row = self._client_row(s, code)
+            self._check("read", "response", row)
+            cipher = self._cipher(row)
+            q = select(ResponseRow).where(ResponseRow.client_id == row.id).order_by(
+                ResponseRow.session_number, ResponseRow.date, ResponseRow.id)
+            out = [self._response(r, cipher, code) for r in s.scalars(q)]
+            self._audit(s, "read", "responses", code, f"{len(out)} responses")
+            return out
+        return self.db.transaction(work)
+
+    # ----- process notes --------------------------------------------------------------------------------
+    def add_note(self, code: str, text: str, session: int | None = None) -> ProcessNote:
+        def work(s: OrmSession) -> ProcessNote:
+            row = self._client_row(s, code)
+            self._check("write", "note", row)
+            nrow = ProcessNoteRow(client_id=row.id, session_number=session, author=self.actor.name, written_at=now(),
+                                  text_enc=self._cipher(row).seal(text, "process_notes.text"))
+            s.add(nrow)
+            s.flush()
+            self._audit(s, "write", f"note:{nrow.id}", code)
+            return ProcessNote(code, text, nrow.written_at, self.actor.name, session, nrow.id)
+        return self.db.transaction(work)
+
+    def notes(self, code: str) -> list[ProcessNote]:
+        def work(s: OrmSession) -> list[ProcessNote]:
+            row = self._client_row(s, code)
+            self._check("read", "note", row)
+            cipher = self._cipher(row)
+            out = [ProcessNote(code, cipher.open(n.text_enc, "process_notes.text") or "", n.written_at, n.author,
+                               n.session_number, n.id)
+                   for n in s.scalars(select(ProcessNoteRow).where(ProcessNoteRow.client_id == row.id)
+                                      .order_by(ProcessNoteRow.written_at))]
+            self._audit(s, "read", "notes", code, f"{len(out)} notes")
+            return out
+        return self.db.transaction(work)
+
+    # ----- housekeeping ---------------------------------------------------------------------------------
+    def delete_client_rows(self, s: OrmSession, row: ClientRow, journal_only: bool = False) -> None:
+        """Delete a client's rows inside the caller's transaction (erasure); the wrapped key goes with the row."""
+        if journal_only:
+            s.execute(delete(EntryRow).where(EntryRow.client_id == row.id))
+            return
+        s.delete(row)
+        self._keys.pop(row.id, None)
+
+    def require(self, action: str, resource: str, code: str | None = None) -> None:
+        """Raise AccessDenied unless the actor may do this (for callers outside the repository)."""
+        if code is None:
+            access.check(self.actor, action, resource, is_admin=self.actor.is_admin)
+            return
+        row = self.db.transaction(lambda s: self._client_row(s, code))
+        self._check(action, resource, row)
+
+
+__all__ = ["Records"]

@@ -1,0 +1,110 @@
+"""Terminal views for people (rich): a session with its markers, an analysis overview, the progress picture."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+# The one or two fields of each analyser worth showing beside an utterance.
+HEADLINE = {
+    "affect": lambda a: f"affect +{a['positive']:.0f}/-{a['negative']:.0f}" if a.get("positive") is not None and (a.get("positive") or a.get("negative")) else None,
+    "abstraction": lambda a: None,
+    "referential": lambda a: f"RA {a['ra']:.2f}" if a.get("ra") is not None else None,
+    "dialogue": lambda a: " ".join(x for x in (a.get("intervention") and f"[{a['intervention']}]",
+                                                 a.get("silence_before") and f"silence {a['silence_before']:.0f}s") if x) or None,
+    "transference": lambda a: f"transference: {a['reference']}" if a.get("reference") else None,
+    "defenses": lambda a: f"defense: {a['level_name']}" if a.get("level_name") and a.get("level") not in (None, 0, 8) else None,
+    "risk": lambda a: f"RISK {a['category']} ({a['severity']})" if a.get("risk") else None,
+    "cycles": lambda a: None,
+}
+
+
+def _time(seconds: float | None) -> str:
+    if seconds is None:
+        return ""
+    m, s = divmod(int(seconds), 60)
+    return f"{m:02d}:{s:02d}"
+
+
+def _tags(annotations: dict[str, Any]) -> str:
+    tags = []
+    for name, ann in annotations.items():
+        try:
+            tag = HEADLINE.get(name, lambda a: None)(ann)
+        except (KeyError, TypeError, ValueError):
+            tag = None
+        if tag:
+            tags.append(tag)
+    return "; ".join(tags)
+
+
+def render_session(out: Console, data: dict[str, Any], with_annotations: bool) -> None:
+    out.print(f"[bold]Session {data.get('number')}[/] (id {data.get('id')}, {data.get('date') or 'no date'})")
+    t = Table(show_header=True, header_style="bold", expand=True)
+    t.add_column("#", justify="right", width=4)
+    t.add_column("time", width=6)
+    t.add_column("speaker", width=12)
+    t.add_column("text", ratio=3)
+    if with_annotations:
+        t.add_column("markers", ratio=1)
+    for u in data["utterances"]:
+        text = Text(u["text"])
+        if u.get("markers"):
+            text.append("  (" + "; ".join(u["markers"]) + ")", style="dim")
+        row = [str(u["index"]), _time(u.get("start")), u.get("speaker") or u.get("role"), text]
+        if with_annotations:
+            row.append(_tags(u.get("annotations", {})))
+        t.add_row(*row)
+    out.print(t)
+
+
+def render_analysis(out: Console, result: dict[str, Any]) -> None:
+    """One line per session of the headline markers; the JSON has everything."""
+    t = Table(title="Analysis", title_justify="left")
+    for col in ("session", "client talk share", "silences ≥3 s", "interventions", "transference refs",
+                "connecting blocks", "ODF", "risk flags"):
+        t.add_column(col)
+    for s in result["sessions"]:
+        summ = s["summary"]
+        dia = summ.get("dialogue", {})
+        share = (dia.get("talk_share_words") or {}).get("client")
+        cyc = summ.get("cycles", {})
+        blocks = cyc.get("blocks") or []
+        tr = summ.get("transference", {}).get("counts") or {}
+        risk = sum(1 for u in s["utterances"] if u["annotations"].get("risk", {}).get("risk"))
+        t.add_row(str(s.get("number") or s["id"]), f"{share:.0%}" if share is not None else "",
+                  str(len(dia.get("silences") or [])), str(sum((dia.get("intervention_counts") or {}).values())),
+                  str(sum(tr.values())) if tr else "0",
+                  f"{sum(1 for b in blocks if b.get('class') == 'connecting')}/{len(blocks)}",
+                  f"{summ['defenses']['odf']:.2f}" if summ.get("defenses", {}).get("odf") is not None else "",
+                  str(risk))
+    out.print(t)
+    if result.get("safety"):
+        out.print(f"[bold red]{len(result['safety'])} safety flag(s)[/]: see `reverie safety list`")
+    out.print(f"[dim]{result.get('computed', 0)} annotations computed, {result.get('reused', 0)} reused. "
+              "Use --json for every marker with its evidence.[/]")
+
+
+def render_progress(out: Console, result: dict[str, Any]) -> None:
+    out.print(f"[bold]Progress of {result['client']}[/]: {result['case']['class']}")
+    out.print(result["case"]["explanation"])
+    t = Table(title_justify="left")
+    for col in ("session", "feeling better", "getting better", "class"):
+        t.add_column(col)
+    for s in result["sessions"]:
+        fb, gb = s.get("feeling_better"), s.get("getting_better")
+        t.add_row(str(s["number"]), "" if fb is None else f"{fb:+.2f}", "" if gb is None else f"{gb:+.2f}", s["class"])
+    out.print(t)
+    t = Table(title="Instruments", title_justify="left")
+    for col in ("instrument", "baseline", "latest", "reliable change", "clinical", "sudden gains", "sudden losses"):
+        t.add_column(col)
+    for name, inst in result["instruments"].items():
+        t.add_row(name, str(inst.get("baseline")), str(inst.get("latest")), str(inst.get("reliable_change")),
+                  str(inst.get("clinical")), ", ".join(f"s{g['session']} ({g['magnitude']})" for g in inst.get("sudden_gains", [])),
+                  ", ".join(f"s{g['session']} ({g['magnitude']})" for g in inst.get("sudden_losses", [])))
+    out.print(t)
+    for flag in result.get("flags", []):
+        out.print(f"[bold red]flag[/]: {flag if isinstance(flag, str) else flag.get('message', flag)}")

@@ -1,0 +1,320 @@
+"""The Python API: ``reverie.open(path)`` gives a ``Workspace`` that wires ingest, store, analysis and measures.
+
+The CLI and the web app are thin faces over this module; nothing below it
+imports it. Every call acts as one user and goes through the scoped, audited,
+encrypting store.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Callable, Sequence
+from datetime import date as Date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from reverie import ingest
+from reverie.analysis.base import REGISTRY, BaseAnalyzer, TextUnit
+from reverie.analysis.results import analyse
+from reverie.domain import Client, Entry, Response, Session, User
+from reverie.errors import AccessDenied, ConsentRequired, InputError, NotFoundError, WorkspaceKeyError
+from reverie.settings import Settings, resolve, write_config
+from reverie.store import Database, Store, crypto, upgrade
+from reverie.store.db import has_schema
+from reverie.store.tables import Meta, UserRow
+from reverie.workspace_ops import WorkspaceOps
+
+ProgressFn = Callable[[str, int, int], None]
+
+
+# ----- opening and creating ------------------------------------------------------------------------------
+def _workspace_key(settings: Settings, db: Database, creating: bool) -> tuple[bytes, Path | None, bytes | None]:
+    """The workspace key: from the passphrase (scrypt; its salt kept in meta) or from the key file (made on init).
+
+    Returns the key, the key file's path (None for a passphrase) and, when creating with a passphrase, the new salt.
+    """
+    if settings.passphrase:
+        settings.key_source = "passphrase"
+        if creating:
+            salt = os.urandom(16)
+            return crypto.derive_from_passphrase(settings.passphrase, salt), None, salt
+        salt = db.transaction(lambda s: (row.value if (row := s.get(Meta, "kdf_salt")) else None))
+        if salt is None:
+            raise WorkspaceKeyError("this workspace was not created with a passphrase", hint="use its key file")
+        return crypto.derive_from_passphrase(settings.passphrase, salt), None, None
+    path = settings.key_file or crypto.default_key_dir() / f"{settings.workspace_id}.key"
+    if creating:
+        workspace = settings.workspace.resolve()
+        if workspace == path.resolve().parent or workspace in path.resolve().parents:
+            raise InputError(f"the key file {path} lies inside the workspace folder",
+                             hint="keep the key apart from the database, e.g. under ~/.config/reverie/")
+        if not path.exists():
+            crypto.write_key_file(path, crypto.new_key())
+    return crypto.read_key_file(path), path, None
+
+
+def init(workspace: str | Path | None = None, *, db: str | None = None, key_file: str | Path | None = None,
+         passphrase: str | None = None, user: str = "therapist", jurisdiction: str | None = None,
+         locale: str | None = None) -> Workspace:
+    """Create a workspace (folder, schema, keys, the first user: a therapist who also administers it)."""
+    settings = resolve(workspace=workspace, db=db, key_file=key_file, passphrase=passphrase, user=user,
+                       jurisdiction=jurisdiction, locale=locale)
+    settings.workspace.mkdir(parents=True, exist_ok=True)
+    database = Database(settings.db_url)
+    if has_schema(database.engine) and database.transaction(lambda s: s.get(Meta, "key_check")) is not None:
+        ws = open(settings.workspace, db=db, key_file=key_file, passphrase=passphrase, user=None)
+        ws.created = False
+        return ws
+    settings.workspace_id = settings.workspace_id or uuid.uuid4().hex[:12]
+    upgrade(database.engine)
+    key, key_path, salt = _workspace_key(settings, database, creating=True)
+    actor = settings.user or "therapist"
+
+    def bootstrap(s: Any) -> None:
+        from reverie.store.repository import now
+        s.add(Meta(key="workspace_id", value=settings.workspace_id.encode()))
+        s.add(Meta(key="key_check", value=crypto.make_key_check(key)))
+        s.add(Meta(key="audit_key", value=crypto.encrypt(key, crypto.new_key(), b"audit-key")))
+        if salt is not None:
+            s.add(Meta(key="kdf_salt", value=salt))
+        s.add(UserRow(name=actor, role="therapist", is_admin=True, created_at=now()))
+
+    database.transaction(bootstrap)
+    write_config(settings.workspace, {
+        "workspace_id": settings.workspace_id, "key_source": settings.key_source, "default_user": actor,
+        "jurisdiction": settings.jurisdiction, "locale": settings.locale,
+        **({"db": _without_password(db)} if db else {}),
+    })
+    ws = Workspace(settings, database, key, User(actor, "therapist", None, True), key_path)
+    ws.store.audit_event("init", "workspace", f"created by {actor}")
+    ws.created = True
+    return ws
+
+
+def _without_password(url: str) -> str:
+    from sqlalchemy.engine import make_url
+    return make_url(url).render_as_string(hide_password=True).replace(":***@", "@")
+
+
+def open(workspace: str | Path | None = None, *, db: str | None = None, key_file: str | Path | None = None,  # noqa: A001
+         passphrase: str | None = None, user: str | None = None, origin: str = "") -> Workspace:
+    """Open an existing workspace as a user; a wrong key or an unknown user is refused before anything is read."""
+    settings = resolve(workspace=workspace, db=db, key_file=key_file, passphrase=passphrase, user=user)
+    database = Database(settings.db_url)
+    if not has_schema(database.engine):
+        database.dispose()
+        raise NotFoundError(f"no Reverie workspace at {settings.workspace}", hint="run `reverie init` first")
+    upgrade(database.engine)
+    if settings.workspace_id is None:
+        settings.workspace_id = database.transaction(lambda s: s.get(Meta, "workspace_id").value.decode())
+    key, key_path, _ = _workspace_key(settings, database, creating=False)
+    check = database.transaction(lambda s: s.get(Meta, "key_check").value)
+    crypto.verify_key(key, check)
+    name = settings.user or "therapist"
+    row = database.transaction(lambda s: s.scalar(select(UserRow).where(UserRow.name == name)))
+    if row is None:
+        raise AccessDenied(f"no user named '{name}' in this workspace", hint="pass --user NAME or set REVERIE_USER")
+    actor = User(row.name, row.role, row.client_code, row.is_admin, row.id)
+    return Workspace(settings, database, key, actor, key_path, origin)
+
+
+class Workspace(WorkspaceOps):
+    """One workspace as seen by one user: the calls the CLI, the web app and scripts make."""
+
+    def __init__(self, settings: Settings, db: Database, key: bytes, actor: User, key_path: Path | None = None,
+                 origin: str = ""):
+        self.settings = settings
+        self.db = db
+        self.key_path = key_path
+        self.store = Store(db, key, actor, origin)
+        self.created = False
+
+    @property
+    def user(self) -> User:
+        return self.store.actor
+
+    def close(self) -> None:
+        self.db.dispose()
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ----- clients and records ---------------------------------------------------------------------------
+    def add_client(self, code: str, **profile: Any) -> Client:
+        return self.store.add_client(Client(code, **profile))
+
+    def clients(self) -> list[dict[str, Any]]:
+        return self.store.clients()
+
+    def sessions(self, client: str) -> list[dict[str, Any]]:
+        return [{"id": s.id, "client": client, "number": s.number, "date": s.date.isoformat() if s.date else None,
+                 "duration": s.duration, **s.meta} for s in self.store.sessions(client)]  # type: ignore[attr-defined]
+
+    def session(self, session_id: int) -> Session:
+        return self.store.session(session_id)
+
+    def entries(self, client: str) -> list[Entry]:
+        return self.store.entries(client)
+
+    def _new_client_consents(self, code: str) -> None:
+        """A client created by an import gets transcription and analysis consent attested by the importing therapist."""
+        if not self.store.consents(code):
+            self.store.grant_consent(code, "transcription", None)
+            self.store.grant_consent(code, "analysis", None)
+
+    def _require_consent(self, code: str, scope: str) -> None:
+        if not self.store.has_consent(code, scope):
+            raise ConsentRequired(f"client '{code}' has no active consent to {scope}",
+                                  hint=f"record it with `reverie consent grant --client {code} --scope {scope}`")
+
+    def import_transcript(self, path: str | Path, client: str, date: Date | None = None, fmt: str = "auto",
+                          therapist_label: str | None = None, client_label: str | None = None,
+                          number: int | None = None) -> dict[str, Any]:
+        """Read a transcript file and store its sessions in one transaction (a second import is a no-op)."""
+        transcript = ingest.read_transcript(path, client=client, fmt=fmt, therapist_label=therapist_label,
+                                            client_label=client_label)
+        if (date is not None or number is not None) and len(transcript.sessions) > 1:
+            raise InputError(f"{path} holds {len(transcript.sessions)} sessions: --date/--number apply to one session")
+        for s in transcript.sessions:
+            s.client = client
+            s.source = Path(path).name
+            if date is not None:
+                s.date = date
+            if number is not None:
+                s.number = number
+        self.store.ensure_client(client)
+        self._new_client_consents(client)
+        self._require_consent(client, "transcription")
+        stored = self.store.add_sessions(client, transcript.sessions)
+        return {
+            "sessions": [{"id": s.id, "client": client, "number": s.number, **s.meta}  # type: ignore[attr-defined]
+                         for s, _dup in stored],
+            "duplicate": all(dup for _s, dup in stored),
+            "format": transcript.format,
+            "notes": transcript.notes,
+        }
+
+    def import_entries(self, path: str | Path, client: str) -> dict[str, Any]:
+        entries = ingest.read_entries(path, client=client)
+        return self.add_entries(client, entries)
+
+    def add_entries(self, client: str, entries: Sequence[Entry]) -> dict[str, Any]:
+        """Store journal entries, then screen the new ones for risk (a safety task for the therapist)."""
+        self.store.ensure_client(client)
+        stored = self.store.add_entries(client, entries)
+        new = [e for e, dup in stored if not dup]
+        from reverie.safety_service import screen_entries
+        flags = screen_entries(self, client, new)
+        return {"entries": [{"id": e.id, "written_at": e.written_at.isoformat(), "kind": e.kind, "duplicate": dup}
+                            for e, dup in stored],
+                "imported": len(new), "duplicate": not new and bool(stored), "safety": flags}
+
+    def record_response(self, client: str, instrument: str, answers: Sequence[int | None], session: int | None = None,
+                        date: Date | None = None) -> dict[str, Any]:
+        from reverie.measures.scoring import score
+        from reverie.safety_service import screen_response
+        result = score(instrument, answers)  # rejects out-of-range answers with the item named
+        self.store.ensure_client(client)
+        (resp, dup), = self.store.add_responses(client, [Response(client, instrument, list(answers), session, date)])
+        flags = screen_response(self, client, resp) if not dup else []
+        return {**result.to_dict(), "id": resp.id, "session": session, "duplicate": dup, "safety": flags}
+
+    def import_responses(self, path: str | Path, client: str) -> dict[str, Any]:
+        from reverie.measures.responses_io import read_responses
+        from reverie.measures.scoring import score
+        from reverie.safety_service import screen_response
+        responses = read_responses(path, client)
+        for i, r in enumerate(responses, start=1):
+            try:
+                score(r.instrument, r.answers)
+            except InputError as exc:
+                raise InputError(f"{path}, response {i} ({r.instrument}, session {r.session}): {exc.message}",
+                                 exc.hint) from exc
+        self.store.ensure_client(client)
+        stored = self.store.add_responses(client, responses)
+        flags = [f for r, dup in stored if not dup for f in screen_response(self, client, r)]
+        return {"imported": sum(1 for _r, d in stored if not d), "duplicate": sum(1 for _r, d in stored if d),
+                "safety": flags}
+
+    def responses(self, client: str) -> list[Response]:
+        return self.store.responses(client)
+
+    # ----- analysis --------------------------------------------------------------------------------------
+    def analyzers(self, names: Sequence[str] | None = None, settings: dict[str, dict[str, Any]] | None = None
+                  ) -> list[BaseAnalyzer]:
+        """The analysers to run: those named (default all), less those the jurisdiction profile switches off."""
+        return select_analyzers(names, settings, self.settings.jurisdiction)
+
+    def analyze(self, client: str | None = None, session_id: int | None = None, analyzers: Sequence[str] | None = None,
+                settings: dict[str, dict[str, Any]] | None = None, progress: ProgressFn | None = None,
+                include_entries: bool = True) -> dict[str, Any]:
+        """Analyse a client's sessions (and the journal entries this user may read) and store the results."""
+        if session_id is not None:
+            session = self.store.session(session_id)
+            client, sessions, entries = session.client, [session], []
+        elif client is not None:
+            sessions = self.store.client_sessions(client)
+            entries = self.store.entries(client) if include_entries else []
+        else:
+            raise InputError("name a client (--client CODE) or a session (--session ID)")
+        self._require_consent(client, "analysis")
+        chosen = self.analyzers(analyzers, settings)
+        out, result = analyse(chosen, sessions, entries, cache=self.store.result_cache(client), progress=progress)
+        self.store.record_run(client, {"analyzers": {a.name: {"version": a.version, "settings": a.settings} for a in chosen},
+                                       "settings": self.settings.public(), "computed": result.computed,
+                                       "reused": result.reused})
+        from reverie.safety_service import screen_analysis
+        out["safety"] = screen_analysis(self, client, out)
+        out["client"] = client
+        return out
+
+    # ----- outcomes --------------------------------------------------------------------------------------
+    def progress(self, client: str, markers: dict[int, dict[str, float]] | None = None) -> dict[str, Any]:
+        from reverie.measures.progress import progress
+        return progress(client, self.store.responses(client), markers)
+
+
+def select_analyzers(names: Sequence[str] | None, settings: dict[str, dict[str, Any]] | None = None,
+                     jurisdiction: str = "none") -> list[BaseAnalyzer]:
+    settings = settings or {}
+    chosen = list(names) if names else REGISTRY.names()
+    out = []
+    for name in chosen:
+        cls = REGISTRY.get(name)
+        if jurisdiction == "us-il" and getattr(cls, "infers_mental_state", False):
+            if names:
+                raise InputError(f"analyser '{name}' infers emotions or mental states and is switched off by the "
+                                 "jurisdiction profile us-il", hint="choose another analyser or profile")
+            continue
+        out.append(cls(**settings.get(cls.name, {})))
+    return out
+
+
+def analyze_file(path: str | Path, fmt: str = "auto", analyzers: Sequence[str] | None = None,
+                 therapist_label: str | None = None, client_label: str | None = None,
+                 settings: dict[str, dict[str, Any]] | None = None, progress: ProgressFn | None = None,
+                 jurisdiction: str = "none") -> dict[str, Any]:
+    """The researcher's quick path: a transcript file straight in, nothing stored."""
+    transcript = ingest.read_transcript(path, fmt=fmt, therapist_label=therapist_label, client_label=client_label)
+    out, _ = analyse(select_analyzers(analyzers, settings, jurisdiction), transcript.sessions, progress=progress)
+    out["notes"] = transcript.notes
+    return out
+
+
+def remove_workspace(path: str | Path) -> None:
+    """Delete a workspace folder (used by `reverie demo` to start fresh); refuses folders that are not workspaces."""
+    p = Path(path)
+    if p.exists():
+        if not (p / "workspace.json").exists() and any(p.iterdir()):
+            raise InputError(f"{p} exists and is not a Reverie workspace", hint="choose another --workspace folder")
+        shutil.rmtree(p)
+
+
+__all__ = ["Workspace", "analyze_file", "init", "open", "select_analyzers", "TextUnit"]

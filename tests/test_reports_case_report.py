@@ -1,0 +1,76 @@
+"""The HTML case report: self-contained and escaped."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from reverie.domain import Response
+from reverie.measures.progress import progress
+from reverie.reports.case_report import render_case_report
+
+SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>'
+
+
+@pytest.fixture
+def context() -> dict:
+    rs = [Response("R<1>", "phq9", [min(3, max(0, t - 3 * k)) for k in range(8)] + [0], session=s)
+          for s, t in enumerate([18, 16, 15, 11], start=1)]
+    rs += [Response("R<1>", "scs_sf", [2] * 12, session=1), Response("R<1>", "scs_sf", [3] * 12, session=4)]
+    return {
+        "client": "R<1>",
+        "generated_at": "2024-05-01 10:00",
+        "progress": progress("R<1>", rs),
+        "plot_svg": '<?xml version="1.0"?>\n<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" '
+                    '"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">\n' + SVG,
+        "sessions": [{"number": 2, "date": "2024-01-09",
+                      "summaries": {"defenses": {"odf": 4.25, "quote": "I said <b>nothing</b> & left"},
+                                    "new_analyser": {"nested": {"a": 1}, "items": ["x", "y"]}}}],
+        "key_moments": [{"session": 3, "kind": "insight", "text": 'She said "<script>alert(1)</script>"'}],
+        "safety": [{"session": 2, "code": "phq9_item9", "text": "item 9 answered 1 <urgent>"}],
+        "notice": "Fiction: a demo case written by the project.",
+    }
+
+
+def test_reports_escapes_every_clinical_text(context):
+    html = render_case_report(context)
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "I said &lt;b&gt;nothing&lt;/b&gt; &amp; left" in html
+    assert "Case report: R&lt;1&gt;" in html
+    assert "item 9 answered 1 &lt;urgent&gt;" in html
+
+
+def test_reports_has_no_external_resources(context):
+    html = render_case_report(context)
+    assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", html, re.IGNORECASE)
+    assert "<link" not in html and "<script" not in html.lower().replace("&lt;script", "")
+    assert "<!DOCTYPE svg" not in html  # the SVG's external DTD reference is dropped
+    assert "<svg" in html and "<style>" in html
+
+
+def test_reports_shows_unknown_analyser_summaries_as_key_value_table(context):
+    html = render_case_report(context)
+    assert "<h4>new_analyser</h4>" in html
+    assert "<td>items</td><td>x, y</td>" in html
+    assert "&quot;a&quot;: 1" in html  # nested values as compact JSON, escaped
+
+
+def test_reports_shows_progress_numbers_and_class(context):
+    html = render_case_report(context)
+    # PHQ-9 18 -> 11 = 7 points (reliable) ; SCS-SF 2 -> 3 -> getting better
+    assert "getting better" in html
+    assert "Patient Health Questionnaire-9 (PHQ-9)" in html and "improved" in html
+
+
+def test_reports_refuses_an_svg_with_script(context):
+    context["plot_svg"] = '<svg><script>alert(1)</script></svg>'
+    html = render_case_report(context)
+    assert "The plot was left out" in html and "alert(1)</script>" not in html
+
+
+def test_reports_embeds_png_as_data_uri(context):
+    del context["plot_svg"]
+    context["plot_png"] = b"\x89PNG\r\n\x1a\nfake"
+    html = render_case_report(context)
+    assert 'src="data:image/png;base64,iVBORw0KGgpmYWtl"' in html

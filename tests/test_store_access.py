@@ -1,0 +1,108 @@
+"""The authorisation matrix, every cell, and the scoping it implies through the store."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+import reverie.workspace as rw
+from reverie.domain import Entry, User
+from reverie.errors import AccessDenied, NotFoundError
+from reverie.store import access
+
+# Written out by hand from the policy (not derived from the code): (role, resource) -> allowed actions,
+# for a record inside the user's scope (own caseload / own record).
+EXPECTED = {
+    ("therapist", "client"): "rwe", ("therapist", "session"): "rwe", ("therapist", "entry"): "rw",
+    ("therapist", "entry_private"): "w", ("therapist", "response"): "rw", ("therapist", "note"): "rwe",
+    ("therapist", "annotation"): "rw", ("therapist", "consent"): "rw", ("therapist", "safety"): "rw",
+    ("therapist", "export"): "r",
+    ("client", "client"): "r", ("client", "session"): "r", ("client", "entry"): "rwe", ("client", "entry_private"): "rwe",
+    ("client", "response"): "rw", ("client", "consent"): "rw", ("client", "safety"): "r", ("client", "export"): "r",
+    ("admin", "client"): "we", ("admin", "audit"): "r", ("admin", "users"): "rw", ("admin", "keys"): "w",
+    ("admin", "backup"): "rw",
+}
+LETTER = {"read": "r", "write": "w", "erase": "e"}
+USERS = {
+    "therapist": User("ruth", "therapist"),
+    "client": User("sam", "client", client_code="c1"),
+    "admin": User("ops", "admin"),
+    "researcher": User("rex", "researcher"),
+}
+CELLS = [(role, res, act) for role in USERS for res in access.RESOURCES for act in access.ACTIONS]
+
+
+@pytest.mark.parametrize("role, resource, action", CELLS)
+def test_access_matrix_cell_in_scope(role: str, resource: str, action: str) -> None:
+    expected = LETTER[action] in EXPECTED.get((role, resource), "")
+    assert access.allowed(USERS[role], action, resource, "c1", "ruth") is expected
+
+
+@pytest.mark.parametrize("role, resource, action", [c for c in CELLS if c[0] in ("therapist", "client")])
+def test_access_matrix_cell_out_of_scope_is_denied(role: str, resource: str, action: str) -> None:
+    if resource in access.WORKSPACE_RESOURCES:
+        pytest.skip("workspace resources have no client scope")
+    # client c2 belongs to another therapist and is not the client user's own record
+    assert access.allowed(USERS[role], action, resource, "c2", "other") is False
+
+
+def test_access_researcher_has_no_clinical_access() -> None:
+    assert not any(access.allowed(USERS["researcher"], a, r, "c1", "ruth") for r in access.RESOURCES for a in access.ACTIONS)
+
+
+@pytest.fixture
+def two_caseloads(ws: rw.Workspace, session_file: Path) -> rw.Workspace:
+    ws.import_transcript(session_file, "c1")
+    ws.add_entries("c1", [Entry("c1", datetime(2026, 3, 1), "dream", "A shared dream about a train.", "", True),
+                          Entry("c1", datetime(2026, 3, 2), "reflection", "Kept to myself.", "", False)])
+    ws.add_note("c1", "Process note: countertransference boredom.")
+    ws.add_user("mira", "therapist")
+    ws.add_user("sam", "client", client="c1")
+    ws.add_user("ops", "admin")
+    return ws
+
+
+def _as(ws: rw.Workspace, name: str) -> rw.Workspace:
+    return rw.open(ws.settings.workspace, db=ws.settings.db, user=name)
+
+
+def test_access_other_therapist_cannot_see_the_client(two_caseloads: rw.Workspace) -> None:
+    other = _as(two_caseloads, "mira")
+    assert other.clients() == []
+    with pytest.raises(NotFoundError):
+        other.sessions("c1")
+    with pytest.raises(NotFoundError):
+        other.session(1)
+    other.close()
+
+
+def test_access_therapist_reads_only_shared_entries(two_caseloads: rw.Workspace) -> None:
+    texts = [e.text for e in two_caseloads.entries("c1")]
+    assert texts == ["A shared dream about a train."]
+
+
+def test_access_client_sees_all_own_entries_but_no_notes(two_caseloads: rw.Workspace) -> None:
+    client = _as(two_caseloads, "sam")
+    assert len(client.entries("c1")) == 2
+    with pytest.raises(AccessDenied, match="may not read note"):
+        client.notes("c1")
+    with pytest.raises(AccessDenied):
+        client.analyze(client="c1")
+    client.close()
+
+
+def test_access_admin_keeps_house_but_reads_no_clinical_text(two_caseloads: rw.Workspace) -> None:
+    admin = _as(two_caseloads, "ops")
+    assert admin.audit_verify()["ok"] is True
+    with pytest.raises(AccessDenied):
+        admin.session(1)
+    with pytest.raises(AccessDenied):
+        admin.entries("c1")
+    admin.close()
+
+
+def test_access_unknown_user_is_refused(two_caseloads: rw.Workspace) -> None:
+    with pytest.raises(AccessDenied, match="no user named"):
+        _as(two_caseloads, "nobody")
