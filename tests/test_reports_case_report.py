@@ -74,3 +74,13 @@ def test_reports_embeds_png_as_data_uri(context):
     context["plot_png"] = b"\x89PNG\r\n\x1a\nfake"
     html = render_case_report(context)
     assert 'src="data:image/png;base64,iVBORw0KGgpmYWtl"' in html
+
+
+def test_reports_lists_questionnaire_flags_and_stored_safety_tasks(context):
+    context["progress"]["flags"] = [{"session": 4, "code": "phq9_item9", "text": "PHQ-9 item 9 answered 1"}]
+    context["safety"] = [{"id": 3, "client": "R<1>", "source": "journal", "source_ref": "entry 12",
+                          "category": "passive_death_wish", "severity": "moderate", "created_at": "2024-04-06",
+                          "acknowledged_by": None, "evidence": {"text": "to disappear for a while"}}]
+    html = render_case_report(context)
+    assert "PHQ-9 item 9 answered 1" in html and "session 4" in html
+    assert "passive_death_wish" in html and "journal entry 12" in html and "to disappear for a while" in html

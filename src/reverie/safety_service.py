@@ -57,7 +57,8 @@ def screen_response(workspace: Any, client: str, response: Response) -> list[dic
     if flag is None:
         return []
     values = {"category": flag.category, "severity": flag.severity}
-    evidence = {"quotes": [flag.evidence_text], "spans": [], "discounted": [], "reason": flag.reason,
+    quotes = flag.evidence if isinstance(flag.evidence, list) else [flag.evidence]
+    evidence = {"quotes": quotes, "spans": [], "discounted": [], "reason": flag.reason,
                 "instrument": response.instrument, "session": response.session}
     return [_open_task(workspace, client, "questionnaire", f"{response.instrument}:{response.id}", values, evidence)]
 

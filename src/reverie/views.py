@@ -43,20 +43,27 @@ def _tags(annotations: dict[str, Any]) -> str:
 
 def render_session(out: Console, data: dict[str, Any], with_annotations: bool) -> None:
     out.print(f"[bold]Session {data.get('number')}[/] (id {data.get('id')}, {data.get('date') or 'no date'})")
+    if not out.is_terminal:  # piped: one plain line per utterance, easy to grep
+        for u in data["utterances"]:
+            markers = f"  ({'; '.join(u['markers'])})" if u.get("markers") else ""
+            tags = _tags(u.get("annotations", {})) if with_annotations else ""
+            line = f"{u['index']:>4} {_time(u.get('start')):>5} {u.get('speaker') or u.get('role')}: {u['text']}{markers}"
+            out.print(Text(line + (f"   [{tags}]" if tags else "")))
+        return
     t = Table(show_header=True, header_style="bold", expand=True)
     t.add_column("#", justify="right", width=4)
     t.add_column("time", width=6)
     t.add_column("speaker", width=12)
-    t.add_column("text", ratio=3)
+    t.add_column("text", ratio=3, overflow="fold")
     if with_annotations:
-        t.add_column("markers", ratio=1)
+        t.add_column("markers", ratio=1, overflow="fold")
     for u in data["utterances"]:
         text = Text(u["text"])
         if u.get("markers"):
             text.append("  (" + "; ".join(u["markers"]) + ")", style="dim")
-        row = [str(u["index"]), _time(u.get("start")), u.get("speaker") or u.get("role"), text]
+        row = [str(u["index"]), _time(u.get("start")), Text(u.get("speaker") or u.get("role")), text]
         if with_annotations:
-            row.append(_tags(u.get("annotations", {})))
+            row.append(Text(_tags(u.get("annotations", {}))))
         t.add_row(*row)
     out.print(t)
 

@@ -210,11 +210,12 @@ class Workspace(WorkspaceOps):
         self.store.ensure_client(client)
         stored = self.store.add_entries(client, entries)
         new = [e for e, dup in stored if not dup]
-        from reverie.safety_service import screen_entries
+        from reverie.safety_service import message_for, screen_entries
         flags = screen_entries(self, client, new)
         return {"entries": [{"id": e.id, "written_at": e.written_at.isoformat(), "kind": e.kind, "duplicate": dup}
                             for e, dup in stored],
-                "imported": len(new), "duplicate": not new and bool(stored), "safety": flags}
+                "imported": len(new), "duplicate": not new and bool(stored), "safety": flags,
+                "safety_message": message_for(self, client) if flags else None}
 
     def record_response(self, client: str, instrument: str, answers: Sequence[int | None], session: int | None = None,
                         date: Date | None = None) -> dict[str, Any]:

@@ -97,12 +97,62 @@ class _Pattern:
     category: str
     severity: str
     regex: re.Pattern[str]
+    gate: frozenset[str] | None = None  # one of these strings must occur in the text for a match
+
+
+def _literal_prefixes(items: Any, limit: int = 64) -> tuple[set[str], bool] | None:
+    """Literal strings one of which starts any match of a parsed sequence; ``complete`` if it is all literal."""
+    import re._parser as sre  # the stdlib's own regex parser: only used to derive speed gates
+
+    prefixes, complete = {""}, True
+    for op, arg in items:
+        if op is sre.LITERAL:
+            prefixes = {p + chr(arg).lower() for p in prefixes}
+        elif op is sre.SUBPATTERN:
+            sub = _literal_prefixes(arg[-1], limit)
+            if sub is None:
+                return (prefixes, False) if prefixes != {""} else None
+            prefixes = {p + q for p in prefixes for q in sub[0]}
+            if not sub[1]:
+                return prefixes, False
+        elif op is sre.BRANCH:
+            alts = [_literal_prefixes(b, limit) for b in arg[1]]
+            if any(a is None or "" in a[0] for a in alts):
+                return (prefixes, False) if prefixes != {""} else None
+            prefixes = {p + q for p in prefixes for a in alts for q in a[0]}
+            if not all(a[1] for a in alts):
+                return prefixes, False
+        else:
+            return (prefixes, False) if prefixes != {""} else None
+        if len(prefixes) > limit:
+            return None
+    return prefixes, complete
+
+
+def _gate(pattern: str) -> frozenset[str] | None:
+    """The most selective set of literal strings that every match must contain (None: always run)."""
+    import re._parser as sre
+
+    try:
+        parsed = list(sre.parse(pattern, re.IGNORECASE))
+    except Exception:  # pragma: no cover - the gate is an optimisation only
+        return None
+    best: set[str] | None = None
+    for i in range(len(parsed)):
+        op = parsed[i][0]
+        if op is sre.AT:
+            continue
+        found = _literal_prefixes(parsed[i:])
+        if found and found[0] and min(map(len, found[0])) >= 3:
+            if best is None or min(map(len, found[0])) > min(map(len, best)):
+                best = found[0]
+    return frozenset(best) if best else None
 
 
 @dataclass(frozen=True)
 class _Rules:
     patterns: tuple[_Pattern, ...]
-    idioms: tuple[re.Pattern[str], ...]
+    idioms: tuple[tuple[re.Pattern[str], frozenset[str] | None], ...]
     frames: dict[str, re.Pattern[str]]
 
 
@@ -121,8 +171,9 @@ def rules() -> _Rules:
         for item in items:
             text, severity = (item["re"], item.get("severity")) if isinstance(item, dict) else (item, None)
             regex = re.compile(text.replace("{P}", persons), re.IGNORECASE)
-            patterns.append(_Pattern(category, severity or spec["severity"][category], regex))
-    idioms = tuple(re.compile(p, re.IGNORECASE) for p in spec["idioms"])
+            gate = _gate(regex.pattern)
+            patterns.append(_Pattern(category, severity or spec["severity"][category], regex, gate))
+    idioms = tuple((re.compile(p, re.IGNORECASE), _gate(p)) for p in spec["idioms"])
     frames = {k: re.compile(v, re.IGNORECASE) for k, v in spec["frames"].items()}
     return _Rules(tuple(patterns), idioms, frames)
 
@@ -223,16 +274,26 @@ def _frame(rules_: _Rules, text: str, clause: tuple[int, int], m: re.Match[str],
     return None
 
 
+def idioms_in(text: str, lowered: str | None = None) -> list[tuple[int, int]]:
+    """Character spans of the idioms in ``text`` ("this commute is killing me")."""
+    lowered = lowered if lowered is not None else text.lower().replace("\u2019", "'")
+    return [(m.start(), m.end()) for rx, gate in rules().idioms
+            if gate is None or any(g in lowered for g in gate) for m in rx.finditer(text)]
+
+
 def find_risk(text: str) -> list[RiskMatch]:
     """Every risk phrase in ``text``, each either present or discounted by a named frame."""
     r = rules()
     if not text or not text.strip():
         return []
     clauses = _clauses(text)
-    idiom_spans = [(m.start(), m.end()) for rx in r.idioms for m in rx.finditer(text)]
+    lowered = text.lower().replace("\u2019", "'")
+    idiom_spans = idioms_in(text, lowered)
     found: list[RiskMatch] = []
     seen: set[tuple[str, int, int]] = set()
     for p in r.patterns:
+        if p.gate is not None and not any(g in lowered for g in p.gate):
+            continue
         for m in p.regex.finditer(text):
             if (p.category, m.start(), m.end()) in seen or m.end() == m.start():
                 continue
@@ -282,8 +343,7 @@ def assess(text: str) -> dict[str, Any]:
     matches = find_risk(text)
     present = [m for m in matches if m.present]
     discounted = {m.discounted_by for m in matches if not m.present}
-    r = rules()
-    if text and any(rx.search(text) for rx in r.idioms):
+    if text and idioms_in(text):
         discounted.add("idiom")
     top = max(present, key=_rank) if present else None
     spans = _merge([(m.start, m.end) for m in present])

@@ -151,7 +151,7 @@ def read_captions(file: str, text: str, client: str, roles: RoleMap, fmt: str, s
     parsed = [(cue, [p for line in cue.payload for p in _pieces(line, roles)]) for cue in cues]
     counts: dict[str, int] = {}
     any_known = False
-    for _cue_, pieces in parsed:
+    for _unused, pieces in parsed:
         for label, kind, _text in pieces:
             if kind == "prefix":
                 key = norm_label(label or "")

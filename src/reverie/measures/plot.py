@@ -32,7 +32,7 @@ def plot_progress(progress_dict: dict[str, Any], path: str | Path) -> Path:
 
     sessions = progress_dict.get("sessions") or []
     xs = [s["number"] for s in sessions]
-    fig = Figure(figsize=(8, 4.2), dpi=100)
+    fig = Figure(figsize=(8, 5.2), dpi=100)
     ax = fig.add_subplot(1, 1, 1)
     bands = progress_dict.get("bands") or {}
     for key, colour, label in (("feeling_better", FEEL_COLOUR, "feeling better (symptoms)"),
@@ -67,7 +67,7 @@ def plot_progress(progress_dict: dict[str, Any], path: str | Path) -> Path:
     if xs:
         ax.set_xticks(xs)
     ax.grid(alpha=0.3)
-    ax.legend(loc="upper left", fontsize=7, framealpha=0.85)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=2, fontsize=7, frameon=False)
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     metadata = {"Date": None} if fmt == "svg" else {"Software": None}

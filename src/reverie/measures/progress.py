@@ -94,7 +94,8 @@ def _score_all(client: str, responses: Sequence[Response]) -> tuple[dict, list, 
             skipped.append(f"{r.instrument} session {r.session}: {exc.message}")
             continue
         for d in sc.flag_details:
-            flags.append({**d, "session": r.session, "date": r.date.isoformat() if r.date else None})
+            flags.append({**d, "message": d["text"], "session": r.session,
+                          "date": r.date.isoformat() if r.date else None})
         by_inst[sc.instrument][int(r.session)] = (r, sc)
     return by_inst, flags, skipped
 
@@ -216,7 +217,7 @@ def _instrument_summary(inst: Instrument, rows: dict[int, tuple[Response, Score]
         "series": [{"session": s, "value": sc.value(inst.primary), "band": sc.band,
                     "subscales": sc.subscales, "prorated": sc.prorated} for s, sc in complete],
         "incomplete": [{"session": s, "reason": sc.reason} for s, (_, sc) in sorted(rows.items()) if not sc.complete],
-        "baseline": None, "latest": None, "reliable_change": "none", "clinical": "unchanged",
+        "baseline": None, "latest": None, "reliable_change": "none", "clinical": None,
         "rci": None, "sudden_gains": [], "sudden_losses": [],
     }
     values = [(s, sc.value(inst.primary)) for s, sc in complete if sc.value(inst.primary) is not None]

@@ -110,15 +110,26 @@ def _instruments(progress: Mapping[str, Any]) -> str:
                    "candidate sudden gains", "candidate sudden losses", "note"], rows)
 
 
+def _flag_row(f: Mapping[str, Any]) -> list[str]:
+    """One row for a questionnaire flag (session, code, text) or a stored safety task (source, category, evidence)."""
+    where = f"session {f['session']}" if f.get("session") is not None else " ".join(
+        str(f.get(k)) for k in ("source", "source_ref") if f.get(k))
+    evidence = f.get("evidence")
+    detail = f.get("text") or f.get("message")
+    if detail is None and isinstance(evidence, Mapping):
+        detail = evidence.get("text") or evidence.get("quote") or _compact(evidence)
+    status = "acknowledged by " + str(f["acknowledged_by"]) if f.get("acknowledged_by") else ""
+    return [_e(where), _e(f.get("date") or f.get("created_at") or ""),
+            f'<span class="flag">{_e(f.get("code") or f.get("category") or "flag")}</span>',
+            _e(f.get("severity") or ""), _e(detail if detail is not None else _compact(dict(f))), _e(status)]
+
+
 def _safety(context: Mapping[str, Any], progress: Mapping[str, Any]) -> str:
-    flags = context.get("safety")
-    if flags is None:
-        flags = progress.get("flags") or []
+    flags = list(progress.get("flags") or []) + list(context.get("safety") or [])
     if not flags:
         return '<p class="muted">No critical item was endorsed and no safety flag was raised.</p>'
-    rows = [[_e(f.get("session", "")), _e(f.get("date", "") or ""), f'<span class="flag">{_e(f.get("code", ""))}</span>',
-             _e(f.get("text") or f.get("message") or _compact(f))] for f in flags]
-    return _table(["session", "date", "flag", "what was answered or said"], rows)
+    return _table(["where", "when", "flag", "severity", "what was answered or said", "status"],
+                  [_flag_row(f) for f in flags])
 
 
 def _key_moments(moments: Iterable[Mapping[str, Any]]) -> str:
