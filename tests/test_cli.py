@@ -159,3 +159,20 @@ def test_cli_audit_verify_and_wrong_key(wsdir: Path, tmp_path: Path, capsys: pyt
 def test_cli_analyzers_list_names_every_builtin(capsys: pytest.CaptureFixture[str]) -> None:
     names = {a["name"] for a in run_json(capsys, ["analyzers", "list"])}
     assert names >= {"affect", "abstraction", "cycles", "referential", "dialogue", "transference", "risk"}
+
+
+def test_cli_measures_items_loads_licensed_text_into_workspace(wsdir: Path, tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    shipped = run_json(capsys, ["measures", "items", "phq9"])
+    assert shipped["source"] == "shipped" and len(shipped["items"]) == 9 and shipped["items"][0]["text"]
+    short = tmp_path / "core10.txt"
+    short.write_text("\n".join(f"Practice copy of item {i}" for i in range(1, 10)) + "\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["measures", "items", "core10", "--load", str(short)]) == 2  # nine lines for ten items
+    assert "10 items" in capsys.readouterr().err
+    full = tmp_path / "core10-full.txt"
+    full.write_text("\n".join(f"Practice copy of item {i}" for i in range(1, 11)) + "\n", encoding="utf-8")
+    loaded = run_json(capsys, ["measures", "items", "core10", "--load", str(full)])
+    assert loaded["items"][9]["text"] == "Practice copy of item 10"
+    again = run_json(capsys, ["measures", "items", "core10"])  # kept in the workspace
+    assert again["items"] == loaded["items"] and again["source"].startswith(str(wsdir))

@@ -304,6 +304,36 @@ def measures_list(as_json: JsonOpt = False) -> None:
           [[r["id"], r["name"], r["items"], r["licence"], "yes" if r["item_text"] else "no (supply it)"] for r in rows])
 
 
+@measures_app.command("items")
+def measures_items(instrument: str,
+                   load: Annotated[Optional[Path], typer.Option("--load", help="A file of the licensed item text (one item a line, or a YAML/JSON list) to keep in the workspace.")] = None,
+                   workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
+    """Show an instrument's items; load the licensed item text a practice holds for CORE-10, WAI-SR, DSQ-40, LPFS-BF."""
+    import shutil
+
+    from reverie.measures.instruments import get_instrument, load_item_text
+    from reverie.settings import resolve
+    folder = resolve(workspace=workspace).workspace / "instruments"
+    kept = next(iter(sorted(folder.glob(f"{instrument}.*"))), None) if folder.exists() else None
+    if load is not None:
+        load_item_text(instrument, load)  # validates the count and order before anything is kept
+        folder.mkdir(parents=True, exist_ok=True)
+        for old in folder.glob(f"{instrument}.*"):
+            old.unlink()
+        kept = folder / f"{instrument}{load.suffix or '.txt'}"
+        shutil.copyfile(load, kept)
+    inst = load_item_text(instrument, kept) if kept else get_instrument(instrument)
+    items = [{"number": i, "text": t} for i, t in enumerate(inst.items, start=1)]
+    if as_json:
+        emit_json({"instrument": inst.id, "items": items, "source": str(kept) if kept else "shipped"})
+        return
+    if not inst.has_item_text:
+        out.print(f"{inst.name}: item text is licensed and not shipped. Load the practice's copy with "
+                  f"`reverie measures items {inst.id} --load FILE`.")
+    for item in items:
+        out.print(f"{item['number']:>3}. {item['text'] or '(item text not supplied)'}")
+
+
 @measures_app.command("score")
 def measures_score(instrument: str, answers: Annotated[str, typer.Option(help="Comma-separated answers in item order; leave a blank for a missing item.")],
                    as_json: JsonOpt = False) -> None:

@@ -83,7 +83,7 @@ def render_analysis(out: Console, result: dict[str, Any]) -> None:
         tr = summ.get("transference", {}).get("counts") or {}
         risk = sum(1 for u in s["utterances"] if u["annotations"].get("risk", {}).get("risk"))
         t.add_row(str(s.get("number") or s["id"]), f"{share:.0%}" if share is not None else "",
-                  str(len(dia.get("silences") or [])), str(sum((dia.get("intervention_counts") or {}).values())),
+                  str(len(dia.get("silences") or [])), str(sum((dia.get("interventions") or {}).values())),
                   str(sum(tr.values())) if tr else "0",
                   f"{sum(1 for b in blocks if b.get('class') == 'connecting')}/{len(blocks)}",
                   f"{summ['defenses']['odf']:.2f}" if summ.get("defenses", {}).get("odf") is not None else "",

@@ -22,7 +22,7 @@ def markers_from_analysis(analysis: dict[str, Any]) -> dict[int, dict[str, float
         odf = summary.get("defenses", {}).get("odf")
         if odf is not None and summary.get("defenses", {}).get("odf_n", 0) >= 5:
             found["odf"] = float(odf)
-        shares = summary.get("cycles", {}).get("class_shares") or {}
+        shares = summary.get("cycles", {}).get("shares") or {}
         if shares:
             found["connecting_share"] = float(shares.get("connecting", 0.0))
         ra = summary.get("referential", {}).get("mean_ra")

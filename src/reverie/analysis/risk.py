@@ -2,8 +2,9 @@
 
 A safety net, not a marker of process: the analyser looks for words that a clinician
 must see soon, and it favours recall (a missed crisis costs far more than a false alarm).
-It is rule-based and fast (regular expressions, no model): the patterns live in
-``resources/risk/patterns.yaml``. Each risk match is then checked against the frames
+Two layers: rules (regular expressions, ``resources/risk/patterns.yaml``) and a semantic
+layer (``risk_semantic``: sentences compared with prototype sentences by a small encoder)
+that catches indirect wording; ``risk`` is rules OR semantic. Each risk match is then checked against the frames
 that make such words harmless *in the clause they govern*: negation ("I would never
 hurt myself"), other people's words ("my sister said she wanted to die"), quoted text,
 idioms ("this commute is killing me"), distant past marked as past ("years ago", with no
@@ -27,7 +28,8 @@ from typing import Any, ClassVar
 
 import yaml
 
-from reverie.analysis.base import BaseAnalyzer, SessionUnits, Summary, TextUnit, register
+from reverie.analysis import risk_semantic
+from reverie.analysis.base import BaseAnalyzer, SessionUnits, Setting, Summary, TextUnit, register
 from reverie.domain import Annotation
 from reverie.errors import ModelError
 
@@ -154,6 +156,7 @@ class _Rules:
     patterns: tuple[_Pattern, ...]
     idioms: tuple[tuple[re.Pattern[str], frozenset[str] | None], ...]
     frames: dict[str, re.Pattern[str]]
+    severity: dict[str, str]
 
 
 @lru_cache(maxsize=1)
@@ -175,7 +178,7 @@ def rules() -> _Rules:
             patterns.append(_Pattern(category, severity or spec["severity"][category], regex, gate))
     idioms = tuple((re.compile(p, re.IGNORECASE), _gate(p)) for p in spec["idioms"])
     frames = {k: re.compile(v, re.IGNORECASE) for k, v in spec["frames"].items()}
-    return _Rules(tuple(patterns), idioms, frames)
+    return _Rules(tuple(patterns), idioms, frames, dict(spec["severity"]))
 
 
 def _clauses(text: str) -> list[tuple[int, int]]:
@@ -338,32 +341,115 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return [(s, e) for s, e in out]
 
 
-def assess(text: str) -> dict[str, Any]:
-    """The analyser's fields for one raw string, plus its evidence spans (``evidence``)."""
-    matches = find_risk(text)
+def _governing_frame(r: _Rules, text: str, span: tuple[int, int], matches: list[RiskMatch],
+                     idiom_spans: list[tuple[int, int]]) -> str | None:
+    """The frame that governs a sentence or clause for the semantic layer, or None (it may be flagged).
+
+    A span is governed when the rules discounted risk words in it (and found none present), when an idiom
+    overlaps it, when it is quoted, when it has another person and no first person as its subject
+    (fiction or third person), or when it marks the past with no present marker.
+    """
+    s, e = span
+    inside = [m for m in matches if s <= m.start < e]
+    if any(m.present for m in inside):
+        return None
+    if inside:
+        return inside[0].discounted_by
+    if any(a < e and s < b for a, b in idiom_spans):
+        return "idiom"
+    if _quoted(text, s, e):
+        return "quoted"
+    chunk = text[s:e]
+    toks = set(_tokens(chunk))
+    if not toks & _FIRST and toks & _OTHER:
+        return "fiction" if r.frames["fiction"].search(chunk) else "third_person"
+    if r.frames["past"].search(chunk) and not r.frames["present"].search(chunk):
+        return "past"
+    return None
+
+
+def _semantic_spans(r: _Rules, text: str, matches: list[RiskMatch]) -> tuple[list[tuple[int, int]], set[str]]:
+    """Sentences free of a governing frame; a governed sentence is cut into clauses and each is tried alone."""
+    idiom_spans = idioms_in(text)
+    spans, frames = [], set()
+    for sent in risk_semantic.sentences(text):
+        frame = _governing_frame(r, text, sent, matches, idiom_spans)
+        if frame is None:
+            spans.append(sent)
+            continue
+        frames.add(frame)
+        clauses = [(max(a, sent[0]), min(b, sent[1])) for a, b in _clauses(text) if a < sent[1] and sent[0] < b]
+        if len(clauses) < 2:
+            continue
+        for c in clauses:
+            c_frame = _governing_frame(r, text, c, matches, idiom_spans)
+            if c_frame is None:
+                spans.append(c)
+            else:
+                frames.add(c_frame)
+    return spans, frames
+
+
+def assess_many(texts: Sequence[str], semantic: bool = True, threshold: float = risk_semantic.DEFAULT_THRESHOLD,
+                margin: float = risk_semantic.DEFAULT_MARGIN) -> list[dict[str, Any]]:
+    """The analyser's fields for each raw string, plus its evidence spans (``evidence``).
+
+    The rules always run; with ``semantic`` the sentences of all texts are also embedded in one batch
+    and compared with the prototype bank. ``risk`` is rules OR semantic; ``method`` says which found it.
+    """
+    r = rules()
+    all_matches = [find_risk(t) if t else [] for t in texts]
+    sem_hits: list[list[risk_semantic.SemanticHit]] = [[] for _ in texts]
+    sem_frames: list[set[str]] = [set() for _ in texts]
+    if semantic:
+        todo = []
+        for i, (t, ms) in enumerate(zip(texts, all_matches)):
+            spans, sem_frames[i] = _semantic_spans(r, t, ms) if t and t.strip() else ([], set())
+            todo.append((t or "", spans))
+        sem_hits = risk_semantic.hits(todo, threshold, margin)
+    return [_combine(t or "", ms, hs, fs) for t, ms, hs, fs in zip(texts, all_matches, sem_hits, sem_frames)]
+
+
+def assess(text: str, semantic: bool = False, **options: Any) -> dict[str, Any]:
+    """One raw string; rules only unless ``semantic`` (the analyser itself runs both by default)."""
+    return assess_many([text], semantic=semantic, **options)[0]
+
+
+def _combine(text: str, matches: list[RiskMatch], sem: list[risk_semantic.SemanticHit],
+             sem_frames: set[str]) -> dict[str, Any]:
+    r = rules()
     present = [m for m in matches if m.present]
-    discounted = {m.discounted_by for m in matches if not m.present}
+    discounted = {m.discounted_by for m in matches if not m.present} | sem_frames
     if text and idioms_in(text):
         discounted.add("idiom")
-    top = max(present, key=_rank) if present else None
-    spans = _merge([(m.start, m.end) for m in present])
+    ranked = [(_rank(m), m.category, m.severity) for m in present]
+    ranked += [((SEVERITIES.index(r.severity[h.category]), -CATEGORIES.index(h.category)), h.category,
+                r.severity[h.category]) for h in sem]
+    top = max(ranked) if ranked else None
+    spans = [(m.start, m.end) for m in present]
+    # Semantic evidence: the whole sentence, unless the rules already point at words inside it.
+    spans += [(h.start, h.end) for h in sem if not any(h.start <= s < h.end for s, _ in spans)]
+    spans = _merge(spans)
+    method = "both" if present and sem else "rules" if present else "semantic" if sem else None
     return {
         "risk": top is not None,
-        "category": top.category if top else None,
-        "severity": top.severity if top else "none",
-        "categories": sorted({m.category for m in present}, key=CATEGORIES.index),
+        "category": top[1] if top else None,
+        "severity": top[2] if top else "none",
+        "categories": sorted({c for _, c, _ in ranked}, key=CATEGORIES.index),
         "discounted": [f for f in FRAMES if f in discounted],
         "quotes": [text[s:e] for s, e in spans],
+        "method": method,
+        "similarity": max((h.similarity for h in sem), default=None),
         "evidence": spans,
     }
 
 
 @register
 class RiskAnalyzer(BaseAnalyzer):
-    """Risk language in client utterances, journal entries and free-text answers (rule-based, recall first)."""
+    """Risk language in client utterances, journal entries and free-text answers (rules + semantic, recall first)."""
 
     name: ClassVar[str] = "risk"
-    version: ClassVar[str] = "1"
+    version: ClassVar[str] = "2"
     description: ClassVar[str] = (
         "Risk language (suicidal ideation, plans, preparations, attempts, self-harm, harm to others) with "
         "severity and the evidence words; negation, other people's words, idioms, marked past and fiction are "
@@ -379,15 +465,33 @@ class RiskAnalyzer(BaseAnalyzer):
         "severity": "none | low | moderate | high | imminent",
         "categories": "every risk category present in the text, most urgent first",
         "discounted": "hard-negative frames found and discounted: " + ", ".join(FRAMES),
-        "quotes": "the risk words themselves (the text of the evidence spans)",
+        "quotes": "the risk words themselves (the text of the evidence spans; a whole sentence for semantic hits)",
+        "method": "which layer found the risk: rules | semantic | both (None without risk)",
+        "similarity": "cosine similarity of the closest semantic hit to its risk prototype (None without one)",
     }
+    settings_spec: ClassVar[tuple[Setting, ...]] = (
+        Setting("semantic", True, "also compare sentences with the prototype bank (MiniLM encoder); "
+                                  "False: rules only, no model"),
+        Setting("threshold", risk_semantic.DEFAULT_THRESHOLD,
+                "semantic layer: minimum cosine similarity to a risk prototype"),
+        Setting("margin", risk_semantic.DEFAULT_MARGIN,
+                "semantic layer: how much closer to a risk prototype than to any hard negative"),
+    )
     infers_mental_state: ClassVar[bool] = False
     safety_critical: ClassVar[bool] = True  # kept on in every jurisdiction profile
 
+    def annotate(self, units: Sequence[TextUnit]) -> list[Annotation]:
+        """All units at once, so that the semantic layer encodes their sentences in one batch."""
+        results = assess_many([u.text or "" for u in units], semantic=bool(self.settings["semantic"]),
+                              threshold=float(self.settings["threshold"]), margin=float(self.settings["margin"]))
+        out = []
+        for unit, result in zip(units, results):
+            spans = result.pop("evidence")
+            out.append(Annotation(self.name, self.version, unit.id, result, spans))
+        return out
+
     def annotate_one(self, unit: TextUnit) -> Annotation:
-        result = assess(unit.text or "")
-        spans = result.pop("evidence")
-        return Annotation(self.name, self.version, unit.id, result, spans)
+        return self.annotate([unit])[0]
 
     def summarize(self, sessions: Sequence[SessionUnits]) -> Summary:
         """Per session the flags with their evidence; for the case the most severe flag and the count."""

@@ -26,8 +26,9 @@ from reverie.measures.scoring import Score, score
 MARKER_WEIGHTS: dict[str, dict[str, Any]] = {
     "odf": {"direction": 1, "weight": 0.5, "sd": 0.5,
             "label": "overall defensive functioning (DMRS ODF, 1-7)"},
-    "connecting_share": {"direction": 1, "weight": 0.5, "sd": 0.10,
-                         "label": "share of connecting (rather than defensive) relational turns"},
+    # block classes shift a lot from session to session (about ten 150-word blocks each), hence the wide SD
+    "connecting_share": {"direction": 1, "weight": 0.25, "sd": 0.20,
+                         "label": "share of connecting blocks (high emotion tone and abstraction; therapeutic cycles)"},
     "referential_activity": {"direction": 1, "weight": 0.25, "sd": 0.10,
                              "label": "referential activity (words linking feeling and experience)"},
 }

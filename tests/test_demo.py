@@ -1,0 +1,82 @@
+"""The demo case, built end to end, carries the clinical arc it was written for (DEMO_CASE.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import reverie.workspace as rw
+from reverie.analysis.markers import markers_from_analysis
+from reverie.demo_build import build_demo, load_manifest
+
+
+def test_demo_manifest_lists_fictional_sessions_in_every_format() -> None:
+    manifest = load_manifest()
+    assert "Fictional" in manifest["notice"]
+    formats = [s["format"] for s in manifest["sessions"]]
+    assert len(formats) >= 12 and formats.count("vtt") >= 4 and "csv" in formats
+    assert manifest["client"]["code"] == "demo"
+
+
+def test_markers_from_analysis_takes_only_stated_markers() -> None:
+    analysis = {"sessions": [
+        {"number": 3, "summary": {"defenses": {"odf": 5.5, "odf_n": 12}, "cycles": {"shares": {"connecting": 0.25}},
+                                  "referential": {"mean_ra": 0.4}, "affect": {"client": {}}}},
+        {"number": 4, "summary": {"defenses": {"odf": 6.0, "odf_n": 2}}},  # too few coded utterances for an ODF
+    ]}
+    assert markers_from_analysis(analysis) == {3: {"odf": 5.5, "connecting_share": 0.25, "referential_activity": 0.4}}
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    folder = tmp_path_factory.mktemp("demo")
+    key = folder / "keys" / "demo.key"
+    result = build_demo(folder / "ws", key_file=key)
+    ws = rw.open(folder / "ws", key_file=key, user="ruth.adler")
+    result["analysis"] = ws.analyze(client="demo")
+    result["tasks"] = ws.safety_tasks()
+    ws.close()
+    return result
+
+
+@pytest.mark.slow
+def test_demo_progress_shows_relief_then_worse_before_better_then_change(demo: dict) -> None:
+    classes = {s["number"]: s["class"] for s in demo["progress"]["sessions"]}
+    assert {classes[n] for n in (4, 5, 6)} == {"relief_without_change"}
+    assert "worse_before_better" in {classes[n] for n in (10, 11)}
+    assert classes[16] == "getting_better" and demo["progress"]["case"]["class"] == "getting_better"
+    phq = demo["progress"]["instruments"]["phq9"]
+    assert [g["session"] for g in phq["sudden_gains"]] == [4]
+    assert Path(demo["report"]).read_text(encoding="utf-8").count("<svg") >= 1
+
+
+@pytest.mark.slow
+def test_demo_longest_silence_is_after_the_link_in_session_ten(demo: dict) -> None:
+    s10 = next(s for s in demo["analysis"]["sessions"] if s["number"] == 10)
+    longest = s10["summary"]["dialogue"]["longest_silences"][0]
+    assert 35 <= longest["seconds"] <= 45
+    assert "study" in longest["before"]["text"]
+
+
+@pytest.mark.slow
+def test_demo_transference_appears_from_the_break(demo: dict) -> None:
+    counts = {s["number"]: s["summary"]["transference"]["counts"] for s in demo["analysis"]["sessions"]}
+    links = [n for n, c in counts.items() if c.get("therapist_link")]
+    assert 8 in links and min(links) >= 8
+
+
+@pytest.mark.slow
+def test_demo_disappear_entry_raises_a_safety_task_and_idioms_do_not(demo: dict) -> None:
+    entry_tasks = [t for t in demo["tasks"] if t["source"] == "entry"]
+    assert any("disappear" in q for t in entry_tasks for q in t["evidence"]["quotes"])
+    quotes = " ".join(q for t in demo["tasks"] for q in t["evidence"]["quotes"])
+    assert "killing me" not in quotes and "kill for a coffee" not in quotes
+
+
+@pytest.mark.slow
+def test_demo_connecting_moments_grow_in_the_deepening_phase(demo: dict) -> None:
+    share = {s["number"]: s["summary"]["cycles"]["shares"].get("connecting", 0.0) for s in demo["analysis"]["sessions"]}
+    early = sum(share[n] for n in (1, 2, 3)) / 3
+    later = sum(share[n] for n in (9, 10, 11, 12, 13)) / 5
+    assert later > early
