@@ -31,6 +31,7 @@ import multiprocessing as mp
 import os
 import random
 import re
+import shutil
 import sys
 import tempfile
 import time
@@ -155,6 +156,7 @@ def _worker(index: int, path: str, db: str | None, key_file: str, seconds: float
     log["elapsed"] = time.perf_counter() - start
     if ws is not None:
         ws.close()
+    shutil.rmtree(scratch, ignore_errors=True)
     Path(out_file).write_text(json.dumps(log), encoding="utf-8")
 
 
@@ -250,7 +252,7 @@ def _report(backend: str, workers: int, logs: list[dict], problems: list[str], e
         print(f"... and {len(problems) - 20} more problems")
 
 
-def run_backend(backend: str, workers: int, seconds: float, pg_url: str | None, seed: int) -> bool:
+def run_backend(backend: str, workers: int, seconds: float, pg_url: str | None, seed: int, keep: bool = False) -> bool:
     """One full run on one backend; True when there were no errors and every write is present."""
     import reverie.workspace as rw
 
@@ -264,6 +266,8 @@ def run_backend(backend: str, workers: int, seconds: float, pg_url: str | None, 
             ws.add_client(code)
             ws.grant_consent(code, "transcription")
             ws.grant_consent(code, "analysis")
+    print(f"{backend}: {workers} workers warming up, then {seconds:.0f} s of load (workspace {tmp})",
+          file=sys.stderr, flush=True)
     ctx = mp.get_context("spawn")
     barrier = ctx.Barrier(workers + 1)
     outs = [str(tmp / f"worker{i}.json") for i in range(workers)]
@@ -297,7 +301,10 @@ def run_backend(backend: str, workers: int, seconds: float, pg_url: str | None, 
     if audit.get("problems"):
         problems += [f"audit chain: {p}" for p in audit["problems"]]
     _report(backend, workers, logs, problems, errors)
-    print(f"writes checked: {Counter(w['kind'] for w in writes)}; audit rows verified: {audit.get('rows')}")
+    print(f"writes checked: {dict(Counter(w['kind'] for w in writes))}; audit rows verified: {audit.get('rows')}",
+          flush=True)
+    if not keep:
+        shutil.rmtree(tmp, ignore_errors=True)
     return not errors and not problems
 
 
@@ -308,7 +315,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--backend", choices=("sqlite", "postgres", "both"), default="both")
     parser.add_argument("--pg", default=os.environ.get("REVERIE_TEST_POSTGRES_URL"),
                         help="PostgreSQL URL (default: $REVERIE_TEST_POSTGRES_URL); its public schema is reset")
-    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--seed", type=int, default=1, help="seed of the workers' random choices")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary workspace and the workers' logs")
     args = parser.parse_args(argv)
     if not 1 <= args.workers <= 64 or not 0 < args.seconds <= 3600:
         parser.error("--workers must be 1..64 and --seconds 0..3600")
@@ -320,7 +328,7 @@ def main(argv: list[str] | None = None) -> int:
         backends.remove("postgres")
     ok = True
     for backend in backends:
-        ok = run_backend(backend, args.workers, args.seconds, args.pg, args.seed) and ok
+        ok = run_backend(backend, args.workers, args.seconds, args.pg, args.seed, args.keep) and ok
     return 0 if ok else 1
 
 

@@ -29,6 +29,7 @@ from reverie.store.tables import Meta, UserRow
 from reverie.workspace_ops import WorkspaceOps
 
 ProgressFn = Callable[[str, int, int], None]
+ATTESTED_ON_IMPORT = ("transcription", "analysis")
 
 
 # ----- opening and creating ------------------------------------------------------------------------------
@@ -154,20 +155,13 @@ class Workspace(WorkspaceOps):
         return self.store.clients()
 
     def sessions(self, client: str) -> list[dict[str, Any]]:
-        return [{"id": s.id, "client": client, "number": s.number, "date": s.date.isoformat() if s.date else None,
-                 "duration": s.duration, **s.meta} for s in self.store.sessions(client)]  # type: ignore[attr-defined]
+        return self.store.sessions(client)
 
     def session(self, session_id: int) -> Session:
         return self.store.session(session_id)
 
     def entries(self, client: str) -> list[Entry]:
         return self.store.entries(client)
-
-    def _new_client_consents(self, code: str) -> None:
-        """A client created by an import gets transcription and analysis consent attested by the importing therapist."""
-        if not self.store.consents(code):
-            self.store.grant_consent(code, "transcription", None)
-            self.store.grant_consent(code, "analysis", None)
 
     def _require_consent(self, code: str, scope: str) -> None:
         if not self.store.has_consent(code, scope):
@@ -189,13 +183,12 @@ class Workspace(WorkspaceOps):
                 s.date = date
             if number is not None:
                 s.number = number
-        self.store.ensure_client(client)
-        self._new_client_consents(client)
+        # a client first met through an import gets the importing therapist's attestation of consent
+        self.store.ensure_client(client, attest_consents=ATTESTED_ON_IMPORT)
         self._require_consent(client, "transcription")
         stored = self.store.add_sessions(client, transcript.sessions)
         return {
-            "sessions": [{"id": s.id, "client": client, "number": s.number, **s.meta}  # type: ignore[attr-defined]
-                         for s, _dup in stored],
+            "sessions": [meta for meta, _dup in stored],
             "duplicate": all(dup for _s, dup in stored),
             "format": transcript.format,
             "notes": transcript.notes,

@@ -16,7 +16,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.orm import Session as OrmSession
 
 from reverie.store.tables import AuditRow, Meta
@@ -41,9 +41,7 @@ def _head(session: OrmSession) -> tuple[int, str]:
 
 def append(session: OrmSession, key: bytes, actor: str, action: str, resource: str,
            client_code: str | None = None, origin: str = "", detail: str | None = None) -> None:
-    """Add one row to the chain inside the caller's transaction."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(727274)"))
+    """Add one row to the chain inside the caller's transaction (serialised by ``Database.transaction``)."""
     last_id, prev = _head(session)
     at = datetime.now(timezone.utc).isoformat(timespec="microseconds")
     row_id = last_id + 1

@@ -1,11 +1,14 @@
 """Engines, migrations and transactions with retry.
 
-SQLite (the default, a file in the workspace) runs in WAL mode with
-``secure_delete`` on and takes the write lock at ``BEGIN IMMEDIATE``, because in
-Reverie every read of clinical data also writes an audit row. A transaction
-that meets a lock (SQLite) or a serialisation failure (PostgreSQL, run at
-SERIALIZABLE) is retried with back-off; any other failure rolls back whole and
-is reported as a ``StoreError`` saying what happened.
+Every transaction in Reverie writes (each read of clinical data appends an audit
+row to one hash chain), so writers are serialised on both back ends: SQLite (the
+default, a file in the workspace, WAL mode, ``secure_delete`` on) takes the
+write lock at ``BEGIN IMMEDIATE``; PostgreSQL takes a workspace-wide advisory
+transaction lock as the first statement, and then reads at READ COMMITTED, so
+each statement sees everything committed before the lock was granted: the
+transactions are serialisable in effect. A transaction that meets a lock or a
+serialisation failure is retried with back-off; any other failure rolls back
+whole and is reported as a ``StoreError`` saying what happened.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from sqlalchemy import create_engine, event, inspect
+from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session as OrmSession
@@ -27,6 +30,7 @@ from reverie.errors import ReverieError, StoreError
 T = TypeVar("T")
 MIGRATIONS = Path(__file__).parent / "migrations"
 RETRY_SECONDS = 60.0
+WRITER_LOCK = 727274  # the PostgreSQL advisory lock that serialises Reverie's transactions
 
 
 def make_engine(url: str) -> Engine:
@@ -54,7 +58,7 @@ def make_engine(url: str) -> Engine:
         if url.startswith("postgresql://"):
             url = url.replace("postgresql://", "postgresql+psycopg://", 1)
         try:
-            return create_engine(url, isolation_level="SERIALIZABLE", pool_pre_ping=True)
+            return create_engine(url, pool_pre_ping=True)
         except ModuleNotFoundError as exc:
             raise StoreError("PostgreSQL support is not installed", hint="pip install 'reverie[postgres]'") from exc
     return create_engine(url)
@@ -106,6 +110,7 @@ class Database:
         self.engine = make_engine(url)
         self._factory = sessionmaker(self.engine, expire_on_commit=False)
         self.is_sqlite = url.startswith("sqlite")
+        self.is_postgres = self.engine.dialect.name == "postgresql"
 
     def transaction(self, work: Callable[[OrmSession], T]) -> T:
         deadline = time.monotonic() + RETRY_SECONDS
@@ -113,6 +118,8 @@ class Database:
         while True:
             session = self._factory()
             try:
+                if self.is_postgres:
+                    session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": WRITER_LOCK})
                 result = work(session)
                 session.commit()
                 return result

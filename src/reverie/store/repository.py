@@ -23,6 +23,7 @@ from reverie.store import access, audit, crypto
 from reverie.store.db import Database
 from reverie.store.tables import (
     ClientRow,
+    ConsentRow,
     EntryRow,
     Meta,
     ProcessNoteRow,
@@ -105,33 +106,37 @@ class Records:
             User(r.name, r.role, r.client_code, r.is_admin, r.id) for r in s.scalars(select(UserRow).order_by(UserRow.id))])
 
     # ----- clients --------------------------------------------------------------------------------------
-    def add_client(self, client: Client) -> Client:
+    def _new_client_row(self, s: OrmSession, client: Client, attest_consents: Sequence[str]) -> Client:
+        """Create the client (with a fresh data key) inside the caller's transaction."""
         if not client.code or len(client.code) > 64 or any(c.isspace() for c in client.code):
             raise InputError(f"'{client.code}' is not a usable client code", hint="use a short pseudonymous code without spaces")
         therapist = client.therapist or (self.actor.name if self.actor.role == "therapist" else None)
-        probe = ClientRow(code=client.code, therapist=therapist)
-        self._check("write", "client", probe)
+        self._check("write", "client", ClientRow(code=client.code, therapist=therapist))
+        if s.scalar(select(ClientRow).where(ClientRow.code == client.code)) is not None:
+            raise InputError(f"a client with code '{client.code}' already exists")
+        row = ClientRow(code=client.code, age_band=client.age_band, sex=client.sex, locale=client.locale,
+                        therapist=therapist, created_at=now(),
+                        wrapped_key=crypto.wrap_key(self._workspace_key, crypto.new_key(), client.code))
+        s.add(row)
+        s.flush()
+        self._audit(s, "write", f"client:{client.code}", client.code, "created")
+        for scope in attest_consents:
+            s.add(ConsentRow(client_id=row.id, scope=scope, detail=None, granted_at=now(), recorded_by=self.actor.name))
+            self._audit(s, "write", f"consent:{scope}", client.code, f"granted {scope} (attested by {self.actor.name})")
+        return Client(client.code, client.age_band, client.sex, therapist, client.locale)
 
+    def add_client(self, client: Client) -> Client:
+        return self.db.transaction(lambda s: self._new_client_row(s, client, ()))
+
+    def ensure_client(self, code: str, attest_consents: Sequence[str] = ()) -> Client:
+        """The client with this code, or, if new, created in the acting therapist's caseload (one transaction,
+        so concurrent first imports for the same client cannot collide) with the attested consents recorded."""
         def work(s: OrmSession) -> Client:
-            if s.scalar(select(ClientRow).where(ClientRow.code == client.code)) is not None:
-                raise InputError(f"a client with code '{client.code}' already exists")
-            key = crypto.new_key()
-            row = ClientRow(code=client.code, age_band=client.age_band, sex=client.sex, locale=client.locale,
-                            therapist=therapist, wrapped_key=crypto.wrap_key(self._workspace_key, key, client.code),
-                            created_at=now())
-            s.add(row)
-            s.flush()
-            self._audit(s, "write", f"client:{client.code}", client.code, "created")
-            return Client(client.code, client.age_band, client.sex, therapist, client.locale)
-
+            if s.scalar(select(ClientRow.id).where(ClientRow.code == code)) is None:
+                return self._new_client_row(s, Client(code), attest_consents)
+            row = self._client_row(s, code)
+            return Client(row.code, row.age_band, row.sex, row.therapist, row.locale)
         return self.db.transaction(work)
-
-    def ensure_client(self, code: str) -> Client:
-        """The client with this code, created in the acting therapist's caseload if new."""
-        try:
-            return self.client(code)
-        except NotFoundError:
-            return self.add_client(Client(code))
 
     def client(self, code: str) -> Client:
         def work(s: OrmSession) -> Client:
@@ -156,9 +161,9 @@ class Records:
         return self.db.transaction(work)
 
     # ----- sessions -------------------------------------------------------------------------------------
-    def add_sessions(self, code: str, sessions: Sequence[Session]) -> list[tuple[Session, bool]]:
+    def add_sessions(self, code: str, sessions: Sequence[Session]) -> list[tuple[dict[str, Any], bool]]:
         """Store sessions in one transaction; a session already stored (same content) is reported, not repeated."""
-        def work(s: OrmSession) -> list[tuple[Session, bool]]:
+        def work(s: OrmSession) -> list[tuple[dict[str, Any], bool]]:
             row = self._client_row(s, code)
             self._check("write", "session", row)
             cipher = self._cipher(row)
@@ -198,15 +203,15 @@ class Records:
         return self.db.transaction(work)
 
     @staticmethod
-    def _session_meta(row: SessionRow, code: str) -> Session:
-        sess = Session(client=code, number=row.number, date=row.date, duration=row.duration, id=row.id)
-        sess.meta = {"utterances": row.utterance_count, "client_words": row.client_words,  # type: ignore[attr-defined]
-                     "therapist_words": row.therapist_words}
-        return sess
+    def _session_meta(row: SessionRow, code: str) -> dict[str, Any]:
+        """What may be listed without reading clinical text: ids, numbers, dates and counts."""
+        return {"id": row.id, "client": code, "number": row.number, "date": row.date.isoformat() if row.date else None,
+                "duration": row.duration, "utterances": row.utterance_count, "client_words": row.client_words,
+                "therapist_words": row.therapist_words}
 
-    def sessions(self, code: str) -> list[Session]:
+    def sessions(self, code: str) -> list[dict[str, Any]]:
         """Session metadata and counts (no text) in number order."""
-        def work(s: OrmSession) -> list[Session]:
+        def work(s: OrmSession) -> list[dict[str, Any]]:
             row = self._client_row(s, code)
             self._check("read", "session", row)
             rows = s.scalars(select(SessionRow).where(SessionRow.client_id == row.id).order_by(SessionRow.number))
