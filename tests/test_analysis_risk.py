@@ -5,7 +5,10 @@ import time
 import pytest
 
 from reverie.analysis.base import REGISTRY, SessionUnits, TextUnit, run
-from reverie.analysis.risk import RiskAnalyzer, assess, find_risk
+import numpy as np
+
+from reverie.analysis import risk_semantic
+from reverie.analysis.risk import RiskAnalyzer, assess, assess_many, find_risk
 
 
 @pytest.mark.parametrize("text, category", [
@@ -85,7 +88,7 @@ def test_analysis_risk_a_discount_governs_only_its_clause(text, present):
 
 def test_analysis_risk_evidence_spans_point_at_the_words():
     text = "Work was fine. Then I cut myself in the bathroom."
-    ann = RiskAnalyzer().annotate([TextUnit.of(text)])[0]
+    ann = RiskAnalyzer(semantic=False).annotate([TextUnit.of(text)])[0]
     assert [text[a:b] for a, b in ann.evidence] == ["cut myself"]
     assert set(ann.values) == set(RiskAnalyzer.fields)
 
@@ -107,7 +110,7 @@ def test_analysis_risk_is_registered_and_safety_critical():
 def test_analysis_risk_summary_lists_flags_per_session():
     units = [TextUnit(id="s1:0", text="I want to end it all.", session="s1"),
              TextUnit(id="s1:1", text="The weather was lovely.", session="s1", position=1)]
-    result = run([RiskAnalyzer()], [("s1", units)])
+    result = run([RiskAnalyzer(semantic=False)], [("s1", units)])
     summary = result.summaries["risk"]
     flags = summary.sessions["s1"]["flags"]
     assert [f["unit_id"] for f in flags] == ["s1:0"]
@@ -135,3 +138,93 @@ def test_analysis_risk_is_fast():
         assess(t)
     rate = words / (time.perf_counter() - start)
     assert rate > 50_000, f"{rate:.0f} words/s"
+
+
+def _bag_of_words(texts):
+    """A tiny deterministic stand-in for the encoder: hashed word counts, unit length (no model)."""
+    out = np.zeros((len(texts), 512), dtype=np.float32)
+    for i, t in enumerate(texts):
+        for w in t.lower().replace(".", " ").replace(",", " ").split():
+            out[i, sum(map(ord, w)) * 31 % 512] += 1.0
+    return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
+
+
+@pytest.fixture
+def stub_encoder():
+    risk_semantic.set_encoder(_bag_of_words)
+    yield
+    risk_semantic.set_encoder(None)
+
+
+def test_analysis_risk_semantic_flags_a_sentence_the_rules_miss(stub_encoder):
+    # Word for word a preparation prototype, so the stub finds it; the rules have no pattern for it.
+    text = "Work was quiet. I've been visiting all the places I love one last time."
+    assert assess(text)["risk"] is False
+    [result] = assess_many([text], semantic=True)
+    assert result["risk"] is True and result["method"] == "semantic"
+    assert result["category"] == "preparation" and result["severity"] == "imminent"
+    assert result["quotes"] == ["I've been visiting all the places I love one last time."]  # the whole sentence
+
+
+def test_analysis_risk_semantic_respects_the_margin_to_hard_negatives(stub_encoder):
+    # Word for word a hard-negative prototype: closer to it than to any risk prototype.
+    [result] = assess_many(["I'd do anything for my children."], semantic=True)
+    assert result["risk"] is False and result["method"] is None
+
+
+def test_analysis_risk_semantic_keeps_rule_discounts(stub_encoder):
+    # A risk prototype inside a negation the rules discount: the frame governs its clause.
+    [result] = assess_many(["Killing myself isn't an option for me."], semantic=True)
+    assert result["risk"] is False and "negation" in result["discounted"]
+
+
+def test_analysis_risk_both_layers_report_method_both_and_rule_spans(stub_encoder):
+    text = "I want to kill myself."  # a rule match and word for word a risk prototype
+    ann = RiskAnalyzer(semantic=True).annotate([TextUnit.of(text)])[0]
+    assert ann.values["method"] == "both"
+    assert [text[a:b] for a, b in ann.evidence] == ["kill myself"]  # the rules' words, not the whole sentence
+
+
+def test_analysis_risk_semantic_setting_off_uses_rules_only(monkeypatch):
+    def boom(texts):
+        raise AssertionError("the encoder must not run with semantic=False")
+    risk_semantic.set_encoder(boom)
+    try:
+        ann = RiskAnalyzer(semantic=False).annotate([TextUnit.of("I've been visiting all the places I love one last time.")])[0]
+    finally:
+        risk_semantic.set_encoder(None)
+    assert ann.values["risk"] is False and ann.values["method"] is None
+
+
+@pytest.mark.parametrize("text, spans", [
+    ("One. Two three four!\nFive six seven?", ["One.", "Two three four!", "Five six seven?"]),
+    ("no end mark here", ["no end mark here"]),
+    ("", []),
+])
+def test_analysis_risk_sentences_split_on_ends_and_lines(text, spans):
+    assert [text[a:b] for a, b in risk_semantic.sentences(text)] == spans
+
+
+@pytest.mark.slow
+def test_analysis_risk_semantic_flags_indirect_wording_with_the_model():
+    text = "I've started giving my records away to friends who'll appreciate them more than I will soon."
+    assert assess(text)["risk"] is False, "the rules alone miss it: this tests the semantic layer"
+    ann = RiskAnalyzer().annotate([TextUnit.of(text)])[0]
+    assert ann.values["risk"] is True and ann.values["method"] == "semantic"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text", [
+    "This spreadsheet is killing me, honestly.",
+    "I could murder a curry after that shift.",
+])
+def test_analysis_risk_semantic_does_not_flag_idioms_with_the_model(text):
+    ann = RiskAnalyzer().annotate([TextUnit.of(text)])[0]
+    assert ann.values["risk"] is False
+
+
+@pytest.mark.slow
+def test_analysis_risk_semantic_flags_despair_without_risk_words_with_the_model():
+    text = "Honestly, my family would cope so much better if I just wasn't part of it anymore."
+    ann = RiskAnalyzer().annotate([TextUnit.of(text)])[0]
+    assert ann.values["risk"] is True and ann.values["category"] == "passive_ideation"

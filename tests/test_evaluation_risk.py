@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from reverie.errors import IngestError, InputError
+from reverie.analysis.risk import RiskAnalyzer
 from reverie.evaluation.risk import evaluate, format_report, load_rows
 
 DATA = Path(__file__).parent / "data"
@@ -38,7 +39,7 @@ def test_evaluation_risk_counts_errors():
             {"text": "I feel a quiet sort of dread about the future.", "label": 1},  # a miss: no risk words
             {"text": "This commute is killing me.", "label": 0},
             {"text": "I cut myself again last night.", "label": 0}]  # labelled 0 on purpose: a false alarm
-    result = evaluate(rows)
+    result = evaluate(rows, analyzer=RiskAnalyzer(semantic=False))  # rules only: no model in a fast test
     assert (result["n"], result["tp"], result["fn"], result["fp"], result["tn"]) == (4, 1, 1, 1, 1)
     assert result["recall"] == 0.5 and result["precision"] == 0.5 and result["f1"] == 0.5
     assert result["false_negatives"][0]["text"].startswith("I feel a quiet")
@@ -60,7 +61,15 @@ def test_evaluation_risk_uses_the_given_analyzer():
 def test_evaluation_risk_check_set_meets_the_targets():
     rows = load_rows(DATA / "risk_check.jsonl")
     assert len(rows) >= 160 and 0.4 <= sum(r["label"] for r in rows) / len(rows) <= 0.6
-    result = evaluate(rows)
+    result = evaluate(rows, analyzer=RiskAnalyzer(semantic=False))  # the rules alone meet the targets
+    assert result["recall"] >= 0.97, format_report(result)
+    assert result["precision"] >= 0.80, format_report(result)
+
+
+@pytest.mark.slow
+def test_evaluation_risk_check_set_meets_the_targets_with_the_semantic_layer():
+    rows = load_rows(DATA / "risk_check.jsonl")
+    result = evaluate(rows)  # the default analyser: rules OR semantic
     assert result["recall"] >= 0.97, format_report(result)
     assert result["precision"] >= 0.80, format_report(result)
 

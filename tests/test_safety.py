@@ -81,7 +81,7 @@ def test_safety_plan_rejects_bad_sections(bad):
 
 def test_safety_flag_from_annotation_carries_the_evidence():
     text = "It was a long day and I want to kill myself."
-    ann = RiskAnalyzer().annotate([TextUnit.of(text, unit_id="e7")])[0]
+    ann = RiskAnalyzer(semantic=False).annotate([TextUnit.of(text, unit_id="e7")])[0]
     [flag] = flags_from_annotation(ann, source_kind="entry", text=text)
     assert flag.source_id == "e7" and flag.category == "active_ideation" and flag.severity == "high"
     assert flag.evidence == ["kill myself"] and text[slice(*flag.spans[0])] == "kill myself"
@@ -89,7 +89,7 @@ def test_safety_flag_from_annotation_carries_the_evidence():
 
 
 def test_safety_no_flag_without_risk():
-    ann = RiskAnalyzer().annotate([TextUnit.of("This commute is killing me.")])[0]
+    ann = RiskAnalyzer(semantic=False).annotate([TextUnit.of("This commute is killing me.")])[0]
     assert flags_from_annotation(ann) == []
 
 

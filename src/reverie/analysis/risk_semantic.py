@@ -32,9 +32,9 @@ from reverie.errors import ModelError
 
 Encoder = Callable[[Sequence[str]], np.ndarray]  # texts -> (n, d) unit-length rows
 
-DEFAULT_THRESHOLD = 0.60
-DEFAULT_MARGIN = 0.05
-BATCH_SIZE = 64
+DEFAULT_THRESHOLD = 0.45
+DEFAULT_MARGIN = 0.06
+BATCH_SIZE = 32
 MIN_WORDS = 3
 
 # Sentence ends (keeping the mark with its sentence) and line breaks.
