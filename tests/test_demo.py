@@ -56,7 +56,8 @@ def test_demo_longest_silence_is_after_the_link_in_session_ten(demo: dict) -> No
     s10 = next(s for s in demo["analysis"]["sessions"] if s["number"] == 10)
     longest = s10["summary"]["dialogue"]["longest_silences"][0]
     assert 35 <= longest["seconds"] <= 45
-    assert "study" in longest["before"]["text"]
+    before = next(u for u in s10["utterances"] if f"s{s10['id']}:{u['index']}" == longest["before"]["id"])
+    assert before["role"] == "therapist" and "study" in before["text"] and "Nana Ilse" in before["text"]
 
 
 @pytest.mark.slow
@@ -75,8 +76,8 @@ def test_demo_disappear_entry_raises_a_safety_task_and_idioms_do_not(demo: dict)
 
 
 @pytest.mark.slow
-def test_demo_connecting_moments_grow_in_the_deepening_phase(demo: dict) -> None:
-    share = {s["number"]: s["summary"]["cycles"]["shares"].get("connecting", 0.0) for s in demo["analysis"]["sessions"]}
-    early = sum(share[n] for n in (1, 2, 3)) / 3
-    later = sum(share[n] for n in (9, 10, 11, 12, 13)) / 5
-    assert later > early
+def test_demo_deepening_sessions_have_connecting_key_moments(demo: dict) -> None:
+    for s in demo["analysis"]["sessions"]:
+        if s["number"] in (9, 10, 11):
+            moments = s["summary"]["cycles"]["key_moments"]
+            assert moments and len(moments[0]["text"].split()) >= 75

