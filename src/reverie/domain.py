@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
@@ -62,9 +63,12 @@ def _parse_datetime(value: Any) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
+_COUNTED_TOKEN = re.compile(r"\S*[^\W_]\S*")
+
+
 def word_count(text: str) -> int:
     """Words as a clinician would count them: whitespace-separated tokens with a letter or digit."""
-    return sum(1 for token in text.split() if any(ch.isalnum() for ch in token))
+    return len(_COUNTED_TOKEN.findall(text))
 
 
 @dataclass

@@ -107,10 +107,13 @@ def render_progress(out: Console, result: dict[str, Any]) -> None:
     out.print(t)
     t = Table(title="Instruments", title_justify="left")
     for col in ("instrument", "baseline", "latest", "reliable change", "clinical", "sudden gains", "sudden losses"):
-        t.add_column(col)
+        t.add_column(col, overflow="fold")
+    def num(v: Any) -> str:
+        return "" if v is None else f"{v:g}" if isinstance(v, int) else f"{v:.2f}".rstrip("0").rstrip(".")
+
     for name, inst in result["instruments"].items():
-        t.add_row(name, str(inst.get("baseline")), str(inst.get("latest")), str(inst.get("reliable_change")),
-                  str(inst.get("clinical")), ", ".join(f"s{g['session']} ({g['magnitude']})" for g in inst.get("sudden_gains", [])),
+        t.add_row(name, num(inst.get("baseline")), num(inst.get("latest")), inst.get("reliable_change") or "",
+                  inst.get("clinical") or "", ", ".join(f"s{g['session']} ({g['magnitude']})" for g in inst.get("sudden_gains", [])),
                   ", ".join(f"s{g['session']} ({g['magnitude']})" for g in inst.get("sudden_losses", [])))
     out.print(t)
     for flag in result.get("flags", []):

@@ -22,6 +22,7 @@ the comma ends the scope, so ``happy`` is not.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from itertools import accumulate
 
 # one capturing group: re.split gives [gap, word, gap, word, ..., gap]
@@ -83,8 +84,12 @@ class Tokens:
         return self._negated
 
 
+@lru_cache(maxsize=8192)
 def tokenize(text: str) -> Tokens:
-    """Split ``text`` into words with character spans (one ``re.split`` pass over the lower-cased text)."""
+    """Split ``text`` into words with character spans (one ``re.split`` pass over the lower-cased text).
+
+    Cached: the analysers of one run each tokenise the same units, so each text is split once.
+    """
     if not text:
         return Tokens(text or "", [], [], [])
     low = text.lower().replace("’", "'")
