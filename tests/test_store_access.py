@@ -106,3 +106,17 @@ def test_access_admin_keeps_house_but_reads_no_clinical_text(two_caseloads: rw.W
 def test_access_unknown_user_is_refused(two_caseloads: rw.Workspace) -> None:
     with pytest.raises(AccessDenied, match="no user named"):
         _as(two_caseloads, "nobody")
+
+
+def test_access_only_the_client_shares_an_entry_and_consent_is_recorded(two_caseloads: rw.Workspace) -> None:
+    private = next(e for e in _as(two_caseloads, "sam").entries("c1") if not e.shared_with_therapist)
+    with pytest.raises(AccessDenied, match="only the client"):
+        two_caseloads.grant_consent("c1", "sharing", f"entry:{private.id}")
+    client = _as(two_caseloads, "sam")
+    client.grant_consent("c1", "sharing", f"entry:{private.id}")
+    assert "Kept to myself." in [e.text for e in two_caseloads.entries("c1")]
+    client.withdraw_consent("c1", "sharing", f"entry:{private.id}")
+    assert "Kept to myself." not in [e.text for e in two_caseloads.entries("c1")]
+    scopes = [(c["scope"], c["detail"], c["active"]) for c in two_caseloads.consents("c1")]
+    assert ("sharing", f"entry:{private.id}", False) in scopes
+    client.close()

@@ -88,3 +88,13 @@ def test_workspace_risk_in_session_utterance_opens_task(ws: rw.Workspace, tmp_pa
     result = ws.analyze(client="c1", analyzers=["risk"])
     assert [s["source"] for s in result["safety"]] == ["utterance"]
     assert ws.safety_tasks()[0]["category"] == "preparation"
+
+
+def test_workspace_caseload_lists_clients_with_open_safety_tasks_first(ws: rw.Workspace) -> None:
+    ws.add_client("a1")
+    ws.add_client("z9")
+    ws.record_response("z9", "phq9", [0, 0, 0, 0, 0, 0, 0, 0, 2], session=1)
+    rows = ws.clients()
+    assert [(r["code"], r["open_safety_tasks"]) for r in rows] == [("z9", 1), ("a1", 0)]
+    ws.acknowledge_task(ws.safety_tasks()[0]["id"], "ruth")
+    assert [r["code"] for r in ws.clients()] == ["a1", "z9"]

@@ -163,8 +163,9 @@ def clients(workspace: WorkspaceOpt = None, db: DbOpt = None, key_file: KeyOpt =
     if as_json:
         emit_json(rows)
         return
-    table("Clients", ["code", "therapist", "sessions", "entries", "responses", "hold"],
-          [[r["code"], r["therapist"], r["sessions"], r["entries"], r["responses"], "yes" if r["hold"] else ""] for r in rows])
+    table("Clients", ["code", "open safety tasks", "therapist", "sessions", "entries", "responses", "hold"],
+          [[r["code"], r["open_safety_tasks"] or "", r["therapist"], r["sessions"], r["entries"], r["responses"],
+            "yes" if r["hold"] else ""] for r in rows])
 
 
 @app.command()

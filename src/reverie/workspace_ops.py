@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -33,9 +32,16 @@ class WorkspaceOps:
 
     # ----- consent ---------------------------------------------------------------------------------------
     def grant_consent(self, client: str, scope: str, detail: str | None = None) -> dict[str, Any]:
+        """Record a consent; sharing one journal entry (scope ``sharing``, detail ``entry:ID``) also shares it."""
+        entry = _entry_id(scope, detail)
+        if entry is not None:
+            self.store.set_entry_shared(client, entry, True)
         return self.store.grant_consent(client, scope, detail).to_dict()
 
     def withdraw_consent(self, client: str, scope: str, detail: str | None = None) -> int:
+        entry = _entry_id(scope, detail)
+        if entry is not None:
+            self.store.set_entry_shared(client, entry, False)
         return self.store.withdraw_consent(client, scope, detail)
 
     def consents(self, client: str) -> list[dict[str, Any]]:
@@ -228,9 +234,10 @@ class WorkspaceOps:
         return restore_backup(self.store, Path(path))
 
 
-def summaries_by_session(analysis: dict[str, Any], names: Sequence[str] | None = None) -> dict[int, dict[str, Any]]:
-    """Analyser session summaries keyed by session number (for reports and the progress picture)."""
-    out: dict[int, dict[str, Any]] = {}
-    for s in analysis.get("sessions", []):
-        out[s["number"]] = {k: v for k, v in s["summary"].items() if names is None or k in names}
-    return out
+def _entry_id(scope: str, detail: str | None) -> int | None:
+    if scope != "sharing" or not detail or not detail.startswith("entry:"):
+        return None
+    try:
+        return int(detail.split(":", 1)[1])
+    except ValueError:
+        raise InputError(f"--detail '{detail}' should name an entry as entry:ID") from None

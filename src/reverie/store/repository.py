@@ -18,7 +18,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session as OrmSession
 
 from reverie.domain import Client, Entry, ProcessNote, Response, Session, User, Utterance
-from reverie.errors import InputError, NotFoundError, WorkspaceKeyError
+from reverie.errors import AccessDenied, InputError, NotFoundError, WorkspaceKeyError
 from reverie.store import access, audit, crypto
 from reverie.store.db import Database
 from reverie.store.tables import (
@@ -28,6 +28,7 @@ from reverie.store.tables import (
     Meta,
     ProcessNoteRow,
     ResponseRow,
+    SafetyTaskRow,
     SessionRow,
     UserRow,
     UtteranceRow,
@@ -155,9 +156,12 @@ class Records:
                 n_sessions = s.scalar(select(func.count()).select_from(SessionRow).where(SessionRow.client_id == row.id))
                 n_entries = s.scalar(select(func.count()).select_from(EntryRow).where(EntryRow.client_id == row.id))
                 n_resp = s.scalar(select(func.count()).select_from(ResponseRow).where(ResponseRow.client_id == row.id))
+                n_safety = s.scalar(select(func.count()).select_from(SafetyTaskRow).where(
+                    SafetyTaskRow.client_id == row.id, SafetyTaskRow.acknowledged_at.is_(None)))
                 out.append({"code": row.code, "therapist": row.therapist, "sessions": n_sessions, "entries": n_entries,
-                            "responses": n_resp, "hold": row.hold_reason is not None})
-            return out
+                            "responses": n_resp, "hold": row.hold_reason is not None, "open_safety_tasks": n_safety})
+            # clients with an open safety task come first: the caseload shows them at the top
+            return sorted(out, key=lambda c: (c["open_safety_tasks"] == 0, c["code"]))
         return self.db.transaction(work)
 
     # ----- sessions -------------------------------------------------------------------------------------
@@ -295,8 +299,12 @@ class Records:
         return self.db.transaction(work)
 
     def set_entry_shared(self, code: str, entry_id: int, shared: bool) -> None:
+        """Share a journal entry with the therapist, or take it back: the client's own choice only."""
         def work(s: OrmSession) -> None:
             row = self._client_row(s, code)
+            if self.actor.role != "client":
+                raise AccessDenied(f"only the client may share or unshare their journal entries, not {self.actor.name}",
+                                   hint="the client shares an entry from their own account")
             self._check("write", "entry_private", row)
             erow = s.get(EntryRow, entry_id)
             if erow is None or erow.client_id != row.id:
