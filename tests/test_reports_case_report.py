@@ -82,5 +82,10 @@ def test_reports_lists_questionnaire_flags_and_stored_safety_tasks(context):
                           "category": "passive_death_wish", "severity": "moderate", "created_at": "2024-04-06",
                           "acknowledged_by": None, "evidence": {"text": "to disappear for a while"}}]
     html = render_case_report(context)
-    assert "PHQ-9 item 9 answered 1" in html and "session 4" in html
+    # the stored tasks are the authoritative list (they include questionnaire flags, with their status)
     assert "passive_death_wish" in html and "journal entry 12" in html and "to disappear for a while" in html
+    assert ">open<" in html
+    assert "PHQ-9 item 9 answered 1" not in html
+    context["safety"] = []  # no stored tasks (e.g. a report built from answers alone): the progress flags show
+    html = render_case_report(context)
+    assert "PHQ-9 item 9 answered 1" in html and "session 4" in html

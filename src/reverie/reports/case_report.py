@@ -118,14 +118,16 @@ def _flag_row(f: Mapping[str, Any]) -> list[str]:
     detail = f.get("text") or f.get("message")
     if detail is None and isinstance(evidence, Mapping):
         detail = evidence.get("text") or evidence.get("quote") or _compact(evidence)
-    status = "acknowledged by " + str(f["acknowledged_by"]) if f.get("acknowledged_by") else ""
+    status = ("acknowledged by " + str(f["acknowledged_by"]) if f.get("acknowledged_by")
+              else "open" if "acknowledged_by" in f else "")
     return [_e(where), _e(f.get("date") or f.get("created_at") or ""),
             f'<span class="flag">{_e(f.get("code") or f.get("category") or "flag")}</span>',
             _e(f.get("severity") or ""), _e(detail if detail is not None else _compact(dict(f))), _e(status)]
 
 
 def _safety(context: Mapping[str, Any], progress: Mapping[str, Any]) -> str:
-    flags = list(progress.get("flags") or []) + list(context.get("safety") or [])
+    # stored safety tasks, when given, already include the questionnaire flags (with their status)
+    flags = list(context.get("safety") or []) or list(progress.get("flags") or [])
     if not flags:
         return '<p class="muted">No critical item was endorsed and no safety flag was raised.</p>'
     return _table(["where", "when", "flag", "severity", "what was answered or said", "status"],

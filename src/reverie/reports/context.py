@@ -33,6 +33,27 @@ def progress_svg(progress: dict[str, Any]) -> str:
         return plot_progress(progress, Path(tmp) / "progress.svg").read_text(encoding="utf-8")
 
 
+def safety_rows(tasks: list[dict[str, Any]], analysis: dict[str, Any]) -> list[dict[str, Any]]:
+    """Safety tasks in the clinician's terms: where (session and turn, journal date, questionnaire), the quoted words."""
+    numbers = {str(s["id"]): s["number"] for s in analysis.get("sessions", [])}
+    written = {str(e["id"]): e["written_at"][:10] for e in analysis.get("entries", [])}
+    rows = []
+    for t in tasks:
+        ref = str(t.get("source_ref", ""))
+        if t["source"] == "utterance" and ref.startswith("session:"):
+            _, sid, index = ref.split(":")
+            where = f"session {numbers.get(sid, '?')}, turn {index}"
+        elif t["source"] == "entry":
+            where = f"journal entry of {written.get(ref, 'a day not shared')}"
+        else:
+            where = f"{ref.split(':')[0].upper()} at session {t['evidence'].get('session')}"
+        quotes = t["evidence"].get("quotes") or []
+        rows.append({"source": where, "date": t["created_at"][:10], "category": t["category"],
+                     "severity": t["severity"], "text": " … ".join(f"“{q}”" for q in quotes) or t["evidence"].get("reason"),
+                     "acknowledged_by": t.get("acknowledged_by")})
+    return rows
+
+
 def build_context(client: str, progress: dict[str, Any], analysis: dict[str, Any],
                   safety: list[dict[str, Any]], notice: str | None = None) -> dict[str, Any]:
     return {
@@ -43,6 +64,6 @@ def build_context(client: str, progress: dict[str, Any], analysis: dict[str, Any
         "sessions": [{"number": s["number"], "date": s["date"], "summaries": s["summary"]}
                      for s in analysis.get("sessions", [])],
         "key_moments": key_moments(analysis),
-        "safety": [t for t in safety if t["client"] == client],
+        "safety": safety_rows([t for t in safety if t["client"] == client], analysis),
         "notice": notice or NOTICE,
     }
