@@ -35,10 +35,10 @@ app.add_typer(eval_app, name="eval")
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False)
 
-WorkspaceOpt = Annotated[Optional[Path], typer.Option("--workspace", "-w", help="Workspace folder [env REVERIE_WORKSPACE].")]
-DbOpt = Annotated[Optional[str], typer.Option("--db", help="Database URL [env REVERIE_DATABASE_URL].")]
-KeyOpt = Annotated[Optional[Path], typer.Option("--key-file", help="Workspace key file [env REVERIE_KEY_FILE].")]
-UserOpt = Annotated[Optional[str], typer.Option("--user", help="Acting user [env REVERIE_USER].")]
+WorkspaceOpt = Annotated[Optional[Path], typer.Option("--workspace", "-w", help="Workspace folder (env REVERIE_WORKSPACE).")]
+DbOpt = Annotated[Optional[str], typer.Option("--db", help="Database URL (env REVERIE_DATABASE_URL).")]
+KeyOpt = Annotated[Optional[Path], typer.Option("--key-file", help="Workspace key file (env REVERIE_KEY_FILE).")]
+UserOpt = Annotated[Optional[str], typer.Option("--user", help="Acting user (env REVERIE_USER).")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 ClientOpt = Annotated[str, typer.Option("--client", "-c", help="The client's code.")]
 
@@ -79,7 +79,7 @@ def parse_date(value: str | None) -> Date | None:
 # ----- workspace and records ---------------------------------------------------------------------------------
 @app.command()
 def init(workspace: WorkspaceOpt = None, db: DbOpt = None, key_file: KeyOpt = None,
-         passphrase: Annotated[bool, typer.Option("--passphrase", help="Derive the key from a passphrase (prompted, or REVERIE_PASSPHRASE).")] = False,
+         passphrase: Annotated[bool, typer.Option("--passphrase", help="Derive the key from a passphrase (prompted, or from REVERIE_PASSPHRASE).")] = False,
          user: Annotated[str, typer.Option("--user", help="Name of the first user (a therapist who administers the workspace).")] = "therapist",
          jurisdiction: Annotated[Optional[str], typer.Option(help="Jurisdiction profile: none, us-il.")] = None,
          locale: Annotated[Optional[str], typer.Option(help="Default locale for crisis contacts, e.g. en-GB.")] = None,
