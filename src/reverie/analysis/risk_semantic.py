@@ -41,6 +41,16 @@ MIN_WORDS = 3
 _SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+[\"'\u201d\u2019)]*|$)", re.MULTILINE)
 _WORD = re.compile(r"[A-Za-z]+")
 
+# A semantic hit must also hold one of these words. Without this gate, MiniLM found "risk" in about one client
+# turn in three of ordinary therapy talk ("Is that the time?", "My heart is going like mad"): see docs/analysers/risk.md.
+_RISK_WORD = re.compile(
+    r"\b(die[ds]?|dying|dead|death|kill\w*|suicid\w*|end(?:ing|ed)?|alive|liv(?:e|es|ing)|life|gone|disappear\w*|"
+    r"vanish\w*|sleep|asleep|wake|waking|hurt\w*|harm\w*|cut(?:ting)?|blades?|razors?|knife|pills?|tablets?|"
+    r"overdos\w*|jump\w*|bridge|high|roof|ledge|edge|rope|noose|burden\w*|point|goodbyes?|bye|exist\w*|anymore|"
+    r"any more|forever|quick|painless|over|escape|give away|giving away|gave away|letters?|note|plan\w*|method|"
+    r"tonight|without me|not here|not around|no one|nobody|miss me|stop(?:ped)?|nothing left|go on|done|last|away)\b",
+    re.IGNORECASE)
+
 _lock = threading.Lock()
 _state: dict[str, Any] = {"encoder": None, "bank": None, "bank_for": None}
 
@@ -158,7 +168,7 @@ def hits(spans_per_text: Sequence[tuple[str, Sequence[tuple[int, int]]]], thresh
     out: list[list[SemanticHit]] = [[] for _ in spans_per_text]
     b = bank() if flat else None
     for k, (i, s, e) in enumerate(flat):
-        if pos[k] >= threshold and pos[k] - neg[k] >= margin:
+        if pos[k] >= threshold and pos[k] - neg[k] >= margin and _RISK_WORD.search(spans_per_text[i][0][s:e]):
             j = int(pos_i[k])
             out[i].append(SemanticHit(s, e, spans_per_text[i][0][s:e], b.risk_categories[j], round(float(pos[k]), 4),
                                       round(float(neg[k]), 4), b.risk_texts[j]))
