@@ -390,6 +390,9 @@ def _semantic_spans(r: _Rules, text: str, matches: list[RiskMatch]) -> tuple[lis
     return spans, frames
 
 
+SEMANTIC_SEVERITY_CAP = "moderate"
+
+
 def assess_many(texts: Sequence[str], semantic: bool = True, threshold: float = risk_semantic.DEFAULT_THRESHOLD,
                 margin: float = risk_semantic.DEFAULT_MARGIN) -> list[dict[str, Any]]:
     """The analyser's fields for each raw string, plus its evidence spans (``evidence``).
@@ -423,8 +426,9 @@ def _combine(text: str, matches: list[RiskMatch], sem: list[risk_semantic.Semant
     if text and idioms_in(text):
         discounted.add("idiom")
     ranked = [(_rank(m), m.category, m.severity) for m in present]
-    ranked += [((SEVERITIES.index(r.severity[h.category]), -CATEGORIES.index(h.category)), h.category,
-                r.severity[h.category]) for h in sem]
+    # a semantic-only hit is a resemblance, not a finding: it is never ranked above "moderate"
+    capped = {h: min(r.severity[h.category], SEMANTIC_SEVERITY_CAP, key=SEVERITIES.index) for h in sem}
+    ranked += [((SEVERITIES.index(capped[h]), -CATEGORIES.index(h.category)), h.category, capped[h]) for h in sem]
     top = max(ranked) if ranked else None
     spans = [(m.start, m.end) for m in present]
     # Semantic evidence: the whole sentence, unless the rules already point at words inside it.
