@@ -48,7 +48,7 @@ _RISK_WORD = re.compile(
     r"vanish\w*|sleep|asleep|wake|waking|hurt\w*|harm\w*|cut(?:ting)?|blades?|razors?|knife|pills?|tablets?|"
     r"overdos\w*|jump\w*|bridge|high|roof|ledge|edge|rope|noose|burden\w*|point|goodbyes?|bye|exist\w*|anymore|"
     r"any more|forever|quick|painless|over|escape|give away|giving away|gave away|letters?|note|plan\w*|method|"
-    r"tonight|without me|not here|not around|no one|nobody|miss me|stop(?:ped)?|nothing left|go on|done|last|away)\b",
+    r"tonight|without me|not here|not around|no one|nobody|miss me|stop(?:ped)?|nothing left|go on|done|one last|last time|away)\b",
     re.IGNORECASE)
 
 _lock = threading.Lock()
