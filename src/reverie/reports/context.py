@@ -44,7 +44,7 @@ def safety_rows(tasks: list[dict[str, Any]], analysis: dict[str, Any]) -> list[d
             _, sid, index = ref.split(":")
             where = f"session {numbers.get(sid, '?')}, turn {index}"
         elif t["source"] == "entry":
-            where = f"journal entry of {written.get(ref, 'a day not shared')}"
+            where = f"journal entry of {written[ref]}" if ref in written else "journal entry (not shared with you)"
         else:
             where = f"{ref.split(':')[0].upper()} at session {t['evidence'].get('session')}"
         quotes = t["evidence"].get("quotes") or []
