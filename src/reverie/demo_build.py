@@ -51,7 +51,7 @@ def build_demo(workspace: str | Path, key_file: str | Path | None = None,
             ws.set_safety_plan(code, yaml.safe_load((DEMO_DIR / manifest["safety_plan"]).read_text(encoding="utf-8")))
         progress("analysing (the first run loads the sentence encoder)")
         analysis = ws.analyze(client=code)
-        report = ws.report(code, Path(workspace) / "reports" / f"{code}-case-report.html")
+        report = ws.report(code, Path(workspace) / "reports" / f"{code}-case-report.html", analysis)
         prog = ws.case_progress(code, analysis)
         tasks = ws.safety_tasks()
     finally:

@@ -212,11 +212,14 @@ class WorkspaceOps:
             analysis = self.analyze(client=client)
         return self.progress(client, markers_from_analysis(analysis) if analysis else None)
 
-    def report(self, client: str, out: str | Path) -> Path:
-        """A self-contained HTML case report: progress, instruments, session markers, key moments, safety."""
+    def report(self, client: str, out: str | Path, analysis: dict[str, Any] | None = None) -> Path:
+        """A self-contained HTML case report: progress, instruments, session markers, key moments, safety.
+
+        ``analysis`` is a result of ``analyze(client=...)`` already in hand; without it the client is analysed.
+        """
         from reverie.reports.case_report import render_case_report
         from reverie.reports.context import build_context
-        analysis = self.analyze(client=client)
+        analysis = analysis or self.analyze(client=client)
         progress = self.case_progress(client, analysis)
         context = build_context(client, progress, analysis, self.safety_tasks(open_only=False))
         out = Path(out)

@@ -32,6 +32,16 @@ def _resource(*parts: str):
     return path
 
 
+def resource_yaml(*parts: str) -> object:
+    """A bundled YAML resource, parsed; a missing or unreadable file is a ``ModelError`` naming it."""
+    import yaml
+    try:
+        return yaml.safe_load(_resource(*parts).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ModelError(f"bundled resource resources/{'/'.join(parts)} cannot be read: {exc}",
+                         hint="reinstall reverie") from exc
+
+
 @dataclass
 class PhraseLexicon:
     """Words and multi-word entries, each with a label; matched greedily, longest entry first.

@@ -23,15 +23,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any, ClassVar
 
-import yaml
 
 from reverie.analysis import risk_semantic
 from reverie.analysis.base import BaseAnalyzer, SessionUnits, Setting, Summary, TextUnit, register
 from reverie.domain import Annotation
-from reverie.errors import ModelError
+from reverie.analysis.lexicons import resource_yaml
 
 SEVERITIES: tuple[str, ...] = ("none", "low", "moderate", "high", "imminent")
 CATEGORIES: tuple[str, ...] = (  # most urgent first: breaks severity ties
@@ -162,12 +160,7 @@ class _Rules:
 @lru_cache(maxsize=1)
 def rules() -> _Rules:
     """The compiled pattern file, loaded on first use."""
-    try:
-        raw = resources.files("reverie.resources").joinpath("risk/patterns.yaml").read_text(encoding="utf-8")
-        spec = yaml.safe_load(raw)
-    except (OSError, yaml.YAMLError) as exc:  # pragma: no cover - a broken install
-        raise ModelError(f"risk pattern file cannot be read: {exc}",
-                         hint="reinstall reverie; src/reverie/resources/risk/patterns.yaml must be present") from exc
+    spec = resource_yaml("risk", "patterns.yaml")
     persons = re.sub(r"\s+", "", spec["persons"])
     patterns = []
     for category, items in spec["patterns"].items():

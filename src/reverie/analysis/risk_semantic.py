@@ -22,13 +22,11 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 import numpy as np
-import yaml
 
-from reverie.errors import ModelError
+from reverie.analysis.lexicons import resource_yaml
 
 Encoder = Callable[[Sequence[str]], np.ndarray]  # texts -> (n, d) unit-length rows
 
@@ -80,12 +78,7 @@ class _Bank:
 @lru_cache(maxsize=1)
 def prototypes() -> dict[str, dict[str, list[str]]]:
     """The prototype file: ``{"risk": {category: [sentence, ...]}, "negative": {kind: [...]}}``."""
-    try:
-        raw = resources.files("reverie.resources").joinpath("risk/prototypes.yaml").read_text(encoding="utf-8")
-        spec = yaml.safe_load(raw)
-    except (OSError, yaml.YAMLError) as exc:  # pragma: no cover - a broken install
-        raise ModelError(f"risk prototype file cannot be read: {exc}",
-                         hint="reinstall reverie; src/reverie/resources/risk/prototypes.yaml must be present") from exc
+    spec = resource_yaml("risk", "prototypes.yaml")
     return {"risk": spec["risk"], "negative": spec["negative"]}
 
 
