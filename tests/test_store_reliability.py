@@ -42,6 +42,15 @@ def _transcripts(folder: Path, n: int, turns: int = 400) -> None:
         (folder / f"t{i}.txt").write_text("\n".join(lines), encoding="utf-8")
 
 
+def _workspace_with_transcripts(tmp_path: Path, n: int) -> None:
+    """A closed workspace at tmp_path/ws holding ``n`` imported 400-turn transcripts for client c1."""
+    ws = rw.init(tmp_path / "ws", user="ruth")
+    _transcripts(tmp_path / "in", n)
+    for i in range(n):
+        ws.import_transcript(tmp_path / "in" / f"t{i}.txt", "c1")
+    ws.close()
+
+
 def _run_and_kill(args: list[str], delay: float) -> None:
     proc = subprocess.Popen([sys.executable, "-c", CHILD, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             env={**os.environ})
@@ -72,11 +81,7 @@ def test_store_killed_import_leaves_whole_sessions(tmp_path: Path, seed: int) ->
 
 
 def test_store_killed_analysis_stores_all_or_nothing(tmp_path: Path) -> None:
-    ws = rw.init(tmp_path / "ws", user="ruth")
-    _transcripts(tmp_path / "in", 3)
-    for i in range(3):
-        ws.import_transcript(tmp_path / "in" / f"t{i}.txt", "c1")
-    ws.close()
+    _workspace_with_transcripts(tmp_path, 3)
     rng = random.Random(5)
     for _ in range(3):
         _run_and_kill([str(tmp_path / "ws"), "analyze"], rng.uniform(0.5, 2.5))
@@ -88,11 +93,7 @@ def test_store_killed_analysis_stores_all_or_nothing(tmp_path: Path) -> None:
 
 
 def test_store_killed_backup_never_leaves_a_damaged_file(tmp_path: Path) -> None:
-    ws = rw.init(tmp_path / "ws", user="ruth")
-    _transcripts(tmp_path / "in", 2)
-    for i in range(2):
-        ws.import_transcript(tmp_path / "in" / f"t{i}.txt", "c1")
-    ws.close()
+    _workspace_with_transcripts(tmp_path, 2)
     target = tmp_path / "backup.rvb"
     rng = random.Random(11)
     for _ in range(3):
