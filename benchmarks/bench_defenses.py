@@ -1,6 +1,9 @@
 """Throughput of the ``defenses`` analyser on this CPU: utterances per second, model loading excluded.
 
-    .venv/bin/python benchmarks/bench_defenses.py [--n 1000] [--threads 2]
+    .venv/bin/python benchmarks/bench_defenses.py [--n 1000] [--threads 2] [--data FILE]
+
+With ``--data`` (a PsyDefConv-format file, e.g. /work/shared/data/psydefconv/train.json) it times
+the file's real client turns, with their context, instead of the written sentences.
 """
 
 from __future__ import annotations
@@ -33,12 +36,19 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=1000)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--data", help="time the client turns of this PsyDefConv-format file instead")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     rng = random.Random(0)
-    units = [TextUnit(id=f"u{i}", text=f"{rng.choice(CLIENT)} ({i})", position=2 * i,
-                      context=(ContextTurn("therapist", f"{rng.choice(THERAPIST)} ({i})"),))
-             for i in range(args.n)]  # numbered so no two texts are identical
+    if args.data:
+        from reverie.evaluation.defenses import load_rows, rows_to_units
+
+        units = rows_to_units(load_rows(args.data))[: args.n]
+        args.n = len(units)
+    else:
+        units = [TextUnit(id=f"u{i}", text=f"{rng.choice(CLIENT)} ({i})", position=2 * i,
+                          context=(ContextTurn("therapist", f"{rng.choice(THERAPIST)} ({i})"),))
+                 for i in range(args.n)]  # numbered so no two texts are identical
     analyzer = DefensesAnalyzer()
     analyzer.annotate(units[:8])  # load the encoder and the head
     started = time.perf_counter()

@@ -153,3 +153,81 @@ def test_defenses_real_model_probabilities_sum_to_one():
         assert ann.values["level"] in range(9)
         assert ann.values["level_name"] == defenses.LEVEL_NAMES[ann.values["level"]]
         assert all(0 <= a < b <= len(text) for a, b in ann.evidence)
+
+
+def _rewrite_head(folder, change):
+    """Apply ``change(arrays, meta)`` to a copy of the shipped model and re-sign it, so only the change is wrong."""
+    import hashlib
+
+    import numpy as np
+
+    _copy_model(folder)
+    with np.load(folder / defenses.HEAD_FILE) as npz:
+        arrays = {k: npz[k] for k in npz.files}
+    meta = json.loads((folder / defenses.META_FILE).read_text())
+    change(arrays, meta)
+    np.savez_compressed(folder / defenses.HEAD_FILE, **arrays)
+    meta["sha256"] = hashlib.sha256((folder / defenses.HEAD_FILE).read_bytes()).hexdigest()
+    (folder / defenses.META_FILE).write_text(json.dumps(meta))
+
+
+def test_defenses_weights_of_wrong_shape_are_refused(tmp_path):
+    _rewrite_head(tmp_path, lambda arrays, meta: arrays.update(emb_W=arrays["emb_W"][:, :-1]))
+    with pytest.raises(ModelError, match="emb_W has shape"):
+        defenses.load_head(tmp_path)
+
+
+def test_defenses_older_head_format_is_refused(tmp_path):
+    _rewrite_head(tmp_path, lambda arrays, meta: meta.update(format=1))
+    with pytest.raises(ModelError, match="format 1"):
+        defenses.load_head(tmp_path)
+
+
+def test_defenses_geometric_mean_worked_by_hand():
+    import numpy as np
+
+    # heads say (0.5, 0.5) and (0.8, 0.2): sqrt(0.4) : sqrt(0.1) = 2 : 1 after renormalising
+    logp = defenses.geometric_mean([np.log([[0.5, 0.5]]), np.log([[0.8, 0.2]])])
+    assert np.exp(logp[0]) == pytest.approx([2 / 3, 1 / 3])
+
+
+def _chars_head(vocab, weights):
+    import numpy as np
+
+    arrays = {"chars_vocab": np.array(vocab), "chars_idf": np.ones(len(vocab)), "chars_W": np.array(weights, float),
+              "chars_b": np.zeros(len(weights))}
+    meta = {"labels": list(range(len(weights))), "biases": [0.0] * len(weights), "feature_names": [],
+            "encoder": {"layers": [3], "max_seq_length": 128},
+            "heads": {"chars": {"kind": "tfidf", "analyzer": "char_wb", "ngram_range": [3, 4]}}}
+    return defenses.DefenseHead(arrays, meta)
+
+
+def test_defenses_word_evidence_marks_the_word_whose_ngrams_favour_the_label():
+    # column means are (1, 0, 0): for label 0 "fin" gains +1 per unit, "ine," nothing, "real" -1
+    head = _chars_head(["fin", "ine,", "real"], [[2, 0, -1], [0, 0, 1]])
+    text = "I'm fine, really."
+    row = head.vectorizer("chars").transform([text])[0]  # three n-grams seen once each: 1/sqrt(3) apiece
+    found = defenses.word_evidence(head, "chars", text, row, 0)
+    assert found == [{"source": "words", "name": "fine", "text": "fine", "start": 4, "end": 8, "weight": 0.577}]
+    assert [e["text"] for e in defenses.word_evidence(head, "chars", text, row, 1)] == ["really"]
+
+
+def test_defenses_word_evidence_shares_an_ngram_between_the_words_holding_it():
+    head = _chars_head(["fin", "real"], [[2, 0], [0, 0]])
+    row = head.vectorizer("chars").transform(["Fine fine"])[0]  # "fin" is the only n-gram found: value 1
+    found = defenses.word_evidence(head, "chars", "Fine fine", row, 0)
+    assert [(e["text"], e["start"], e["weight"]) for e in found] == [("Fine", 0, 0.5), ("fine", 5, 0.5)]
+
+
+@pytest.mark.slow
+def test_pooled_layers_do_not_depend_on_batch_mates():
+    import numpy as np
+
+    from reverie.analysis.encoder import pooled_layers
+
+    text = "I keep telling myself it doesn't matter."
+    alone = pooled_layers([text], [3, 4])
+    with_others = pooled_layers(["Hi.", text, "A much longer sentence that pads the batch out quite a bit more."], [3, 4])
+    assert alone.shape == (1, 768)
+    assert np.abs(alone[0] - with_others[1]).max() < 1e-5
+    assert np.abs(alone[0] - with_others[0]).max() > 0.1  # different texts do differ

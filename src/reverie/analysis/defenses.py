@@ -2,11 +2,11 @@
 
 Each client utterance (or journal entry) gets the most likely of the nine PsyDefConv labels
 (0 no defense ... 7 high-adaptive, 8 needs more information), the probability of each and
-the evidence: the hand-designed cues (``defense_features``) and the words whose weights
-pushed the decision towards the chosen level. The model is a small ensemble of linear heads
-trained on PsyDefConv (``scripts/train_defenses.py``): one on MiniLM sentence embeddings of
-the utterance (and of the previous therapist turn if the head was trained with ``--context``),
-one on the cues (which also see the previous therapist turn), one on word n-grams; their
+the evidence: the hand-designed cues (``defense_features``) and the words whose character
+n-grams pushed the decision towards the chosen level. The model is a small ensemble of linear
+heads trained on PsyDefConv (``scripts/train_defenses.py``) over one input each: MiniLM's
+hidden states of layers 3-4 (token mean; the encoder stops there), the same with the cues,
+the cues alone (which also see the previous therapist turn), and character n-grams. Their
 probabilities are averaged geometrically and per-level decision biases, tuned for macro-F1
 on out-of-fold predictions, pick the level. Levels are markers to look at, never findings.
 The shipped weights inherit CC BY-NC 4.0 from the training data.
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
@@ -31,6 +32,7 @@ from reverie.errors import ModelError
 MODEL_DIR = Path(__file__).resolve().parent.parent / "resources" / "defenses"
 HEAD_FILE = "defenses_head.npz"
 META_FILE = "defenses_head.json"
+HEAD_FORMAT = 2
 
 LEVEL_NAMES: dict[int, str] = {
     0: "no defense", 1: "action", 2: "major image-distorting", 3: "disavowal", 4: "minor image-distorting",
@@ -38,54 +40,105 @@ LEVEL_NAMES: dict[int, str] = {
 }
 ODF_LEVELS = frozenset(range(1, 8))  # DMRS levels 1 (action, lowest) ... 7 (high-adaptive, highest)
 THERAPIST_ROLES = frozenset({"therapist", "supporter", "other"})
+ENCODER_WIDTH = 384  # MiniLM's hidden size
+WHITESPACE_TOKEN = re.compile(r"\S+")  # how scikit-learn's char_wb analyser splits a text into words
+
+
+def log_softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max(axis=1, keepdims=True)
+    return z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+
+
+def geometric_mean(parts: Sequence[np.ndarray]) -> np.ndarray:
+    """The heads' probabilities averaged geometrically: mean log-probability, renormalised."""
+    return log_softmax(sum(parts) / len(parts))
 
 
 class DefenseHead:
-    """The shipped weights (numpy only) and the arithmetic that turns inputs into probabilities."""
+    """The shipped weights (numpy only) and the arithmetic that turns inputs into probabilities.
+
+    ``meta["heads"]`` names each head and its inputs: dense heads read ``layers`` (the pooled
+    encoder states) and/or ``cues``, standardised with the scaler stored beside their weights;
+    the ``tfidf`` head reads the text's character n-grams.
+    """
 
     def __init__(self, arrays: dict[str, np.ndarray], meta: dict[str, Any]):
         self.meta = meta
         self.labels: list[int] = [int(x) for x in meta["labels"]]
         self.biases = np.asarray(meta["biases"], dtype=np.float64)
         self.feature_names: list[str] = list(meta["feature_names"])
+        self.heads: dict[str, dict[str, Any]] = meta["heads"]
+        self.layers: list[int] = [int(x) for x in meta["encoder"]["layers"]]
+        self.max_seq_length = int(meta["encoder"]["max_seq_length"])
         self.a = arrays
-        self.vocab: list[str] = [str(t) for t in arrays["words_vocab"]]
-        self._vectorizer: Any = None
+        self._vectorizers: dict[str, Any] = {}
+        self._centered: dict[str, np.ndarray] = {}
 
-    def _linear(self, block: str, x: np.ndarray) -> np.ndarray:
-        """Log-probabilities of one block's multinomial logistic regression."""
-        z = x @ self.a[f"{block}_W"].T + self.a[f"{block}_b"]
-        z = z - z.max(axis=1, keepdims=True)
-        return z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+    def centered(self, name: str) -> np.ndarray:
+        """A head's weights minus their mean over labels: how much each input favours a label over the average one."""
+        if name not in self._centered:
+            weights = self.a[f"{name}_W"]
+            self._centered[name] = weights - weights.mean(axis=0)
+        return self._centered[name]
 
-    def scale(self, block: str, x: np.ndarray) -> np.ndarray:
-        scaler = self.meta["scalers"][block]
-        return (x - np.asarray(scaler["mean"])) / np.asarray(scaler["scale"])
+    def input_width(self, name: str) -> int:
+        widths = {"layers": ENCODER_WIDTH * len(self.layers), "cues": len(self.feature_names)}
+        spec = self.heads[name]
+        return len(self.a[f"{name}_vocab"]) if spec["kind"] == "tfidf" else sum(widths[i] for i in spec["inputs"])
 
-    def vectorizer(self) -> Any:
+    def vectorizer(self, name: str) -> Any:
         """scikit-learn's TfidfVectorizer rebuilt from the shipped vocabulary and idf (exactly the training transform)."""
-        if self._vectorizer is None:
+        if name not in self._vectorizers:
             from sklearn.feature_extraction.text import TfidfVectorizer
 
-            spec = self.meta["words"]
-            vec = TfidfVectorizer(ngram_range=tuple(spec["ngram_range"]), sublinear_tf=True,
-                                  vocabulary={t: i for i, t in enumerate(self.vocab)})
-            vec.idf_ = self.a["words_idf"]
-            self._vectorizer = vec
-        return self._vectorizer
+            spec = self.heads[name]
+            vocab = [str(t) for t in self.a[f"{name}_vocab"]]
+            vec = TfidfVectorizer(analyzer=spec["analyzer"], ngram_range=tuple(spec["ngram_range"]),
+                                  sublinear_tf=True, vocabulary={t: i for i, t in enumerate(vocab)})
+            vec.idf_ = self.a[f"{name}_idf"]
+            self._vectorizers[name] = vec
+        return self._vectorizers[name]
 
-    def log_probs(self, emb: np.ndarray, cues: np.ndarray, texts: Sequence[str]) -> tuple[np.ndarray, Any]:
-        """Geometric mean of the three heads' probabilities (as log-probabilities, renormalised) and the word matrix."""
-        words = self.vectorizer().transform(list(texts))
-        parts = [self._linear("emb", self.scale("emb", emb)), self._linear("cues", self.scale("cues", cues)),
-                 self._linear("words", np.asarray(words.todense()))]
-        avg = sum(parts) / len(parts)
-        avg = avg - avg.max(axis=1, keepdims=True)
-        return avg - np.log(np.exp(avg).sum(axis=1, keepdims=True)), words
+    def head_log_probs(self, name: str, x: np.ndarray) -> np.ndarray:
+        """Log-probabilities of one head's multinomial logistic regression on its (unscaled) input."""
+        if self.heads[name]["kind"] == "dense":
+            x = (x - self.a[f"{name}_mean"]) / self.a[f"{name}_scale"]
+        return log_softmax(np.asarray(x @ self.a[f"{name}_W"].T) + self.a[f"{name}_b"])
+
+    def log_probs(self, layers: np.ndarray, cues: np.ndarray, texts: Sequence[str]) -> tuple[np.ndarray, dict]:
+        """Geometric mean of every head's probabilities, and each tf-idf head's sparse matrix (for evidence)."""
+        blocks = {"layers": layers, "cues": cues}
+        parts, sparse = [], {}
+        for name, spec in self.heads.items():
+            if spec["kind"] == "tfidf":
+                sparse[name] = self.vectorizer(name).transform(list(texts))
+                parts.append(self.head_log_probs(name, sparse[name]))
+            else:
+                parts.append(self.head_log_probs(name, np.hstack([blocks[i] for i in spec["inputs"]])))
+        return geometric_mean(parts), sparse
 
 
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _check_shapes(model: DefenseHead) -> None:
+    """Every head's weights, intercepts and scaler must fit its declared input; ``ValueError`` names the first misfit."""
+    n = len(model.labels)
+    if model.heads.get("cues", {}).get("kind") != "dense":
+        raise ValueError("it has no dense 'cues' head (the evidence is read from it)")
+    for name, spec in model.heads.items():
+        width = model.input_width(name)
+        expected = {f"{name}_W": (n, width), f"{name}_b": (n,)}
+        if spec["kind"] == "dense":
+            expected.update({f"{name}_mean": (width,), f"{name}_scale": (width,)})
+        else:
+            expected[f"{name}_idf"] = (width,)
+        for key, shape in expected.items():
+            if model.a[key].shape != shape:
+                raise ValueError(f"{key} has shape {model.a[key].shape}, expected {shape}")
+    if model.feature_names != list(defense_features.FEATURE_NAMES):
+        raise ValueError("its cue names differ from reverie.analysis.defense_features")
 
 
 @cache
@@ -101,6 +154,9 @@ def _load_head_cached(directory: str) -> DefenseHead:
         expected = meta["sha256"]
     except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as exc:
         raise ModelError(f"defenses model metadata is corrupt: {meta_path} ({exc})", hint=hint) from None
+    if meta.get("format") != HEAD_FORMAT:
+        raise ModelError(f"defenses model format {meta.get('format')!r} in {meta_path}, this reverie reads "
+                         f"format {HEAD_FORMAT}", hint=hint)
     actual = _sha256(head)
     if actual != expected:
         raise ModelError(f"defenses model weights are corrupt: {head} has sha256 {actual[:12]}..., "
@@ -109,14 +165,8 @@ def _load_head_cached(directory: str) -> DefenseHead:
         with np.load(head, allow_pickle=False) as npz:
             arrays = {k: npz[k] for k in npz.files}
         model = DefenseHead(arrays, meta)
-        dims = {"emb": len(meta["scalers"]["emb"]["mean"]), "cues": len(model.feature_names),
-                "words": len(model.vocab)}
-        for block, dim in dims.items():
-            if arrays[f"{block}_W"].shape != (len(model.labels), dim):
-                raise ValueError(f"{block}_W has shape {arrays[f'{block}_W'].shape}, expected ({len(model.labels)}, {dim})")
-        if model.feature_names != list(defense_features.FEATURE_NAMES):
-            raise ValueError("its cue names differ from reverie.analysis.defense_features")
-    except (OSError, ValueError, KeyError) as exc:
+        _check_shapes(model)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
         raise ModelError(f"defenses model cannot be used: {head} ({exc})", hint=hint) from None
     return model
 
@@ -126,19 +176,11 @@ def load_head(directory: Path | None = None) -> DefenseHead:
     return _load_head_cached(str(directory or MODEL_DIR))
 
 
-def _encoder(max_seq_length: int) -> Any:
-    """The MiniLM sentence encoder, shared with the other model-backed analysers (``analysis.encoder``)."""
-    from reverie.analysis.encoder import minilm
-    return minilm(max_seq_length)
+def encoder_inputs(texts: Sequence[str], head: DefenseHead, batch_size: int = 64) -> np.ndarray:
+    """The pooled MiniLM layers the head reads (``analysis.encoder.pooled_layers``)."""
+    from reverie.analysis.encoder import pooled_layers
 
-
-def embed(texts: Sequence[str], max_seq_length: int = 128, batch_size: int = 64) -> np.ndarray:
-    """Normalised MiniLM embeddings; identical texts (e.g. empty context turns) are encoded once."""
-    unique = sorted(set(texts))
-    vectors = _encoder(max_seq_length).encode(unique, batch_size=batch_size, normalize_embeddings=True,
-                                              convert_to_numpy=True, show_progress_bar=False)
-    index = {t: i for i, t in enumerate(unique)}
-    return np.asarray(vectors, dtype=np.float64)[[index[t] for t in texts]]
+    return pooled_layers(texts, head.layers, head.max_seq_length, batch_size)
 
 
 def previous_other(unit: TextUnit) -> str:
@@ -154,7 +196,7 @@ class DefensesAnalyzer(BaseAnalyzer):
     """DMRS defense level markers per client utterance or journal entry, with ODF per session."""
 
     name = "defenses"
-    version = "1"
+    version = "2"
     description = ("DMRS defense level (PsyDefConv labels 0-8) per client utterance, with probabilities and "
                    "evidence; session share of each level and overall defensive functioning (ODF).")
     level = "utterance"
@@ -180,18 +222,13 @@ class DefensesAnalyzer(BaseAnalyzer):
         texts = [units[i].text for i in todo]
         prevs = [previous_other(units[i]) for i in todo]
         rows, cue_sets = defense_features.extract_many(texts, prevs, [units[i].position for i in todo])
-        msl = int(head.meta.get("max_seq_length", 128))
-        if head.meta.get("context_embedding"):
-            both = embed(texts + prevs, msl, int(self.settings["batch_size"]))
-            emb = np.hstack([both[:len(texts)], both[len(texts):]])
-        else:
-            emb = embed(texts, msl, int(self.settings["batch_size"]))
         cues = np.asarray(rows, dtype=np.float64)
-        logp, words = head.log_probs(emb, cues, texts)
+        logp, sparse = head.log_probs(encoder_inputs(texts, head, int(self.settings["batch_size"])), cues, texts)
         decided = logp + head.biases
         for k, i in enumerate(todo):
             label_idx = int(decided[k].argmax())
-            evidence = self._evidence(head, texts[k], cues[k], cue_sets[k], words[k], label_idx)
+            evidence = self._evidence(head, texts[k], cues[k], cue_sets[k],
+                                      {name: m[k] for name, m in sparse.items()}, label_idx)
             probs = np.exp(logp[k])
             out[i] = Annotation(self.name, self.version, units[i].id, {
                 "level": head.labels[label_idx],
@@ -202,27 +239,17 @@ class DefensesAnalyzer(BaseAnalyzer):
         return out
 
     def _evidence(self, head: DefenseHead, text: str, cue_row: np.ndarray, cue_set: defense_features.Cues,
-                  word_row: Any, c: int) -> list[dict[str, Any]]:
+                  sparse_rows: dict[str, Any], c: int) -> list[dict[str, Any]]:
         """Cues and words whose linear contribution favours the chosen label over the average label."""
         found: list[dict[str, Any]] = []
-        x = head.scale("cues", cue_row)
-        w = head.a["cues_W"]
-        contrib = w[c] * x - (w * x).mean(axis=0)
+        contrib = head.centered("cues")[c] * (cue_row - head.a["cues_mean"]) / head.a["cues_scale"]
         for j, name in enumerate(head.feature_names):
             for start, end in cue_set.spans.get(name, []):
                 if contrib[j] > 0:
                     found.append({"source": "cue", "name": name, "text": text[start:end], "start": start,
                                   "end": end, "weight": round(float(contrib[j]), 3)})
-        ww = head.a["words_W"]
-        lowered = text.lower()
-        for j, value in zip(word_row.indices, word_row.data):
-            gain = float(value * (ww[c, j] - ww[:, j].mean()))
-            if gain <= 0:
-                continue
-            start = _find_ngram(lowered, head.vocab[j])
-            if start is not None:
-                found.append({"source": "words", "name": head.vocab[j], "text": text[start[0]:start[1]],
-                              "start": start[0], "end": start[1], "weight": round(gain, 3)})
+        for name, row in sparse_rows.items():
+            found.extend(word_evidence(head, name, text, row, c))
         found.sort(key=lambda e: -e["weight"])
         kept, seen = [], set()
         for e in found:
@@ -239,13 +266,35 @@ class DefensesAnalyzer(BaseAnalyzer):
         return summary
 
 
-def _find_ngram(lowered: str, ngram: str) -> tuple[int, int] | None:
-    """The first character span of a word n-gram (tokens as scikit-learn splits them) in the lowered text."""
-    import re
+def word_evidence(head: DefenseHead, name: str, text: str, row: Any, c: int) -> list[dict[str, Any]]:
+    """Words of the text whose character n-grams favour label index ``c``, with their summed gain.
 
-    pattern = r"\W+".join(re.escape(tok) for tok in ngram.split(" "))
-    m = re.search(rf"(?<!\w){pattern}(?!\w)", lowered)
-    return (m.start(), m.end()) if m else None
+    scikit-learn's ``char_wb`` analyser pads each whitespace-separated word with spaces and takes
+    its n-grams; an n-gram's gain (tf-idf value times how much more its weight favours ``c`` than
+    the average label) is shared among the words that contain it.
+    """
+    vocab = head.a[f"{name}_vocab"]
+    values = row.data * head.centered(name)[c, row.indices]
+    gains = {str(vocab[j]): float(v) for j, v in zip(row.indices, values)}
+    low, high = head.heads[name]["ngram_range"]
+    words = list(WHITESPACE_TOKEN.finditer(text))
+    grams_of = []
+    for m in words:
+        padded = f" {m.group().lower()} "
+        grams_of.append({padded[i:i + n] for n in range(low, high + 1) for i in range(len(padded) - n + 1)})
+    holders: dict[str, int] = {}
+    for grams in grams_of:
+        for g in grams:
+            holders[g] = holders.get(g, 0) + 1
+    found = []
+    for m, grams in zip(words, grams_of):
+        gain = sum(gains[g] / holders[g] for g in grams if g in gains)
+        word = re.search(r"\w(.*\w)?", m.group())  # the word without the punctuation around it
+        if gain > 0 and word:
+            start, end = m.start() + word.start(), m.start() + word.end()
+            found.append({"source": "words", "name": text[start:end].lower(), "text": text[start:end],
+                          "start": start, "end": end, "weight": round(gain, 3)})
+    return found
 
 
 def session_summary(annotations: Sequence[Annotation]) -> dict[str, Any]:
