@@ -5,8 +5,8 @@ Each cue is a small phrase list read from Perry's Defense Mechanism Rating Scale
 phrases, blame of others, all-good/all-bad language, intellectualised abstraction,
 undoing, affiliation, self-observation, humour, help-rejecting complaints... A cue
 is a *marker* that a defense may be at work, not a finding: the classifier weighs
-the cues together with sentence embeddings, and the cues double as the evidence a
-clinician sees. Matching is case-insensitive on word boundaries; only the text of
+the cues together with MiniLM's hidden states and character n-grams, and the cues
+double as the evidence a clinician sees. Matching is case-insensitive on word boundaries; only the text of
 the unit itself is searched (context cues are computed separately and carry no
 spans in the unit).
 """
