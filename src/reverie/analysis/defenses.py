@@ -26,6 +26,7 @@ import numpy as np
 
 from reverie.analysis import defense_features
 from reverie.analysis.base import BaseAnalyzer, SessionUnits, Setting, Summary, TextUnit, register
+from reverie.analysis.encoder import pooled_layers
 from reverie.domain import Annotation
 from reverie.errors import ModelError
 
@@ -176,13 +177,6 @@ def load_head(directory: Path | None = None) -> DefenseHead:
     return _load_head_cached(str(directory or MODEL_DIR))
 
 
-def encoder_inputs(texts: Sequence[str], head: DefenseHead, batch_size: int = 64) -> np.ndarray:
-    """The pooled MiniLM layers the head reads (``analysis.encoder.pooled_layers``)."""
-    from reverie.analysis.encoder import pooled_layers
-
-    return pooled_layers(texts, head.layers, head.max_seq_length, batch_size)
-
-
 def previous_other(unit: TextUnit) -> str:
     """The last turn before the unit spoken by someone other than the client (the therapist's prompt)."""
     for turn in reversed(unit.context):
@@ -223,7 +217,8 @@ class DefensesAnalyzer(BaseAnalyzer):
         prevs = [previous_other(units[i]) for i in todo]
         rows, cue_sets = defense_features.extract_many(texts, prevs, [units[i].position for i in todo])
         cues = np.asarray(rows, dtype=np.float64)
-        logp, sparse = head.log_probs(encoder_inputs(texts, head, int(self.settings["batch_size"])), cues, texts)
+        layers = pooled_layers(texts, head.layers, head.max_seq_length, int(self.settings["batch_size"]))
+        logp, sparse = head.log_probs(layers, cues, texts)
         decided = logp + head.biases
         for k, i in enumerate(todo):
             label_idx = int(decided[k].argmax())
