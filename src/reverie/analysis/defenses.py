@@ -73,7 +73,14 @@ class DefenseHead:
         self.max_seq_length = int(meta["encoder"]["max_seq_length"])
         self.a = arrays
         self._vectorizers: dict[str, Any] = {}
+        self._vocab: dict[str, list[str]] = {}
         self._centered: dict[str, np.ndarray] = {}
+
+    def vocab(self, name: str) -> list[str]:
+        """A tf-idf head's n-grams as Python strings, converted once (evidence looks them up per utterance)."""
+        if name not in self._vocab:
+            self._vocab[name] = [str(t) for t in self.a[f"{name}_vocab"]]
+        return self._vocab[name]
 
     def centered(self, name: str) -> np.ndarray:
         """A head's weights minus their mean over labels: how much each input favours a label over the average one."""
@@ -93,9 +100,8 @@ class DefenseHead:
             from sklearn.feature_extraction.text import TfidfVectorizer
 
             spec = self.heads[name]
-            vocab = [str(t) for t in self.a[f"{name}_vocab"]]
             vec = TfidfVectorizer(analyzer=spec["analyzer"], ngram_range=tuple(spec["ngram_range"]),
-                                  sublinear_tf=True, vocabulary={t: i for i, t in enumerate(vocab)})
+                                  sublinear_tf=True, vocabulary={t: i for i, t in enumerate(self.vocab(name))})
             vec.idf_ = self.a[f"{name}_idf"]
             self._vectorizers[name] = vec
         return self._vectorizers[name]
@@ -268,9 +274,9 @@ def word_evidence(head: DefenseHead, name: str, text: str, row: Any, c: int) -> 
     its n-grams; an n-gram's gain (tf-idf value times how much more its weight favours ``c`` than
     the average label) is shared among the words that contain it.
     """
-    vocab = head.a[f"{name}_vocab"]
+    vocab = head.vocab(name)
     values = row.data * head.centered(name)[c, row.indices]
-    gains = {str(vocab[j]): float(v) for j, v in zip(row.indices, values)}
+    gains = {vocab[j]: float(v) for j, v in zip(row.indices, values)}
     low, high = head.heads[name]["ngram_range"]
     words = list(WHITESPACE_TOKEN.finditer(text))
     grams_of = []
