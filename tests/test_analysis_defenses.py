@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import shutil
 
 import pytest
@@ -231,3 +232,53 @@ def test_pooled_layers_do_not_depend_on_batch_mates():
     assert alone.shape == (1, 768)
     assert np.abs(alone[0] - with_others[1]).max() < 1e-5
     assert np.abs(alone[0] - with_others[0]).max() > 0.1  # different texts do differ
+
+
+def _words(text, spans):
+    return [w for a, b in spans for w in text[a:b].split()]
+
+
+def test_defenses_short_turn_is_read_whole():
+    text = "I guess it doesn't matter much. " * 6  # 36 words
+    assert defenses.passages(text) == [(0, len(text))]
+
+
+def test_defenses_long_turn_is_cut_at_sentence_ends_and_a_short_tail_joins_the_last_passage():
+    sentences = [" ".join(f"w{s}x{k}" for k in range(9)) + " end." for s in range(7)]  # 7 sentences of 10 words
+    text = " ".join(sentences)
+    spans = defenses.passages(text)
+    # 25 words are reached inside sentence 3, so the cut comes at its end (30 words); again at 60;
+    # the 10-word tail is under half of 25, so it joins the second passage.
+    assert [len(text[a:b].split()) for a, b in spans] == [30, 40]
+    assert text[spans[0][0]:spans[0][1]] == " ".join(sentences[:3])
+    assert _words(text, spans) == text.split()
+
+
+def test_defenses_long_run_on_turn_is_cut_every_fifty_words_and_a_newline_ends_a_sentence():
+    run_on = " ".join(f"w{k}" for k in range(130))
+    assert [len(run_on[a:b].split()) for a, b in defenses.passages(run_on)] == [50, 50, 30]
+    lines = "\n".join(" ".join(f"l{s}x{k}" for k in range(14)) for s in range(5))  # 5 lines of 14 words, no stops
+    # cut at the ends of lines 2 and 4; the 14-word tail is not under half of 25, so it stays a passage
+    assert [len(lines[a:b].split()) for a, b in defenses.passages(lines)] == [28, 28, 14]
+
+
+@pytest.mark.slow
+def test_defenses_long_turn_is_the_geometric_mean_of_its_passages():
+    text = ("Honestly I don't know why I keep going back over it. My father never said a word about the divorce, "
+            "and we just carried on as if nothing had happened, every weekend the same drive to his flat. "
+            "I suppose I learnt to keep things tidy and quiet. Anyway, it was all fine really, it didn't bother me. "
+            "Lately though I notice I go silent with my partner whenever she is upset, and then I feel ashamed "
+            "afterwards, as if I had left the room without moving.")
+    context = (ContextTurn("therapist", "What comes to mind when you think of that weekend?"),)
+    spans = defenses.passages(text)  # 87 words in sentences of 11, 27, 10, 10 and 29: cut after the second
+    assert [len(text[a:b].split()) for a, b in spans] == [38, 49]
+    whole, *parts = defenses.DefensesAnalyzer().annotate(
+        [TextUnit(id="long", text=text, context=context, position=4)]
+        + [TextUnit(id=f"p{k}", text=text[a:b], context=context, position=4) for k, (a, b) in enumerate(spans)])
+    assert whole.values["passages"] == 2 and all(p.values["passages"] == 1 for p in parts)
+    logs = [sum(math.log(p.values["probabilities"][str(c)]) for p in parts) / 2 for c in range(9)]
+    norm = math.log(sum(math.exp(v) for v in logs))
+    for c in range(9):
+        assert whole.values["probabilities"][str(c)] == pytest.approx(math.exp(logs[c] - norm), abs=2e-3)
+    for e in whole.values["cues"]:
+        assert text[e["start"]:e["end"]] == e["text"]

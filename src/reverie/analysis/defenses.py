@@ -43,6 +43,9 @@ ODF_LEVELS = frozenset(range(1, 8))  # DMRS levels 1 (action, lowest) ... 7 (hig
 THERAPIST_ROLES = frozenset({"therapist", "supporter", "other"})
 ENCODER_WIDTH = 384  # MiniLM's hidden size
 WHITESPACE_TOKEN = re.compile(r"\S+")  # how scikit-learn's char_wb analyser splits a text into words
+SENTENCE_END = re.compile(r"[.!?][\"')\]]*$")
+PASSAGE_MIN_WORDS = 60  # longer turns (2.6 % of the training turns) are read in passages
+PASSAGE_WORDS = 25  # about the length of a training turn (19 words on average)
 
 
 def log_softmax(z: np.ndarray) -> np.ndarray:
@@ -183,6 +186,30 @@ def load_head(directory: Path | None = None) -> DefenseHead:
     return _load_head_cached(str(directory or MODEL_DIR))
 
 
+def passages(text: str, min_words: int = PASSAGE_MIN_WORDS, target: int = PASSAGE_WORDS) -> list[tuple[int, int]]:
+    """The character spans to read one at a time: the whole text, or runs of sentences of about ``target`` words.
+
+    The model learnt from chat turns of 19 words on average; a spoken turn of 100 words read whole
+    is out of its range (it drifts towards disavowal, see the model card). A text of more than
+    ``min_words`` words is cut at the first sentence end after ``target`` words (or after twice
+    that without one); a tail of under half ``target`` words joins the passage before it.
+    """
+    words = list(WHITESPACE_TOKEN.finditer(text))
+    if len(words) <= min_words:
+        return [(0, len(text))]
+    groups: list[list[re.Match]] = [[]]
+    for k, w in enumerate(words):
+        groups[-1].append(w)
+        gap = text[w.end():words[k + 1].start()] if k + 1 < len(words) else ""
+        ends_sentence = bool(SENTENCE_END.search(w.group())) or "\n" in gap
+        if len(groups[-1]) >= 2 * target or (len(groups[-1]) >= target and ends_sentence):
+            groups.append([])
+    if len(groups[-1]) < target / 2 and len(groups) > 1:
+        tail = groups.pop()
+        groups[-1].extend(tail)
+    return [(g[0].start(), g[-1].end()) for g in groups if g]
+
+
 def previous_other(unit: TextUnit) -> str:
     """The last turn before the unit spoken by someone other than the client (the therapist's prompt)."""
     for turn in reversed(unit.context):
@@ -196,7 +223,7 @@ class DefensesAnalyzer(BaseAnalyzer):
     """DMRS defense level markers per client utterance or journal entry, with ODF per session."""
 
     name = "defenses"
-    version = "2"
+    version = "3"
     description = ("DMRS defense level (PsyDefConv labels 0-8) per client utterance, with probabilities and "
                    "evidence; session share of each level and overall defensive functioning (ODF).")
     level = "utterance"
@@ -206,6 +233,7 @@ class DefensesAnalyzer(BaseAnalyzer):
         "level_name": "the label's name, e.g. 'obsessional'",
         "probabilities": "probability of each label '0'..'8' (the heads' averaged probabilities, before the biases)",
         "cues": "what drove the decision: [{source, name, text, start, end, weight}], cue or word, by weight",
+        "passages": "how many passages the utterance was read in (turns over 60 words are read in parts of ~25)",
     }
     settings_spec = (
         Setting("max_evidence", 6, "the most evidence spans kept per utterance"),
@@ -219,23 +247,33 @@ class DefensesAnalyzer(BaseAnalyzer):
         if not todo:
             return out
         head = load_head()
-        texts = [units[i].text for i in todo]
-        prevs = [previous_other(units[i]) for i in todo]
-        rows, cue_sets = defense_features.extract_many(texts, prevs, [units[i].position for i in todo])
+        reads = [(i, start, end) for i in todo for start, end in passages(units[i].text)]
+        texts = [units[i].text[start:end] for i, start, end in reads]
+        prevs = [previous_other(units[i]) for i, _, _ in reads]
+        rows, cue_sets = defense_features.extract_many(texts, prevs, [units[i].position for i, _, _ in reads])
         cues = np.asarray(rows, dtype=np.float64)
         layers = pooled_layers(texts, head.layers, head.max_seq_length, int(self.settings["batch_size"]))
         logp, sparse = head.log_probs(layers, cues, texts)
-        decided = logp + head.biases
-        for k, i in enumerate(todo):
-            label_idx = int(decided[k].argmax())
-            evidence = self._evidence(head, texts[k], cues[k], cue_sets[k],
-                                      {name: m[k] for name, m in sparse.items()}, label_idx)
-            probs = np.exp(logp[k])
+        read_rows: dict[int, list[int]] = {}
+        for r, (i, _, _) in enumerate(reads):
+            read_rows.setdefault(i, []).append(r)
+        for i, rs in read_rows.items():
+            unit_logp = geometric_mean(list(logp[rs, None]))[0]  # a long turn: its passages' probabilities
+            label_idx = int((unit_logp + head.biases).argmax())
+            evidence = []
+            for r in rs:
+                offset = reads[r][1]
+                for e in self._evidence(head, texts[r], cues[r], cue_sets[r],
+                                        {name: m[r] for name, m in sparse.items()}, label_idx):
+                    evidence.append({**e, "start": e["start"] + offset, "end": e["end"] + offset})
+            evidence = sorted(evidence, key=lambda e: -e["weight"])[: int(self.settings["max_evidence"])]
+            probs = np.exp(unit_logp)
             out[i] = Annotation(self.name, self.version, units[i].id, {
                 "level": head.labels[label_idx],
                 "level_name": LEVEL_NAMES[head.labels[label_idx]],
                 "probabilities": {str(lab): round(float(p), 4) for lab, p in zip(head.labels, probs)},
                 "cues": evidence,
+                "passages": len(rs),
             }, [(e["start"], e["end"]) for e in evidence])
         return out
 
