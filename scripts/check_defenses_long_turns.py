@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import train_defenses as T  # noqa: E402  (the same heads, inputs and metric as the shipped model)
 
 from reverie.analysis import defense_features  # noqa: E402
-from reverie.analysis.defenses import PASSAGE_MIN_WORDS, passages, previous_other  # noqa: E402
+from reverie.analysis.defenses import ENCODER_FILE, MODEL_DIR, PASSAGE_MIN_WORDS, passages, previous_other  # noqa: E402
 from reverie.analysis.encoder import pooled_layers  # noqa: E402
 from reverie.evaluation.defenses import load_rows, rows_to_units  # noqa: E402
 
@@ -37,7 +37,7 @@ from reverie.evaluation.defenses import load_rows, rows_to_units  # noqa: E402
 def inputs(texts: list[str], prevs: list[str], positions: list[int]) -> dict:
     """Encoder layers, cues and texts, as ``train_defenses.build_inputs`` makes them for the training turns."""
     cues, _ = defense_features.extract_many(texts, prevs, positions)
-    return {"layers": pooled_layers(texts, T.LAYERS), "cues": np.asarray(cues, dtype=np.float64),
+    return {"layers": pooled_layers(texts, T.LAYERS, weights=MODEL_DIR / ENCODER_FILE), "cues": np.asarray(cues, dtype=np.float64),
             "texts": np.array(texts, dtype=object)}
 
 
@@ -91,7 +91,7 @@ def main() -> None:
     torch.set_num_threads(2)
     rows = load_rows(args.data)
     units = rows_to_units(rows)
-    x = T.build_inputs(rows, args.cache)
+    x = T.build_inputs(rows, args.cache, MODEL_DIR / ENCODER_FILE)
     y = np.array([r["label"] for r in rows])
     groups = np.array([r["dialogue_id"] for r in rows])
 

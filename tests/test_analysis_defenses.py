@@ -111,7 +111,7 @@ def test_defenses_missing_model_file_raises_model_error(tmp_path, monkeypatch):
 
 
 def _copy_model(tmp_path):
-    for name in (defenses.HEAD_FILE, defenses.META_FILE):
+    for name in (defenses.HEAD_FILE, defenses.META_FILE, defenses.ENCODER_FILE):
         shutil.copy(defenses.MODEL_DIR / name, tmp_path / name)
 
 
@@ -124,6 +124,37 @@ def test_defenses_corrupt_weights_fail_sha256_check(tmp_path, monkeypatch):
     monkeypatch.setattr(defenses, "MODEL_DIR", tmp_path)
     with pytest.raises(ModelError, match="sha256"):
         defenses.load_head()
+
+
+def test_defenses_corrupt_encoder_weights_fail_sha256_check(tmp_path):
+    _copy_model(tmp_path)
+    encoder = tmp_path / defenses.ENCODER_FILE
+    data = bytearray(encoder.read_bytes())
+    data[len(data) // 3] ^= 0xFF
+    encoder.write_bytes(bytes(data))
+    with pytest.raises(ModelError, match=f"{defenses.ENCODER_FILE} has sha256"):
+        defenses.load_head(tmp_path)
+
+
+def test_defenses_missing_encoder_weights_are_named(tmp_path):
+    _copy_model(tmp_path)
+    (tmp_path / defenses.ENCODER_FILE).unlink()
+    with pytest.raises(ModelError, match=f"missing: .*{defenses.ENCODER_FILE}"):
+        defenses.load_head(tmp_path)
+
+
+@pytest.mark.slow
+def test_encoder_weights_that_do_not_fit_minilm_are_refused(tmp_path):
+    import numpy as np
+
+    from reverie.analysis.encoder import pooled_layers
+
+    with np.load(defenses.MODEL_DIR / defenses.ENCODER_FILE) as npz:
+        arrays = {k: npz[k] for k in npz.files}
+    arrays.pop(sorted(arrays)[-1])  # one weight of the last layer is missing
+    np.savez(tmp_path / "short.npz", **arrays)
+    with pytest.raises(ModelError, match="do not fit MiniLM's first 4 layers"):
+        pooled_layers(["Hello."], [3, 4], weights=tmp_path / "short.npz")
 
 
 def test_defenses_corrupt_metadata_raises_model_error(tmp_path, monkeypatch):
@@ -227,11 +258,14 @@ def test_pooled_layers_do_not_depend_on_batch_mates():
     from reverie.analysis.encoder import pooled_layers
 
     text = "I keep telling myself it doesn't matter."
-    alone = pooled_layers([text], [3, 4])
-    with_others = pooled_layers(["Hi.", text, "A much longer sentence that pads the batch out quite a bit more."], [3, 4])
+    distilled = defenses.MODEL_DIR / defenses.ENCODER_FILE
+    alone = pooled_layers([text], [3, 4], weights=distilled)
+    with_others = pooled_layers(["Hi.", text, "A much longer sentence that pads the batch out quite a bit more."], [3, 4],
+                                weights=distilled)
     assert alone.shape == (1, 768)
     assert np.abs(alone[0] - with_others[1]).max() < 1e-5
     assert np.abs(alone[0] - with_others[0]).max() > 0.1  # different texts do differ
+    assert np.abs(alone[0] - pooled_layers([text], [3, 4])[0]).max() > 0.1  # the distilled layers are not MiniLM's
 
 
 def _words(text, spans):

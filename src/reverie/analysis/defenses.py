@@ -4,9 +4,11 @@ Each client utterance (or journal entry) gets the most likely of the nine PsyDef
 (0 no defense ... 7 high-adaptive, 8 needs more information), the probability of each and
 the evidence: the hand-designed cues (``defense_features``) and the words whose character
 n-grams pushed the decision towards the chosen level. The model is a small ensemble of linear
-heads trained on PsyDefConv (``scripts/train_defenses.py``) over one input each: MiniLM's
-hidden states of layers 3-4 (token mean; the encoder stops there), the same with the cues,
-the cues alone (which also see the previous therapist turn), and character n-grams. Their
+heads trained on PsyDefConv (``scripts/train_defenses.py``) over one input each: the hidden
+states of layers 3-4 (token mean) of MiniLM cut after layer 4, those four layers distilled from
+all-mpnet-base-v2 (``scripts/distill_defenses_encoder.py``: a stronger reader at MiniLM's cost),
+the same with the cues, the cues alone (which also see the previous therapist turn), and
+character n-grams. Their
 probabilities are averaged geometrically and per-level decision biases, tuned for macro-F1
 on out-of-fold predictions, pick the level. Levels are markers to look at, never findings.
 The shipped weights inherit CC BY-NC 4.0 from the training data.
@@ -33,7 +35,8 @@ from reverie.errors import ModelError
 MODEL_DIR = Path(__file__).resolve().parent.parent / "resources" / "defenses"
 HEAD_FILE = "defenses_head.npz"
 META_FILE = "defenses_head.json"
-HEAD_FORMAT = 2
+ENCODER_FILE = "defenses_encoder.npz"  # MiniLM's first four layers, distilled from all-mpnet-base-v2 (float16)
+HEAD_FORMAT = 3
 
 LEVEL_NAMES: dict[int, str] = {
     0: "no defense", 1: "action", 2: "major image-distorting", 3: "disavowal", 4: "minor image-distorting",
@@ -66,8 +69,9 @@ class DefenseHead:
     the ``tfidf`` head reads the text's character n-grams.
     """
 
-    def __init__(self, arrays: dict[str, np.ndarray], meta: dict[str, Any]):
+    def __init__(self, arrays: dict[str, np.ndarray], meta: dict[str, Any], encoder_weights: Path | None = None):
         self.meta = meta
+        self.encoder_weights = encoder_weights
         self.labels: list[int] = [int(x) for x in meta["labels"]]
         self.biases = np.asarray(meta["biases"], dtype=np.float64)
         self.feature_names: list[str] = list(meta["feature_names"])
@@ -154,27 +158,29 @@ def _check_shapes(model: DefenseHead) -> None:
 @cache
 def _load_head_cached(directory: str) -> DefenseHead:
     folder = Path(directory)
-    head, meta_path = folder / HEAD_FILE, folder / META_FILE
-    hint = "reinstall reverie, or rebuild the weights with: python scripts/train_defenses.py"
-    for path in (head, meta_path):
+    head, meta_path, encoder = folder / HEAD_FILE, folder / META_FILE, folder / ENCODER_FILE
+    hint = ("reinstall reverie, or rebuild the weights with: python scripts/distill_defenses_encoder.py, "
+            "then python scripts/train_defenses.py")
+    for path in (head, meta_path, encoder):
         if not path.is_file():
             raise ModelError(f"defenses model file missing: {path}", hint=hint)
     try:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        expected = meta["sha256"]
+        expected = {head: meta["sha256"], encoder: meta["encoder"]["sha256"]}
     except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as exc:
         raise ModelError(f"defenses model metadata is corrupt: {meta_path} ({exc})", hint=hint) from None
     if meta.get("format") != HEAD_FORMAT:
         raise ModelError(f"defenses model format {meta.get('format')!r} in {meta_path}, this reverie reads "
                          f"format {HEAD_FORMAT}", hint=hint)
-    actual = _sha256(head)
-    if actual != expected:
-        raise ModelError(f"defenses model weights are corrupt: {head} has sha256 {actual[:12]}..., "
-                         f"its metadata expects {str(expected)[:12]}...", hint=hint)
+    for path, sha in expected.items():
+        actual = _sha256(path)
+        if actual != sha:
+            raise ModelError(f"defenses model weights are corrupt: {path} has sha256 {actual[:12]}..., "
+                             f"its metadata expects {str(sha)[:12]}...", hint=hint)
     try:
         with np.load(head, allow_pickle=False) as npz:
             arrays = {k: npz[k] for k in npz.files}
-        model = DefenseHead(arrays, meta)
+        model = DefenseHead(arrays, meta, encoder)
         _check_shapes(model)
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise ModelError(f"defenses model cannot be used: {head} ({exc})", hint=hint) from None
@@ -252,7 +258,8 @@ class DefensesAnalyzer(BaseAnalyzer):
         prevs = [previous_other(units[i]) for i, _, _ in reads]
         rows, cue_sets = defense_features.extract_many(texts, prevs, [units[i].position for i, _, _ in reads])
         cues = np.asarray(rows, dtype=np.float64)
-        layers = pooled_layers(texts, head.layers, head.max_seq_length, int(self.settings["batch_size"]))
+        layers = pooled_layers(texts, head.layers, head.max_seq_length, int(self.settings["batch_size"]),
+                               weights=head.encoder_weights)
         logp, sparse = head.log_probs(layers, cues, texts)
         read_rows: dict[int, list[int]] = {}
         for r, (i, _, _) in enumerate(reads):

