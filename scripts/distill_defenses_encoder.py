@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from reverie.analysis.defenses import ENCODER_FILE, MODEL_DIR
-from reverie.analysis.encoder import MAX_SEQ_LENGTH, cut_model, layer_weights
+from reverie.analysis.encoder import MAX_SEQ_LENGTH, cut_model, layer_weights, token_mean
 
 STUDENT_LAYERS = [3, 4]
 TEACHER_LAYER = 6
@@ -62,11 +62,6 @@ def normalised(text: str) -> str:
     return " ".join(text.lower().split())
 
 
-def mean_pool(states, mask):
-    m = mask.unsqueeze(-1).to(states.dtype)
-    return (states * m).sum(1) / m.sum(1).clamp(min=1.0)
-
-
 def teacher_features(teacher_dir: Path, texts: list[str]) -> np.ndarray:
     import torch
     from transformers import AutoModel, AutoTokenizer
@@ -80,7 +75,7 @@ def teacher_features(teacher_dir: Path, texts: list[str]) -> np.ndarray:
             enc = tokenizer(texts[start:start + 64], padding=True, truncation=True, max_length=MAX_SEQ_LENGTH,
                             return_tensors="pt")
             states = model(**enc, output_hidden_states=True).hidden_states[TEACHER_LAYER]
-            out[start:start + 64] = mean_pool(states, enc["attention_mask"]).numpy()
+            out[start:start + 64] = token_mean(states, enc["attention_mask"]).numpy()
     return out
 
 
@@ -117,7 +112,7 @@ def distil(texts: list[str], target: np.ndarray, epochs: int) -> tuple[object, o
             enc = tokenizer([texts[i] for i in batch], padding=True, truncation=True, max_length=MAX_SEQ_LENGTH,
                             return_tensors="pt")
             states = student(**enc, output_hidden_states=True).hidden_states
-            pooled = torch.cat([mean_pool(states[layer], enc["attention_mask"]) for layer in STUDENT_LAYERS], 1)
+            pooled = torch.cat([token_mean(states[layer], enc["attention_mask"]) for layer in STUDENT_LAYERS], 1)
             loss = ((mapping(pooled) - z[batch]) ** 2).mean()
             opt.zero_grad()
             loss.backward()

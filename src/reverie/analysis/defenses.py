@@ -8,9 +8,8 @@ heads trained on PsyDefConv (``scripts/train_defenses.py``) over one input each:
 states of layers 3-4 (token mean) of MiniLM cut after layer 4, those four layers distilled from
 all-mpnet-base-v2 (``scripts/distill_defenses_encoder.py``: a stronger reader at MiniLM's cost),
 the same with the cues, the cues alone (which also see the previous therapist turn), and
-character n-grams. Their
-probabilities are averaged geometrically and per-level decision biases, tuned for macro-F1
-on out-of-fold predictions, pick the level. Levels are markers to look at, never findings.
+character n-grams. Their probabilities are averaged geometrically and per-level decision
+biases, tuned for macro-F1 on out-of-fold predictions, pick the level. Levels are markers to look at, never findings.
 The shipped weights inherit CC BY-NC 4.0 from the training data.
 """
 
@@ -265,7 +264,7 @@ class DefensesAnalyzer(BaseAnalyzer):
         for r, (i, _, _) in enumerate(reads):
             read_rows.setdefault(i, []).append(r)
         for i, rs in read_rows.items():
-            unit_logp = geometric_mean(list(logp[rs, None]))[0]  # a long turn: its passages' probabilities
+            unit_logp = geometric_mean([logp[[r]] for r in rs])[0]  # over a long turn's passages
             label_idx = int((unit_logp + head.biases).argmax())
             evidence = []
             for r in rs:

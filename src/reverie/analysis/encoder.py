@@ -88,6 +88,12 @@ def _load_layer_weights(model: Any, path: Path) -> None:
     model.load_state_dict({k: torch.from_numpy(v.astype(np.float32)) for k, v in state.items()}, strict=False)
 
 
+def token_mean(states: Any, attention_mask: Any) -> Any:
+    """The mean of a batch's hidden states over each text's real tokens (padding left out), a torch tensor."""
+    mask = attention_mask.unsqueeze(-1).to(states.dtype)
+    return (states * mask).sum(1) / mask.sum(1).clamp(min=1.0)
+
+
 def pooled_layers(texts: Sequence[str], layers: Sequence[int], max_seq_length: int = MAX_SEQ_LENGTH,
                   batch_size: int = 64, weights: Path | None = None) -> np.ndarray:
     """Token-mean hidden states of the given MiniLM layers (0 = word embeddings), side by side, float64.
@@ -108,9 +114,7 @@ def pooled_layers(texts: Sequence[str], layers: Sequence[int], max_seq_length: i
             batch = unique[start:start + batch_size]
             enc = tokenizer(batch, padding=True, truncation=True, max_length=max_seq_length, return_tensors="pt")
             states = model(**enc, output_hidden_states=True).hidden_states
-            mask = enc["attention_mask"].unsqueeze(-1).to(states[0].dtype)
-            count = mask.sum(1).clamp(min=1.0)
-            pooled = [(states[layer] * mask).sum(1) / count for layer in layers]
+            pooled = [token_mean(states[layer], enc["attention_mask"]) for layer in layers]
             out[start:start + len(batch)] = torch.cat(pooled, dim=1).numpy()
     index = {t: i for i, t in enumerate(unique)}
     return out[[index[t] for t in texts]].astype(np.float64)
