@@ -47,6 +47,11 @@ ClientOpt = Annotated[str, typer.Option("--client", "-c", help="The client's cod
 def opened(workspace: Path | None, db: str | None, key_file: Path | None, user: str | None) -> Iterator[Any]:
     import reverie.workspace as rw
     ws = rw.open(workspace, db=db, key_file=key_file, user=user)
+    if ws.user.role == "client":  # --user is a claim by whoever holds the key: never let it speak for a client
+        ws.close()
+        raise InputError(f"user '{ws.user.name}' is a client: the command line acts only for staff, since --user "
+                         "names a user without proving who you are",
+                         hint="clients use the web workspace, which authenticates them (see docs/security.md)")
     try:
         yield ws
     finally:
