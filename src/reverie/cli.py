@@ -38,7 +38,8 @@ err = Console(stderr=True, highlight=False)
 WorkspaceOpt = Annotated[Optional[Path], typer.Option("--workspace", "-w", help="Workspace folder (env REVERIE_WORKSPACE).")]
 DbOpt = Annotated[Optional[str], typer.Option("--db", help="Database URL (env REVERIE_DATABASE_URL).")]
 KeyOpt = Annotated[Optional[Path], typer.Option("--key-file", help="Workspace key file (env REVERIE_KEY_FILE).")]
-UserOpt = Annotated[Optional[str], typer.Option("--user", help="Acting user (env REVERIE_USER).")]
+UserOpt = Annotated[Optional[str], typer.Option("--user", help="Acting staff user (env REVERIE_USER); a claim, not a "
+                                                              "login.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 ClientOpt = Annotated[str, typer.Option("--client", "-c", help="The client's code.")]
 

@@ -229,10 +229,11 @@ def keys_rotate(workspace: WorkspaceOpt = None, db: DbOpt = None, key_file: KeyO
 
 @users_app.command("add")
 def users_add(name: str, role: Annotated[str, typer.Option(help="therapist | client | researcher | admin")],
-              client: Annotated[Optional[str], typer.Option("--client", help="For a client user: their code.")] = None,
+              client: Annotated[Optional[str], typer.Option("--client", help="For a client user: their code (a client "
+                                                                              "in your caseload).")] = None,
               admin: Annotated[bool, typer.Option("--admin", help="Also administers the workspace.")] = False,
               workspace: WorkspaceOpt = None, db: DbOpt = None, key_file: KeyOpt = None, user: UserOpt = None) -> None:
-    """Add a user."""
+    """Add a user: staff accounts by an admin, a client's account by their treating therapist."""
     with opened(workspace, db, key_file, user) as ws:
         ws.add_user(name, role, client, admin)
     out.print(f"Added user {name} ({role})")
