@@ -131,9 +131,32 @@ def test_cli_safety_list_and_ack(wsdir: Path, capsys: pytest.CaptureFixture[str]
     assert main(["measures", "record", "phq9", "--client", "c1", "--answers", "1,1,1,1,1,1,1,1,1", "--session", "2"]) == 0
     tasks = run_json(capsys, ["safety", "list"])
     assert len(tasks) == 1 and tasks[0]["client"] == "c1"
+    # --by is still accepted, but the record names the acting user, and stderr says so
     ack = run_json(capsys, ["safety", "ack", str(tasks[0]["id"]), "--by", "Dr Adler"])
-    assert ack["acknowledged_by"] == "Dr Adler"
+    assert ack["acknowledged_by"] == "ruth"
     assert run_json(capsys, ["safety", "list"]) == []
+    assert run_json(capsys, ["safety", "list", "--all"])[0]["acknowledged_by"] == "ruth"
+
+
+def test_cli_safety_ack_without_by_and_notes_a_different_by(wsdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for session in ("1", "2"):
+        assert main(["measures", "record", "phq9", "--client", "c1", "--answers", "1,1,1,1,1,1,1,1,1",
+                     "--session", session]) == 0
+    first, second = (t["id"] for t in run_json(capsys, ["safety", "list"]))
+    assert main(["safety", "ack", str(first)]) == 0
+    assert "acknowledged by ruth" in capsys.readouterr().out
+    assert main(["safety", "ack", str(second), "--by", "Dr Adler"]) == 0
+    captured = capsys.readouterr()
+    assert "acknowledged by ruth" in captured.out and "not 'Dr Adler'" in captured.err
+
+
+def test_cli_refuses_to_act_as_a_client_user(wsdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["measures", "record", "phq9", "--client", "c1", "--answers", "0,0,0,0,0,0,0,0,0"]) == 0
+    assert main(["users", "add", "sam", "--role", "client", "--client", "c1"]) == 0
+    capsys.readouterr()
+    assert main(["clients", "--user", "sam"]) == 2
+    captured = capsys.readouterr()
+    assert "is a client" in captured.err and "c1" not in captured.out
 
 
 def test_cli_eval_risk_contract(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -120,3 +120,40 @@ def test_access_only_the_client_shares_an_entry_and_consent_is_recorded(two_case
     scopes = [(c["scope"], c["detail"], c["active"]) for c in two_caseloads.consents("c1")]
     assert ("sharing", f"entry:{private.id}", False) in scopes
     client.close()
+
+
+def test_access_only_the_treating_therapist_creates_a_client_account(two_caseloads: rw.Workspace) -> None:
+    admin = _as(two_caseloads, "ops")
+    with pytest.raises(AccessDenied, match="treating therapist"):
+        admin.add_user("spy", "client", client="c1")  # an admin manages accounts but reads no clinical text
+    admin.close()
+    other = _as(two_caseloads, "mira")
+    with pytest.raises(AccessDenied, match="treating therapist"):
+        other.add_user("spy", "client", client="c1")  # not in mira's caseload
+    with pytest.raises(AccessDenied):
+        other.add_user("helper", "therapist")  # staff accounts stay the admin's
+    other.close()
+    with pytest.raises(AccessDenied, match="treating therapist"):
+        two_caseloads.add_user("spy", "client", client="c9")  # no such client: nothing to bind to
+    with pytest.raises(AccessDenied, match="no user named"):
+        _as(two_caseloads, "spy")
+    mira_client = _as(two_caseloads, "mira")
+    mira_client.add_entries("m1", [Entry("m1", datetime(2026, 3, 3), "moment", "A note of mira's client.", "", True)])
+    mira_client.add_user("kim", "client", client="m1")  # a non-admin therapist binds her own client
+    mira_client.close()
+    assert [e.text for e in _as(two_caseloads, "kim").entries("m1")] == ["A note of mira's client."]
+
+
+def test_access_erasure_ends_a_client_users_binding(two_caseloads: rw.Workspace) -> None:
+    before = _as(two_caseloads, "sam")  # a session opened before the erasure
+    two_caseloads.erase("c1")
+    two_caseloads.add_entries("c1", [Entry("c1", datetime(2026, 5, 1), "moment", "A new person, same code.", "", True)])
+    with pytest.raises(NotFoundError):
+        before.entries("c1")
+    assert before.clients() == []
+    before.close()
+    with pytest.raises(AccessDenied, match="bound to no client"):
+        _as(two_caseloads, "sam")
+    sam = next(u for u in two_caseloads.store.users() if u.name == "sam")
+    assert (sam.client_id, sam.client_code) == (None, None)
+    assert any(r["action"] == "revoke" and r["resource"] == "user:sam" for r in two_caseloads.audit_show("c1"))

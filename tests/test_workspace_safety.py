@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import sqlite3
 from datetime import datetime
 from pathlib import Path
 
@@ -11,6 +13,8 @@ import reverie.workspace as rw
 from reverie.domain import Entry
 from reverie.errors import InputError
 from reverie.safety import NOT_WATCHED_NOTE
+from reverie.safety_service import GAP, flagged_sentences
+from tests.conftest import workspace_bytes
 
 
 def test_workspace_risky_entry_opens_task_and_returns_fixed_message(ws: rw.Workspace) -> None:
@@ -55,15 +59,25 @@ def test_workspace_phq9_item9_raises_flag_whatever_the_total(ws: rw.Workspace) -
 def test_workspace_acknowledgement_is_kept_and_audited(ws: rw.Workspace) -> None:
     ws.record_response("c1", "phq9", [1, 1, 1, 1, 1, 1, 1, 1, 2], session=1)
     (task,) = ws.safety_tasks()
-    done = ws.acknowledge_task(task["id"], "Dr Ruth Adler")
-    assert done["acknowledged_by"] == "Dr Ruth Adler"
+    done = ws.acknowledge_task(task["id"])
+    assert done["acknowledged_by"] == "ruth"
     assert ws.safety_tasks() == []
     (kept,) = ws.safety_tasks(open_only=False)
-    assert kept["acknowledged_by"] == "Dr Ruth Adler" and kept["acknowledged_at"]
+    assert kept["acknowledged_by"] == "ruth" and kept["acknowledged_at"]
     rows = [r for r in ws.audit_show("c1") if r["action"] == "acknowledge"]
-    assert rows and rows[0]["resource"] == f"safety_task:{task['id']}" and "Dr Ruth Adler" in rows[0]["detail"]
+    assert rows and rows[0]["resource"] == f"safety_task:{task['id']}" and rows[0]["actor"] == "ruth"
     with pytest.raises(InputError, match="already acknowledged"):
-        ws.acknowledge_task(task["id"], "someone else")
+        ws.acknowledge_task(task["id"])
+
+
+def test_workspace_acknowledgement_records_the_acting_user_not_a_typed_name(ws: rw.Workspace) -> None:
+    ws.record_response("c1", "phq9", [1, 1, 1, 1, 1, 1, 1, 1, 2], session=1)
+    (task,) = ws.safety_tasks()
+    done = ws.acknowledge_task(task["id"], "Dr Somebody Else")
+    assert done["acknowledged_by"] == "ruth" and "not 'Dr Somebody Else'" in done["note"]
+    (kept,) = ws.safety_tasks(open_only=False)
+    assert kept["acknowledged_by"] == "ruth"
+    assert not any("Somebody" in str(r) for r in ws.audit_show("c1"))
 
 
 def test_workspace_safety_plan_round_trip_and_client_can_read_it(ws: rw.Workspace) -> None:
@@ -98,3 +112,69 @@ def test_workspace_caseload_lists_clients_with_open_safety_tasks_first(ws: rw.Wo
     assert [(r["code"], r["open_safety_tasks"]) for r in rows] == [("z9", 1), ("a1", 0)]
     ws.acknowledge_task(ws.safety_tasks()[0]["id"], "ruth")
     assert [r["code"] for r in ws.clients()] == ["a1", "z9"]
+
+
+BEFORE = "My sister came round on Sunday and we argued about the allotment."
+RISKY = "Honestly I keep thinking everyone would be better off without me."
+AFTER = "The cat was sick again and the vet bill frightened me."
+
+
+def _cli_json(capsys: pytest.CaptureFixture[str], args: list[str]) -> object:
+    from reverie.cli import main
+    capsys.readouterr()
+    assert main(args + ["--json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def _evidence_blob(db: Path, task_id: int) -> bytes:
+    with sqlite3.connect(db) as conn:
+        return conn.execute("SELECT evidence_enc FROM safety_tasks WHERE id = ?", (task_id,)).fetchone()[0]
+
+
+def test_workspace_task_keeps_only_the_flagged_sentence_and_erasure_removes_it(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from reverie.cli import main
+    folder = tmp_path / "ws"
+    ws = rw.init(folder, user="ruth")
+    ws.add_entries("c1", [Entry("c1", datetime(2026, 4, 4, 23, 0), "reflection", f"{BEFORE} {RISKY} {AFTER}", "",
+                                False)])
+    ws.close()
+    w = ["--workspace", str(folder)]
+    (task,) = _cli_json(capsys, ["safety", "list", *w])
+    assert task["evidence"]["text"] == RISKY
+    assert [task["evidence"]["text"][a:b] for a, b in task["evidence"]["spans"]] == task["evidence"]["quotes"]
+    listed = json.dumps(task)
+    assert "allotment" not in listed and "vet bill" not in listed
+    assert main(["safety", "ack", str(task["id"]), *w]) == 0
+    blob = _evidence_blob(folder / "reverie.db", task["id"])
+
+    assert main(["erase", "--client", "c1", "--journal-only", "--yes", *w]) == 0
+    (kept,) = _cli_json(capsys, ["safety", "list", "--all", *w])
+    assert (kept["id"], kept["category"], kept["acknowledged_by"]) == (task["id"], task["category"], "ruth")
+    assert kept["evidence"]["text"] == "" and kept["evidence"]["quotes"] == [] and kept["evidence"]["erased"] == "entry"
+    assert "better off" not in json.dumps(kept)
+    assert blob not in workspace_bytes(folder)  # the old ciphertext is gone too, not only its key
+
+    assert main(["erase", "--client", "c1", "--yes", *w]) == 0
+    assert _cli_json(capsys, ["safety", "list", "--all", *w]) == []
+    audit = _cli_json(capsys, ["audit", "show", "--client", "c1", *w])
+    # the task's existence and acknowledgement stay in the audit trail, without its words
+    assert {(r["action"], r["resource"]) for r in audit} >= {("write", f"safety_task:{task['id']}"),
+                                                             ("acknowledge", f"safety_task:{task['id']}")}
+    assert "better off" not in json.dumps(audit)
+
+
+@pytest.mark.parametrize("text, quotes, kept", [
+    (f"{BEFORE} {RISKY} {AFTER}", ["better off without me"], [RISKY]),
+    ("One. I want to die. Two! I have the pills.\nThree", ["want to die", "have the pills"],
+     ["I want to die.", "I have the pills."]),
+    ("Alone. Cannot go on. Really cannot. End", ["go on. Really"], ["Cannot go on. Really cannot."]),  # across an end
+    ("no punctuation at all but i want to die", ["want to die"], ["no punctuation at all but i want to die"]),
+    ("Ça va. Je veux mourir… Non.", ["veux mourir"], ["Je veux mourir…"]),
+    ("", [], [""]),
+])
+def test_safety_service_flagged_sentences(text: str, quotes: list[str], kept: list[str]) -> None:
+    spans = [(text.index(q), text.index(q) + len(q)) for q in quotes]
+    excerpt, moved = flagged_sentences(text, spans)
+    assert excerpt == GAP.join(kept)
+    assert [excerpt[a:b] for a, b in moved] == quotes

@@ -38,7 +38,8 @@ err = Console(stderr=True, highlight=False)
 WorkspaceOpt = Annotated[Optional[Path], typer.Option("--workspace", "-w", help="Workspace folder (env REVERIE_WORKSPACE).")]
 DbOpt = Annotated[Optional[str], typer.Option("--db", help="Database URL (env REVERIE_DATABASE_URL).")]
 KeyOpt = Annotated[Optional[Path], typer.Option("--key-file", help="Workspace key file (env REVERIE_KEY_FILE).")]
-UserOpt = Annotated[Optional[str], typer.Option("--user", help="Acting user (env REVERIE_USER).")]
+UserOpt = Annotated[Optional[str], typer.Option("--user", help="Acting staff user (env REVERIE_USER); a claim, not a "
+                                                              "login.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 ClientOpt = Annotated[str, typer.Option("--client", "-c", help="The client's code.")]
 
@@ -47,6 +48,11 @@ ClientOpt = Annotated[str, typer.Option("--client", "-c", help="The client's cod
 def opened(workspace: Path | None, db: str | None, key_file: Path | None, user: str | None) -> Iterator[Any]:
     import reverie.workspace as rw
     ws = rw.open(workspace, db=db, key_file=key_file, user=user)
+    if ws.user.role == "client":  # --user is a claim by whoever holds the key: never let it speak for a client
+        ws.close()
+        raise InputError(f"user '{ws.user.name}' is a client: the command line acts only for staff, since --user "
+                         "names a user without proving who you are",
+                         hint="clients use the web workspace, which authenticates them (see docs/security.md)")
     try:
         yield ws
     finally:

@@ -102,18 +102,26 @@ def safety_list(all_tasks: Annotated[bool, typer.Option("--all", help="Include a
                   f"{t['source']} {t['source_ref']}, {t['created_at'][:16]} — {state}")
         for q in t["evidence"].get("quotes", []):
             out.print(f"    “{q}”")
+        if t["evidence"].get("erased"):
+            out.print(f"    (the flagged words were erased with the {t['evidence']['erased']} at "
+                      f"{t['evidence'].get('erased_at', '')[:16]})", markup=False)
         if t["evidence"].get("reason"):
             out.print(f"    {t['evidence']['reason']}")
 
 
 @safety_app.command("ack")
-def safety_ack(task: int, by: Annotated[str, typer.Option("--by", help="Who acknowledges it.")],
+def safety_ack(task: int,
+               by: Annotated[Optional[str], typer.Option("--by", help="Kept for old scripts; not recorded: the "
+                                                          "acknowledgement names the acting user (--user).")] = None,
                workspace: WorkspaceOpt = None, db: DbOpt = None, key_file: KeyOpt = None, user: UserOpt = None,
                as_json: JsonOpt = False) -> None:
-    """Acknowledge a safety task (who and when are audited)."""
+    """Acknowledge a safety task as the acting user (who and when are audited)."""
     with opened(workspace, db, key_file, user) as ws:
         result = ws.acknowledge_task(task, by)
-    emit_json(result) if as_json else out.print(f"Safety task {task} acknowledged by {by} at {result['acknowledged_at']}")
+    if result.get("note"):
+        err.print(f"note: {result['note']}", markup=False)
+    emit_json(result) if as_json else out.print(f"Safety task {task} acknowledged by {result['acknowledged_by']} at "
+                                                f"{result['acknowledged_at']}", markup=False)
 
 
 @safety_app.command("plan")
@@ -221,10 +229,11 @@ def keys_rotate(workspace: WorkspaceOpt = None, db: DbOpt = None, key_file: KeyO
 
 @users_app.command("add")
 def users_add(name: str, role: Annotated[str, typer.Option(help="therapist | client | researcher | admin")],
-              client: Annotated[Optional[str], typer.Option("--client", help="For a client user: their code.")] = None,
+              client: Annotated[Optional[str], typer.Option("--client", help="For a client user: their code (a client "
+                                                                              "in your caseload).")] = None,
               admin: Annotated[bool, typer.Option("--admin", help="Also administers the workspace.")] = False,
               workspace: WorkspaceOpt = None, db: DbOpt = None, key_file: KeyOpt = None, user: UserOpt = None) -> None:
-    """Add a user."""
+    """Add a user: staff accounts by an admin, a client's account by their treating therapist."""
     with opened(workspace, db, key_file, user) as ws:
         ws.add_user(name, role, client, admin)
     out.print(f"Added user {name} ({role})")

@@ -283,13 +283,14 @@ class ProcessNote:
 
 @dataclass
 class User:
-    """Someone who acts on the workspace. A client user is linked to their client code."""
+    """Someone who acts on the workspace. A client user is bound to one client record (by id; the code is shown)."""
 
     name: str
     role: str
     client_code: str | None = None
     is_admin: bool = False  # a therapist who also keeps the workspace (users, keys, backups)
     id: int | None = None
+    client_id: int | None = None  # None for staff, and for a client user whose record was erased
 
     def to_dict(self) -> dict[str, Any]:
         return _asdict(self)

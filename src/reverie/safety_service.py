@@ -9,6 +9,7 @@ told this in the safety notice (see docs/safety.md).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -20,9 +21,58 @@ def _risk_analyzer() -> Any:
     return REGISTRY.create("risk")
 
 
+_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s|$)|\n+")
+GAP = " … "
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans of the sentences of ``text`` (ends: . ! ? … and line breaks), without outer spaces."""
+    spans, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        spans.append((start, m.end()))
+        start = m.end()
+    spans.append((start, len(text)))
+    out = []
+    for s, e in spans:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            out.append((s, e))
+    return out
+
+
+def flagged_sentences(text: str, spans: Sequence[Sequence[int]]) -> tuple[str, list[list[int]]]:
+    """Only the sentences that hold the evidence spans, joined by " … ", with the spans moved into that excerpt.
+
+    A safety task must show the therapist why it was opened, and no more: the rest of an
+    entry the client did not share stays theirs. Consecutive flagged sentences are kept as one
+    run of the original text, so a span that crosses a sentence end stays whole.
+    """
+    sentences = sentence_spans(text)
+    keep = [i for i, (s, e) in enumerate(sentences) if any(a < e and b > s for a, b in spans)]
+    runs: list[list[int]] = []
+    for i in keep:
+        if runs and runs[-1][1] == i - 1:
+            runs[-1][1] = i
+        else:
+            runs.append([i, i])
+    parts, moved, at = [], [], 0
+    for first, last in runs:
+        s, e = sentences[first][0], sentences[last][1]
+        at += len(GAP) if parts else 0
+        moved += [[max(a, s) - s + at, min(b, e) - s + at] for a, b in spans if a < e and b > s]
+        parts.append(text[s:e])
+        at += e - s
+    return GAP.join(parts), moved
+
+
 def _evidence(text: str, values: dict[str, Any], spans: Sequence[Sequence[int]]) -> dict[str, Any]:
-    return {"quotes": [text[s:e] for s, e in spans], "spans": [list(sp) for sp in spans],
-            "discounted": values.get("discounted") or [], "text": text}
+    """What a task keeps of a flagged text: the quoted words and their sentences, never the whole text."""
+    excerpt, moved = flagged_sentences(text, spans)
+    return {"quotes": [text[s:e] for s, e in spans], "spans": moved,
+            "discounted": values.get("discounted") or [], "text": excerpt, "kept": "flagged sentences"}
 
 
 def message_for(workspace: Any, client: str) -> dict[str, Any]:

@@ -119,8 +119,19 @@ def open(workspace: str | Path | None = None, *, db: str | None = None, key_file
     row = database.transaction(lambda s: s.scalar(select(UserRow).where(UserRow.name == name)))
     if row is None:
         raise AccessDenied(f"no user named '{name}' in this workspace", hint="pass --user NAME or set REVERIE_USER")
-    actor = User(row.name, row.role, row.client_code, row.is_admin, row.id)
-    return Workspace(settings, database, key, actor, key_path, origin)
+    return Workspace(settings, database, key, _actor(database, row), key_path, origin)
+
+
+def _actor(database: Database, row: UserRow) -> User:
+    """The acting user; a client user acts for the record they are bound to (by id), and for none once it is erased."""
+    if row.role != "client":
+        return User(row.name, row.role, None, row.is_admin, row.id)
+    from reverie.store.tables import ClientRow
+    code = database.transaction(lambda s: (c.code if row.client_id and (c := s.get(ClientRow, row.client_id)) else None))
+    if code is None:
+        raise AccessDenied(f"user '{row.name}' is bound to no client record (it was erased)",
+                           hint="the treating therapist can create a new account for the client")
+    return User(row.name, row.role, code, False, row.id, row.client_id)
 
 
 class Workspace(WorkspaceOps):

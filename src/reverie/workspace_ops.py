@@ -58,8 +58,13 @@ class WorkspaceOps:
     def safety_tasks(self, open_only: bool = True) -> list[dict[str, Any]]:
         return self.store.safety_tasks(open_only)
 
-    def acknowledge_task(self, task_id: int, by: str) -> dict[str, Any]:
-        return self.store.acknowledge_task(task_id, by)
+    def acknowledge_task(self, task_id: int, by: str | None = None) -> dict[str, Any]:
+        """Acknowledge as the acting user. ``by`` (the CLI's ``--by``) is accepted for old scripts, never recorded."""
+        result = self.store.acknowledge_task(task_id)
+        if by is not None and by != result["acknowledged_by"]:
+            result["note"] = (f"recorded as acknowledged by the acting user '{result['acknowledged_by']}', "
+                              f"not '{by}': --by is no longer recorded (choose the user with --user)")
+        return result
 
     def safety_plan(self, client: str) -> dict[str, Any] | None:
         return self.store.safety_plan(client)

@@ -26,6 +26,7 @@ from reverie.store.tables import (
     Meta,
     SafetyPlanRow,
     SafetyTaskRow,
+    UserRow,
 )
 
 CONSENT_SCOPES = ("transcription", "analysis", "sharing")
@@ -130,7 +131,10 @@ class Store(Records):
             return out
         return self.db.transaction(work)
 
-    def acknowledge_task(self, task_id: int, by: str) -> dict[str, Any]:
+    def acknowledge_task(self, task_id: int) -> dict[str, Any]:
+        """Acknowledge a safety task as the acting user: the record names who acted, not what they typed."""
+        by = self.actor.name
+
         def work(s: OrmSession) -> dict[str, Any]:
             task = s.get(SafetyTaskRow, task_id)
             crow = s.get(ClientRow, task.client_id) if task else None
@@ -194,12 +198,32 @@ class Store(Records):
                 if row.hold_reason:
                     raise LegalHoldError(f"client '{code}' is under a legal hold ({row.hold_reason}): clinical records "
                                          "cannot be erased", hint="erase the journal only with --journal-only, or lift the hold")
+            if journal_only:
+                self._forget_task_text(s, row, "entry")
+            else:
+                self._revoke_client_users(s, row)
             self.delete_client_rows(s, row, journal_only)
             self._audit(s, "erase", f"client:{code}", code, "journal" if journal_only else "all records and data key")
             return {"client": code, "erased": "journal" if journal_only else "all"}
         result = self.db.transaction(work)
         self.db.vacuum()
         return result
+
+    def _forget_task_text(self, s: OrmSession, row: ClientRow, source: str) -> None:
+        """Erasing flagged texts erases the words their safety tasks kept; each task and its acknowledgement stay."""
+        cipher = self._cipher(row)
+        blank = {"quotes": [], "spans": [], "discounted": [], "text": "", "erased": source,
+                 "erased_at": now().isoformat()}
+        for task in s.scalars(select(SafetyTaskRow).where(SafetyTaskRow.client_id == row.id,
+                                                          SafetyTaskRow.source == source)):
+            task.evidence_enc = cipher.seal(json.dumps(blank), "safety_tasks.evidence")
+            self._audit(s, "erase", f"safety_task:{task.id}", row.code, f"evidence of the erased {source}")
+
+    def _revoke_client_users(self, s: OrmSession, row: ClientRow) -> None:
+        """A client user's binding ends with their record: a later client with the same code is not theirs."""
+        for user in s.scalars(select(UserRow).where(UserRow.client_id == row.id)):
+            user.client_id, user.client_code = None, None
+            self._audit(s, "revoke", f"user:{user.name}", row.code, "client record erased")
 
     # ----- audit ----------------------------------------------------------------------------------------
     def audit_verify(self) -> dict[str, Any]:

@@ -75,9 +75,16 @@ class Records:
     def _client_row(self, s: OrmSession, code: str) -> ClientRow:
         row = s.scalar(select(ClientRow).where(ClientRow.code == code))
         if row is None or not (access.in_scope(self.actor, code, row.therapist) or self.actor.is_admin
-                               or self.actor.role == "admin"):
+                               or self.actor.role == "admin") or self._unbound(s, row):
             raise NotFoundError(f"no client with code '{code}'", hint="`reverie clients` lists the clients you can see")
         return row
+
+    def _unbound(self, s: OrmSession, row: ClientRow) -> bool:
+        """Whether a client user is not bound to this record now: the binding is read from the database on every
+        call, by id, so an erasure ends it at once and a later client with the same code (or id) is not theirs."""
+        if self.actor.role != "client":
+            return False
+        return s.scalar(select(UserRow.client_id).where(UserRow.id == self.actor.id)) != row.id
 
     def audit_event(self, action: str, resource: str, detail: str | None = None, client: str | None = None) -> None:
         """Record a workspace event (init, backup, restore...) in the audit chain."""
@@ -85,7 +92,9 @@ class Records:
 
     # ----- users ----------------------------------------------------------------------------------------
     def add_user(self, name: str, role: str, client_code: str | None = None, is_admin: bool = False) -> User:
-        access.check(self.actor, "write", "users", is_admin=self.actor.is_admin)
+        """Add an account. Staff accounts are the admin's to make; a client's account is their treating therapist's."""
+        if role != "client":
+            access.check(self.actor, "write", "users", is_admin=self.actor.is_admin)
         return self.db.transaction(lambda s: self._add_user(s, name, role, client_code, is_admin))
 
     def _add_user(self, s: OrmSession, name: str, role: str, client_code: str | None, is_admin: bool) -> User:
@@ -93,18 +102,35 @@ class Records:
             raise InputError(f"unknown role '{role}'", hint="roles: admin, therapist, client, researcher")
         if role == "client" and not client_code:
             raise InputError("a client user needs --client CODE")
+        if role != "client" and client_code:
+            raise InputError(f"--client applies to client users only, not to a {role}")
+        if role == "client" and is_admin:
+            raise InputError("a client user cannot administer the workspace", hint="leave out --admin")
+        client = self._bound_client(s, client_code) if role == "client" else None
         if s.scalar(select(UserRow).where(UserRow.name == name)) is not None:
             raise InputError(f"a user named '{name}' already exists")
-        row = UserRow(name=name, role=role, client_code=client_code, is_admin=is_admin, created_at=now())
+        row = UserRow(name=name, role=role, client_code=client_code, client_id=client.id if client else None,
+                      is_admin=is_admin, created_at=now())
         s.add(row)
         s.flush()
-        self._audit(s, "write", f"user:{name}", detail=f"role={role}")
-        return User(name, role, client_code, is_admin, row.id)
+        self._audit(s, "write", f"user:{name}", client_code, f"role={role}")
+        return User(name, role, client_code, is_admin, row.id, row.client_id)
+
+    def _bound_client(self, s: OrmSession, code: str) -> ClientRow:
+        """The record a new client user is bound to: only the therapist whose caseload holds it may bind one,
+        since the account reads that record's clinical text (an admin manages accounts but reads none)."""
+        row = s.scalar(select(ClientRow).where(ClientRow.code == code))
+        if row is None or self.actor.role != "therapist" or not access.in_scope(self.actor, code, row.therapist):
+            raise AccessDenied(f"{self.actor.name} ({self.actor.role}) may not create an account for client '{code}'",
+                               hint="a client's account is created by their treating therapist, for a client "
+                                    "already in that caseload")
+        return row
 
     def users(self) -> list[User]:
         access.check(self.actor, "read", "users", is_admin=self.actor.is_admin)
         return self.db.transaction(lambda s: [
-            User(r.name, r.role, r.client_code, r.is_admin, r.id) for r in s.scalars(select(UserRow).order_by(UserRow.id))])
+            User(r.name, r.role, r.client_code, r.is_admin, r.id, r.client_id)
+            for r in s.scalars(select(UserRow).order_by(UserRow.id))])
 
     # ----- clients --------------------------------------------------------------------------------------
     def _new_client_row(self, s: OrmSession, client: Client, attest_consents: Sequence[str]) -> Client:
@@ -151,7 +177,7 @@ class Records:
             out = []
             for row in s.scalars(select(ClientRow).order_by(ClientRow.code)):
                 if not (access.in_scope(self.actor, row.code, row.therapist) or self.actor.is_admin
-                        or self.actor.role == "admin"):
+                        or self.actor.role == "admin") or self._unbound(s, row):
                     continue
                 n_sessions = s.scalar(select(func.count()).select_from(SessionRow).where(SessionRow.client_id == row.id))
                 n_entries = s.scalar(select(func.count()).select_from(EntryRow).where(EntryRow.client_id == row.id))
@@ -227,7 +253,8 @@ class Records:
         def work(s: OrmSession) -> Session:
             srow = s.get(SessionRow, session_id)
             crow = s.get(ClientRow, srow.client_id) if srow else None
-            if srow is None or crow is None or not access.in_scope(self.actor, crow.code, crow.therapist):
+            if srow is None or crow is None or not access.in_scope(self.actor, crow.code, crow.therapist) \
+                    or self._unbound(s, crow):
                 raise NotFoundError(f"no session with id {session_id}",
                                     hint="`reverie sessions --client CODE` lists session ids")
             self._check("read", "session", crow)

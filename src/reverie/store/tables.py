@@ -40,7 +40,9 @@ class UserRow(Base):
     name: Mapped[str] = mapped_column(String(120), unique=True)
     role: Mapped[str] = mapped_column(String(20))
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
-    client_code: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    client_code: Mapped[str | None] = mapped_column(String(64), nullable=True)  # shown only; the binding is client_id
+    # a client user's own record, by id: erasing it ends the binding, and a later client with the same code is another
+    client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id", ondelete="SET NULL"), nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
 
 
