@@ -61,7 +61,8 @@ def _rewind_head(db: Path) -> None:
 
 
 TAMPERING: dict[str, tuple[Callable[[Path], None], str]] = {
-    "change a row": (lambda db: _sql(db, "UPDATE audit_log SET actor = 'mallory' WHERE id = 3"), "audit row 3: its contents were changed"),
+    "change a row": (lambda db: _sql(db, "UPDATE audit_log SET actor = 'mallory' WHERE id = 3"),
+                     "audit row 3: its contents were changed"),
     "delete a row": (lambda db: _sql(db, "DELETE FROM audit_log WHERE id = 3"), "rows 3..3 are missing"),
     "insert a row": (lambda db: _sql(db, "INSERT INTO audit_log (id, at, actor, action, resource, client_code, origin, "
                                          "detail, prev_mac, mac) SELECT 1000, at, actor, action, resource, client_code, "

@@ -187,7 +187,8 @@ def restore(file: Path, workspace: WorkspaceOpt = None, db: DbOpt = None, key_fi
         return
     out.print(f"Restored {result['rows']} rows from {file}; audit chain verified")
     if result["erased_not_restored"]:
-        out.print(f"Not restored (erased after the backup was taken): {', '.join(result['erased_not_restored'])}", markup=False)
+        erased = ", ".join(result["erased_not_restored"])
+        out.print(f"Not restored (erased after the backup was taken): {erased}", markup=False)
 
 
 @audit_app.command("verify")

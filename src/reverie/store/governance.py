@@ -64,9 +64,9 @@ class Store(Records):
             row = self._client_row(s, code)
             self._check("write", "consent", row)
             cipher = self._cipher(row)
-            rows = [c for c in s.scalars(select(ConsentRow).where(ConsentRow.client_id == row.id, ConsentRow.scope == scope,
-                                                                  ConsentRow.withdrawn_at.is_(None)))
-                    if open_text(cipher, c.detail_enc, "consents.detail") == detail]
+            active = s.scalars(select(ConsentRow).where(ConsentRow.client_id == row.id, ConsentRow.scope == scope,
+                                                        ConsentRow.withdrawn_at.is_(None)))
+            rows = [c for c in active if open_text(cipher, c.detail_enc, "consents.detail") == detail]
             for c in rows:
                 c.withdrawn_at = now()
             self._audit(s, "write", f"consent:{scope}", code, f"withdrawn ({len(rows)})")
@@ -78,8 +78,8 @@ class Store(Records):
             row = self._client_row(s, code)
             self._check("read", "consent", row)
             cipher = self._cipher(row)
-            return [Consent(code, c.scope, c.granted_at, c.withdrawn_at, open_text(cipher, c.detail_enc, "consents.detail"),
-                            c.id)
+            return [Consent(code, c.scope, c.granted_at, c.withdrawn_at,
+                            open_text(cipher, c.detail_enc, "consents.detail"), c.id)
                     for c in s.scalars(select(ConsentRow).where(ConsentRow.client_id == row.id).order_by(ConsentRow.id))]
         return self.db.transaction(work)
 
