@@ -446,7 +446,7 @@ _mount_care()
 def main(argv: list[str] | None = None) -> int:
     """Entry point: expected errors print their message and hint and exit with their status (2 for bad input)."""
     try:
-        app(args=argv, standalone_mode=False)
+        code = app(args=argv, standalone_mode=False)  # a typer.Exit comes back as its code here, not raised
     except ReverieError as exc:
         err.print(f"[bold red]error:[/] {exc.message}", markup=True, highlight=False)
         if exc.hint:
@@ -463,7 +463,7 @@ def main(argv: list[str] | None = None) -> int:
             exc.show()
             return exc.exit_code
         raise
-    return 0
+    return code if isinstance(code, int) else 0
 
 
 def run() -> None:

@@ -183,16 +183,30 @@ def backup(out_path: Annotated[Path, typer.Option("--out", help="The backup file
 
 def restore(file: Path, workspace: WorkspaceOpt = None, db: DbOpt = None, key_file: KeyOpt = None,
             user: UserOpt = None, as_json: JsonOpt = False) -> None:
-    """Replace the workspace's contents with a backup, after checking it decrypts and verifies."""
+    """Fill a new workspace from a backup, after checking it decrypts and verifies.
+
+    Only a workspace that holds no data yet is accepted (exit 2 otherwise): make it with `reverie init` and the
+    backed-up workspace's key file or passphrase. Clients erased after the backup was taken are not restored.
+    """
     with opened(workspace, db, key_file, user) as ws:
         result = ws.restore(file)
-    emit_json(result) if as_json else out.print(f"Restored {result['rows']} rows from {file}; audit chain verified")
+    if as_json:
+        emit_json(result)
+        return
+    out.print(f"Restored {result['rows']} rows from {file}; audit chain verified")
+    if result["erased_not_restored"]:
+        erased = ", ".join(result["erased_not_restored"])
+        out.print(f"Not restored (erased after the backup was taken): {erased}", markup=False)
 
 
 @audit_app.command("verify")
 def audit_verify(workspace: WorkspaceOpt = None, db: DbOpt = None, key_file: KeyOpt = None, user: UserOpt = None,
                  as_json: JsonOpt = False) -> None:
-    """Check the audit chain: any changed, removed or inserted row is reported with where it is."""
+    """Check the audit chain and its anchor outside the database; exit 6 on any finding.
+
+    Reports a changed, removed or inserted row, a cut tail or head, a wiped or recreated log and an older
+    copy of the database put back, each with where it is.
+    """
     with opened(workspace, db, key_file, user) as ws:
         result = ws.audit_verify()
     if as_json:

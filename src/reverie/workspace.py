@@ -24,6 +24,7 @@ from reverie.domain import Client, Entry, Response, Session, User
 from reverie.errors import AccessDenied, ConsentRequired, InputError, NotFoundError, WorkspaceKeyError
 from reverie.settings import Settings, resolve, write_config
 from reverie.store import Database, Store, crypto, upgrade
+from reverie.store.anchor import Anchor
 from reverie.store.db import has_schema
 from reverie.store.tables import Meta, UserRow
 from reverie.workspace_ops import WorkspaceOps
@@ -114,12 +115,15 @@ def open(workspace: str | Path | None = None, *, db: str | None = None, key_file
     key, key_path, _ = _workspace_key(settings, database, creating=False)
     check = database.transaction(lambda s: s.get(Meta, "key_check").value)
     crypto.verify_key(key, check)
-    upgrade(database.engine)  # only once the key is known to be right: a wrong key changes nothing
+    migrated = upgrade(database.engine)  # only once the key is known to be right: a wrong key changes nothing
     name = settings.user or "therapist"
     row = database.transaction(lambda s: s.scalar(select(UserRow).where(UserRow.name == name)))
     if row is None:
         raise AccessDenied(f"no user named '{name}' in this workspace", hint="pass --user NAME or set REVERIE_USER")
-    return Workspace(settings, database, key, _actor(database, row), key_path, origin)
+    ws = Workspace(settings, database, key, _actor(database, row), key_path, origin)
+    if migrated:
+        ws.store.seal_legacy_text()
+    return ws
 
 
 def _actor(database: Database, row: UserRow) -> User:
@@ -143,6 +147,7 @@ class Workspace(WorkspaceOps):
         self.db = db
         self.key_path = key_path
         self.store = Store(db, key, actor, origin)
+        self.store.anchor = Anchor(key_path.parent if key_path else crypto.default_key_dir(), settings.workspace_id)
         self.created = False
 
     @property

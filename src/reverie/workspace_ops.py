@@ -238,8 +238,13 @@ class WorkspaceOps:
         return write_backup(self.store, Path(out))
 
     def restore(self, path: str | Path) -> dict[str, Any]:
-        from reverie.store.backup import restore_backup
-        return restore_backup(self.store, Path(path))
+        """Fill this new workspace from a backup (a passphrase opens it through the salt the backup carries)."""
+        import base64
+
+        from reverie.store.backup import read_header, restore_backup
+        salt = read_header(Path(path))[0].get("kdf_salt") if self.settings.passphrase else None
+        key = crypto.derive_from_passphrase(self.settings.passphrase, base64.b64decode(salt)) if salt else None
+        return restore_backup(self.store, Path(path), key)
 
 
 def _entry_id(scope: str, detail: str | None) -> int | None:

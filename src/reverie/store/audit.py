@@ -4,8 +4,11 @@ Each row carries an HMAC (under an audit key kept wrapped by the workspace key)
 over its own fields, its id and the previous row's MAC; the newest MAC and id
 are also kept in ``meta``. A changed row breaks its own MAC, a removed or
 inserted row breaks the chain, and a removed last row no longer matches the
-head. Rows name users, actions, resources and pseudonymous client codes, never
-clinical text.
+head. Rows name users, actions, resources and pseudonymous client codes in the
+clear; a row's detail about a client is sealed under that client's key
+(``detail_enc``), so erasing the client shreds it while the MACs, taken over
+the ciphertext, still verify. The head is also anchored outside the database
+(``anchor.py``), which catches a wiped, truncated or rolled-back log.
 """
 
 from __future__ import annotations
@@ -16,18 +19,22 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session as OrmSession
 
 from reverie.store.tables import AuditRow, Meta
 
 GENESIS = "0" * 64
 HEAD_KEY = "audit_head"
+ANCHORED_KEY = "audit_anchored"  # set once the head is anchored outside the database
 
 
 def _mac(key: bytes, row_id: int, prev: str, at: str, actor: str, action: str, resource: str,
-         client_code: str | None, origin: str, detail: str | None) -> str:
-    payload = json.dumps([row_id, prev, at, actor, action, resource, client_code, origin, detail], ensure_ascii=False)
+         client_code: str | None, origin: str, detail: str | None, detail_enc: bytes | None = None) -> str:
+    fields = [row_id, prev, at, actor, action, resource, client_code, origin, detail]
+    if detail_enc is not None:  # rows written before revision 0002 have none, and keep their MAC
+        fields.append(bytes(detail_enc).hex())
+    payload = json.dumps(fields, ensure_ascii=False)
     return hmac.new(key, payload.encode(), hashlib.sha256).hexdigest()
 
 
@@ -40,14 +47,18 @@ def _head(session: OrmSession) -> tuple[int, str]:
 
 
 def append(session: OrmSession, key: bytes, actor: str, action: str, resource: str,
-           client_code: str | None = None, origin: str = "", detail: str | None = None) -> None:
-    """Add one row to the chain inside the caller's transaction (serialised by ``Database.transaction``)."""
+           client_code: str | None = None, origin: str = "", detail: str | None = None,
+           detail_enc: bytes | None = None) -> tuple[int, str]:
+    """Add one row to the chain inside the caller's transaction (serialised by ``Database.transaction``).
+
+    Returns the new head (row id, MAC), which the caller anchors once the transaction commits.
+    """
     last_id, prev = _head(session)
     at = datetime.now(timezone.utc).isoformat(timespec="microseconds")
     row_id = last_id + 1
-    mac = _mac(key, row_id, prev, at, actor, action, resource, client_code, origin, detail)
-    session.add(AuditRow(id=row_id, at=at, actor=actor, action=action, resource=resource,
-                         client_code=client_code, origin=origin, detail=detail, prev_mac=prev, mac=mac))
+    mac = _mac(key, row_id, prev, at, actor, action, resource, client_code, origin, detail, detail_enc)
+    session.add(AuditRow(id=row_id, at=at, actor=actor, action=action, resource=resource, client_code=client_code,
+                         origin=origin, detail=detail, detail_enc=detail_enc, prev_mac=prev, mac=mac))
     head = session.get(Meta, HEAD_KEY)
     value = f"{row_id}:{mac}".encode()
     if head is None:
@@ -55,6 +66,7 @@ def append(session: OrmSession, key: bytes, actor: str, action: str, resource: s
     else:
         head.value = value
     session.flush()
+    return row_id, mac
 
 
 @dataclass
@@ -82,7 +94,7 @@ def verify(session: OrmSession, key: bytes) -> tuple[int, list[Problem]]:
         if row.prev_mac != prev:
             problems.append(Problem(row.id, "does not follow the previous row (a row was removed or inserted before it)"))
         if _mac(key, row.id, row.prev_mac, row.at, row.actor, row.action, row.resource, row.client_code,
-                row.origin, row.detail) != row.mac:
+                row.origin, row.detail, row.detail_enc) != row.mac:
             problems.append(Problem(row.id, "its contents were changed after it was written"))
         prev = row.mac
         expected_id = row.id + 1
@@ -91,6 +103,22 @@ def verify(session: OrmSession, key: bytes) -> tuple[int, list[Problem]]:
         problems.append(Problem(last_id, f"the chain ends at row {expected_id - 1} but the recorded head is row {last_id} "
                                          "(rows at the end were removed or the head was changed)"))
     return count, problems
+
+
+def check_anchor(session: OrmSession, anchored: tuple[int, str]) -> list[Problem]:
+    """The log must still reach the head anchored outside the database, with the same MAC there."""
+    head_id, head_mac = anchored
+    row = session.get(AuditRow, head_id)
+    if row is None:
+        last = session.scalar(select(func.max(AuditRow.id))) or 0
+        what = "the log is empty (wiped, or its table dropped and recreated)" if last == 0 else \
+            f"the log ends at row {last}"
+        return [Problem(head_id, f"{what}, but the anchor outside the database records {head_id} rows: rows were "
+                                 "removed from the end, or an older copy of the database was put back")]
+    if row.mac != head_mac:
+        return [Problem(head_id, "differs from the row anchored outside the database: the log was rewound and "
+                                 "rewritten, or replaced by another copy")]
+    return []
 
 
 def rows_for_client(session: OrmSession, client_code: str) -> list[AuditRow]:

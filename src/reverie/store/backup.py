@@ -4,8 +4,15 @@ A backup is every row of every table read in one transaction (a consistent
 snapshot, taken while the app runs), serialised, checksummed and sealed with
 AES-256-GCM under a key derived from the workspace key. It is written to a
 temporary file, synced and renamed, so a killed backup leaves either the old
-file or a complete new one. Restore decrypts, checks the checksum, replaces
-every table in one transaction and verifies the audit chain before it commits.
+file or a complete new one.
+
+Restore goes only into a new workspace (one that holds no clients and no audit
+history beyond its creation): restoring over a workspace in use would rewind
+its audit log and bring back what was erased since. It decrypts, checks the
+checksum, fills every table in one transaction (keeping the target's own
+workspace id, so the copy gets its own audit anchor), drops every client the
+erasure ledger says was erased after the backup was taken, and verifies the
+audit chain before it commits.
 """
 
 from __future__ import annotations
@@ -18,11 +25,11 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Date, DateTime, LargeBinary, delete, insert, select, text
+from sqlalchemy import Date, DateTime, LargeBinary, delete, func, insert, select, text
 
 from reverie.errors import InputError, VerificationError
 from reverie.store import access, audit, crypto
-from reverie.store.tables import Base, Meta
+from reverie.store.tables import AuditRow, Base, ClientRow, Meta
 
 MAGIC = b"REVERIE-BACKUP-1\n"
 
@@ -59,11 +66,13 @@ def write_backup(store: Any, out: Path) -> dict[str, Any]:
                 for t in Base.metadata.sorted_tables}
 
     tables = store.db.transaction(snapshot)
-    workspace_id = tables and next((base64.b64decode(r["value"]["b64"]).decode() for r in tables["meta"]
-                                    if r["key"] == "workspace_id"), None)
+    meta = {r["key"]: r["value"]["b64"] for r in tables.get("meta", [])}
+    workspace_id = base64.b64decode(meta["workspace_id"]).decode() if "workspace_id" in meta else None
     payload = json.dumps({"tables": tables}, ensure_ascii=False).encode()
     header = {"workspace_id": workspace_id, "created_at": datetime.now().isoformat(timespec="seconds"),
-              "sha256": hashlib.sha256(payload).hexdigest(), "rows": sum(len(v) for v in tables.values())}
+              "sha256": hashlib.sha256(payload).hexdigest(), "rows": sum(len(v) for v in tables.values()),
+              "audit_rows": len(tables.get("audit_log", [])),
+              **({"kdf_salt": meta["kdf_salt"]} if "kdf_salt" in meta else {})}
     sealed = crypto.encrypt(_backup_key(store._workspace_key), payload, b"backup")
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".partial")
@@ -76,8 +85,8 @@ def write_backup(store: Any, out: Path) -> dict[str, Any]:
     return {"file": str(out), **header}
 
 
-def read_backup(store: Any, path: Path) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]:
-    """Decrypt and check a backup; raises VerificationError naming what is wrong."""
+def read_header(path: Path) -> tuple[dict[str, Any], bytes]:
+    """The clear header (workspace id, time, checksum, passphrase salt) and the sealed payload."""
     try:
         blob = path.read_bytes()
     except OSError as exc:
@@ -89,22 +98,64 @@ def read_backup(store: Any, path: Path) -> tuple[dict[str, Any], dict[str, list[
         header = json.loads(head)
     except json.JSONDecodeError as exc:
         raise VerificationError(f"{path}: the backup header is damaged") from exc
+    return header, sealed
+
+
+def read_backup(store: Any, path: Path, workspace_key: bytes | None = None
+                ) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]:
+    """Decrypt and check a backup; raises VerificationError naming what is wrong."""
+    header, sealed = read_header(path)
     try:
-        payload = crypto.decrypt(_backup_key(store._workspace_key), sealed, b"backup")
+        payload = crypto.decrypt(_backup_key(workspace_key or store._workspace_key), sealed, b"backup")
     except Exception as exc:  # noqa: BLE001 - any failure means the file or key is wrong
-        raise VerificationError(f"{path}: cannot decrypt the backup (damaged file, or another workspace's key)") from exc
+        raise VerificationError(
+            f"{path}: cannot decrypt the backup (damaged file, or another workspace's key)",
+            hint="restore into a workspace made with the backed-up workspace's key: "
+                 "`reverie init --workspace NEW --key-file THAT.key` (or the same passphrase)") from exc
     if hashlib.sha256(payload).hexdigest() != header.get("sha256"):
         raise VerificationError(f"{path}: checksum mismatch, the backup is damaged")
     return header, json.loads(payload)["tables"]
 
 
-def restore_backup(store: Any, path: Path) -> dict[str, Any]:
-    """Replace the workspace's contents with the backup's, verified; nothing changes if any check fails."""
+def _require_new(s: Any) -> None:
+    """Refuse a target that holds clients or any audit history beyond its creation."""
+    clients = s.scalar(select(func.count()).select_from(ClientRow))
+    history = s.scalar(select(func.count()).select_from(AuditRow).where(AuditRow.action != "init"))
+    if clients or history:
+        raise InputError("this workspace already holds data: a restore would rewind its audit log and could bring "
+                         "back erased clients, so backups are restored only into a new workspace",
+                         hint="`reverie init --workspace NEW --key-file KEY` with the backed-up workspace's key file "
+                              "(or passphrase), then `reverie restore FILE --workspace NEW`")
+
+
+def _drop_erased(store: Any, s: Any, audit_key: bytes) -> list[str]:
+    """Delete the restored clients that the erasure ledger says were erased after they were created."""
+    if store.anchor is None:
+        return []
+    erased = store.anchor.tombstones(audit_key)
+    dropped = []
+    for row in list(s.scalars(select(ClientRow))):
+        at = erased.get(store.anchor.client_digest(audit_key, row.code))
+        if at is not None and row.created_at <= at:
+            s.execute(delete(ClientRow).where(ClientRow.id == row.id))  # its rows go by ON DELETE CASCADE
+            dropped.append(row.code)
+    return dropped
+
+
+def restore_backup(store: Any, path: Path, workspace_key: bytes | None = None) -> dict[str, Any]:
+    """Fill a new workspace with a backup's contents, verified; nothing changes if any check fails.
+
+    ``workspace_key`` is the backed-up workspace's key when it differs from the open one (a passphrase
+    workspace's key depends on its salt, which the backup carries).
+    """
     access.check(store.actor, "write", "backup", is_admin=store.actor.is_admin)
-    header, tables = read_backup(store, path)
+    key = workspace_key or store._workspace_key
+    header, tables = read_backup(store, path, key)
     dialect = store.db.engine.dialect.name
 
     def work(s: Any) -> dict[str, Any]:
+        _require_new(s)
+        own_id = s.get(Meta, "workspace_id").value
         if dialect == "sqlite":
             s.execute(text("DROP TRIGGER IF EXISTS audit_log_no_delete"))
         elif dialect == "postgresql":
@@ -113,6 +164,8 @@ def restore_backup(store: Any, path: Path) -> dict[str, Any]:
             s.execute(delete(table))
         for table in Base.metadata.sorted_tables:
             rows = [{c.name: _decode(c, r.get(c.name)) for c in table.columns} for r in tables.get(table.name, [])]
+            if table.name == "meta":  # the copy keeps its own id, and so its own anchor
+                rows = [r for r in rows if r["key"] != "workspace_id"] + [{"key": "workspace_id", "value": own_id}]
             if rows:
                 s.execute(insert(table), rows)
         if dialect == "sqlite":
@@ -124,13 +177,31 @@ def restore_backup(store: Any, path: Path) -> dict[str, Any]:
                 if "id" in table.columns and table.name != "meta":
                     s.execute(text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
                                    f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"))
-        crypto.verify_key(store._workspace_key, s.get(Meta, "key_check").value)
+        crypto.verify_key(key, s.get(Meta, "key_check").value)
+        store._workspace_key = key
+        store._keys.clear()
         store._audit_key = None
-        count, problems = audit.verify(s, store._load_audit_key(s))
+        audit_key = store._load_audit_key(s)
+        count, problems = audit.verify(s, audit_key)
         if problems:
             raise VerificationError(f"the restored audit log does not verify: {problems[0]}")
-        store._audit(s, "restore", "workspace", detail=f"from backup of {header.get('created_at')}")
-        return {"file": str(path), "rows": header.get("rows"), "audit_rows": count, "verified": True}
+        dropped = _drop_erased(store, s, audit_key)
+        for code in dropped:
+            store._audit(s, "erase", f"client:{code}", code, "erased after this backup was taken: not restored")
+        store._audit(s, "restore", "workspace", detail=f"from backup of {header.get('created_at')} "
+                                                       f"of workspace {header.get('workspace_id')}")
+        s.info["anchor_reset"] = True  # the copy's log is anchored afresh, under the restored audit key
+        return {"file": str(path), "rows": header.get("rows"), "audit_rows": count, "verified": True,
+                "erased_not_restored": dropped}
 
+    previous = store._workspace_key
     store._keys.clear()
-    return store.db.transaction(work)
+    try:
+        result = store.db.transaction(work)
+    except BaseException:
+        store._workspace_key, store._audit_key = previous, None
+        store._keys.clear()
+        raise
+    if result["erased_not_restored"]:
+        store.db.vacuum()
+    return result

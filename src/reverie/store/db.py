@@ -64,8 +64,8 @@ def make_engine(url: str) -> Engine:
     return create_engine(url)
 
 
-def upgrade(engine: Engine) -> None:
-    """Bring the schema to the newest Alembic revision (creates it in an empty database)."""
+def upgrade(engine: Engine) -> bool:
+    """Bring the schema to the newest Alembic revision (creates it in an empty database); True if it changed."""
     from alembic import command
     from alembic.config import Config
 
@@ -76,11 +76,12 @@ def upgrade(engine: Engine) -> None:
     cfg.set_main_option("script_location", str(MIGRATIONS))
     with engine.connect() as conn:
         if MigrationContext.configure(conn).get_current_revision() == ScriptDirectory.from_config(cfg).get_current_head():
-            return
+            return False
         conn.rollback()
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
         conn.commit()
+    return True
 
 
 def has_schema(engine: Engine) -> bool:
@@ -144,6 +145,10 @@ class Database:
                 raise
             finally:
                 session.close()
+
+    def on_commit(self, hook: Callable[[OrmSession], None]) -> None:
+        """Call ``hook(session)`` after each commit (for work outside the database, e.g. the audit anchor)."""
+        event.listen(self._factory, "after_commit", hook)
 
     def checkpoint(self) -> None:
         """Fold the WAL into the main file and truncate it (SQLite), so deleted pages leave no copy behind."""

@@ -15,12 +15,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session as OrmSession
 
 from reverie.domain import Consent
-from reverie.errors import InputError, LegalHoldError, NotFoundError
+from reverie.errors import InputError, LegalHoldError, NotFoundError, VerificationError, WorkspaceKeyError
 from reverie.store import access, audit, crypto
 from reverie.store.repository import Records, now
 from reverie.store.tables import (
     AnalysisRunRow,
     AnnotationRow,
+    AuditRow,
     ClientRow,
     ConsentRow,
     Meta,
@@ -30,6 +31,14 @@ from reverie.store.tables import (
 )
 
 CONSENT_SCOPES = ("transcription", "analysis", "sharing")
+LEGACY_CLEAR = b"\x00"  # a value migration 0002 moved from a clear column, sealed at the next open
+
+
+def open_text(cipher: crypto.Cipher, blob: bytes | None, where: str) -> str | None:
+    """Open a sealed free-text field (hold reason, consent detail), reading a not yet sealed legacy value too."""
+    if blob is not None and blob[:1] == LEGACY_CLEAR:
+        return bytes(blob[1:]).decode()
+    return cipher.open(blob, where)
 
 
 class Store(Records):
@@ -43,7 +52,8 @@ class Store(Records):
         def work(s: OrmSession) -> Consent:
             row = self._client_row(s, code)
             self._check("write", "consent", row)
-            crow = ConsentRow(client_id=row.id, scope=scope, detail=detail, granted_at=now(), recorded_by=self.actor.name)
+            crow = ConsentRow(client_id=row.id, scope=scope, granted_at=now(), recorded_by=self.actor.name,
+                              detail_enc=self._cipher(row).seal(detail, "consents.detail"))
             s.add(crow)
             s.flush()
             self._audit(s, "write", f"consent:{crow.id}", code, f"granted {scope}{':' + detail if detail else ''}")
@@ -54,10 +64,10 @@ class Store(Records):
         def work(s: OrmSession) -> int:
             row = self._client_row(s, code)
             self._check("write", "consent", row)
-            rows = s.scalars(select(ConsentRow).where(ConsentRow.client_id == row.id, ConsentRow.scope == scope,
-                                                      ConsentRow.detail.is_(detail) if detail is None
-                                                      else ConsentRow.detail == detail,
-                                                      ConsentRow.withdrawn_at.is_(None))).all()
+            cipher = self._cipher(row)
+            active = s.scalars(select(ConsentRow).where(ConsentRow.client_id == row.id, ConsentRow.scope == scope,
+                                                        ConsentRow.withdrawn_at.is_(None)))
+            rows = [c for c in active if open_text(cipher, c.detail_enc, "consents.detail") == detail]
             for c in rows:
                 c.withdrawn_at = now()
             self._audit(s, "write", f"consent:{scope}", code, f"withdrawn ({len(rows)})")
@@ -68,7 +78,9 @@ class Store(Records):
         def work(s: OrmSession) -> list[Consent]:
             row = self._client_row(s, code)
             self._check("read", "consent", row)
-            return [Consent(code, c.scope, c.granted_at, c.withdrawn_at, c.detail, c.id)
+            cipher = self._cipher(row)
+            return [Consent(code, c.scope, c.granted_at, c.withdrawn_at,
+                            open_text(cipher, c.detail_enc, "consents.detail"), c.id)
                     for c in s.scalars(select(ConsentRow).where(ConsentRow.client_id == row.id).order_by(ConsentRow.id))]
         return self.db.transaction(work)
 
@@ -181,7 +193,7 @@ class Store(Records):
         def work(s: OrmSession) -> None:
             row = self._client_row(s, code)
             self._check("erase", "client", row)
-            row.hold_reason = reason
+            row.hold_enc = self._cipher(row).seal(reason, "clients.hold_reason")
             self._audit(s, "hold" if reason else "release_hold", f"client:{code}", code, reason)
         self.db.transaction(work)
 
@@ -195,13 +207,16 @@ class Store(Records):
                     self._check("erase", "entry", row)
             else:
                 self._check("erase", "client", row)
-                if row.hold_reason:
-                    raise LegalHoldError(f"client '{code}' is under a legal hold ({row.hold_reason}): clinical records "
+                if row.hold_enc is not None:
+                    reason = open_text(self._cipher(row), row.hold_enc, "clients.hold_reason")
+                    raise LegalHoldError(f"client '{code}' is under a legal hold ({reason}): clinical records "
                                          "cannot be erased", hint="erase the journal only with --journal-only, or lift the hold")
             if journal_only:
                 self._forget_task_text(s, row, "entry")
             else:
                 self._revoke_client_users(s, row)
+                if self.anchor is not None:
+                    self.anchor.add_tombstone(self._load_audit_key(s), code, now())
             self.delete_client_rows(s, row, journal_only)
             self._audit(s, "erase", f"client:{code}", code, "journal" if journal_only else "all records and data key")
             return {"client": code, "erased": "journal" if journal_only else "all"}
@@ -227,21 +242,65 @@ class Store(Records):
 
     # ----- audit ----------------------------------------------------------------------------------------
     def audit_verify(self) -> dict[str, Any]:
+        """Walk the chain, then check it still reaches the head anchored outside the database."""
         access.check(self.actor, "read", "audit", is_admin=self.actor.is_admin)
 
         def work(s: OrmSession) -> dict[str, Any]:
-            count, problems = audit.verify(s, self._load_audit_key(s))
-            return {"rows": count, "ok": not problems, "problems": [str(p) for p in problems]}
+            key = self._load_audit_key(s)
+            count, problems = audit.verify(s, key)
+            anchored = None
+            if self.anchor is not None:
+                try:
+                    anchored = self.anchor.head(key)
+                except VerificationError as exc:
+                    problems.append(audit.Problem(0, f"the anchor is not trustworthy: {exc.message}"))
+                else:
+                    if anchored is not None:
+                        problems += audit.check_anchor(s, anchored)
+                    elif s.get(Meta, audit.ANCHORED_KEY) is not None or count == 0:
+                        problems.append(audit.Problem(0, f"the anchor {self.anchor.path} is missing: whether rows "
+                                                         "were removed from the end cannot be checked"))
+            return {"rows": count, "ok": not problems, "problems": [str(p) for p in problems],
+                    "anchor": str(self.anchor.path) if self.anchor else None,
+                    "anchored_rows": anchored[0] if anchored else None}
         return self.db.transaction(work)
 
     def audit_rows(self, code: str | None = None) -> list[dict[str, Any]]:
+        """The log, with each client detail opened while the client (and so their key) exists."""
         access.check(self.actor, "read", "audit", is_admin=self.actor.is_admin)
 
         def work(s: OrmSession) -> list[dict[str, Any]]:
-            from reverie.store.tables import AuditRow
             rows = audit.rows_for_client(s, code) if code else list(s.scalars(select(AuditRow).order_by(AuditRow.id)))
-            return [{"id": r.id, "at": r.at, "actor": r.actor, "action": r.action, "resource": r.resource,
-                     "client": r.client_code, "origin": r.origin, "detail": r.detail} for r in rows]
+            clients = {c.code: c for c in s.scalars(select(ClientRow))} if any(r.detail_enc for r in rows) else {}
+            out = []
+            for r in rows:
+                detail = r.detail
+                if r.detail_enc is not None:
+                    try:
+                        crow = clients.get(r.client_code)
+                        detail = self._cipher(crow).open(r.detail_enc, "audit_log.detail") if crow else None
+                    except WorkspaceKeyError:  # sealed under an erased client's key (the code was reused)
+                        detail = None
+                out.append({"id": r.id, "at": r.at, "actor": r.actor, "action": r.action, "resource": r.resource,
+                            "client": r.client_code, "origin": r.origin, "detail": detail,
+                            "detail_shredded": r.detail_enc is not None and detail is None})
+            return out
+        return self.db.transaction(work)
+
+    def seal_legacy_text(self) -> int:
+        """Seal hold reasons and consent details that migration 0002 moved from clear columns; returns how many."""
+        def work(s: OrmSession) -> int:
+            n = 0
+            for crow in s.scalars(select(ClientRow)):
+                cipher = self._cipher(crow)
+                if crow.hold_enc is not None and crow.hold_enc[:1] == LEGACY_CLEAR:
+                    crow.hold_enc = cipher.seal(open_text(cipher, crow.hold_enc, ""), "clients.hold_reason")
+                    n += 1
+                for c in s.scalars(select(ConsentRow).where(ConsentRow.client_id == crow.id)):
+                    if c.detail_enc is not None and c.detail_enc[:1] == LEGACY_CLEAR:
+                        c.detail_enc = cipher.seal(open_text(cipher, c.detail_enc, ""), "consents.detail")
+                        n += 1
+            return n
         return self.db.transaction(work)
 
     # ----- keys -----------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import warnings
 from collections.abc import Sequence
 from datetime import datetime, timezone
 from typing import Any
@@ -20,6 +21,7 @@ from sqlalchemy.orm import Session as OrmSession
 from reverie.domain import Client, Entry, ProcessNote, Response, Session, User, Utterance
 from reverie.errors import AccessDenied, InputError, NotFoundError, WorkspaceKeyError
 from reverie.store import access, audit, crypto
+from reverie.store.anchor import Anchor
 from reverie.store.db import Database
 from reverie.store.tables import (
     ClientRow,
@@ -49,6 +51,8 @@ class Records:
         self._workspace_key = workspace_key
         self._keys: dict[int, bytes] = {}
         self._audit_key: bytes | None = None
+        self.anchor: Anchor | None = None  # set by the workspace: where the audit head is anchored
+        db.on_commit(self._anchor_after_commit)
 
     # ----- keys and audit -------------------------------------------------------------------------------
     def _load_audit_key(self, s: OrmSession) -> bytes:
@@ -61,7 +65,24 @@ class Records:
 
     def _audit(self, s: OrmSession, action: str, resource: str, client: str | None = None,
                detail: str | None = None) -> None:
-        audit.append(s, self._load_audit_key(s), self.actor.name, action, resource, client, self.origin, detail)
+        """Append to the chain; a detail about an existing client is sealed under their key (erasure shreds it)."""
+        sealed = None
+        if client is not None and detail is not None:
+            row = s.scalar(select(ClientRow).where(ClientRow.code == client))
+            if row is not None:
+                sealed, detail = self._cipher(row).seal(detail, "audit_log.detail"), None
+        if self.anchor is not None and s.get(Meta, audit.ANCHORED_KEY) is None:
+            s.add(Meta(key=audit.ANCHORED_KEY, value=b"1"))  # from now on a missing anchor file is a finding
+        s.info["audit_head"] = audit.append(s, self._load_audit_key(s), self.actor.name, action, resource, client,
+                                            self.origin, detail, sealed)
+
+    def _anchor_after_commit(self, s: OrmSession) -> None:
+        head = s.info.pop("audit_head", None)
+        if head is not None and self.anchor is not None and self._audit_key is not None:
+            try:
+                self.anchor.advance(self._audit_key, *head, reset=s.info.pop("anchor_reset", False))
+            except OSError as exc:  # the commit stands; the anchor lags, which `audit verify` tolerates
+                warnings.warn(f"could not update the audit anchor {self.anchor.path}: {exc}", stacklevel=2)
 
     def _cipher(self, row: ClientRow) -> crypto.Cipher:
         if row.id not in self._keys:
@@ -148,7 +169,7 @@ class Records:
         s.flush()
         self._audit(s, "write", f"client:{client.code}", client.code, "created")
         for scope in attest_consents:
-            s.add(ConsentRow(client_id=row.id, scope=scope, detail=None, granted_at=now(), recorded_by=self.actor.name))
+            s.add(ConsentRow(client_id=row.id, scope=scope, granted_at=now(), recorded_by=self.actor.name))
             self._audit(s, "write", f"consent:{scope}", client.code, f"granted {scope} (attested by {self.actor.name})")
         return Client(client.code, client.age_band, client.sex, therapist, client.locale)
 
@@ -185,7 +206,7 @@ class Records:
                 n_safety = s.scalar(select(func.count()).select_from(SafetyTaskRow).where(
                     SafetyTaskRow.client_id == row.id, SafetyTaskRow.acknowledged_at.is_(None)))
                 out.append({"code": row.code, "therapist": row.therapist, "sessions": n_sessions, "entries": n_entries,
-                            "responses": n_resp, "hold": row.hold_reason is not None, "open_safety_tasks": n_safety})
+                            "responses": n_resp, "hold": row.hold_enc is not None, "open_safety_tasks": n_safety})
             # clients with an open safety task come first: the caseload shows them at the top
             return sorted(out, key=lambda c: (c["open_safety_tasks"] == 0, c["code"]))
         return self.db.transaction(work)

@@ -55,7 +55,7 @@ class ClientRow(Base):
     locale: Mapped[str | None] = mapped_column(String(20), nullable=True)
     therapist: Mapped[str | None] = mapped_column(String(120), nullable=True, index=True)
     wrapped_key: Mapped[bytes] = mapped_column(LargeBinary)
-    hold_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    hold_enc: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)  # the legal hold's reason; set = on hold
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
 
 
@@ -130,7 +130,7 @@ class ConsentRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
     scope: Mapped[str] = mapped_column(String(32))
-    detail: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    detail_enc: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     granted_at: Mapped[dt.datetime] = mapped_column(DateTime)
     withdrawn_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     recorded_by: Mapped[str] = mapped_column(String(120))
@@ -186,7 +186,7 @@ class SafetyPlanRow(Base):
 
 
 class AuditRow(Base):
-    """Append-only, hash-chained access log. Holds ids and codes, never clinical text."""
+    """Append-only, hash-chained access log: who, what, which record, when in the clear; a client's detail sealed."""
 
     __tablename__ = "audit_log"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -196,6 +196,7 @@ class AuditRow(Base):
     resource: Mapped[str] = mapped_column(String(120))
     client_code: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     origin: Mapped[str] = mapped_column(String(120))
-    detail: Mapped[str | None] = mapped_column(Text, nullable=True)
+    detail: Mapped[str | None] = mapped_column(Text, nullable=True)  # workspace events only (and rows before 0002)
+    detail_enc: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)  # under the client's key
     prev_mac: Mapped[str] = mapped_column(String(64))
     mac: Mapped[str] = mapped_column(String(64))
