@@ -89,3 +89,14 @@ def test_cli_import_otter_export_and_named_encoding(wsdir: Path, tmp_path: Path,
     assert data["format"] == "otter" and any("client" in n for n in data["notes"])
     shown = run_json(capsys, ["show", "session", str(data["sessions"][0]["id"])])
     assert shown["utterances"][1]["text"] == "I can't sleep, señor, not since the move."
+
+
+def test_cli_session_label_survives_export_and_reimport(wsdir: Path, tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    run_json(capsys, ["import", "transcript", write(tmp_path, "a.csv", LABELLED), "--client", "c1"])
+    out = tmp_path / "c1.json"
+    assert main(["export", "--client", "c1", "--format", "json", "--out", str(out)]) == 0
+    assert [s["label"] for s in json.loads(out.read_text())["sessions"]] == ["intake", "P01-S03"]
+    assert main(["erase", "--client", "c1", "--yes"]) == 0
+    assert main(["import", "workspace-export", str(out)]) == 0
+    assert [s["label"] for s in run_json(capsys, ["sessions", "--client", "c1"])] == ["intake", "P01-S03"]
