@@ -210,8 +210,8 @@ class Records:
     @staticmethod
     def _session_meta(row: SessionRow, code: str, cipher: crypto.Cipher) -> dict[str, Any]:
         """What may be listed without reading clinical text: ids, numbers, labels, dates and counts."""
-        return {"id": row.id, "client": code, "number": row.number, "label": cipher.open(row.label_enc, "sessions.label"),
-                "date": row.date.isoformat() if row.date else None,
+        return {"id": row.id, "client": code, "number": row.number,
+                "label": cipher.open(row.label_enc, "sessions.label"), "date": row.date.isoformat() if row.date else None,
                 "duration": row.duration, "utterances": row.utterance_count, "client_words": row.client_words,
                 "therapist_words": row.therapist_words}
 
