@@ -59,7 +59,7 @@ def test_ingest_csv_missing_column_named(column):
 
 
 @pytest.mark.parametrize("row3,field", [
-    ("0,2,C,Hi.", "session"), ("x,2,C,Hi.", "session"), ("1,two,C,Hi.", "turn"), ("1,1,C,Again.", "turn"),
+    ("0,2,C,Hi.", "session"), (" ,2,C,Hi.", "session"), ("1,two,C,Hi.", "turn"), ("1,1,C,Again.", "turn"),
     ("1,2,,Hi.", "speaker"), ("1,2,C,Hi.,abc,", "start"), ("1,2,C,Hi.,5,1", "end"), ("1,2,C,Hi.,,,2024-13-01", "date"),
 ])
 def test_ingest_csv_bad_values_name_row_and_field(row3, field):
@@ -88,3 +88,41 @@ def test_ingest_csv_role_column_overrides_speaker_names():
     t = read(text)
     assert [u.role for u in t.sessions[0].utterances] == ["therapist", "client", "other"]
     assert any("'Mum'" in n for n in t.notes)
+
+
+LABELLED = """session,turn,speaker,text,date
+intake,1,T,What brings you here?,2026-03-02
+P01-S03,1,T,Where are we today?,
+intake,2,C,"I can't sleep, mostly.",
+2026-03-02,1,T,And now?,
+P01-S03,2,C,Somewhere else.,
+"""
+
+
+def test_ingest_csv_labels_numbered_in_order_of_first_appearance():
+    t = read(LABELLED)
+    assert [(s.number, s.label) for s in t.sessions] == [(1, "intake"), (2, "P01-S03"), (3, "2026-03-02")]
+    assert [u.text for u in t.sessions[0].utterances] == ["What brings you here?", "I can't sleep, mostly."]
+    assert str(t.sessions[0].date) == "2026-03-02" and t.sessions[2].date is None
+    assert t.numbered_by_order
+
+
+def test_ingest_csv_whole_number_labels_are_the_numbers():
+    t = read("session,turn,speaker,text\n7,1,T,Later.\n03,1,T,Earlier.\n3,2,C,Yes.\n")
+    assert [(s.number, s.label) for s in t.sessions] == [(3, "03"), (7, "7")]
+    assert [u.text for u in t.sessions[0].utterances] == ["Earlier.", "Yes."]
+    assert not t.numbered_by_order
+
+
+def test_ingest_csv_one_label_that_is_not_a_number_numbers_all_by_order():
+    t = read("session,turn,speaker,text\n7,1,T,First.\n7b,1,C,Second.\n2,1,T,Third.\n")
+    assert [(s.number, s.label) for s in t.sessions] == [(1, "7"), (2, "7b"), (3, "2")]
+
+
+def test_ingest_csv_label_errors_name_the_label():
+    with pytest.raises(IngestError) as err:
+        read("session,turn,speaker,text\nintake,1,T,A.\nintake,1,C,B.\n", name="l.csv")
+    assert "l.csv, row 3, field 'turn'" in str(err.value) and "session 'intake'" in str(err.value)
+    with pytest.raises(IngestError) as err:
+        read("session,turn,speaker,text\n" + "x" * 101 + ",1,T,A.\n", name="l.csv")
+    assert "l.csv, row 2, field 'session'" in str(err.value)

@@ -8,8 +8,8 @@ import pytest
 from reverie.ingest import read_entries, read_transcript
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "formats.md"
-SECTIONS = {"Plain text": "text", "WebVTT": "vtt", "SRT": "srt", "CSV": "csv", "JSON (": "json", "JSONL": "jsonl",
-            "Journal entries": "entries"}
+SECTIONS = {"Plain text": "text", "WebVTT": "vtt", "SRT": "srt", "SBV": "sbv", "Otter": "otter", "Rev ": "rev",
+            "CSV": "csv", "JSON (": "json", "JSONL": "jsonl", "Journal entries": "entries"}
 
 
 def examples():

@@ -140,3 +140,12 @@ def test_ingest_jsonl_broken_json_names_line():
     with pytest.raises(IngestError) as err:
         read('{"speaker": "T", "text": "A."}\n{"speaker": "C", "text": \n', name="b.jsonl")
     assert err.value.line == 2 and "not valid JSON" in str(err.value)
+
+
+def test_ingest_json_session_label_read_and_round_trips():
+    doc = {"format": "reverie.transcript", "version": 1,
+           "sessions": [{"label": "P01-S03", "utterances": [{"speaker": "T", "text": "Hello."}]}]}
+    [s] = read_transcript("l.json", "c1", data=json.dumps(doc).encode()).sessions
+    assert s.label == "P01-S03"
+    again = {"format": "reverie.transcript", "version": 1, "sessions": [s.to_dict()]}
+    assert read_transcript("l.json", "c1", data=json.dumps(again).encode()).sessions[0].label == "P01-S03"

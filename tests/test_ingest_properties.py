@@ -18,6 +18,10 @@ VALID = {
     "s.jsonl": '{"session": 1, "speaker": "T", "text": "Hm?"}\n{"session": 1, "speaker": "C", "text": "Yes é."}\n',
     "s.csv": "session,turn,speaker,text,start,end,date\n1,1,T,Hello.,0,1,2024-01-01\n1,2,C,\"Hi, there.\",1,2,\n"
              "2,1,therapist,Again?,,,\n",
+    "s.sbv": "0:00:01.000,0:00:02.000\n>> THERAPIST: Hi.\n\n0:00:03.000,0:00:05.000\n>> CLIENT: Hi, again.\n",
+    "otter.txt": "Speaker 1  0:03\nHow was the week?\n\nSpeaker 2  0:08\nTiring: my boss again.\n",
+    "rev.txt": "Speaker 1 (00:03): How was the week?\nSpeaker 2 (00:08): Tiring, my boss again.\n",
+    "labels.csv": "session,turn,speaker,text\nintake,1,T,Hello.\nintake,2,C,Hi.\nP01-S02,1,T,Again?\n",
 }
 ENTRIES = {
     "e.jsonl": '{"written_at": "2024-01-01", "kind": "dream", "text": "A house."}\n'
@@ -72,7 +76,7 @@ def test_ingest_properties_mutated_transcripts(name, data):
     check_transcript(name, data.draw(mutated(VALID[name])))
 
 
-@pytest.mark.parametrize("name", ["x.txt", "x.vtt", "x.srt", "x.json", "x.jsonl", "x.csv", "upload"])
+@pytest.mark.parametrize("name", ["x.txt", "x.vtt", "x.srt", "x.sbv", "x.json", "x.jsonl", "x.csv", "upload"])
 @FAST
 @given(raw=st.binary(max_size=300))
 def test_ingest_properties_random_bytes(name, raw):
@@ -81,7 +85,7 @@ def test_ingest_properties_random_bytes(name, raw):
 
 @FAST
 @given(raw=st.text(alphabet=st.sampled_from(list("TC:()[]<>v-.,0123456789 \n\r{}\"'#éWEBVT")), max_size=200),
-       fmt=st.sampled_from(["text", "vtt", "srt", "json", "jsonl", "csv"]))
+       fmt=st.sampled_from(["text", "vtt", "srt", "sbv", "otter", "rev", "json", "jsonl", "csv"]))
 def test_ingest_properties_structured_noise(raw, fmt):
     check_transcript("noise.dat", ("WEBVTT\n\n" if fmt == "vtt" else "").encode() + raw.encode("utf-8"), fmt)
 

@@ -16,6 +16,7 @@ from typing import Annotated, Any, Iterator, Optional
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from reverie.errors import InputError, ReverieError
 
@@ -69,7 +70,7 @@ def table(title: str, columns: list[str], rows: list[list[Any]]) -> None:
     for c in columns:
         t.add_column(c)
     for r in rows:
-        t.add_row(*["" if v is None else str(v) for v in r])
+        t.add_row(*["" if v is None else v if isinstance(v, Text) else str(v) for v in r])
     out.print(t)
 
 
@@ -112,16 +113,17 @@ def init(workspace: WorkspaceOpt = None, db: DbOpt = None, key_file: KeyOpt = No
 
 @import_app.command("transcript")
 def import_transcript(file: Path, client: ClientOpt, date: Annotated[Optional[str], typer.Option(help="Session date YYYY-MM-DD.")] = None,
-                      fmt: Annotated[str, typer.Option("--format", help="auto|text|vtt|srt|json|jsonl|csv")] = "auto",
+                      fmt: Annotated[str, typer.Option("--format", help="auto|text|vtt|srt|sbv|otter|rev|json|jsonl|csv")] = "auto",
                       therapist_label: Annotated[Optional[str], typer.Option(help="Speaker label used for the therapist.")] = None,
                       client_label: Annotated[Optional[str], typer.Option(help="Speaker label used for the client.")] = None,
                       number: Annotated[Optional[int], typer.Option(help="Session number (default: the next one).")] = None,
+                      encoding: Annotated[Optional[str], typer.Option(help="The file's encoding, e.g. utf-16 or cp1252 (default: detected).")] = None,
                       workspace: WorkspaceOpt = None, db: DbOpt = None, key_file: KeyOpt = None, user: UserOpt = None,
                       as_json: JsonOpt = False) -> None:
-    """Import a session transcript (text with speaker labels, WebVTT, SRT, JSON/JSONL, CSV)."""
+    """Import a session transcript (text with speaker labels, WebVTT, SRT, SBV, Otter/Rev exports, JSON/JSONL, CSV)."""
     with opened(workspace, db, key_file, user) as ws:
         result = ws.import_transcript(file, client, date=parse_date(date), fmt=fmt, therapist_label=therapist_label,
-                                      client_label=client_label, number=number)
+                                      client_label=client_label, number=number, encoding=encoding)
     if as_json:
         emit_json(result)
         return
@@ -183,8 +185,8 @@ def sessions(client: ClientOpt, workspace: WorkspaceOpt = None, db: DbOpt = None
     if as_json:
         emit_json(rows)
         return
-    table(f"Sessions of {client}", ["id", "number", "date", "utterances", "client words", "therapist words", "minutes"],
-          [[r["id"], r["number"], r["date"], r["utterances"], r["client_words"], r["therapist_words"],
+    table(f"Sessions of {client}", ["id", "number", "label", "date", "utterances", "client words", "therapist words", "minutes"],
+          [[r["id"], r["number"], Text(r.get("label") or ""), r["date"], r["utterances"], r["client_words"], r["therapist_words"],
             f"{r['duration'] / 60:.1f}" if r["duration"] else ""] for r in rows])
 
 
@@ -213,7 +215,8 @@ def show_session(session_id: int, annotations: Annotated[bool, typer.Option("--a
             data = analysis["sessions"][0]
         else:
             s = ws.session(session_id)
-            data = {"id": s.id, "client": s.client, "number": s.number, "date": s.date.isoformat() if s.date else None,
+            data = {"id": s.id, "client": s.client, "number": s.number, "label": s.label,
+                    "date": s.date.isoformat() if s.date else None,
                     "duration": s.duration, "utterances": [u.to_dict() for u in s.utterances]}
     emit_json(data) if as_json else render_session(out, data, annotations)
 

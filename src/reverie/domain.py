@@ -132,6 +132,7 @@ class Session:
     utterances: list[Utterance] = field(default_factory=list)
     id: int | None = None
     source: str | None = None  # the file it was imported from (name only)
+    label: str | None = None  # what the file called it (a CSV ``session`` value such as ``P01-S03``)
 
     def words_by(self, role: str) -> int:
         return sum(u.words for u in self.utterances if u.role == role)
@@ -164,6 +165,7 @@ class Session:
             utterances=[Utterance.from_dict(u) for u in d.get("utterances", [])],
             id=d.get("id"),
             source=d.get("source"),
+            label=d.get("label"),
         )
 
 

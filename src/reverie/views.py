@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -42,7 +43,8 @@ def _tags(annotations: dict[str, Any]) -> str:
 
 
 def render_session(out: Console, data: dict[str, Any], with_annotations: bool) -> None:
-    out.print(f"[bold]Session {data.get('number')}[/] (id {data.get('id')}, {data.get('date') or 'no date'})")
+    label = f" {escape(repr(data['label']))}" if data.get("label") else ""
+    out.print(f"[bold]Session {data.get('number')}[/]{label} (id {data.get('id')}, {data.get('date') or 'no date'})")
     if not out.is_terminal:  # piped: one plain line per utterance, easy to grep
         for u in data["utterances"]:
             markers = f"  ({'; '.join(u['markers'])})" if u.get("markers") else ""

@@ -186,10 +186,10 @@ class Workspace(WorkspaceOps):
 
     def import_transcript(self, path: str | Path, client: str, date: Date | None = None, fmt: str = "auto",
                           therapist_label: str | None = None, client_label: str | None = None,
-                          number: int | None = None) -> dict[str, Any]:
+                          number: int | None = None, encoding: str | None = None) -> dict[str, Any]:
         """Read a transcript file and store its sessions in one transaction (a second import is a no-op)."""
         transcript = ingest.read_transcript(path, client=client, fmt=fmt, therapist_label=therapist_label,
-                                            client_label=client_label)
+                                            client_label=client_label, encoding=encoding)
         if (date is not None or number is not None) and len(transcript.sessions) > 1:
             raise InputError(f"{path} holds {len(transcript.sessions)} sessions: --date/--number apply to one session")
         for s in transcript.sessions:
@@ -199,6 +199,8 @@ class Workspace(WorkspaceOps):
                 s.date = date
             if number is not None:
                 s.number = number
+            elif transcript.numbered_by_order:
+                s.number = None  # places in the file, not the case's numbers: append after the client's sessions
         # a client first met through an import gets the importing therapist's attestation of consent
         self.store.ensure_client(client, attest_consents=ATTESTED_ON_IMPORT)
         self._require_consent(client, "transcription")

@@ -1,6 +1,6 @@
 """Turn a run's annotations and summaries into the one JSON shape every surface shows.
 
-``{"sessions": [{"id", "number", "utterances": [{"index", "speaker", "role", "text", "annotations":
+``{"sessions": [{"id", "number", "label", "utterances": [{"index", "speaker", "role", "text", "annotations":
 {ANALYSER: {FIELD: VALUE, ..., "evidence": [[start, end], ...]}}}], "summary": {ANALYSER: {...}}}],
 "entries": [...], "case": {ANALYSER: {...}}}``
 """
@@ -46,6 +46,7 @@ def to_json(sessions: Sequence[Session], entries: Sequence[Entry], result: RunRe
         out_sessions.append({
             "id": s.id if s.id is not None else key,
             "number": s.number,
+            "label": s.label,
             "date": s.date.isoformat() if s.date else None,
             "utterances": [
                 {"index": u.index, "speaker": u.speaker, "role": u.role, "text": u.text, "start": u.start, "end": u.end,

@@ -1,10 +1,16 @@
-"""CSV transcripts: ``session,turn,speaker,text`` (+ ``start,end,date,role``); one file, many sessions."""
+"""CSV transcripts: ``session,turn,speaker,text`` (+ ``start,end,date,role``); one file, many sessions.
+
+The ``session`` column holds a label: ``3``, ``P01-S03``, ``intake``, ``2026-03-02``. When
+every label is a whole number it is the session's number; otherwise sessions are numbered
+in order of first appearance. Either way the label is kept on the session.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import math
+import re
 from datetime import date
 
 from reverie.domain import ROLES, Session
@@ -13,6 +19,8 @@ from reverie.ingest.model import Transcript, Turn
 from reverie.ingest.speakers import RoleMap, assign_roles, require_words, split_directions, to_utterances
 
 REQUIRED = ("session", "turn", "speaker", "text")
+MAX_LABEL = 100
+_WHOLE = re.compile(r"[+-]?\d+")
 HEADER_HINT = "the first row must name the columns: session,turn,speaker,text (optional start,end,date,role)"
 
 
@@ -90,15 +98,24 @@ def read_csv_transcript(file: str, text: str, client: str, roles: RoleMap, sourc
         if column not in header:
             raise IngestError(file, f"missing column '{column}'", line=1, place="row", field=column,
                               hint=HEADER_HINT)
-    sessions: dict[int, list[tuple[int, Turn]]] = {}
-    dates: dict[int, tuple[date, int]] = {}
-    seen: dict[tuple[int, int], int] = {}
+    numbered = all(_WHOLE.fullmatch(values["session"].strip()) for _row, values in records)
+    sessions: dict[int | str, list[tuple[int, Turn]]] = {}
+    labels: dict[int | str, str] = {}
+    dates: dict[int | str, tuple[date, int]] = {}
+    seen: dict[tuple[int | str, int], int] = {}
     skipped = 0
     for row, values in records:
-        number = _number(file, row, "session", values["session"], positive=True)
+        label = values["session"].strip()
+        if not label:
+            raise IngestError(file, "empty session label", line=row, place="row", field="session")
+        if len(label) > MAX_LABEL:
+            raise IngestError(file, f"the session label is longer than {MAX_LABEL} characters", line=row,
+                              place="row", field="session")
+        number = _number(file, row, "session", label, positive=True) if numbered else label
+        labels.setdefault(number, label)
         turn_no = _number(file, row, "turn", values["turn"])
         if (number, turn_no) in seen:
-            raise IngestError(file, f"turn {turn_no} of session {number} already appears in row "
+            raise IngestError(file, f"turn {turn_no} of session {label!r} already appears in row "
                               f"{seen[(number, turn_no)]}", line=row, place="row", field="turn")
         seen[(number, turn_no)] = row
         speaker = values["speaker"].strip()
@@ -115,7 +132,7 @@ def read_csv_transcript(file: str, text: str, client: str, roles: RoleMap, sourc
         when = _date(file, row, values.get("date", ""))
         if when is not None:
             if number in dates and dates[number][0] != when:
-                raise IngestError(file, f"session {number} already has date {dates[number][0]} (row "
+                raise IngestError(file, f"session {label!r} already has date {dates[number][0]} (row "
                                   f"{dates[number][1]})", line=row, place="row", field="date")
             dates.setdefault(number, (when, row))
         clean, markers = split_directions(values["text"])
@@ -129,12 +146,13 @@ def read_csv_transcript(file: str, text: str, client: str, roles: RoleMap, sourc
     if skipped:
         notes.append(f"{skipped} row(s) with empty text were skipped.")
     out = []
-    for number in sorted(sessions):
-        turns = [turn for _n, turn in sorted(sessions[number], key=lambda item: item[0])]
+    keys = sorted(sessions) if numbered else list(sessions)  # dicts keep the order of first appearance
+    for position, key in enumerate(keys, start=1):
+        turns = [turn for _n, turn in sorted(sessions[key], key=lambda item: item[0])]
         utterances = to_utterances(turns, mapping)
         times = [t for u in utterances for t in (u.start, u.end) if t is not None]
         duration = round(max(times) - min(times), 3) if len(times) >= 2 else None
-        out.append(Session(client=client, number=number, date=dates.get(number, (None,))[0], duration=duration,
-                           utterances=utterances, source=source))
+        out.append(Session(client=client, number=key if numbered else position, label=labels[key],
+                           date=dates.get(key, (None,))[0], duration=duration, utterances=utterances, source=source))
     require_words(file, [u for s in out for u in s.utterances], HEADER_HINT)
-    return Transcript(sessions=out, notes=notes, format="csv")
+    return Transcript(sessions=out, notes=notes, format="csv", numbered_by_order=not numbered)

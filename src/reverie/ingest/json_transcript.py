@@ -147,7 +147,7 @@ def read_json(file: str, text: str, client: str, roles: RoleMap, source: str | N
         utterances = to_utterances(turns, mapping)
         sessions.append(Session(client=client, number=item.get("number"), date=_date(item.get("date")),
                                 duration=item.get("duration") or _duration(turns), utterances=utterances,
-                                source=source))
+                                source=source, label=item.get("label")))
     require_words(file, [u for s in sessions for u in s.utterances], SCHEMA_HINT)
     return Transcript(sessions=sessions, notes=notes, format="json")
 

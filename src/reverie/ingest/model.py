@@ -13,12 +13,15 @@ class Transcript:
 
     ``notes`` tell the user what the reader decided on their behalf (how unknown
     speaker labels were mapped to roles, that cues were re-ordered...), so that
-    nothing is guessed silently.
+    nothing is guessed silently. ``numbered_by_order`` says the sessions' numbers are
+    their places in the file (labels that are not all numbers), not numbers the file gave:
+    a store appends such sessions after the client's own instead of taking the numbers.
     """
 
     sessions: list[Session]
     notes: list[str] = field(default_factory=list)
     format: str = ""
+    numbered_by_order: bool = False
 
 
 @dataclass

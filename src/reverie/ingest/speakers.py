@@ -27,6 +27,7 @@ _DIRECTION_STEMS = ("paus", "silen", "laugh", "chuckl", "giggl", "cry", "cries",
                     "interrupt", "cough", "sniff", "clears", "whisper", "mumbl", "nod", "shrug", "smil", "yawn",
                     "rings", "ringing", "gestur", "groan", "exhal", "inhal", "breath", "stammer", "stutter")
 _DIRECTION = re.compile(r"\[([^\[\]\n]{0,300})\]|\(([^()\n]{0,300})\)")
+_DIARISED = re.compile(r"^(?:SPEAKER|Speaker|speaker|SPK|spk)_\d{1,4}$")  # pyannote / WhisperX labels
 _DURATION = re.compile(r"^\d+(?:[.,]\d+)?\s*(?:s|secs?|seconds?|mins?|minutes?)$")
 _PUNCT_AFTER = frozenset(",.;:!?)]…")
 
@@ -62,10 +63,13 @@ class RoleMap:
 
 
 def looks_like_name(label: str) -> bool:
-    """A speaker name of at most four words: ``Anna``, ``Dr. Weiss``, ``Speaker 2``, ``Jan van Dijk``.
+    """A speaker name of at most four words (``Anna``, ``Dr. Weiss``, ``Speaker 2``, ``Jan van Dijk``)
+    or a diarisation label (``SPEAKER_00``).
 
     Ordinary speech before a colon (``So I said: no``) fails because a later word is lower case.
     """
+    if _DIARISED.match(label):
+        return True
     words = label.split()
     if not words or len(words) > MAX_LABEL_WORDS:
         return False

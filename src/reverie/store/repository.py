@@ -224,7 +224,7 @@ class Records:
                 digest = cipher.digest("session", sess.content_digest())
                 existing = s.scalar(select(SessionRow).where(SessionRow.client_id == row.id, SessionRow.digest == digest))
                 if existing is not None:
-                    results.append((self._session_meta(existing, code), True))
+                    results.append((self._session_meta(existing, code, cipher), True))
                     continue
                 number = sess.number
                 if number is None or number in taken:
@@ -235,6 +235,7 @@ class Records:
                 taken.add(number)
                 srow = SessionRow(client_id=row.id, number=number, date=sess.date, duration=sess.duration,
                                   digest=digest, source_enc=cipher.seal(sess.source, "sessions.source"),
+                                  label_enc=cipher.seal(sess.label, "sessions.label"),
                                   utterance_count=len(sess.utterances), client_words=sess.client_words,
                                   therapist_words=sess.therapist_words, imported_at=now())
                 s.add(srow)
@@ -248,15 +249,16 @@ class Records:
                         if u.markers else None,
                         start=u.start, end=u.end))
                 self._audit(s, "write", f"session:{srow.id}", code, f"imported {len(sess.utterances)} utterances")
-                results.append((self._session_meta(srow, code), False))
+                results.append((self._session_meta(srow, code, cipher), False))
             s.flush()
             return results
         return self.db.transaction(work)
 
     @staticmethod
-    def _session_meta(row: SessionRow, code: str) -> dict[str, Any]:
-        """What may be listed without reading clinical text: ids, numbers, dates and counts."""
-        return {"id": row.id, "client": code, "number": row.number, "date": row.date.isoformat() if row.date else None,
+    def _session_meta(row: SessionRow, code: str, cipher: crypto.Cipher) -> dict[str, Any]:
+        """What may be listed without reading clinical text: ids, numbers, labels, dates and counts."""
+        return {"id": row.id, "client": code, "number": row.number,
+                "label": cipher.open(row.label_enc, "sessions.label"), "date": row.date.isoformat() if row.date else None,
                 "duration": row.duration, "utterances": row.utterance_count, "client_words": row.client_words,
                 "therapist_words": row.therapist_words}
 
@@ -266,7 +268,8 @@ class Records:
             row = self._client_row(s, code)
             self._check("read", "session", row)
             rows = s.scalars(select(SessionRow).where(SessionRow.client_id == row.id).order_by(SessionRow.number))
-            return [self._session_meta(r, code) for r in rows]
+            cipher = self._cipher(row)
+            return [self._session_meta(r, code, cipher) for r in rows]
         return self.db.transaction(work)
 
     def session(self, session_id: int) -> Session:
@@ -292,7 +295,8 @@ class Records:
         ]
         self._audit(s, "read", f"session:{srow.id}", crow.code)
         return Session(client=crow.code, number=srow.number, date=srow.date, duration=srow.duration,
-                       utterances=utterances, id=srow.id, source=cipher.open(srow.source_enc, "sessions.source"))
+                       utterances=utterances, id=srow.id, source=cipher.open(srow.source_enc, "sessions.source"),
+                       label=cipher.open(srow.label_enc, "sessions.label"))
 
     def client_sessions(self, code: str) -> list[Session]:
         """Every session of a client with utterances, for analysis and export (one audited read)."""

@@ -69,6 +69,7 @@ class SessionRow(Base):
     duration: Mapped[float | None] = mapped_column(Float, nullable=True)
     digest: Mapped[str] = mapped_column(String(64))
     source_enc: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    label_enc: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)  # may carry a name or a date
     utterance_count: Mapped[int] = mapped_column(Integer, default=0)
     client_words: Mapped[int] = mapped_column(Integer, default=0)
     therapist_words: Mapped[int] = mapped_column(Integer, default=0)
