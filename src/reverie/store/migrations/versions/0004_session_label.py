@@ -1,15 +1,15 @@
 """session label: what the imported file called the session (CSV 'session' labels), encrypted
 
-Revision ID: 0002_h7
-Revises: 0001
+Revision ID: 0004
+Revises: 0003
 Create Date: 2026-11-30
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0002_h7'
-down_revision = '0001'
+revision = '0004'
+down_revision = '0003'
 branch_labels = None
 depends_on = None
 
