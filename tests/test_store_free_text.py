@@ -83,12 +83,12 @@ def test_store_withdrawal_matches_a_sealed_consent_detail(ws: rw.Workspace, sess
 
 def test_store_migration_seals_hold_reasons_and_consent_details_of_an_older_workspace(tmp_path: Path,
                                                                                       session_file: Path) -> None:
-    """A workspace at revision 0001 kept the hold reason and consent detail in clear columns."""
+    """A workspace before revision 0004 kept the hold reason and consent detail in clear columns."""
     ws = rw.init(tmp_path / "ws", user="ruth")
     ws.import_transcript(session_file, "c1")
     ws.close()
     db = tmp_path / "ws" / "reverie.db"
-    with sqlite3.connect(db) as conn:  # put the database back in the shape revision 0001 gave it
+    with sqlite3.connect(db) as conn:  # put the database back in the shape revision 0003 gave it
         conn.execute("ALTER TABLE clients ADD COLUMN hold_reason TEXT")
         conn.execute("ALTER TABLE clients DROP COLUMN hold_enc")
         conn.execute("UPDATE clients SET hold_reason = ?", (HOLD,))
@@ -96,7 +96,7 @@ def test_store_migration_seals_hold_reasons_and_consent_details_of_an_older_work
         conn.execute("ALTER TABLE consents DROP COLUMN detail_enc")
         conn.execute("UPDATE consents SET detail = ? WHERE scope = 'analysis'", (CONSENT,))
         conn.execute("ALTER TABLE audit_log DROP COLUMN detail_enc")
-        conn.execute("UPDATE alembic_version SET version_num = '0001'")
+        conn.execute("UPDATE alembic_version SET version_num = '0003'")
     conn.close()
     assert HOLD.encode() in workspace_bytes(tmp_path / "ws")
     ws = rw.open(tmp_path / "ws", user="ruth")

@@ -32,7 +32,7 @@ ANCHORED_KEY = "audit_anchored"  # set once the head is anchored outside the dat
 def _mac(key: bytes, row_id: int, prev: str, at: str, actor: str, action: str, resource: str,
          client_code: str | None, origin: str, detail: str | None, detail_enc: bytes | None = None) -> str:
     fields = [row_id, prev, at, actor, action, resource, client_code, origin, detail]
-    if detail_enc is not None:  # rows written before revision 0002 have none, and keep their MAC
+    if detail_enc is not None:  # rows written before revision 0004 have none, and keep their MAC
         fields.append(bytes(detail_enc).hex())
     payload = json.dumps(fields, ensure_ascii=False)
     return hmac.new(key, payload.encode(), hashlib.sha256).hexdigest()

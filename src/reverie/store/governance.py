@@ -31,7 +31,7 @@ from reverie.store.tables import (
 )
 
 CONSENT_SCOPES = ("transcription", "analysis", "sharing")
-LEGACY_CLEAR = b"\x00"  # a value migration 0002 moved from a clear column, sealed at the next open
+LEGACY_CLEAR = b"\x00"  # a value migration 0004 moved from a clear column, sealed at the next open
 
 
 def open_text(cipher: crypto.Cipher, blob: bytes | None, where: str) -> str | None:
@@ -288,7 +288,7 @@ class Store(Records):
         return self.db.transaction(work)
 
     def seal_legacy_text(self) -> int:
-        """Seal hold reasons and consent details that migration 0002 moved from clear columns; returns how many."""
+        """Seal hold reasons and consent details that migration 0004 moved from clear columns; returns how many."""
         def work(s: OrmSession) -> int:
             n = 0
             for crow in s.scalars(select(ClientRow)):

@@ -197,7 +197,7 @@ class AuditRow(Base):
     resource: Mapped[str] = mapped_column(String(120))
     client_code: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     origin: Mapped[str] = mapped_column(String(120))
-    detail: Mapped[str | None] = mapped_column(Text, nullable=True)  # workspace events only (and rows before 0002)
+    detail: Mapped[str | None] = mapped_column(Text, nullable=True)  # workspace events only (and rows before 0004)
     detail_enc: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)  # under the client's key
     prev_mac: Mapped[str] = mapped_column(String(64))
     mac: Mapped[str] = mapped_column(String(64))

@@ -8,16 +8,16 @@ sealed under the client's key when the workspace is next opened
 written before this revision keep their clear ``detail`` (the chain's MACs
 cover it, and the log is append-only).
 
-Revision ID: 0002
-Revises: 0001
+Revision ID: 0004
+Revises: 0003
 Create Date: 2026-11-30
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0002'
-down_revision = '0001'
+revision = '0004'
+down_revision = '0003'
 branch_labels = None
 depends_on = None
 
