@@ -22,8 +22,8 @@ from reverie.workspace import init
 DEMO_DIR = Path(str(files("reverie") / "demo"))
 DEFAULT_FOLDER = "reverie-demo"
 MARKER = "reverie-demo.txt"
-MARKER_TEXT = ("This folder was built by `reverie demo` from a fictional case. `reverie demo` deletes and rebuilds it;\n"
-               "do not keep real clients' data here.\n")
+MARKER_TEXT = ("This folder was built by `reverie demo` from a fictional case.\n"
+               "`reverie demo` deletes and rebuilds it: do not keep real clients' data here.\n")
 
 
 def load_manifest() -> dict[str, Any]:

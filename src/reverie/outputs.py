@@ -122,6 +122,20 @@ def _sync_folder(folder: Path) -> None:
             os.close(fd)
 
 
+def _link_or_move(tmp: Path, path: Path) -> None:
+    """Put ``tmp`` at ``path`` unless a file is there: a hard link fails if it is (a rename would replace it)."""
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        raise
+    except OSError:  # a file system without hard links: check, then rename
+        if path.exists():
+            raise FileExistsError(17, "File exists", str(path)) from None
+        os.replace(tmp, path)
+        return
+    tmp.unlink()
+
+
 def atomic_write(path: str | Path, data: bytes | str, *, replace: bool = True) -> Path:
     """Write ``data`` to ``path`` whole or not at all: temporary file (0600) beside it, fsync, rename.
 
@@ -142,8 +156,7 @@ def atomic_write(path: str | Path, data: bytes | str, *, replace: bool = True) -
         if replace:
             os.replace(tmp, path)
         else:
-            os.link(tmp, path)
-            tmp.unlink()
+            _link_or_move(tmp, path)
         tmp = None
         _sync_folder(path.parent)
     except BaseException:

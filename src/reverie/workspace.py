@@ -111,7 +111,7 @@ def init(workspace: str | Path | None = None, *, db: str | None = None, key_file
     settings = resolve(workspace=workspace, db=db, key_file=key_file, passphrase=passphrase, user=user,
                        jurisdiction=jurisdiction, locale=locale)
     db_file = sqlite_file(settings.db_url)
-    if settings.workspace.is_dir() and (db_file is None or db_file.exists()):
+    if db_file is None or db_file.exists():
         database = Database(settings.db_url)
         done = has_schema(database.engine) and database.transaction(lambda s: s.get(Meta, "key_check")) is not None
         database.dispose()
@@ -176,7 +176,7 @@ def open(workspace: str | Path | None = None, *, db: str | None = None, key_file
     check = database.transaction(lambda s: (row.value if (row := s.get(Meta, "key_check")) else None))
     if check is None:
         database.dispose()
-        raise NotFoundError(f"the workspace at {settings.workspace} was never finished: `reverie init` stopped part-way",
+        raise NotFoundError(f"the workspace at {settings.workspace} was never finished (`reverie init` stopped)",
                             hint="run `reverie init` again with the same options")
     if settings.workspace_id is None:
         settings.workspace_id = database.transaction(lambda s: s.get(Meta, "workspace_id").value.decode())

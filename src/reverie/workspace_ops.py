@@ -103,7 +103,7 @@ class WorkspaceOps:
 
     def export(self, client: str, fmt: str, out: str | Path, include_process_notes: bool = False,
                force: bool = False) -> Path:
-        """Write the client's export; an existing ``out`` is replaced only with ``force``, never inside the workspace."""
+        """Write the client's export; an existing ``out`` is replaced only with ``force``, never in the workspace."""
         if fmt not in ("json", "csv", "fhir"):
             raise InputError(f"unknown export format '{fmt}'", hint="formats: json, csv, fhir")
         guard = self.protected()
