@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-WORKSPACE ?= reverie-workspace
+WORKSPACE ?= reverie-demo
 
 .PHONY: demo test install install-test bench clean
 
@@ -34,5 +34,7 @@ bench: install
 	$(BIN)/python benchmarks/bench_lexical.py
 	$(BIN)/python benchmarks/bench_defenses.py
 
+# removes the demo's folder only when the demo built it (its marker file is there): never a real workspace
 clean:
-	rm -rf $(VENV) $(WORKSPACE) .pytest_cache
+	rm -rf $(VENV) .pytest_cache
+	if [ -f "$(WORKSPACE)/reverie-demo.txt" ]; then rm -rf "$(WORKSPACE)"; fi

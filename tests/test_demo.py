@@ -81,3 +81,64 @@ def test_demo_deepening_sessions_have_connecting_key_moments(demo: dict) -> None
         if s["number"] in (9, 10, 11):
             moments = s["summary"]["cycles"]["key_moments"]
             assert moments and len(moments[0]["text"].split()) >= 75
+
+
+def test_demo_refuses_a_workspace_it_did_not_build(tmp_path: Path, session_file: Path) -> None:
+    from reverie.cli import main
+    from tests.conftest import workspace_bytes
+    ws = rw.init(tmp_path / "reverie-workspace", user="ruth")
+    ws.import_transcript(session_file, "c1")
+    ws.close()
+    before = workspace_bytes(tmp_path / "reverie-workspace")
+    assert main(["demo", "--workspace", str(tmp_path / "reverie-workspace"), "--no-serve"]) == 2
+    assert workspace_bytes(tmp_path / "reverie-workspace") == before
+    again = rw.open(tmp_path / "reverie-workspace", user="ruth")
+    assert [c["code"] for c in again.clients()] == ["c1"]
+    again.close()
+
+
+def test_demo_default_folder_is_not_the_init_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import reverie.demo_build
+    from reverie.cli import main
+    built: list[Path] = []
+
+    def record(workspace: Path, **_kw: object) -> dict:
+        built.append(Path(workspace))
+        return {"summary": "built", "report": "r.html"}
+    monkeypatch.setattr(reverie.demo_build, "build_demo", record)
+    monkeypatch.chdir(tmp_path)
+    assert main(["demo", "--no-serve"]) == 0
+    assert built == [Path("reverie-demo")]
+    from reverie.settings import resolve
+    assert resolve().workspace != built[0]  # `reverie init`'s folder is another one
+
+
+def test_demo_clears_only_a_folder_it_built(tmp_path: Path) -> None:
+    from reverie.demo_build import MARKER, clear_demo_folder
+    from reverie.errors import InputError
+    own = tmp_path / "own"
+    (own / "reports").mkdir(parents=True)
+    (own / MARKER).write_text("built by the demo\n", encoding="utf-8")
+    (own / "reverie.db").write_bytes(b"")
+    clear_demo_folder(own)
+    assert not own.exists()
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    clear_demo_folder(empty)
+    assert empty.is_dir()
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "thesis.txt").write_text("mine\n", encoding="utf-8")
+    with pytest.raises(InputError, match="never deletes"):
+        clear_demo_folder(other)
+    assert (other / "thesis.txt").read_text(encoding="utf-8") == "mine\n"
+
+
+@pytest.mark.slow
+def test_demo_folder_carries_its_marker_and_a_private_report(demo: dict) -> None:
+    import stat
+
+    from reverie.demo_build import MARKER
+    assert (Path(demo["workspace"]) / MARKER).is_file()
+    assert Path(demo["report"]).parent == Path(demo["workspace"]) / "reports"
+    assert stat.S_IMODE(Path(demo["report"]).stat().st_mode) == 0o600

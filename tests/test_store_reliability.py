@@ -28,7 +28,7 @@ elif mode == "analyze":
     ws.analyze(client="c1", analyzers=["affect", "abstraction", "dialogue", "transference"])
 elif mode == "backup":
     for i in range(50):
-        ws.backup(sys.argv[3])
+        ws.backup(sys.argv[3], force=True)
 print("done", flush=True)
 """
 

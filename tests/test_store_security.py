@@ -174,3 +174,27 @@ def test_store_every_clinical_read_is_audited(ws: rw.Workspace, session_file: Pa
     assert all(r["actor"] == "ruth" and r["origin"].startswith("cli:") for r in rows)
     # the log holds no clinical text
     assert not any("four in the morning" in (r["detail"] or "") for r in rows)
+
+
+def test_store_database_and_its_journals_are_private(tmp_path: Path, session_file: Path) -> None:
+    ws = _sqlite_ws(tmp_path)
+    ws.import_transcript(session_file, "c1")  # the WAL and shared-memory files exist while the workspace is open
+    files = sorted((tmp_path / "ws").iterdir())
+    assert {"reverie.db", "reverie.db-wal", "reverie.db-shm", "workspace.json"} <= {f.name for f in files}
+    assert {f.name: stat.S_IMODE(f.stat().st_mode) for f in files} == {f.name: 0o600 for f in files}
+    ws.close()
+
+
+def test_store_key_file_in_the_current_folder_changes_only_the_key(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    here = tmp_path / "here"
+    here.mkdir()
+    here.chmod(0o755)
+    monkeypatch.chdir(here)
+    ws = rw.init(tmp_path / "ws", key_file=Path("./x.key"), user="ruth")
+    ws.close()
+    assert stat.S_IMODE(here.stat().st_mode) == 0o755
+    assert stat.S_IMODE((here / "x.key").stat().st_mode) == 0o600
+    other = rw.init(tmp_path / "ws2", user="ruth")  # Reverie's own key folder, which it makes, is private
+    other.close()
+    assert stat.S_IMODE(other.key_path.parent.stat().st_mode) == 0o700

@@ -180,3 +180,61 @@ def test_workspace_damaged_backup_is_refused_and_nothing_changes(ws: rw.Workspac
     with pytest.raises(VerificationError):
         ws.restore(tmp_path / "bad.rvb")
     assert counts(ws, "c1") == (1, 1, 1)
+
+
+def _everything_under(*folders: Path) -> list[str]:
+    return sorted(str(p) for f in folders if f.exists() for p in f.rglob("*"))
+
+
+@pytest.mark.parametrize(("case", "code"), [("key-inside-workspace", 2), ("key-readable-by-others", 4),
+                                           ("workspace-is-a-file", 2)])
+def test_workspace_refused_init_leaves_nothing(tmp_path: Path, case: str, code: int) -> None:
+    from reverie.cli import main
+    from reverie.store import crypto
+    folder, key = tmp_path / "ws", None
+    if case == "key-inside-workspace":
+        key = folder / "k.key"
+    elif case == "key-readable-by-others":
+        key = tmp_path / "keys" / "k.key"
+        crypto.write_key_file(key, crypto.new_key())
+        key.chmod(0o644)
+    else:
+        folder.write_text("a file of mine\n", encoding="utf-8")
+    before = _everything_under(tmp_path, crypto.default_key_dir())
+    args = ["init", "--workspace", str(folder)] + (["--key-file", str(key)] if key else [])
+    assert main(args) == code
+    assert _everything_under(tmp_path, crypto.default_key_dir()) == before
+    # and the next command says there is no workspace, without a traceback
+    assert main(["clients", "--workspace", str(folder)]) == 2
+
+
+def test_workspace_init_failing_part_way_removes_what_it_made(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from reverie.store import crypto
+
+    def broken(*_args: object) -> None:
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(rw, "write_config", broken)
+    with pytest.raises(OSError):
+        rw.init(tmp_path / "a" / "ws", key_file=tmp_path / "keys" / "ws.key", user="ruth")
+    with pytest.raises(OSError):
+        rw.init(tmp_path / "ws2", user="ruth")
+    assert _everything_under(tmp_path, crypto.default_key_dir()) == []
+    monkeypatch.undo()
+    ws = rw.init(tmp_path / "a" / "ws", key_file=tmp_path / "keys" / "ws.key", user="ruth")  # and then it works
+    assert ws.created and ws.clients() == []
+    ws.close()
+
+
+def test_workspace_unfinished_init_is_reported_not_a_traceback(tmp_path: Path) -> None:
+    """A schema without its key check (an init stopped by an older version) is named as such."""
+    from reverie.store import Database, upgrade
+    from reverie.errors import NotFoundError
+    (tmp_path / "ws").mkdir()
+    database = Database(f"sqlite:///{tmp_path / 'ws' / 'reverie.db'}")
+    upgrade(database.engine)
+    database.dispose()
+    with pytest.raises(NotFoundError, match="never finished"):
+        rw.open(tmp_path / "ws", user="ruth")
+    ws = rw.init(tmp_path / "ws", user="ruth")  # init finishes it
+    assert ws.created
+    ws.close()

@@ -43,6 +43,7 @@ UserOpt = Annotated[Optional[str], typer.Option("--user", help="Acting staff use
                                                               "login.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 ClientOpt = Annotated[str, typer.Option("--client", "-c", help="The client's code.")]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite an existing output file (never the workspace's own files or a key).")]
 
 
 @contextmanager
@@ -225,19 +226,23 @@ def show_session(session_id: int, annotations: Annotated[bool, typer.Option("--a
 def export(client: ClientOpt, fmt: Annotated[str, typer.Option("--format", help="json|csv|fhir")] = "json",
            out_path: Annotated[Path, typer.Option("--out", help="Output file (json, fhir) or folder (csv).")] = Path("export.json"),
            include_process_notes: Annotated[bool, typer.Option(help="Include psychotherapy (process) notes.")] = False,
+           force: ForceOpt = False,
            workspace: WorkspaceOpt = None, db: DbOpt = None, key_file: KeyOpt = None, user: UserOpt = None) -> None:
     """Export everything a client provided (transcripts, journal, questionnaires), machine-readable."""
     with opened(workspace, db, key_file, user) as ws:
-        path = ws.export(client, fmt, out_path, include_process_notes)
+        path = ws.export(client, fmt, out_path, include_process_notes, force=force)
     out.print(f"Wrote {fmt} export of {client} to {path}")
 
 
 @app.command()
 def demo(workspace: WorkspaceOpt = None, no_serve: Annotated[bool, typer.Option("--no-serve", help="Build and report only.")] = False,
          key_file: KeyOpt = None) -> None:
-    """Build a fresh demo workspace from the fictional demo case, analyse it and write its case report."""
-    from reverie.demo_build import build_demo
-    result = build_demo(workspace or Path("reverie-workspace"), key_file=key_file,
+    """Build a fresh demo workspace (default ./reverie-demo) from the fictional demo case, analyse it and report it.
+
+    Only a folder the demo built is rebuilt; a folder holding any other workspace is refused.
+    """
+    from reverie.demo_build import DEFAULT_FOLDER, build_demo
+    result = build_demo(workspace or Path(DEFAULT_FOLDER), key_file=key_file,
                         progress=lambda msg: err.print(f"[dim]{msg}[/]"))
     out.print(result["summary"])
     out.print(f"Case report: {result['report']}")
@@ -319,9 +324,8 @@ def measures_items(instrument: str,
                    load: Annotated[Optional[Path], typer.Option("--load", help="A file of the licensed item text (one item a line, or a YAML/JSON list) to keep in the workspace.")] = None,
                    workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
     """Show an instrument's items; load the licensed item text a practice holds for CORE-10, WAI-SR, DSQ-40, LPFS-BF."""
-    import shutil
-
     from reverie.measures.instruments import get_instrument, load_item_text
+    from reverie.outputs import atomic_write
     from reverie.settings import resolve
     folder = resolve(workspace=workspace).workspace / "instruments"
     kept = next(iter(sorted(folder.glob(f"{instrument}.*"))), None) if folder.exists() else None
@@ -331,7 +335,7 @@ def measures_items(instrument: str,
         for old in folder.glob(f"{instrument}.*"):
             old.unlink()
         kept = folder / f"{instrument}{load.suffix or '.txt'}"
-        shutil.copyfile(load, kept)
+        atomic_write(kept, load.read_bytes())
     inst = load_item_text(instrument, kept) if kept else get_instrument(instrument)
     items = [{"number": i, "text": t} for i, t in enumerate(inst.items, start=1)]
     if as_json:
@@ -398,15 +402,18 @@ def measures_import(file: Path, client: ClientOpt, workspace: WorkspaceOpt = Non
 
 @app.command()
 def progress(client: ClientOpt, plot: Annotated[Optional[Path], typer.Option(help="Write the progress plot (.png or .svg).")] = None,
+             force: ForceOpt = False,
              workspace: WorkspaceOpt = None, db: DbOpt = None, key_file: KeyOpt = None, user: UserOpt = None,
              as_json: JsonOpt = False) -> None:
     """Feeling better vs getting better, session by session, with reliable change and sudden gains."""
+    from reverie.outputs import check_target
     from reverie.views import render_progress
     with opened(workspace, db, key_file, user) as ws:
+        if plot is not None:
+            check_target(plot, force=force, protected=ws.protected())
         result = ws.case_progress(client)
-    if plot is not None:
-        from reverie.measures.plot import plot_progress
-        plot_progress(result, plot)
+        if plot is not None:
+            ws.write_plot(result, plot, force=force)
     emit_json(result) if as_json else render_progress(out, result)
     if plot is not None and not as_json:
         out.print(f"Plot: {plot}")
@@ -414,10 +421,11 @@ def progress(client: ClientOpt, plot: Annotated[Optional[Path], typer.Option(hel
 
 @app.command()
 def report(client: ClientOpt, out_path: Annotated[Path, typer.Option("--out", help="The HTML file to write.")] = Path("report.html"),
+           force: ForceOpt = False,
            workspace: WorkspaceOpt = None, db: DbOpt = None, key_file: KeyOpt = None, user: UserOpt = None) -> None:
     """Write a self-contained HTML case report."""
     with opened(workspace, db, key_file, user) as ws:
-        path = ws.report(client, out_path)
+        path = ws.report(client, out_path, force=force)
     out.print(f"Wrote case report {path}")
 
 

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from reverie.cli import ClientOpt, DbOpt, JsonOpt, KeyOpt, UserOpt, WorkspaceOpt, emit_json, err, opened, out, table
+from reverie.cli import ClientOpt, DbOpt, ForceOpt, JsonOpt, KeyOpt, UserOpt, WorkspaceOpt, emit_json, err, opened, out, table
 from reverie.errors import InputError
 
 consent_app = typer.Typer(help="Consent records: grant, withdraw, list.", no_args_is_help=True)
@@ -173,11 +173,12 @@ def hold(client: ClientOpt, reason: Annotated[Optional[str], typer.Option(help="
 
 
 def backup(out_path: Annotated[Path, typer.Option("--out", help="The backup file to write.")],
+           force: ForceOpt = False,
            workspace: WorkspaceOpt = None, db: DbOpt = None, key_file: KeyOpt = None, user: UserOpt = None,
            as_json: JsonOpt = False) -> None:
     """Write an encrypted, consistent snapshot of the workspace (safe while it is in use)."""
     with opened(workspace, db, key_file, user) as ws:
-        result = ws.backup(out_path)
+        result = ws.backup(out_path, force=force)
     emit_json(result) if as_json else out.print(f"Backup written to {result['file']} ({result['rows']} rows)")
 
 

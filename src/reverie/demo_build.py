@@ -1,7 +1,12 @@
-"""Build the demo workspace from the fictional case in ``reverie/demo`` (see its README and manifest)."""
+"""Build the demo workspace from the fictional case in ``reverie/demo`` (see its README and manifest).
+
+The demo rebuilds only a folder it made itself: one holding its marker file. A folder with any other workspace
+(or any other files) in it is refused, never deleted.
+"""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from datetime import date
 from importlib.resources import files
@@ -10,9 +15,15 @@ from typing import Any
 
 import yaml
 
-from reverie.workspace import init, remove_workspace
+from reverie.errors import InputError
+from reverie.outputs import atomic_write
+from reverie.workspace import init
 
 DEMO_DIR = Path(str(files("reverie") / "demo"))
+DEFAULT_FOLDER = "reverie-demo"
+MARKER = "reverie-demo.txt"
+MARKER_TEXT = ("This folder was built by `reverie demo` from a fictional case.\n"
+               "`reverie demo` deletes and rebuilds it: do not keep real clients' data here.\n")
 
 
 def load_manifest() -> dict[str, Any]:
@@ -25,13 +36,31 @@ def _as_date(value: Any) -> date | None:
     return date.fromisoformat(str(value))
 
 
+def clear_demo_folder(folder: Path) -> None:
+    """Make way for a fresh demo: delete a folder the demo built (it holds the marker); refuse any other."""
+    if not folder.exists() and not folder.is_symlink():
+        return
+    if folder.is_symlink() or not folder.is_dir():
+        raise InputError(f"{folder} is not a folder the demo built", hint="choose another --workspace folder")
+    if (folder / MARKER).is_file():
+        shutil.rmtree(folder)
+        return
+    if (folder / "workspace.json").exists() or (folder / "reverie.db").exists():
+        raise InputError(f"{folder} holds a Reverie workspace that `reverie demo` did not build: the demo never "
+                         "deletes it", hint=f"build the demo in its own folder (the default is ./{DEFAULT_FOLDER})")
+    if any(folder.iterdir()):
+        raise InputError(f"{folder} exists and holds other files: the demo never deletes them",
+                         hint="choose an empty or new --workspace folder")
+
+
 def build_demo(workspace: str | Path, key_file: str | Path | None = None,
                progress: Callable[[str], None] = lambda _msg: None) -> dict[str, Any]:
     """A fresh workspace with the demo client imported, analysed and reported; returns the report path and a summary."""
     manifest = load_manifest()
     profile = manifest["client"]
     therapist = manifest["therapist"]["name"]
-    remove_workspace(workspace)
+    clear_demo_folder(Path(workspace))
+    atomic_write(Path(workspace) / MARKER, MARKER_TEXT)
     ws = init(workspace, key_file=key_file, user=therapist, locale=profile.get("locale"))
     try:
         code = profile["code"]
@@ -51,7 +80,8 @@ def build_demo(workspace: str | Path, key_file: str | Path | None = None,
             ws.set_safety_plan(code, yaml.safe_load((DEMO_DIR / manifest["safety_plan"]).read_text(encoding="utf-8")))
         progress("analysing (the first run loads the sentence encoder)")
         analysis = ws.analyze(client=code)
-        report = ws.report(code, Path(workspace) / "reports" / f"{code}-case-report.html", analysis)
+        report = ws.report(code, Path(workspace) / "reports" / f"{code}-case-report.html", analysis,
+                           inside_workspace=True)
         prog = ws.case_progress(code, analysis)
         tasks = ws.safety_tasks()
     finally:

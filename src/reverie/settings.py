@@ -75,10 +75,8 @@ def read_config(workspace: Path) -> dict[str, Any]:
 
 
 def write_config(workspace: Path, config: dict[str, Any]) -> None:
-    workspace.mkdir(parents=True, exist_ok=True)
-    tmp = workspace / (CONFIG_FILE + ".tmp")
-    tmp.write_text(json.dumps(config, indent=2) + "\n")
-    os.replace(tmp, workspace / CONFIG_FILE)
+    from reverie.outputs import atomic_write
+    atomic_write(workspace / CONFIG_FILE, json.dumps(config, indent=2) + "\n")
 
 
 def resolve(**explicit: Any) -> Settings:

@@ -6,7 +6,6 @@ concept: records and analysis there, the duties of care here.
 
 from __future__ import annotations
 
-import csv
 import json
 from datetime import datetime
 from pathlib import Path
@@ -14,21 +13,35 @@ from typing import Any
 
 from reverie.domain import Client, Entry, Response, Session
 from reverie.errors import InputError
+from reverie.outputs import Protected, check_target, write_folder, write_output
+from reverie.spreadsheet import csv_text
 from reverie.store import crypto
 
 EXPORT_FORMAT = "reverie.export"
 EXPORT_VERSION = 1
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
-
-
 class WorkspaceOps:
-    """Mixed into ``Workspace``: expects ``self.store`` and ``self.settings``."""
+    """Mixed into ``Workspace``: expects ``self.store``, ``self.settings`` and ``self.key_path``."""
+
+    # ----- where outputs may not go ----------------------------------------------------------------------
+    def protected(self, inside_workspace: bool = False) -> Protected:
+        """What an output may never replace: the workspace folder, its database (and journals), config and key.
+
+        ``inside_workspace`` lets Reverie's own outputs (the demo's report) go inside the workspace folder; its
+        database, config and key stay protected.
+        """
+        from reverie.settings import CONFIG_FILE
+        from reverie.store.db import sqlite_file
+        files = {self.settings.workspace / CONFIG_FILE: "the workspace's settings"}
+        db_file = sqlite_file(self.settings.db_url)
+        if db_file is not None:
+            files |= {db_file.with_name(db_file.name + suffix): "the workspace's database"
+                      for suffix in ("", "-wal", "-shm", "-journal")}
+        if self.key_path is not None:
+            files |= {self.key_path.with_name(self.key_path.name + suffix): "the workspace's key"
+                      for suffix in ("", ".old", ".new")}
+        return Protected(folders=() if inside_workspace else (self.settings.workspace,), files=files)
 
     # ----- consent ---------------------------------------------------------------------------------------
     def grant_consent(self, client: str, scope: str, detail: str | None = None) -> dict[str, Any]:
@@ -93,48 +106,25 @@ class WorkspaceOps:
         self.store.audit_event("export", f"client:{client}", "with process notes" if include_process_notes else None, client)
         return data
 
-    def export(self, client: str, fmt: str, out: str | Path, include_process_notes: bool = False) -> Path:
-        out = Path(out)
-        if fmt == "json":
-            _atomic_write(out, json.dumps(self.export_data(client, include_process_notes), indent=1, ensure_ascii=False))
-        elif fmt == "csv":
-            self._export_csv(self.export_data(client, include_process_notes), out)
-        elif fmt == "fhir":
-            from reverie.measures.fhir import to_fhir_bundle
-            self.store.require("read", "export", client)
-            bundle = to_fhir_bundle(client, self.store.responses(client))
-            _atomic_write(out, json.dumps(bundle, indent=1, ensure_ascii=False))
-            self.store.audit_event("export", f"client:{client}", "fhir", client)
-        else:
+    def export(self, client: str, fmt: str, out: str | Path, include_process_notes: bool = False,
+               force: bool = False) -> Path:
+        """Write the client's export; an existing ``out`` is replaced only with ``force``, never in the workspace."""
+        if fmt not in ("json", "csv", "fhir"):
             raise InputError(f"unknown export format '{fmt}'", hint="formats: json, csv, fhir")
-        return out
-
-    @staticmethod
-    def _export_csv(data: dict[str, Any], out: Path) -> None:
-        """A folder of CSV files in the importers' own formats (transcripts, journal, questionnaires)."""
-        out.mkdir(parents=True, exist_ok=True)
-        tables = {
-            "transcripts.csv": (["session", "turn", "speaker", "role", "text", "start", "end", "date"],
-                                [[s["number"], u["index"], u["speaker"], u["role"], u["text"], u["start"], u["end"],
-                                  s["date"]] for s in data["sessions"] for u in s["utterances"]]),
-            "journal.csv": (["written_at", "kind", "title", "text", "shared_with_therapist"],
-                            [[e["written_at"], e["kind"], e["title"], e["text"], e["shared_with_therapist"]]
-                             for e in data["entries"]]),
-            "measures.csv": (["date", "session", "instrument", "answers"],
-                             [[r["date"], r["session"], r["instrument"],
-                               ",".join("" if a is None else str(a) for a in r["answers"])] for r in data["responses"]]),
-        }
-        if "process_notes" in data:
-            tables["process_notes.csv"] = (["written_at", "session", "author", "text"],
-                                           [[n["written_at"], n["session"], n["author"], n["text"]]
-                                            for n in data["process_notes"]])
-        for name, (header, rows) in tables.items():
-            tmp = out / (name + ".tmp")
-            with tmp.open("w", newline="", encoding="utf-8") as fh:
-                writer = csv.writer(fh)
-                writer.writerow(header)
-                writer.writerows(rows)
-            tmp.replace(out / name)
+        guard = self.protected()
+        out = check_target(out, force=force, protected=guard, folder=fmt == "csv")
+        if fmt == "json":
+            text = json.dumps(self.export_data(client, include_process_notes), indent=1, ensure_ascii=False)
+            return write_output(out, text, force=force, protected=guard)
+        if fmt == "csv":
+            return write_folder(out, _csv_files(self.export_data(client, include_process_notes)), force=force,
+                                protected=guard)
+        from reverie.measures.fhir import to_fhir_bundle
+        self.store.require("read", "export", client)
+        bundle = to_fhir_bundle(client, self.store.responses(client))
+        path = write_output(out, json.dumps(bundle, indent=1, ensure_ascii=False), force=force, protected=guard)
+        self.store.audit_event("export", f"client:{client}", "fhir", client)
+        return path
 
     def import_export(self, path: str | Path) -> dict[str, Any]:
         """Bring back a client from a JSON export (idempotent: records already present are not repeated)."""
@@ -217,25 +207,33 @@ class WorkspaceOps:
             analysis = self.analyze(client=client)
         return self.progress(client, markers_from_analysis(analysis) if analysis else None)
 
-    def report(self, client: str, out: str | Path, analysis: dict[str, Any] | None = None) -> Path:
+    def report(self, client: str, out: str | Path, analysis: dict[str, Any] | None = None, force: bool = False,
+               inside_workspace: bool = False) -> Path:
         """A self-contained HTML case report: progress, instruments, session markers, key moments, safety.
 
         ``analysis`` is a result of ``analyze(client=...)`` already in hand; without it the client is analysed.
+        ``out`` is checked before any work; ``inside_workspace`` is for Reverie's own reports (the demo's).
         """
         from reverie.reports.case_report import render_case_report
         from reverie.reports.context import build_context
+        guard = self.protected(inside_workspace)
+        out = check_target(out, force=force, protected=guard)
         analysis = analysis or self.analyze(client=client)
         progress = self.case_progress(client, analysis)
         context = build_context(client, progress, analysis, self.safety_tasks(open_only=False))
-        out = Path(out)
-        _atomic_write(out, render_case_report(context))
+        path = write_output(out, render_case_report(context), force=force, protected=guard)
         self.store.audit_event("report", f"client:{client}", None, client)
-        return out
+        return path
+
+    def write_plot(self, progress: dict[str, Any], out: str | Path, force: bool = False) -> Path:
+        """Write the progress plot (PNG or SVG by the suffix) where a user asked, checked like every output."""
+        from reverie.measures.plot import plot_progress
+        return plot_progress(progress, out, force=force, protected=self.protected())
 
     # ----- backup and restore ----------------------------------------------------------------------------
-    def backup(self, out: str | Path) -> dict[str, Any]:
+    def backup(self, out: str | Path, force: bool = False) -> dict[str, Any]:
         from reverie.store.backup import write_backup
-        return write_backup(self.store, Path(out))
+        return write_backup(self.store, Path(out), force=force, protected=self.protected())
 
     def restore(self, path: str | Path) -> dict[str, Any]:
         """Fill this new workspace from a backup (a passphrase opens it through the salt the backup carries)."""
@@ -254,3 +252,23 @@ def _entry_id(scope: str, detail: str | None) -> int | None:
         return int(detail.split(":", 1)[1])
     except ValueError:
         raise InputError(f"--detail '{detail}' should name an entry as entry:ID") from None
+
+
+def _csv_files(data: dict[str, Any]) -> dict[str, str]:
+    """A folder of CSV files in the importers' own formats (transcripts, journal, questionnaires), spreadsheet-safe."""
+    tables = {
+        "transcripts.csv": (["session", "turn", "speaker", "role", "text", "start", "end", "date"],
+                            [[s["number"], u["index"], u["speaker"], u["role"], u["text"], u["start"], u["end"],
+                              s["date"]] for s in data["sessions"] for u in s["utterances"]]),
+        "journal.csv": (["written_at", "kind", "title", "text", "shared_with_therapist"],
+                        [[e["written_at"], e["kind"], e["title"], e["text"], e["shared_with_therapist"]]
+                         for e in data["entries"]]),
+        "measures.csv": (["date", "session", "instrument", "answers"],
+                         [[r["date"], r["session"], r["instrument"],
+                           ",".join("" if a is None else str(a) for a in r["answers"])] for r in data["responses"]]),
+    }
+    if "process_notes" in data:
+        tables["process_notes.csv"] = (["written_at", "session", "author", "text"],
+                                       [[n["written_at"], n["session"], n["author"], n["text"]]
+                                        for n in data["process_notes"]])
+    return {name: csv_text(header, rows) for name, (header, rows) in tables.items()}

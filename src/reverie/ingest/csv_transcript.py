@@ -17,6 +17,7 @@ from reverie.domain import ROLES, Session
 from reverie.errors import IngestError
 from reverie.ingest.model import Transcript, Turn
 from reverie.ingest.speakers import RoleMap, assign_roles, require_words, split_directions, to_utterances
+from reverie.spreadsheet import restore
 
 REQUIRED = ("session", "turn", "speaker", "text")
 MAX_LABEL = 100
@@ -47,7 +48,7 @@ def rows(file: str, text: str) -> tuple[list[str], list[tuple[int, dict[str, str
             if len(record) > len(header):
                 raise IngestError(file, f"{len(record)} values but the header names {len(header)} columns",
                                   line=number, place="row", hint="put text that holds commas in double quotes")
-            record += [""] * (len(header) - len(record))
+            record = [restore(cell) for cell in record] + [""] * (len(header) - len(record))  # undo CSV-injection quotes
             out.append((number, dict(zip(header, record))))
     except csv.Error as exc:
         raise IngestError(file, f"unreadable CSV ({exc})", line=number + 1, place="row") from None

@@ -5,10 +5,12 @@ matplotlib is imported lazily and used without pyplot (Agg for PNG), so importin
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
 from reverie.errors import InputError
+from reverie.outputs import NOTHING, Protected, write_output
 
 FEEL_COLOUR = "#1f77b4"
 GET_COLOUR = "#2ca02c"
@@ -22,12 +24,18 @@ def _events(progress_dict: dict[str, Any]) -> tuple[list[tuple[int, str]], list[
     return gains, losses
 
 
-def plot_progress(progress_dict: dict[str, Any], path: str | Path) -> Path:
-    """Write the plot to ``path``: PNG or SVG chosen by the suffix."""
+def plot_progress(progress_dict: dict[str, Any], path: str | Path, *, force: bool = False,
+                  protected: Protected = NOTHING) -> Path:
+    """Write the plot to ``path``: PNG or SVG chosen by the suffix, written like every output (see ``outputs``)."""
     path = Path(path)
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in ("png", "svg"):
         raise InputError(f"cannot write a plot to '{path.name}'", hint="end the file name in .png or .svg")
+    return write_output(path, render_plot(progress_dict, fmt), force=force, protected=protected)
+
+
+def render_plot(progress_dict: dict[str, Any], fmt: str = "svg") -> bytes:
+    """The plot as PNG or SVG bytes (no file written)."""
     from matplotlib.figure import Figure  # no pyplot: renders with Agg (PNG) / SVG, no GUI, no global state
 
     sessions = progress_dict.get("sessions") or []
@@ -69,7 +77,7 @@ def plot_progress(progress_dict: dict[str, Any], path: str | Path) -> Path:
     ax.grid(alpha=0.3)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=2, fontsize=7, frameon=False)
     fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
     metadata = {"Date": None} if fmt == "svg" else {"Software": None}
-    fig.savefig(path, format=fmt, metadata=metadata)
-    return path
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format=fmt, metadata=metadata)
+    return buffer.getvalue()

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import tempfile
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 NOTICE = ("Markers and hypotheses for a clinician to weigh, each with the words that produced it; "
@@ -28,9 +26,8 @@ def key_moments(analysis: dict[str, Any], limit_per_session: int = 2) -> list[di
 
 def progress_svg(progress: dict[str, Any]) -> str:
     """The progress plot as SVG text, to embed in a self-contained page."""
-    from reverie.measures.plot import plot_progress
-    with tempfile.TemporaryDirectory() as tmp:
-        return plot_progress(progress, Path(tmp) / "progress.svg").read_text(encoding="utf-8")
+    from reverie.measures.plot import render_plot
+    return render_plot(progress, "svg").decode("utf-8")
 
 
 def safety_rows(tasks: list[dict[str, Any]], analysis: dict[str, Any]) -> list[dict[str, Any]]:

@@ -20,7 +20,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -28,6 +27,7 @@ from typing import Any
 from sqlalchemy import Date, DateTime, LargeBinary, delete, func, insert, select, text
 
 from reverie.errors import InputError, VerificationError
+from reverie.outputs import NOTHING, Protected, check_target, write_output
 from reverie.store import access, audit, crypto
 from reverie.store.tables import AuditRow, Base, ClientRow, Meta
 
@@ -58,8 +58,10 @@ def _decode(column: Any, value: Any) -> Any:
     return value
 
 
-def write_backup(store: Any, out: Path) -> dict[str, Any]:
+def write_backup(store: Any, out: Path, *, force: bool = False, protected: Protected = NOTHING) -> dict[str, Any]:
+    """Snapshot, seal and write the backup; ``out`` is checked first (an existing file is replaced only with force)."""
     access.check(store.actor, "write", "backup", is_admin=store.actor.is_admin)
+    out = check_target(out, force=force, protected=protected)
 
     def snapshot(s: Any) -> dict[str, list[dict[str, Any]]]:
         return {t.name: [{k: _encode(v) for k, v in row._mapping.items()} for row in s.execute(select(t))]
@@ -74,13 +76,7 @@ def write_backup(store: Any, out: Path) -> dict[str, Any]:
               "audit_rows": len(tables.get("audit_log", [])),
               **({"kdf_salt": meta["kdf_salt"]} if "kdf_salt" in meta else {})}
     sealed = crypto.encrypt(_backup_key(store._workspace_key), payload, b"backup")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".partial")
-    with tmp.open("wb") as fh:
-        fh.write(MAGIC + json.dumps(header).encode() + b"\n" + sealed)
-        fh.flush()
-        os.fsync(fh.fileno())
-    tmp.replace(out)
+    write_output(out, MAGIC + json.dumps(header).encode() + b"\n" + sealed, force=force, protected=protected)
     store.audit_event("backup", "workspace", f"{header['rows']} rows")
     return {"file": str(out), **header}
 

@@ -79,19 +79,18 @@ def default_key_dir() -> Path:
 
 
 def write_key_file(path: Path, key: bytes) -> None:
-    """Write the key atomically with mode 0600 (the directory 0700)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.chmod(path.parent, 0o700)
-    except PermissionError:
-        pass
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as fh:
-        fh.write(base64.b64encode(key).decode() + "\n")
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    """Write the key atomically with mode 0600.
+
+    Only Reverie's own key folder (``~/.config/reverie``) is made private (0700); a key file named elsewhere
+    (``--key-file ./x.key``) changes nothing but itself, so the folder it lies in keeps its mode.
+    """
+    from reverie.outputs import atomic_write
+    atomic_write(path, base64.b64encode(key).decode() + "\n")
+    if path.parent.resolve() == default_key_dir().resolve():
+        try:
+            os.chmod(path.parent, 0o700)
+        except PermissionError:
+            pass
 
 
 def read_key_file(path: Path) -> bytes:

@@ -13,6 +13,7 @@ whole and is reported as a ``StoreError`` saying what happened.
 
 from __future__ import annotations
 
+import os
 import random
 import time
 from collections.abc import Callable
@@ -82,6 +83,27 @@ def upgrade(engine: Engine) -> bool:
         command.upgrade(cfg, "head")
         conn.commit()
     return True
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The database file of a SQLite URL; None for another back end or an in-memory database."""
+    from sqlalchemy.engine import make_url
+    parsed = make_url(url)
+    if not parsed.drivername.startswith("sqlite") or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
+def create_sqlite_file(url: str) -> Path | None:
+    """Make a new SQLite file with mode 0600 (SQLite gives its -wal and -shm files the same mode).
+
+    Returns the file made, or None when the URL is not a SQLite file or the file already exists.
+    """
+    path = sqlite_file(url)
+    if path is None or path.exists():
+        return None
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    return path
 
 
 def has_schema(engine: Engine) -> bool:
