@@ -48,7 +48,7 @@ def _timing(file: str, line: str, number: int) -> tuple[float, float]:
         if not m:
             raise ValueError("unreadable timing")
         start, end = _seconds(m.groups()[:4]), _seconds(m.groups()[4:])
-    except ValueError as exc:
+    except (ValueError, OverflowError) as exc:  # OverflowError: hours beyond any float
         raise IngestError(file, f"bad cue timing {line.strip()[:80]!r} ({exc})", line=number, place="cue",
                           field="timing", hint=TIMING_HINT) from None
     if end < start:
