@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from reverie.domain import Client, Entry, Response, Session
-from reverie.errors import InputError
+from reverie.errors import IngestError, InputError
 from reverie.store import crypto
 
 EXPORT_FORMAT = "reverie.export"
@@ -133,11 +133,10 @@ class WorkspaceOps:
 
     def import_export(self, path: str | Path) -> dict[str, Any]:
         """Bring back a client from a JSON export (idempotent: records already present are not repeated)."""
+        from reverie.ingest.bounds import loads
+        from reverie.ingest.decoding import decode, load_bytes
         path = Path(path)
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise InputError(f"{path}: not a readable Reverie export ({exc})") from exc
+        data = loads(str(path), decode(str(path), load_bytes(path, None)))  # bounded: depth and integer sizes
         if not isinstance(data, dict) or data.get("format") != EXPORT_FORMAT:
             raise InputError(f"{path}: not a Reverie export (field 'format' should be '{EXPORT_FORMAT}')",
                              hint="make one with `reverie export --client CODE --format json --out PATH`")
@@ -148,24 +147,28 @@ class WorkspaceOps:
             responses = [Response.from_dict(r) for r in data.get("responses", [])]
         except (KeyError, TypeError, ValueError) as exc:
             raise InputError(f"{path}: a record is incomplete or malformed ({exc})") from exc
+        consents, notes = _listed(path, data, "consents", "scope"), _listed(path, data, "process_notes", "text")
         for s in sessions:
             s.id = None
         for e in entries:
             e.id = None
-        if not any(c["code"] == client.code for c in self.store.clients()):
-            self.store.add_client(client)
-        if not self.store.consents(client.code):
-            for c in data.get("consents", []):
-                if c.get("withdrawn_at") is None:
-                    self.store.grant_consent(client.code, c["scope"], c.get("detail"))
-        stored = self.store.add_sessions(client.code, sessions) if sessions else []
-        new_entries = self.store.add_entries(client.code, entries) if entries else []
-        new_responses = self.store.add_responses(client.code, responses) if responses else []
-        for n in data.get("process_notes", []):
-            self.store.add_note(client.code, n["text"], n.get("session"))
-        return {"client": client.code,
-                "sessions": sum(1 for _s, d in stored if not d), "entries": sum(1 for _e, d in new_entries if not d),
-                "responses": sum(1 for _r, d in new_responses if not d)}
+
+        def store() -> dict[str, Any]:  # one transaction: a bad record leaves nothing of the file behind
+            if not any(c["code"] == client.code for c in self.store.clients()):
+                self.store.add_client(client)
+            if not self.store.consents(client.code):
+                for c in consents:
+                    if c.get("withdrawn_at") is None:
+                        self.store.grant_consent(client.code, c["scope"], c.get("detail"))
+            stored = self.store.add_sessions(client.code, sessions) if sessions else []
+            new_entries = self.store.add_entries(client.code, entries) if entries else []
+            new_responses = self.store.add_responses(client.code, responses) if responses else []
+            for n in notes:
+                self.store.add_note(client.code, n["text"], n.get("session"))
+            return {"client": client.code,
+                    "sessions": sum(1 for _s, d in stored if not d), "entries": sum(1 for _e, d in new_entries if not d),
+                    "responses": sum(1 for _r, d in new_responses if not d)}
+        return self.store.atomic(store)
 
     # ----- erasure, holds, audit, keys -------------------------------------------------------------------
     def erase(self, client: str, journal_only: bool = False) -> dict[str, Any]:
@@ -235,6 +238,15 @@ class WorkspaceOps:
     def restore(self, path: str | Path) -> dict[str, Any]:
         from reverie.store.backup import restore_backup
         return restore_backup(self.store, Path(path))
+
+
+def _listed(path: Path, data: dict[str, Any], key: str, required: str) -> list[dict[str, Any]]:
+    """The export's list ``key`` of objects that each hold the text field ``required`` (checked before storing)."""
+    items = data.get(key) or []
+    for n, item in enumerate(items if isinstance(items, list) else [None]):
+        if not isinstance(item, dict) or not isinstance(item.get(required), str):
+            raise IngestError(str(path), f"each item needs a text '{required}'", field=f"$.{key}[{n}].{required}")
+    return items
 
 
 def _entry_id(scope: str, detail: str | None) -> int | None:

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session as OrmSession
@@ -34,6 +34,8 @@ from reverie.store.tables import (
     UtteranceRow,
 )
 
+T = TypeVar("T")
+
 
 def now() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
@@ -48,6 +50,7 @@ class Records:
         self.origin = origin or f"cli:{os.uname().nodename}:{os.getpid()}"
         self._workspace_key = workspace_key
         self._keys: dict[int, bytes] = {}
+        self._wrapped: dict[int, bytes] = {}  # the wrapped key each cached key came from
         self._audit_key: bytes | None = None
 
     # ----- keys and audit -------------------------------------------------------------------------------
@@ -64,8 +67,10 @@ class Records:
         audit.append(s, self._load_audit_key(s), self.actor.name, action, resource, client, self.origin, detail)
 
     def _cipher(self, row: ClientRow) -> crypto.Cipher:
-        if row.id not in self._keys:
+        # a rolled-back import can leave a cached key whose client row (and id) never landed: check the source
+        if row.id not in self._keys or self._wrapped.get(row.id) != row.wrapped_key:
             self._keys[row.id] = crypto.unwrap_key(self._workspace_key, row.wrapped_key, row.code)
+            self._wrapped[row.id] = row.wrapped_key
         return crypto.Cipher(self._keys[row.id])
 
     def _check(self, action: str, resource: str, row: ClientRow | None = None) -> None:
@@ -78,6 +83,10 @@ class Records:
                                or self.actor.role == "admin"):
             raise NotFoundError(f"no client with code '{code}'", hint="`reverie clients` lists the clients you can see")
         return row
+
+    def atomic(self, work: Callable[[], T]) -> T:
+        """Run several repository calls as one transaction: they land together or not at all (an import)."""
+        return self.db.transaction(lambda _s: work())
 
     def audit_event(self, action: str, resource: str, detail: str | None = None, client: str | None = None) -> None:
         """Record a workspace event (init, backup, restore...) in the audit chain."""
