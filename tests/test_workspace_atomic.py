@@ -139,3 +139,19 @@ def test_workspace_admin_import_leaves_no_client_or_attested_consent(ws: rw.Work
     assert isinstance(info.value, AccessDenied)
     assert snapshot(ws) == before
     assert ws.clients() == []
+
+
+def test_workspace_admin_import_export_leaves_nothing(ws: rw.Workspace, exported: dict[str, Any],
+                                                      tmp_path: Path) -> None:
+    ws.add_user("ops", "admin")
+    f = tmp_path / "export.json"
+    f.write_text(json.dumps(exported), encoding="utf-8")
+    before = snapshot(ws)
+    admin = rw.open(ws.settings.workspace, db=None if ws.db.is_sqlite else ws.db.url, user="ops")
+    try:
+        with pytest.raises(AccessDenied):
+            admin.import_export(f)
+    finally:
+        admin.close()
+    assert snapshot(ws) == before
+    assert ws.clients() == []

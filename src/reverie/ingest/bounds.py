@@ -35,14 +35,33 @@ def _path(where: tuple | None) -> str:
     return "$" + "".join(f"[{k}]" if isinstance(k, int) else f".{k}" for k in reversed(keys))
 
 
+def _within(doc: Any) -> bool:
+    """The quick pass over every value: True when nothing is too deep or too large (no paths kept)."""
+    stack = [(doc, 1)]
+    while stack:
+        value, depth = stack.pop()
+        for item in (value.values() if type(value) is dict else value):
+            kind = type(item)
+            if kind is str or kind is float:
+                continue
+            if kind is int:
+                if not MIN_INT <= item <= MAX_INT:
+                    return False
+            elif kind is dict or kind is list:
+                if depth >= MAX_DEPTH:
+                    return False
+                stack.append((item, depth + 1))
+    return True
+
+
 def check_json(file: str, doc: Any, line: int | None = None) -> None:
     """Refuse a parsed JSON document that nests deeper than ``MAX_DEPTH`` or holds an integer beyond INTEGER."""
     if type(doc) is int:
         check_int(file, doc, "$", line)
-    if type(doc) not in (dict, list):
+    if type(doc) not in (dict, list) or _within(doc):
         return
     stack: list[tuple[Any, int, tuple | None]] = [(doc, 1, None)]
-    while stack:  # iterative: a deep document must not exhaust Python's stack here either
+    while stack:  # the slow pass, only for a refused document: find the first problem and its JSON path
         value, depth, where = stack.pop()
         if depth > MAX_DEPTH:
             raise IngestError(file, f"nested deeper than {MAX_DEPTH} levels", line=line, field=_path(where),
@@ -50,8 +69,7 @@ def check_json(file: str, doc: Any, line: int | None = None) -> None:
         for key, item in (value.items() if type(value) is dict else enumerate(value)):
             kind = type(item)
             if kind is int:
-                if not MIN_INT <= item <= MAX_INT:
-                    check_int(file, item, _path((where, key)), line)
+                check_int(file, item, _path((where, key)), line)
             elif kind is dict or kind is list:
                 stack.append((item, depth + 1, (where, key)))
 
