@@ -49,6 +49,12 @@ def _bad_export(data: dict[str, Any], how: str) -> str:
         data["sessions"][1]["number"] = 1
     elif how == "session number too large":
         data["sessions"][1]["number"] = "NUMBER"
+    elif how == "session number as text":  # SQLite would keep a text in an INTEGER column
+        data["sessions"][1]["number"] = "2"
+    elif how == "sessions not a list":
+        data["sessions"] = {"first": data["sessions"][0]}
+    elif how == "client code a number":
+        data["client"]["code"] = 7
     elif how == "nested too deeply":
         deep: Any = "x"
         for _ in range(200):
@@ -58,7 +64,8 @@ def _bad_export(data: dict[str, Any], how: str) -> str:
 
 
 @pytest.mark.parametrize("how", ["note without text", "unknown consent scope", "two sessions numbered 1",
-                                 "session number too large", "nested too deeply"])
+                                 "session number too large", "session number as text", "sessions not a list",
+                                 "client code a number", "nested too deeply"])
 def test_workspace_import_export_refused_file_stores_nothing(ws: rw.Workspace, exported: dict[str, Any],
                                                              tmp_path: Path, how: str) -> None:
     bad = tmp_path / "bad.json"

@@ -133,21 +133,7 @@ class WorkspaceOps:
 
     def import_export(self, path: str | Path) -> dict[str, Any]:
         """Bring back a client from a JSON export (idempotent: records already present are not repeated)."""
-        from reverie.ingest.bounds import loads
-        from reverie.ingest.decoding import decode, load_bytes
-        path = Path(path)
-        data = loads(str(path), decode(str(path), load_bytes(path, None)))  # bounded: depth and integer sizes
-        if not isinstance(data, dict) or data.get("format") != EXPORT_FORMAT:
-            raise InputError(f"{path}: not a Reverie export (field 'format' should be '{EXPORT_FORMAT}')",
-                             hint="make one with `reverie export --client CODE --format json --out PATH`")
-        try:
-            client = Client.from_dict(data["client"])
-            sessions = [Session.from_dict(s) for s in data.get("sessions", [])]
-            entries = [Entry.from_dict(e) for e in data.get("entries", [])]
-            responses = [Response.from_dict(r) for r in data.get("responses", [])]
-        except (KeyError, TypeError, ValueError) as exc:
-            raise InputError(f"{path}: a record is incomplete or malformed ({exc})") from exc
-        consents, notes = _listed(path, data, "consents", "scope"), _listed(path, data, "process_notes", "text")
+        client, sessions, entries, responses, consents, notes = _read_export(Path(path))
         for s in sessions:
             s.id = None
         for e in entries:
@@ -240,6 +226,31 @@ class WorkspaceOps:
         return restore_backup(self.store, Path(path))
 
 
+def _read_export(path: Path) -> tuple[Client, list[Session], list[Entry], list[Response], list[dict[str, Any]],
+                                     list[dict[str, Any]]]:
+    """An export's records, checked before anything is stored: bounded JSON, whole records, numbers as numbers."""
+    from reverie.ingest.bounds import loads
+    from reverie.ingest.decoding import decode, load_bytes
+    data = loads(str(path), decode(str(path), load_bytes(path, None)))  # bounded: depth and integer sizes
+    if not isinstance(data, dict) or data.get("format") != EXPORT_FORMAT:
+        raise InputError(f"{path}: not a Reverie export (field 'format' should be '{EXPORT_FORMAT}')",
+                         hint="make one with `reverie export --client CODE --format json --out PATH`")
+    try:
+        client = Client.from_dict(data["client"])
+        sessions = [Session.from_dict(s) for s in data.get("sessions", [])]
+        entries = [Entry.from_dict(e) for e in data.get("entries", [])]
+        responses = [Response.from_dict(r) for r in data.get("responses", [])]
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise InputError(f"{path}: a record is incomplete or malformed ({exc})") from exc
+    consents, notes = _listed(path, data, "consents", "scope"), _listed(path, data, "process_notes", "text")
+    if not isinstance(client.code, str):
+        raise IngestError(str(path), "the client code must be text", field="$.client.code")
+    _whole_or_none(path, [(f"$.sessions[{i}].number", s.number) for i, s in enumerate(sessions)]
+                   + [(f"$.responses[{i}].session", r.session) for i, r in enumerate(responses)]
+                   + [(f"$.process_notes[{i}].session", n.get("session")) for i, n in enumerate(notes)])
+    return client, sessions, entries, responses, consents, notes
+
+
 def _listed(path: Path, data: dict[str, Any], key: str, required: str) -> list[dict[str, Any]]:
     """The export's list ``key`` of objects that each hold the text field ``required`` (checked before storing)."""
     items = data.get(key) or []
@@ -247,6 +258,13 @@ def _listed(path: Path, data: dict[str, Any], key: str, required: str) -> list[d
         if not isinstance(item, dict) or not isinstance(item.get(required), str):
             raise IngestError(str(path), f"each item needs a text '{required}'", field=f"$.{key}[{n}].{required}")
     return items
+
+
+def _whole_or_none(path: Path, values: list[tuple[str, Any]]) -> None:
+    """Refuse a value that is not a whole number where the database keeps one (SQLite would store a text there)."""
+    for field, value in values:
+        if value is not None and type(value) is not int:
+            raise IngestError(str(path), f"{str(value)[:40]!r} is not a whole number", field=field)
 
 
 def _entry_id(scope: str, detail: str | None) -> int | None:
