@@ -2,6 +2,10 @@
 
 Governance commands (consent, safety, erase, audit, keys, backup) live in
 ``cli_care.py`` and are mounted here.
+
+Text from users (client codes, titles, notes, quotes) is printed as text, never as rich markup: both consoles
+have markup and emoji codes switched off, and styled lines are built with ``rich.text.Text``. The exit
+statuses are listed in ``EXIT_CODES`` (shown under ``reverie --help``).
 """
 
 from __future__ import annotations
@@ -19,8 +23,12 @@ from rich.table import Table
 from rich.text import Text
 
 from reverie.errors import InputError, ReverieError
+from reverie.ingest.bounds import MAX_INT
 
-app = typer.Typer(help="Reverie: a workbench for psychodynamic psychotherapy.", no_args_is_help=True,
+EXIT_CODES = ("Exit codes: 0 done; 1 internal error (--debug shows the trace); 2 bad input or usage, nothing stored; "
+              "3 not allowed (access, consent, legal hold); 4 workspace key missing or wrong; 5 database locked, full or "
+              "read-only, nothing written; 6 verification failed.")
+app = typer.Typer(help="Reverie: a workbench for psychodynamic psychotherapy.", epilog=EXIT_CODES, no_args_is_help=True,
                   pretty_exceptions_enable=False, add_completion=False)
 import_app = typer.Typer(help="Import transcripts, journal entries and exports.", no_args_is_help=True)
 show_app = typer.Typer(help="Show one record.", no_args_is_help=True)
@@ -33,8 +41,11 @@ app.add_typer(analyzers_app, name="analyzers")
 app.add_typer(measures_app, name="measures")
 app.add_typer(eval_app, name="eval")
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False)
+out = Console(highlight=False, soft_wrap=True, markup=False, emoji=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False, emoji=False)
+# typer >= 0.22 vendors click: its errors derive from the ClickException that typer.BadParameter derives from
+_CLICK_ERROR = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
+_debug = {"on": False}
 
 WorkspaceOpt = Annotated[Optional[Path], typer.Option("--workspace", "-w", help="Workspace folder (env REVERIE_WORKSPACE).")]
 DbOpt = Annotated[Optional[str], typer.Option("--db", help="Database URL (env REVERIE_DATABASE_URL).")]
@@ -44,6 +55,12 @@ UserOpt = Annotated[Optional[str], typer.Option("--user", help="Acting staff use
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 ClientOpt = Annotated[str, typer.Option("--client", "-c", help="The client's code.")]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite an existing output file (never the workspace's own files or a key).")]
+SessionNumberOpt = Annotated[Optional[int], typer.Option("--session", min=0, max=MAX_INT, help="Session number.")]
+
+
+@app.callback()
+def _global_options(debug: Annotated[bool, typer.Option("--debug", help="Show the Python trace of an unexpected error (for a bug report).")] = False) -> None:
+    _debug["on"] = debug
 
 
 @contextmanager
@@ -67,11 +84,12 @@ def emit_json(data: Any) -> None:
 
 
 def table(title: str, columns: list[str], rows: list[list[Any]]) -> None:
-    t = Table(title=title, title_justify="left")
+    """A rich table whose title and cells are plain text: a client code like ``[/]`` prints as typed."""
+    t = Table(title=Text(title), title_justify="left")
     for c in columns:
-        t.add_column(c)
+        t.add_column(Text(c))
     for r in rows:
-        t.add_row(*["" if v is None else v if isinstance(v, Text) else str(v) for v in r])
+        t.add_row(*[v if isinstance(v, Text) else Text("" if v is None else str(v)) for v in r])
     out.print(t)
 
 
@@ -117,7 +135,7 @@ def import_transcript(file: Path, client: ClientOpt, date: Annotated[Optional[st
                       fmt: Annotated[str, typer.Option("--format", help="auto|text|vtt|srt|sbv|otter|rev|json|jsonl|csv")] = "auto",
                       therapist_label: Annotated[Optional[str], typer.Option(help="Speaker label used for the therapist.")] = None,
                       client_label: Annotated[Optional[str], typer.Option(help="Speaker label used for the client.")] = None,
-                      number: Annotated[Optional[int], typer.Option(help="Session number (default: the next one).")] = None,
+                      number: Annotated[Optional[int], typer.Option(min=0, max=MAX_INT, help="Session number (default: the next one).")] = None,
                       encoding: Annotated[Optional[str], typer.Option(help="The file's encoding, e.g. utf-16 or cp1252 (default: detected).")] = None,
                       workspace: WorkspaceOpt = None, db: DbOpt = None, key_file: KeyOpt = None, user: UserOpt = None,
                       as_json: JsonOpt = False) -> None:
@@ -148,8 +166,8 @@ def import_entries(file: Path, client: ClientOpt, workspace: WorkspaceOpt = None
     dup = sum(1 for e in result["entries"] if e["duplicate"])
     out.print(f"Imported {result['imported']} journal entries for {client}" + (f" ({dup} already stored)" if dup else ""))
     for f in result["safety"]:
-        out.print(f"[bold red]Safety task {f['task']}[/] opened: {f['category']} ({f['severity']}) — "
-                  f"\"{'; '.join(f['quotes'])}\"")
+        out.print(Text.assemble((f"Safety task {f['task']}", "bold red"), f" opened: {f['category']} ({f['severity']}) — "
+                                f"\"{'; '.join(f['quotes'])}\""))
 
 
 @import_app.command("workspace-export")
@@ -205,7 +223,7 @@ def entries(client: ClientOpt, workspace: WorkspaceOpt = None, db: DbOpt = None,
 
 
 @show_app.command("session")
-def show_session(session_id: int, annotations: Annotated[bool, typer.Option("--annotations", help="Show the markers beside each utterance.")] = False,
+def show_session(session_id: Annotated[int, typer.Argument(min=0, max=MAX_INT)], annotations: Annotated[bool, typer.Option("--annotations", help="Show the markers beside each utterance.")] = False,
                  workspace: WorkspaceOpt = None, db: DbOpt = None, key_file: KeyOpt = None, user: UserOpt = None,
                  as_json: JsonOpt = False) -> None:
     """Show a session's utterances (speaker, text, times, markers), optionally with the analysers' markers."""
@@ -243,7 +261,7 @@ def demo(workspace: WorkspaceOpt = None, no_serve: Annotated[bool, typer.Option(
     """
     from reverie.demo_build import DEFAULT_FOLDER, build_demo
     result = build_demo(workspace or Path(DEFAULT_FOLDER), key_file=key_file,
-                        progress=lambda msg: err.print(f"[dim]{msg}[/]"))
+                        progress=lambda msg: err.print(msg, style="dim"))
     out.print(result["summary"])
     out.print(f"Case report: {result['report']}")
     if not no_serve:
@@ -280,7 +298,7 @@ def _progress_bar() -> Any:
 @app.command()
 def analyze(file: Annotated[Optional[Path], typer.Argument(help="A transcript file to analyse without storing it.")] = None,
             client: Annotated[Optional[str], typer.Option("--client", "-c", help="Analyse a client's sessions and journal.")] = None,
-            session: Annotated[Optional[int], typer.Option("--session", help="Analyse one stored session.")] = None,
+            session: Annotated[Optional[int], typer.Option("--session", min=0, max=MAX_INT, help="Analyse one stored session.")] = None,
             fmt: Annotated[str, typer.Option("--format", help="Format of FILE.")] = "auto",
             analyzers: Annotated[Optional[str], typer.Option("--analyzers", help="Comma-separated analyser names (default all).")] = None,
             wrad: Annotated[Optional[Path], typer.Option("--wrad", help="A user-supplied WRAD weight file for `referential`.")] = None,
@@ -366,14 +384,14 @@ def _print_score(result: dict[str, Any]) -> None:
     for name, value in (result.get("subscales") or {}).items():
         out.print(f"  {name}: {value}")
     for flag in result.get("flags") or []:
-        out.print(f"  [bold red]safety flag[/]: {flag}")
+        out.print(Text.assemble("  ", ("safety flag", "bold red"), f": {flag}"))
     if result.get("reason"):
         out.print(f"  {result['reason']}")
 
 
 @measures_app.command("record")
 def measures_record(instrument: str, client: ClientOpt, answers: Annotated[str, typer.Option(help="Comma-separated answers.")],
-                    session: Annotated[Optional[int], typer.Option(help="Session number.")] = None,
+                    session: SessionNumberOpt = None,
                     date: Annotated[Optional[str], typer.Option(help="YYYY-MM-DD")] = None,
                     workspace: WorkspaceOpt = None, db: DbOpt = None, key_file: KeyOpt = None, user: UserOpt = None,
                     as_json: JsonOpt = False) -> None:
@@ -386,7 +404,7 @@ def measures_record(instrument: str, client: ClientOpt, answers: Annotated[str, 
         return
     _print_score(result)
     for f in result["safety"]:
-        out.print(f"[bold red]Safety task {f['task']}[/] opened for the therapist: {'; '.join(f['quotes'])}")
+        out.print(Text.assemble((f"Safety task {f['task']}", "bold red"), f" opened for the therapist: {'; '.join(f['quotes'])}"))
 
 
 @measures_app.command("import")
@@ -455,11 +473,17 @@ _mount_care()
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point: expected errors print their message and hint and exit with their status (2 for bad input)."""
+    """Entry point: no traceback reaches a user unless they ask for it with ``--debug``.
+
+    Usage errors print the usage and exit 2; expected errors print their message and hint and exit with their
+    status (2 for bad input); anything unexpected prints one line and exits 1.
+    """
+    _debug["on"] = False
     try:
-        code = app(args=argv, standalone_mode=False)  # a typer.Exit comes back as its code here, not raised
+        code = app(args=argv, standalone_mode=False, prog_name="reverie")  # a typer.Exit comes back as its code
     except ReverieError as exc:
-        err.print(f"[bold red]error:[/] {exc.message}", markup=True, highlight=False)
+        _trace()
+        err.print(Text.assemble(("error:", "bold red"), f" {exc.message}"))
         if exc.hint:
             err.print(f"  hint: {exc.hint}")
         return exc.exit_code
@@ -468,13 +492,23 @@ def main(argv: list[str] | None = None) -> int:
     except typer.Abort:
         err.print("aborted")
         return 1
-    except Exception as exc:  # click usage errors
-        import click
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            return exc.exit_code
-        raise
+    except KeyboardInterrupt:
+        err.print("interrupted: nothing more was done")
+        return 130
+    except _CLICK_ERROR as exc:  # a mistyped command or option: the usage and what was wrong
+        exc.show()
+        return exc.exit_code
+    except Exception as exc:
+        _trace()
+        err.print(f"internal error: {type(exc).__name__}: {exc} (run with --debug for the trace)")
+        return 1
     return code if isinstance(code, int) else 0
+
+
+def _trace() -> None:
+    if _debug["on"]:
+        import traceback
+        traceback.print_exc()
 
 
 def run() -> None:

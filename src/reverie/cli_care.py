@@ -8,8 +8,12 @@ from typing import Annotated, Optional
 
 import typer
 
-from reverie.cli import ClientOpt, DbOpt, ForceOpt, JsonOpt, KeyOpt, UserOpt, WorkspaceOpt, emit_json, err, opened, out, table
+from rich.text import Text
+
+from reverie.cli import (ClientOpt, DbOpt, ForceOpt, JsonOpt, KeyOpt, SessionNumberOpt, UserOpt, WorkspaceOpt, emit_json,
+                         err, opened, out, table)
 from reverie.errors import InputError
+from reverie.ingest.bounds import MAX_INT
 
 consent_app = typer.Typer(help="Consent records: grant, withdraw, list.", no_args_is_help=True)
 notes_app = typer.Typer(help="Psychotherapy (process) notes, kept apart from the record.", no_args_is_help=True)
@@ -66,7 +70,7 @@ def consent_list(client: ClientOpt, workspace: WorkspaceOpt = None, db: DbOpt = 
 
 @notes_app.command("add")
 def notes_add(client: ClientOpt, text: Annotated[str, typer.Option(help="The note.")],
-              session: Annotated[Optional[int], typer.Option(help="Session number.")] = None,
+              session: SessionNumberOpt = None,
               workspace: WorkspaceOpt = None, db: DbOpt = None, key_file: KeyOpt = None, user: UserOpt = None) -> None:
     """Add a process note (never shown in the portal, exports or analysis unless chosen)."""
     with opened(workspace, db, key_file, user) as ws:
@@ -98,8 +102,8 @@ def safety_list(all_tasks: Annotated[bool, typer.Option("--all", help="Include a
         out.print("No open safety tasks.")
     for t in rows:
         state = f"acknowledged by {t['acknowledged_by']} at {t['acknowledged_at']}" if t["acknowledged_at"] else "OPEN"
-        out.print(f"[bold red]Task {t['id']}[/] client {t['client']} — {t['category']} ({t['severity']}) from "
-                  f"{t['source']} {t['source_ref']}, {t['created_at'][:16]} — {state}")
+        out.print(Text.assemble((f"Task {t['id']}", "bold red"), f" client {t['client']} — {t['category']} "
+                                f"({t['severity']}) from {t['source']} {t['source_ref']}, {t['created_at'][:16]} — {state}"))
         for q in t["evidence"].get("quotes", []):
             out.print(f"    “{q}”")
         if t["evidence"].get("erased"):
@@ -110,7 +114,7 @@ def safety_list(all_tasks: Annotated[bool, typer.Option("--all", help="Include a
 
 
 @safety_app.command("ack")
-def safety_ack(task: int,
+def safety_ack(task: Annotated[int, typer.Argument(min=0, max=MAX_INT)],
                by: Annotated[Optional[str], typer.Option("--by", help="Kept for old scripts; not recorded: the "
                                                           "acknowledgement names the acting user (--user).")] = None,
                workspace: WorkspaceOpt = None, db: DbOpt = None, key_file: KeyOpt = None, user: UserOpt = None,
@@ -146,7 +150,8 @@ def safety_plan(client: ClientOpt,
         out.print(f"No safety plan for {client} yet. Write one with --set PLAN.json (sections: "
                   + ", ".join(SafetyPlan.__dataclass_fields__) + ").")
         return
-    out.print(SafetyPlan.from_dict(current).render_text())
+    sections = {k: v for k, v in current.items() if k in SafetyPlan.__dataclass_fields__}  # less updated_at/_by
+    out.print(SafetyPlan.from_dict(sections).render_text())
     out.print(f"(updated {current['updated_at'][:16]} by {current['updated_by']})")
 
 
@@ -216,7 +221,7 @@ def audit_verify(workspace: WorkspaceOpt = None, db: DbOpt = None, key_file: Key
         out.print(f"Audit log verified: {result['rows']} rows, chain intact")
     else:
         for p in result["problems"]:
-            err.print(f"[bold red]{p}[/]")
+            err.print(p, style="bold red")
     if not result["ok"]:
         raise typer.Exit(6)
 

@@ -43,8 +43,9 @@ def _tags(annotations: dict[str, Any]) -> str:
 
 
 def render_session(out: Console, data: dict[str, Any], with_annotations: bool) -> None:
-    label = f" {escape(repr(data['label']))}" if data.get("label") else ""
-    out.print(f"[bold]Session {data.get('number')}[/]{label} (id {data.get('id')}, {data.get('date') or 'no date'})")
+    label = f" {data['label']!r}" if data.get("label") else ""
+    out.print(Text.assemble((f"Session {data.get('number')}", "bold"), label,
+                            f" (id {data.get('id')}, {data.get('date') or 'no date'})"))
     if not out.is_terminal:  # piped: one plain line per utterance, easy to grep
         for u in data["utterances"]:
             markers = f"  ({'; '.join(u['markers'])})" if u.get("markers") else ""
@@ -92,13 +93,13 @@ def render_analysis(out: Console, result: dict[str, Any]) -> None:
                   str(risk))
     out.print(t)
     if result.get("safety"):
-        out.print(f"[bold red]{len(result['safety'])} safety flag(s)[/]: see `reverie safety list`")
-    out.print(f"[dim]{result.get('computed', 0)} annotations computed, {result.get('reused', 0)} reused. "
-              "Use --json for every marker with its evidence.[/]")
+        out.print(Text.assemble((f"{len(result['safety'])} safety flag(s)", "bold red"), ": see `reverie safety list`"))
+    out.print(f"{result.get('computed', 0)} annotations computed, {result.get('reused', 0)} reused. "
+              "Use --json for every marker with its evidence.", style="dim")
 
 
 def render_progress(out: Console, result: dict[str, Any]) -> None:
-    out.print(f"[bold]Progress of {result['client']}[/]: {result['case']['class']}")
+    out.print(Text.assemble((f"Progress of {result['client']}", "bold"), f": {result['case']['class']}"))
     out.print(result["case"]["explanation"])
     t = Table(title_justify="left")
     for col in ("session", "feeling better", "getting better", "class"):
@@ -119,4 +120,4 @@ def render_progress(out: Console, result: dict[str, Any]) -> None:
                   ", ".join(f"s{g['session']} ({g['magnitude']})" for g in inst.get("sudden_losses", [])))
     out.print(t)
     for flag in result.get("flags", []):
-        out.print(f"[bold red]flag[/]: {flag if isinstance(flag, str) else flag.get('message', flag)}")
+        out.print(Text.assemble(("flag", "bold red"), f": {flag if isinstance(flag, str) else flag.get('message', flag)}"))

@@ -22,6 +22,7 @@ from reverie.analysis.base import REGISTRY, BaseAnalyzer, TextUnit
 from reverie.analysis.results import analyse
 from reverie.domain import Client, Entry, Response, Session, User
 from reverie.errors import AccessDenied, ConsentRequired, InputError, NotFoundError, WorkspaceKeyError
+from reverie.ingest.bounds import MAX_INT
 from reverie.settings import CONFIG_FILE, Settings, resolve, write_config
 from reverie.store import Database, Store, crypto, upgrade
 from reverie.store.anchor import Anchor
@@ -258,6 +259,8 @@ class Workspace(WorkspaceOps):
         """Read a transcript file and store its sessions in one transaction (a second import is a no-op)."""
         transcript = ingest.read_transcript(path, client=client, fmt=fmt, therapist_label=therapist_label,
                                             client_label=client_label, encoding=encoding)
+        if number is not None and not 0 <= number <= MAX_INT:
+            raise InputError(f"session number {number} is out of range", hint=f"use 0 to {MAX_INT}")
         if (date is not None or number is not None) and len(transcript.sessions) > 1:
             raise InputError(f"{path} holds {len(transcript.sessions)} sessions: --date/--number apply to one session")
         for s in transcript.sessions:
@@ -269,10 +272,14 @@ class Workspace(WorkspaceOps):
                 s.number = number
             elif transcript.numbered_by_order:
                 s.number = None  # places in the file, not the case's numbers: append after the client's sessions
-        # a client first met through an import gets the importing therapist's attestation of consent
-        self.store.ensure_client(client, attest_consents=ATTESTED_ON_IMPORT)
-        self._require_consent(client, "transcription")
-        stored = self.store.add_sessions(client, transcript.sessions)
+
+        def store() -> list[tuple[dict[str, Any], bool]]:
+            # a client first met through an import gets the importing therapist's attestation of consent, in the
+            # import's own transaction: a refused import leaves neither the client nor the attestation behind
+            self.store.ensure_client(client, attest_consents=ATTESTED_ON_IMPORT)
+            self._require_consent(client, "transcription")
+            return self.store.add_sessions(client, transcript.sessions)
+        stored = self.store.atomic(store)
         return {
             "sessions": [meta for meta, _dup in stored],
             "duplicate": all(dup for _s, dup in stored),
@@ -286,8 +293,10 @@ class Workspace(WorkspaceOps):
 
     def add_entries(self, client: str, entries: Sequence[Entry]) -> dict[str, Any]:
         """Store journal entries, then screen the new ones for risk (a safety task for the therapist)."""
-        self.store.ensure_client(client)
-        stored = self.store.add_entries(client, entries)
+        def store() -> list[tuple[Entry, bool]]:
+            self.store.ensure_client(client)
+            return self.store.add_entries(client, entries)
+        stored = self.store.atomic(store)
         new = [e for e, dup in stored if not dup]
         from reverie.safety_service import message_for, screen_entries
         flags = screen_entries(self, client, new)
@@ -301,8 +310,10 @@ class Workspace(WorkspaceOps):
         from reverie.measures.scoring import score
         from reverie.safety_service import screen_response
         result = score(instrument, answers)  # rejects out-of-range answers with the item named
-        self.store.ensure_client(client)
-        (resp, dup), = self.store.add_responses(client, [Response(client, instrument, list(answers), session, date)])
+        def store() -> list[tuple[Response, bool]]:
+            self.store.ensure_client(client)
+            return self.store.add_responses(client, [Response(client, instrument, list(answers), session, date)])
+        (resp, dup), = self.store.atomic(store)
         flags = screen_response(self, client, resp) if not dup else []
         return {**result.to_dict(), "id": resp.id, "session": session, "duplicate": dup, "safety": flags}
 
@@ -317,8 +328,10 @@ class Workspace(WorkspaceOps):
             except InputError as exc:
                 raise InputError(f"{path}, response {i} ({r.instrument}, session {r.session}): {exc.message}",
                                  exc.hint) from exc
-        self.store.ensure_client(client)
-        stored = self.store.add_responses(client, responses)
+        def store() -> list[tuple[Response, bool]]:
+            self.store.ensure_client(client)
+            return self.store.add_responses(client, responses)
+        stored = self.store.atomic(store)
         flags = [f for r, dup in stored if not dup for f in screen_response(self, client, r)]
         return {"imported": sum(1 for _r, d in stored if not d), "duplicate": sum(1 for _r, d in stored if d),
                 "safety": flags}

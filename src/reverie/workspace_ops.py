@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from reverie.domain import Client, Entry, Response, Session
-from reverie.errors import InputError
+from reverie.errors import IngestError, InputError
 from reverie.outputs import Protected, check_target, write_folder, write_output
 from reverie.spreadsheet import csv_text
 from reverie.store import crypto
@@ -128,39 +128,28 @@ class WorkspaceOps:
 
     def import_export(self, path: str | Path) -> dict[str, Any]:
         """Bring back a client from a JSON export (idempotent: records already present are not repeated)."""
-        path = Path(path)
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise InputError(f"{path}: not a readable Reverie export ({exc})") from exc
-        if not isinstance(data, dict) or data.get("format") != EXPORT_FORMAT:
-            raise InputError(f"{path}: not a Reverie export (field 'format' should be '{EXPORT_FORMAT}')",
-                             hint="make one with `reverie export --client CODE --format json --out PATH`")
-        try:
-            client = Client.from_dict(data["client"])
-            sessions = [Session.from_dict(s) for s in data.get("sessions", [])]
-            entries = [Entry.from_dict(e) for e in data.get("entries", [])]
-            responses = [Response.from_dict(r) for r in data.get("responses", [])]
-        except (KeyError, TypeError, ValueError) as exc:
-            raise InputError(f"{path}: a record is incomplete or malformed ({exc})") from exc
+        client, sessions, entries, responses, consents, notes = _read_export(Path(path))
         for s in sessions:
             s.id = None
         for e in entries:
             e.id = None
-        if not any(c["code"] == client.code for c in self.store.clients()):
-            self.store.add_client(client)
-        if not self.store.consents(client.code):
-            for c in data.get("consents", []):
-                if c.get("withdrawn_at") is None:
-                    self.store.grant_consent(client.code, c["scope"], c.get("detail"))
-        stored = self.store.add_sessions(client.code, sessions) if sessions else []
-        new_entries = self.store.add_entries(client.code, entries) if entries else []
-        new_responses = self.store.add_responses(client.code, responses) if responses else []
-        for n in data.get("process_notes", []):
-            self.store.add_note(client.code, n["text"], n.get("session"))
-        return {"client": client.code,
-                "sessions": sum(1 for _s, d in stored if not d), "entries": sum(1 for _e, d in new_entries if not d),
-                "responses": sum(1 for _r, d in new_responses if not d)}
+
+        def store() -> dict[str, Any]:  # one transaction: a bad record leaves nothing of the file behind
+            if not any(c["code"] == client.code for c in self.store.clients()):
+                self.store.add_client(client)
+            if not self.store.consents(client.code):
+                for c in consents:
+                    if c.get("withdrawn_at") is None:
+                        self.store.grant_consent(client.code, c["scope"], c.get("detail"))
+            stored = self.store.add_sessions(client.code, sessions) if sessions else []
+            new_entries = self.store.add_entries(client.code, entries) if entries else []
+            new_responses = self.store.add_responses(client.code, responses) if responses else []
+            for n in notes:
+                self.store.add_note(client.code, n["text"], n.get("session"))
+            return {"client": client.code,
+                    "sessions": sum(1 for _s, d in stored if not d), "entries": sum(1 for _e, d in new_entries if not d),
+                    "responses": sum(1 for _r, d in new_responses if not d)}
+        return self.store.atomic(store)
 
     # ----- erasure, holds, audit, keys -------------------------------------------------------------------
     def erase(self, client: str, journal_only: bool = False) -> dict[str, Any]:
@@ -243,6 +232,47 @@ class WorkspaceOps:
         salt = read_header(Path(path))[0].get("kdf_salt") if self.settings.passphrase else None
         key = crypto.derive_from_passphrase(self.settings.passphrase, base64.b64decode(salt)) if salt else None
         return restore_backup(self.store, Path(path), key)
+
+
+def _read_export(path: Path) -> tuple[Client, list[Session], list[Entry], list[Response], list[dict[str, Any]],
+                                     list[dict[str, Any]]]:
+    """An export's records, checked before anything is stored: bounded JSON, whole records, numbers as numbers."""
+    from reverie.ingest.bounds import loads
+    from reverie.ingest.decoding import decode, load_bytes
+    data = loads(str(path), decode(str(path), load_bytes(path, None)))  # bounded: depth and integer sizes
+    if not isinstance(data, dict) or data.get("format") != EXPORT_FORMAT:
+        raise InputError(f"{path}: not a Reverie export (field 'format' should be '{EXPORT_FORMAT}')",
+                         hint="make one with `reverie export --client CODE --format json --out PATH`")
+    try:
+        client = Client.from_dict(data["client"])
+        sessions = [Session.from_dict(s) for s in data.get("sessions", [])]
+        entries = [Entry.from_dict(e) for e in data.get("entries", [])]
+        responses = [Response.from_dict(r) for r in data.get("responses", [])]
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise InputError(f"{path}: a record is incomplete or malformed ({exc})") from exc
+    consents, notes = _listed(path, data, "consents", "scope"), _listed(path, data, "process_notes", "text")
+    if not isinstance(client.code, str):
+        raise IngestError(str(path), "the client code must be text", field="$.client.code")
+    _whole_or_none(path, [(f"$.sessions[{i}].number", s.number) for i, s in enumerate(sessions)]
+                   + [(f"$.responses[{i}].session", r.session) for i, r in enumerate(responses)]
+                   + [(f"$.process_notes[{i}].session", n.get("session")) for i, n in enumerate(notes)])
+    return client, sessions, entries, responses, consents, notes
+
+
+def _listed(path: Path, data: dict[str, Any], key: str, required: str) -> list[dict[str, Any]]:
+    """The export's list ``key`` of objects that each hold the text field ``required`` (checked before storing)."""
+    items = data.get(key) or []
+    for n, item in enumerate(items if isinstance(items, list) else [None]):
+        if not isinstance(item, dict) or not isinstance(item.get(required), str):
+            raise IngestError(str(path), f"each item needs a text '{required}'", field=f"$.{key}[{n}].{required}")
+    return items
+
+
+def _whole_or_none(path: Path, values: list[tuple[str, Any]]) -> None:
+    """Refuse a value that is not a whole number where the database keeps one (SQLite would store a text there)."""
+    for field, value in values:
+        if value is not None and type(value) is not int:
+            raise IngestError(str(path), f"{str(value)[:40]!r} is not a whole number", field=field)
 
 
 def _entry_id(scope: str, detail: str | None) -> int | None:

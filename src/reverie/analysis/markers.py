@@ -23,8 +23,9 @@ def markers_from_analysis(analysis: dict[str, Any]) -> dict[int, dict[str, float
         if odf is not None and summary.get("defenses", {}).get("odf_n", 0) >= 5:
             found["odf"] = float(odf)
         shares = summary.get("cycles", {}).get("shares") or {}
-        if shares:
-            found["connecting_share"] = float(shares.get("connecting", 0.0))
+        share = shares.get("connecting", 0.0) if shares else None
+        if share is not None:  # None when the session was too short for a cycle
+            found["connecting_share"] = float(share)
         ra = summary.get("referential", {}).get("mean_ra")
         if ra is not None:
             found["referential_activity"] = float(ra)

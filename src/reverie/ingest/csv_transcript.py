@@ -15,6 +15,7 @@ from datetime import date
 
 from reverie.domain import ROLES, Session
 from reverie.errors import IngestError
+from reverie.ingest.bounds import check_int
 from reverie.ingest.model import Transcript, Turn
 from reverie.ingest.speakers import RoleMap, assign_roles, require_words, split_directions, to_utterances
 from reverie.spreadsheet import restore
@@ -65,7 +66,7 @@ def _number(file: str, row: int, name: str, value: str, positive: bool = False) 
     if result is None or (positive and result < 1):
         kind = "a positive whole number" if positive else "a whole number"
         raise IngestError(file, f"{value.strip()[:40]!r} is not {kind}", line=row, place="row", field=name)
-    return result
+    return check_int(file, result, name, row, "row")
 
 
 def _seconds(file: str, row: int, name: str, value: str) -> float | None:

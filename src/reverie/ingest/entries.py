@@ -10,7 +10,7 @@ from reverie.domain import ENTRY_KINDS, Entry
 from reverie.errors import IngestError
 from reverie.ingest.csv_transcript import rows
 from reverie.ingest.decoding import decode, load_bytes
-from reverie.ingest.json_transcript import loads
+from reverie.ingest.bounds import loads
 
 ENTRY_FIELDS = ("written_at", "kind", "title", "text", "shared_with_therapist")
 KIND_HINT = "kind is one of: " + ", ".join(ENTRY_KINDS)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 import re
 from datetime import date
 from functools import lru_cache
@@ -12,6 +11,7 @@ from typing import Any
 
 from reverie.domain import Session
 from reverie.errors import IngestError
+from reverie.ingest.bounds import loads
 from reverie.ingest.model import Transcript, Turn
 from reverie.ingest.speakers import RoleMap, assign_roles, require_words, to_utterances
 
@@ -28,29 +28,6 @@ def _validator(definition: str | None = None):
     if definition:
         schema = {"$schema": schema["$schema"], "$defs": schema["$defs"], "$ref": f"#/$defs/{definition}"}
     return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
-
-
-def _reject_constant(name: str) -> float:
-    raise ValueError(f"{name} is not a number JSON allows")
-
-
-def _finite(text: str) -> float:
-    value = float(text)
-    if not math.isfinite(value):
-        raise ValueError(f"number {text[:20]} is too large")
-    return value
-
-
-def loads(file: str, text: str, line: int | None = None) -> Any:
-    """``json.loads`` whose failures become ``IngestError`` with the line of the problem."""
-    try:
-        return json.loads(text, parse_constant=_reject_constant, parse_float=_finite)
-    except json.JSONDecodeError as exc:
-        hint = "write one JSON object per line and name the file .jsonl" if exc.msg == "Extra data" else None
-        raise IngestError(file, f"not valid JSON: {exc.msg} (column {exc.colno})",
-                          line=line if line is not None else exc.lineno, hint=hint) from None
-    except (ValueError, RecursionError) as exc:
-        raise IngestError(file, f"not valid JSON: {str(exc)[:120] or 'nested too deeply'}", line=line) from None
 
 
 def schema_error(file: str, doc: Any, definition: str | None = None, line: int | None = None,

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from reverie.domain import Response
 from reverie.errors import IngestError, ScoringError
+from reverie.ingest.bounds import check_int, loads
 from reverie.measures import fhir
 from reverie.measures.instruments import INSTRUMENT_IDS, Instrument, get_instrument
 from reverie.measures.scoring import parse_answers, validate_answers
@@ -88,6 +88,7 @@ def _csv_row(name: str, row: int, values: dict[str, str], client: str) -> Respon
             raise fail(f"'{values['session']}' is not a session number", "session") from None
         if session < 0:
             raise fail(f"session {session} is negative", "session")
+        check_int(name, session, "session", row, "row")
     instrument_id = values["instrument"].lower().replace("-", "_")
     if instrument_id not in INSTRUMENT_IDS:
         raise fail(f"unknown instrument '{values['instrument']}'", "instrument", "one of: " + ", ".join(INSTRUMENT_IDS))
@@ -170,10 +171,7 @@ def _qr_to_response(name: str, where: str, qr: dict[str, Any], client: str) -> R
 
 
 def _read_fhir(name: str, text: str, client: str) -> list[Response]:
-    try:
-        resource = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise IngestError(name, f"is not valid JSON ({exc.msg})", line=exc.lineno) from None
+    resource = loads(name, text)  # bounded: nesting depth and integer sizes
     problems = fhir.validate_fhir(resource)
     if problems:
         raise IngestError(name, f"not a valid FHIR R4 resource: {problems[0]}",

@@ -8,35 +8,44 @@ transaction lock as the first statement, and then reads at READ COMMITTED, so
 each statement sees everything committed before the lock was granted: the
 transactions are serialisable in effect. A transaction that meets a lock or a
 serialisation failure is retried with back-off; any other failure rolls back
-whole and is reported as a ``StoreError`` saying what happened.
+whole and is reported as a ``StoreError`` saying what happened. A lock held by
+another writer for longer than ``RETRY_SECONDS`` (SQLite: each attempt also waits
+``BUSY_TIMEOUT_S``; PostgreSQL: ``lock_timeout``) ends in a ``StoreError`` that
+names the database and the lock, exit status 5.
+
+Transactions nest: ``transaction`` called inside another one (on the same thread)
+joins it, so a workspace call can make several repository calls land whole or
+not at all (``Records.atomic``).
 """
 
 from __future__ import annotations
 
 import os
 import random
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import create_engine, event, inspect, text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import sessionmaker
 
-from reverie.errors import ReverieError, StoreError
+from reverie.errors import StoreError
 
 T = TypeVar("T")
 MIGRATIONS = Path(__file__).parent / "migrations"
 RETRY_SECONDS = 60.0
+BUSY_TIMEOUT_S = 30.0  # SQLite's own wait for a lock, per attempt
 WRITER_LOCK = 727274  # the PostgreSQL advisory lock that serialises Reverie's transactions
 
 
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S, "check_same_thread": False})
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):  # noqa: ANN001
@@ -46,7 +55,7 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA secure_delete=ON")
             cur.execute("PRAGMA synchronous=FULL")
-            cur.execute("PRAGMA busy_timeout=30000")
+            cur.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
             cur.close()
 
         @event.listens_for(engine, "begin")
@@ -67,14 +76,18 @@ def make_engine(url: str) -> Engine:
 
 def upgrade(engine: Engine) -> bool:
     """Bring the schema to the newest Alembic revision (creates it in an empty database); True if it changed."""
-    from alembic import command
     from alembic.config import Config
-
-    from alembic.migration import MigrationContext
-    from alembic.script import ScriptDirectory
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
+    return retrying(lambda: _upgrade(engine, cfg), engine.url)
+
+
+def _upgrade(engine: Engine, cfg: Any) -> bool:
+    from alembic import command
+    from alembic.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
     with engine.connect() as conn:
         if MigrationContext.configure(conn).get_current_revision() == ScriptDirectory.from_config(cfg).get_current_head():
             return False
@@ -107,7 +120,7 @@ def create_sqlite_file(url: str) -> Path | None:
 
 
 def has_schema(engine: Engine) -> bool:
-    return "meta" in inspect(engine).get_table_names()
+    return retrying(lambda: "meta" in inspect(engine).get_table_names(), engine.url)
 
 
 def _retryable(exc: BaseException) -> bool:
@@ -118,17 +131,42 @@ def _retryable(exc: BaseException) -> bool:
     return code in {"40001", "40P01"} or "could not serialize" in text or "deadlock detected" in text
 
 
-def _explain(exc: BaseException) -> StoreError:
+def _explain(exc: BaseException, url: Any = None) -> StoreError:
     text = str(getattr(exc, "orig", exc))
     low = text.lower()
     if "disk is full" in low or "no space" in low:
         return StoreError("the database disk is full: nothing was written", hint="free disk space and try again")
-    if "locked" in low:
-        return StoreError("the database stayed locked by another program: nothing was written",
+    if "locked" in low or "lock timeout" in low or getattr(getattr(exc, "orig", None), "sqlstate", None) == "55P03":
+        where = _name(url)
+        return StoreError(f"the database{where} stayed locked by another writer (another reverie command, a backup "
+                          f"or a program holding its write lock) for more than {RETRY_SECONDS:g} s: nothing was written",
                           hint="wait for the other import or analysis to finish and try again")
     if "readonly" in low or "read-only" in low:
         return StoreError("the database file is read-only: nothing was written", hint="check the file's permissions")
     return StoreError(f"the database refused the change: {text}; nothing was written")
+
+
+def _name(url: Any) -> str:
+    if url is None:
+        return ""
+    url = make_url(str(url)) if isinstance(url, str) else url
+    return f" {url.database}" if url.get_backend_name() == "sqlite" else f" {url.render_as_string(hide_password=True)}"
+
+
+def retrying(attempt: Callable[[], T], url: Any = None) -> T:
+    """Run ``attempt`` again with back-off while the database is locked or a serialisation fails, for up to
+    ``RETRY_SECONDS``; any database failure left is a ``StoreError`` saying what happened."""
+    deadline = time.monotonic() + RETRY_SECONDS
+    delay = 0.02
+    while True:
+        try:
+            return attempt()
+        except (OperationalError, DBAPIError) as exc:
+            if _retryable(exc) and time.monotonic() < deadline:
+                time.sleep(delay + random.random() * delay)
+                delay = min(delay * 2, 1.0)
+                continue
+            raise _explain(exc, url) from exc
 
 
 class Database:
@@ -140,33 +178,31 @@ class Database:
         self._factory = sessionmaker(self.engine, expire_on_commit=False)
         self.is_sqlite = url.startswith("sqlite")
         self.is_postgres = self.engine.dialect.name == "postgresql"
+        self._local = threading.local()  # the transaction in progress on each thread, which nested calls join
 
     def transaction(self, work: Callable[[OrmSession], T]) -> T:
-        deadline = time.monotonic() + RETRY_SECONDS
-        delay = 0.02
-        while True:
-            session = self._factory()
-            try:
-                if self.is_postgres:
-                    session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": WRITER_LOCK})
-                result = work(session)
-                session.commit()
-                return result
-            except (OperationalError, DBAPIError) as exc:
-                session.rollback()
-                if _retryable(exc) and time.monotonic() < deadline:
-                    time.sleep(delay + random.random() * delay)
-                    delay = min(delay * 2, 1.0)
-                    continue
-                raise _explain(exc) from exc
-            except ReverieError:
-                session.rollback()
-                raise
-            except BaseException:
-                session.rollback()
-                raise
-            finally:
-                session.close()
+        """Run ``work`` in one transaction (retried on locks); inside another transaction, as part of it."""
+        joined = getattr(self._local, "session", None)
+        if joined is not None:
+            return work(joined)
+        return retrying(lambda: self._attempt(work), self.engine.url)
+
+    def _attempt(self, work: Callable[[OrmSession], T]) -> T:
+        session = self._factory()
+        self._local.session = session
+        try:
+            if self.is_postgres:
+                session.execute(text(f"SET LOCAL lock_timeout = '{int(RETRY_SECONDS * 1000)}ms'"))
+                session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": WRITER_LOCK})
+            result = work(session)
+            session.commit()
+            return result
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            self._local.session = None
+            session.close()
 
     def on_commit(self, hook: Callable[[OrmSession], None]) -> None:
         """Call ``hook(session)`` after each commit (for work outside the database, e.g. the audit anchor)."""

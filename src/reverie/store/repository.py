@@ -11,9 +11,9 @@ from __future__ import annotations
 import json
 import os
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session as OrmSession
@@ -36,6 +36,8 @@ from reverie.store.tables import (
     UtteranceRow,
 )
 
+T = TypeVar("T")
+
 
 def now() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
@@ -50,6 +52,7 @@ class Records:
         self.origin = origin or f"cli:{os.uname().nodename}:{os.getpid()}"
         self._workspace_key = workspace_key
         self._keys: dict[int, bytes] = {}
+        self._wrapped: dict[int, bytes] = {}  # the wrapped key each cached key came from
         self._audit_key: bytes | None = None
         self.anchor: Anchor | None = None  # set by the workspace: where the audit head is anchored
         db.on_commit(self._anchor_after_commit)
@@ -85,8 +88,10 @@ class Records:
                 warnings.warn(f"could not update the audit anchor {self.anchor.path}: {exc}", stacklevel=2)
 
     def _cipher(self, row: ClientRow) -> crypto.Cipher:
-        if row.id not in self._keys:
+        # a rolled-back import can leave a cached key whose client row (and id) never landed: check the source
+        if row.id not in self._keys or self._wrapped.get(row.id) != row.wrapped_key:
             self._keys[row.id] = crypto.unwrap_key(self._workspace_key, row.wrapped_key, row.code)
+            self._wrapped[row.id] = row.wrapped_key
         return crypto.Cipher(self._keys[row.id])
 
     def _check(self, action: str, resource: str, row: ClientRow | None = None) -> None:
@@ -106,6 +111,10 @@ class Records:
         if self.actor.role != "client":
             return False
         return s.scalar(select(UserRow.client_id).where(UserRow.id == self.actor.id)) != row.id
+
+    def atomic(self, work: Callable[[], T]) -> T:
+        """Run several repository calls as one transaction: they land together or not at all (an import)."""
+        return self.db.transaction(lambda _s: work())
 
     def audit_event(self, action: str, resource: str, detail: str | None = None, client: str | None = None) -> None:
         """Record a workspace event (init, backup, restore...) in the audit chain."""
