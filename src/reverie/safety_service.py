@@ -20,9 +20,11 @@ def _risk_analyzer() -> Any:
     return REGISTRY.create("risk")
 
 
-def _evidence(text: str, values: dict[str, Any], spans: Sequence[Sequence[int]]) -> dict[str, Any]:
+def _evidence(text: str, values: dict[str, Any], spans: Sequence[Sequence[int]], **where: Any) -> dict[str, Any]:
+    """The flagged words, and where and when they were said or written (``where``: session date and turn, entry date)."""
     return {"quotes": [text[s:e] for s, e in spans], "spans": [list(sp) for sp in spans],
-            "discounted": values.get("discounted") or [], "text": text}
+            "discounted": values.get("discounted") or [], "text": text,
+            "severity_label": values.get("severity_label") or "", **where}
 
 
 def message_for(workspace: Any, client: str) -> dict[str, Any]:
@@ -47,7 +49,8 @@ def screen_entries(workspace: Any, client: str, entries: Sequence[Entry]) -> lis
     for entry, ann in zip(entries, analyzer.annotate([unit_from_entry(e) for e in entries])):
         if ann.values.get("risk"):
             flags.append(_open_task(workspace, client, "entry", str(entry.id), ann.values,
-                                    _evidence(entry.text, ann.values, ann.evidence)))
+                                    _evidence(entry.text, ann.values, ann.evidence,
+                                              entry_date=entry.written_at.isoformat())))
     return flags
 
 
@@ -71,5 +74,7 @@ def screen_analysis(workspace: Any, client: str, analysis: dict[str, Any]) -> li
             risk = u["annotations"].get("risk")
             if risk and risk.get("risk"):
                 flags.append(_open_task(workspace, client, "utterance", f"session:{session['id']}:{u['index']}", risk,
-                                        _evidence(u["text"], risk, risk.get("evidence", []))))
+                                        _evidence(u["text"], risk, risk.get("evidence", []),
+                                                  session_number=session.get("number"),
+                                                  session_date=session.get("date"), turn=u["index"])))
     return flags
