@@ -82,7 +82,7 @@ _HOPELESS = re.compile(
     r"\b(?:hopeless\w*|no\s+point|pointless|(?:don'?t|can'?t)\s+see\s+the\s+point|what'?s\s+the\s+point|"
     r"no\s+way\s+out|no\s+future|can'?t\s+(?:go\s+on|carry\s+on|do\s+this)|burden|worthless|waste\s+of\s+(?:space|oxygen)|"
     r"trapped|nothing\s+left|no\s+reason|give\s+up|gives\s+up|given\s+up|can'?t\s+face|had\s+enough|want\s+out|"
-    r"want\s+it\s+(?:all\s+)?over|finally\s+(?:stop|rest|be\s+free)|no\s+one\s+would|nobody\s+would|better\s+off|"
+    r"want\s+it\s+(?:all\s+)?over|finally\s+(?:stop|rest|be\s+free)|(?:no\s*one|nobody)\s+would\s+(?:care|notice|miss)|better\s+off|"
     r"relieved\s+if|I'?m\s+(?:(?:so|just|really)\s+){0,2}done(?!\s+with))\b", re.IGNORECASE)
 # Means other than medicine (a pill is an everyday object; quantities and hoarding are plan cues below).
 _MEANS = re.compile(
@@ -93,7 +93,7 @@ _MEANS = re.compile(
 _PLAN_CUE = re.compile(
     r"\b(?:tonight|(?:goodbye|farewell|last|final)\s+(?:letters?|notes?)|(?:letters?|notes?)\s+(?:to\s+\w+\s+)?for\s+after|"
     r"to\s+be\s+opened|goodbyes?|sorted\s+out\s+who|given\s+away|gave\s+away|"
-    r"giving\s+away|stockpil\w*|hoard\w*|researched|looked\s+up\s+how|last\s+(?:entry|time|post|message)|"
+    r"giving\s+away|stockpil\w*|hoard\w*|researched|looked\s+up\s+how|last\s+(?:entry|post|message)|(?:one|the)\s+last\s+time|"
     r"who\s+gets\s+(?:what|my)|won'?t\s+be\s+needing|just\s+in\s+case|if\s+anything\s+happens\s+to\s+me|"
     r"paid\s+off|deleted\s+(?:all\s+)?my|opened\s+after|how\s+many\s+(?:pills|tablets)|the\s+right\s+(?:night|day|time|moment)|"
     r"nobody\s+(?:is|will\s+be)\s+(?:home|back)|I'?ve\s+(?:planned|timed)\s+it|the\s+plan\s+is\s+set|scouting|"
@@ -574,11 +574,20 @@ def _corroboration(text: str, blank: list[tuple[int, int]], strong: bool, contex
     for s, e in blank:
         chars[s:e] = " " * (e - s)
     plain = "".join(chars)
-    if _DEATH.search(plain):
+    clauses = _clauses(plain)
+
+    def said(rx: re.Pattern[str]) -> bool:  # a cue the client says, not one they negate ("I don't mean ... a burden")
+        for m in rx.finditer(plain):
+            c = next((c for c in clauses if c[0] <= m.start() < c[1]), (0, len(plain)))
+            if not _negated(plain[c[0]:m.start()], plain[m.end():c[1]]):
+                return True
+        return False
+
+    if said(_DEATH):
         return "risk_words"
-    if _HOPELESS.search(plain):
+    if said(_HOPELESS):
         return "hopelessness"
-    if _MEANS.search(plain) or _PLAN_CUE.search(plain):
+    if said(_MEANS) or said(_PLAN_CUE):
         return "plan_or_means"
     return None
 
