@@ -34,7 +34,7 @@ def test_analysis_risk_flags_each_kind_of_risk(text, category):
     ("I wish I had never been born.", "wish_to_be_dead", "moderate"),
     ("I want to kill myself.", "active_thoughts", "high"),
     ("I keep thinking about jumping off the bridge near work.", "thoughts_with_method", "high"),
-    ("I want to kill myself and I'm going to do it, I've made up my mind.", "intent", "high"),
+    ("I want to kill myself and I'm going to do it, I've made up my mind.", "intent", "imminent"),
     ("I have a plan to end my life on Sunday.", "plan", "imminent"),
     ("I've been stockpiling my sleeping tablets in the wardrobe.", "preparatory_behaviour", "imminent"),
     ("I tried to kill myself on Saturday.", "past_attempt", "imminent"),

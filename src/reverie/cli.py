@@ -423,10 +423,10 @@ def eval_defenses(data: Annotated[Path, typer.Option("--data", help="JSON array 
 
 @eval_app.command("risk")
 def eval_risk(data: Annotated[Optional[Path], typer.Option("--data", help='JSONL of {"text", "label"}.')] = None,
-              sessions: Annotated[Optional[list[Path]], typer.Option("--sessions", help="Transcripts to screen turn by turn (more may follow).")] = None,
-              more: Annotated[Optional[list[Path]], typer.Argument(help="More transcripts for --sessions.", show_default=False)] = None,
-              risk_free: Annotated[Optional[list[Path]], typer.Option("--risk-free", help="A transcript you mark as risk-free (repeatable).")] = None,
-              at_risk: Annotated[Optional[list[Path]], typer.Option("--at-risk", help="A transcript you mark as holding risk (repeatable).")] = None,
+              sessions: Annotated[Optional[list[Path]], typer.Option("--sessions", metavar="FILE", help="Transcripts to screen turn by turn (more may follow).")] = None,
+              more: Annotated[Optional[list[Path]], typer.Argument(metavar="FILE", help="More transcripts for --sessions.", show_default=False)] = None,
+              risk_free: Annotated[Optional[list[Path]], typer.Option("--risk-free", metavar="FILE", help="A transcript you mark as risk-free (repeatable).")] = None,
+              at_risk: Annotated[Optional[list[Path]], typer.Option("--at-risk", metavar="FILE", help="A transcript you mark as holding risk (repeatable).")] = None,
               as_json: JsonOpt = False) -> None:
     """Recall and precision of the risk analyser against labelled texts; tasks and false alarms on transcripts."""
     from reverie.errors import InputError

@@ -514,6 +514,11 @@ def severity_label(step: str | None) -> str:
     return LADDER.get(step or "", step or "")
 
 
+def _urgency(pattern_urgency: str, step: str) -> str:
+    """A rule finding's urgency: its pattern's, raised to its ladder step's ("intent" is imminent)."""
+    return max(pattern_urgency, LADDER_URGENCY[step], key=URGENCIES.index)
+
+
 def _urgency_rank(urgency: str, step: str) -> tuple[int, int]:
     steps = list(LADDER)
     return URGENCIES.index(urgency), steps.index(step) if step in steps else -1
@@ -638,9 +643,10 @@ def _combine(text: str, matches: list[RiskMatch], sem: list[risk_semantic.Semant
     confirmed = strong + ([answer] if answer else []) + (weak if corroboration else [])
     sem_ok = sem if corroboration else []
     # (urgency, step, category) per finding; a semantic-only hit is a resemblance, never above "moderate"
-    ranked = [(m.severity, step_of(m.category, text), m.category) for m in confirmed]
-    ranked += [(min(rules().severity[h.category], SEMANTIC_SEVERITY_CAP, key=URGENCIES.index),
-                step_of(h.category, h.text), h.category) for h in sem_ok]
+    ranked = [(_urgency(m.severity, step), step, m.category)
+              for m in confirmed for step in [step_of(m.category, text)]]
+    ranked += [(min(LADDER_URGENCY[step], SEMANTIC_SEVERITY_CAP, key=URGENCIES.index), step, h.category)
+               for h in sem_ok for step in [step_of(h.category, h.text)]]
     top = max(ranked, key=lambda x: _urgency_rank(x[0], x[1])) if ranked else None
     spans = [(m.start, m.end) for m in confirmed]
     # Semantic evidence: the whole sentence, unless the rules already point at words inside it.
