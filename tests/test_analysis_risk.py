@@ -374,3 +374,11 @@ def test_analysis_risk_task_evidence_names_the_session_date_and_turn():
     assert (source, ref, severity) == ("utterance", "session:7:12", "active_thoughts")
     assert (evidence["session_date"], evidence["session_number"], evidence["turn"]) == ("2026-03-02", 3, 12)
     assert evidence["quotes"] == ["kill myself"] and evidence["severity_label"] == LADDER["active_thoughts"]
+
+
+def test_analysis_risk_session_view_shows_the_step_and_quiet_review_markers():
+    from reverie.views import HEADLINE
+    flagged = assess("I wish I had never been born.")
+    assert HEADLINE["risk"](flagged) == "RISK Wish to be dead"
+    assert HEADLINE["risk"](assess("We've picked the date now.")) == "for review (risk screen)"
+    assert HEADLINE["risk"](assess("We had a lovely walk.")) is None

@@ -82,20 +82,20 @@ _HOPELESS = re.compile(
     r"\b(?:hopeless\w*|no\s+point|pointless|(?:don'?t|can'?t)\s+see\s+the\s+point|what'?s\s+the\s+point|"
     r"no\s+way\s+out|no\s+future|can'?t\s+(?:go\s+on|carry\s+on|do\s+this)|burden|worthless|waste\s+of\s+(?:space|oxygen)|"
     r"trapped|nothing\s+left|no\s+reason|give\s+up|gives\s+up|given\s+up|can'?t\s+face|had\s+enough|want\s+out|"
-    r"want\s+it\s+(?:all\s+)?over|finally\s+(?:stop|rest|be\s+free)|(?:no\s*one|nobody)\s+would\s+(?:care|notice|miss)|better\s+off|"
+    r"want\s+it\s+(?:all\s+)?over|finally\s+(?:stop|rest|be\s+free)|(?:no\s*one|nobody)\s+would\s+(?:even\s+)?(?:care|notice|miss)|better\s+off|"
     r"relieved\s+if|I'?m\s+(?:(?:so|just|really)\s+){0,2}done(?!\s+with))\b", re.IGNORECASE)
 # Means other than medicine (a pill is an everyday object; quantities and hoarding are plan cues below).
 _MEANS = re.compile(
     r"\b(?:overdos\w*|hang\w*\s+myself|rope|noose|ligature|bridge|roof|ledge|cliff|balcony|somewhere\s+high|"
     r"railway|tracks|platform\s+edge|stairwell|railing|gun|rifle|blades?|razors?|knife|wrists?|reservoir|charcoal|lethal|"
-    r"barrier|belt|high\s+enough|something\s+high|(?:about|imagining|of)\s+jumping|jump(?:ing)?\s+(?:off|from|in\s+front|under))\b",
+    r"barrier|belt\s+(?:a)?round|in\s+front\s+of\s+(?:a|the)\s+(?:train|bus|lorry|truck|car)|high\s+enough|something\s+high|(?:about|imagining|of)\s+jumping|jump(?:ing)?\s+(?:off|from|in\s+front|under))\b",
     re.IGNORECASE)
 _PLAN_CUE = re.compile(
     r"\b(?:tonight|(?:goodbye|farewell|last|final)\s+(?:letters?|notes?)|(?:letters?|notes?)\s+(?:to\s+\w+\s+)?for\s+after|"
     r"to\s+be\s+opened|goodbyes?|sorted\s+out\s+who|given\s+away|gave\s+away|"
     r"giving\s+away|stockpil\w*|hoard\w*|researched|looked\s+up\s+how|last\s+(?:entry|post|message)|(?:one|the)\s+last\s+time|"
     r"who\s+gets\s+(?:what|my)|won'?t\s+be\s+needing|just\s+in\s+case|if\s+anything\s+happens\s+to\s+me|"
-    r"paid\s+off|deleted\s+(?:all\s+)?my|opened\s+after|how\s+many\s+(?:pills|tablets)|the\s+right\s+(?:night|day|time|moment)|"
+    r"paid\s+off|deleted\s+(?:all\s+)?my|opened\s+after|how\s+many\s+(?:pills|tablets)|wait\w*\s+for\s+the\s+right\s+(?:night|day|time|moment)|"
     r"nobody\s+(?:is|will\s+be)\s+(?:home|back)|I'?ve\s+(?:planned|timed)\s+it|the\s+plan\s+is\s+set|scouting|"
     r"after\s+the\s+kids\s+are\s+asleep|hid(?:ing|den|e)?\s+(?:the\s+|my\s+|some\s+)?(?:tablets|pills)|"
     r"so\s+no\s+one\s+has\s+to|where\s+I\s+can\s+reach|after\s+my\s+birthday|all\s+(?:of\s+)?(?:my|the|them)\s+"
@@ -461,7 +461,7 @@ def _governing_frame(r: _Rules, text: str, span: tuple[int, int], matches: list[
         return "quoted"
     chunk = text[s:e]
     toks = set(_tokens(chunk))
-    if not toks & _FIRST and toks & _OTHER:
+    if not toks & (_FIRST - {"my"}) and toks & _OTHER:  # "my toddler wants her daddy to die": not the writer
         return "fiction" if r.frames["fiction"].search(chunk) else "third_person"
     if r.frames["past"].search(chunk) and not r.frames["present"].search(chunk):
         return "past"
@@ -495,6 +495,7 @@ def _semantic_spans(r: _Rules, text: str, matches: list[RiskMatch]) -> tuple[lis
 
 
 SEMANTIC_SEVERITY_CAP = "moderate"
+_NOT_THE_WRITERS_NOW = frozenset({"third_person", "fiction", "past", "quoted", "reported_speech", "negation", "idiom"})
 Context = Sequence[tuple[str, str]]  # the turns before a text, oldest first: (role, text)
 
 
@@ -636,8 +637,12 @@ def _combine(text: str, matches: list[RiskMatch], sem: list[risk_semantic.Semant
     idiom_spans = idioms_in(text) if text else []
     if idiom_spans:
         discounted.add("idiom")
-    blank = [(m.start, m.end) for m in matches if not m.present or m.weak] + idiom_spans
-    corroboration = _corroboration(text, blank, bool(strong or answer), context) if (weak or sem) else None
+    corroboration = None
+    if weak or sem:
+        blank = [(m.start, m.end) for m in matches if not m.present or m.weak] + idiom_spans
+        blank += [sent for sent in risk_semantic.sentences(text)  # other people's words, the past, fiction
+                  if _governing_frame(rules(), text, sent, matches, idiom_spans) in _NOT_THE_WRITERS_NOW]
+        corroboration = _corroboration(text, blank, bool(strong or answer), context)
     if strong or answer:
         corroboration = "rules" if strong else "question"
     confirmed = strong + ([answer] if answer else []) + (weak if corroboration else [])

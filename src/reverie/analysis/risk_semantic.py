@@ -161,7 +161,11 @@ def hits(spans_per_text: Sequence[tuple[str, Sequence[tuple[int, int]]]], thresh
     """
     flat = [(i, s, e) for i, (text, spans) in enumerate(spans_per_text) for s, e in spans
             if long_enough(text[s:e]) and _RISK_WORD.search(text[s:e])]
-    pos, pos_i, neg, _ = score([spans_per_text[i][0][s:e] for i, s, e in flat])
+    unique = list(dict.fromkeys(spans_per_text[i][0][s:e] for i, s, e in flat))  # each distinct sentence once
+    where = {t: k for k, t in enumerate(unique)}
+    u_pos, u_pos_i, u_neg, _ = score(unique)
+    idx = np.array([where[spans_per_text[i][0][s:e]] for i, s, e in flat], dtype=int)
+    pos, pos_i, neg = (u_pos[idx], u_pos_i[idx], u_neg[idx]) if len(idx) else (u_pos, u_pos_i, u_neg)
     out: list[list[SemanticHit]] = [[] for _ in spans_per_text]
     b = bank() if flat else None
     for k, (i, s, e) in enumerate(flat):
