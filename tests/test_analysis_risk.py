@@ -382,3 +382,13 @@ def test_analysis_risk_session_view_shows_the_step_and_quiet_review_markers():
     assert HEADLINE["risk"](flagged) == "RISK Wish to be dead"
     assert HEADLINE["risk"](assess("We've picked the date now.")) == "for review (risk screen)"
     assert HEADLINE["risk"](assess("We had a lovely walk.")) is None
+
+
+@pytest.mark.parametrize("evidence, said", [
+    ({"session_number": 10, "session_date": "2026-04-06", "turn": 9}, "session 10 of 2026-04-06, turn 9"),
+    ({"entry_date": "2026-04-04T23:40:00"}, "journal entry 16 written 2026-04-04T23:40"),
+    ({}, "entry 16"),
+])
+def test_analysis_risk_task_line_says_when_the_words_were_said(evidence, said):
+    from reverie.cli_care import _said_when
+    assert _said_when({"source": "entry", "source_ref": "16", "evidence": evidence}) == said

@@ -98,12 +98,25 @@ def safety_list(all_tasks: Annotated[bool, typer.Option("--all", help="Include a
         out.print("No open safety tasks.")
     for t in rows:
         state = f"acknowledged by {t['acknowledged_by']} at {t['acknowledged_at']}" if t["acknowledged_at"] else "OPEN"
-        out.print(f"[bold red]Task {t['id']}[/] client {t['client']} — {t['category']} ({t['severity']}) from "
-                  f"{t['source']} {t['source_ref']}, {t['created_at'][:16]} — {state}")
+        out.print(f"[bold red]Task {t['id']}[/] client {t['client']} — {t['category']} "
+                  f"({t['evidence'].get('severity_label') or t['severity']}) from {_said_when(t)}; "
+                  f"screened {t['created_at'][:16]} — {state}")
         for q in t["evidence"].get("quotes", []):
             out.print(f"    “{q}”")
         if t["evidence"].get("reason"):
             out.print(f"    {t['evidence']['reason']}")
+
+
+def _said_when(task: dict) -> str:
+    """Where and when the flagged words were said or written (the session's date and turn, the entry's date)."""
+    ev = task["evidence"]
+    if ev.get("turn") is not None:
+        return f"session {ev.get('session_number') or '?'} of {ev.get('session_date') or 'unknown date'}, turn {ev['turn']}"
+    if ev.get("entry_date"):
+        return f"journal entry {task['source_ref']} written {ev['entry_date'][:16]}"
+    if ev.get("instrument") and ev.get("session") is not None:
+        return f"questionnaire {task['source_ref']} at session {ev['session']}"
+    return f"{task['source']} {task['source_ref']}"
 
 
 @safety_app.command("ack")
