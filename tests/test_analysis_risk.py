@@ -390,5 +390,6 @@ def test_analysis_risk_session_view_shows_the_step_and_quiet_review_markers():
     ({}, "entry 16"),
 ])
 def test_analysis_risk_task_line_says_when_the_words_were_said(evidence, said):
+    import reverie.cli  # noqa: F401  (cli_care is mounted by cli; importing it first is circular)
     from reverie.cli_care import _said_when
     assert _said_when({"source": "entry", "source_ref": "16", "evidence": evidence}) == said
