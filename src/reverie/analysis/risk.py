@@ -4,13 +4,20 @@ A safety net, not a marker of process: the analyser looks for words that a clini
 must see soon, and it favours recall (a missed crisis costs far more than a false alarm).
 Two layers: rules (regular expressions, ``resources/risk/patterns.yaml``) and a semantic
 layer (``risk_semantic``: sentences compared with prototype sentences by a small encoder)
-that catches indirect wording; ``risk`` is rules OR semantic. Each risk match is then checked against the frames
-that make such words harmless *in the clause they govern*: negation ("I would never
-hurt myself"), other people's words ("my sister said she wanted to die"), quoted text,
-idioms ("this commute is killing me"), distant past marked as past ("years ago", with no
-present marker), fiction and news ("in the film"), other people as the subject, and
-accidents. A frame never reaches beyond its clause, so a negated clause cannot hide a
-present risk in the next one.
+that catches indirect wording. Each risk match is checked against the frames that make
+such words harmless *in the clause they govern*: negation ("I would never hurt myself"),
+other people's words ("my sister said she wanted to die"), quoted text, idioms ("this
+commute is killing me"), distant past marked as past ("years ago", with no present marker),
+fiction and news ("in the film"), other people as the subject, accidents, and ordinary
+objects (pills for an illness, stopping a habit, a goodbye). A frame never reaches beyond
+its clause, so a negated clause cannot hide a present risk in the next one.
+
+A clear rule finding is a risk. A weak cue ("I'm a burden") or a semantic resemblance is a
+risk only when the turn or its context corroborates it (words of death or harm,
+hopelessness, a means or plan, the therapist's risk question just before, an earlier flag in
+the session); otherwise it is a quiet ``review`` marker and opens no task. A "yes" to the
+therapist's risk question is itself a finding. ``severity`` is a step of the Columbia
+(C-SSRS) ladder (``LADDER``); ``urgency`` orders the therapist's tasks.
 
 ``safety_critical = True``: a practice keeps this analyser on even where analysers that
 infer mental states are switched off; it infers nothing about the person, it only
