@@ -393,3 +393,12 @@ def test_analysis_risk_task_line_says_when_the_words_were_said(evidence, said):
     import reverie.cli  # noqa: F401  (cli_care is mounted by cli; importing it first is circular)
     from reverie.cli_care import _said_when
     assert _said_when({"source": "entry", "source_ref": "16", "evidence": evidence}) == said
+
+
+@pytest.mark.parametrize("text, risk", [
+    ("If anyone reading this feels low, please call the suicide hotline, they were kind to me.", False),
+    ("Suicide prevention week starts on Monday at the college.", False),
+    ("I rang the suicide helpline last night because I wanted to die.", True),
+])
+def test_analysis_risk_help_and_information_about_suicide_is_not_the_writers_risk(text, risk):
+    assert assess(text)["risk"] is risk
