@@ -90,7 +90,8 @@ _HOPELESS = re.compile(
     r"no\s+way\s+out|no\s+future|can'?t\s+(?:go\s+on|carry\s+on|do\s+this)|burden|worthless|waste\s+of\s+(?:space|oxygen)|"
     r"trapped|nothing\s+left|no\s+reason|give\s+up|gives\s+up|given\s+up|can'?t\s+face|had\s+enough|want\s+out|"
     r"want\s+it\s+(?:all\s+)?over|finally\s+(?:stop|rest|be\s+free)|(?:no\s*one|nobody)\s+would\s+(?:even\s+)?(?:care|notice|miss)|better\s+off|"
-    r"relieved\s+if|I'?m\s+(?:(?:so|just|really)\s+){0,2}done(?!\s+with))\b", re.IGNORECASE)
+    r"relieved\s+if|if\s+I\s+(?:just\s+)?(?:wasn'?t|weren'?t|was\s+not|were\s+not)\s+(?:\w+\s+){0,3}"
+    r"(?:any\s*more|around|here|in\s+the\s+picture)|I'?m\s+(?:(?:so|just|really)\s+){0,2}done(?!\s+with))\b", re.IGNORECASE)
 # Means other than medicine (a pill is an everyday object; quantities and hoarding are plan cues below).
 _MEANS = re.compile(
     r"\b(?:overdos\w*|hang\w*\s+myself|rope|noose|ligature|bridge|roof|ledge|cliff|balcony|somewhere\s+high|"
@@ -337,6 +338,11 @@ def _quoted(text: str, start: int, end: int) -> bool:
     return False
 
 
+# Wanting, meaning or doing it to oneself: words of dying near a hospital are about illness only without these.
+_WISH = re.compile(
+    r"\b(?:want\w*|wish\w*|hop(?:e|ed|ing)|rather|long(?:ing)?\s+to|tempted|thinking\s+(?:about|of)|plan\w*|going\s+to|"
+    r"tr(?:y|ied|ying)\s+to|kill\w*\s+myself|end\s+(?:it|my\s+life)|suicid\w*|overdos\w*|(?:hurt|harm\w*|cut)\s+myself|"
+    r"on\s+purpose|deliberately|myself)\b", re.IGNORECASE)
 _PILLS = re.compile(r"\b(?:pills?|tablets?|meds|medication|insulin|paracetamol|painkillers|capsules)\b", re.IGNORECASE)
 _THIRD_SUBJECT = frozenset({"he", "she", "they", "he's", "she's", "they're", "he'd", "she'd", "they'd"})
 
@@ -472,8 +478,10 @@ def _governing_frame(r: _Rules, text: str, span: tuple[int, int], matches: list[
         return "fiction" if r.frames["fiction"].search(chunk) else "third_person"
     if r.frames["past"].search(chunk) and not r.frames["present"].search(chunk):
         return "past"
-    if not _DEATH.search(chunk):  # an ordinary object or occasion: pills for an illness, a habit, an accident, goodbye
-        for frame in ("medical", "habit", "accident", "leave_taking"):
+    if r.frames["medical"].search(chunk) and not _WISH.search(chunk):  # "in hospital with my heart, I thought I was dying"
+        return "medical"
+    if not _DEATH.search(chunk):  # an ordinary object or occasion: a habit, an accident, goodbye
+        for frame in ("habit", "accident", "leave_taking"):
             if r.frames[frame].search(chunk):
                 return frame
     return None
@@ -502,7 +510,8 @@ def _semantic_spans(r: _Rules, text: str, matches: list[RiskMatch]) -> tuple[lis
 
 
 SEMANTIC_SEVERITY_CAP = "moderate"
-_NOT_THE_WRITERS_NOW = frozenset({"third_person", "fiction", "past", "quoted", "reported_speech", "negation", "idiom"})
+_NOT_THE_WRITERS_NOW = frozenset({"third_person", "fiction", "past", "quoted", "reported_speech", "negation", "idiom",
+                                  "medical"})
 Context = Sequence[tuple[str, str]]  # the turns before a text, oldest first: (role, text)
 
 
