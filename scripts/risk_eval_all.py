@@ -1,24 +1,49 @@
 """Recall and precision of the ``risk`` analyser on every committed set, rules only and rules + semantic.
 
 Usage: .venv/bin/python scripts/risk_eval_all.py [-v]   (-v also lists the errors)
+
+Also the session-talk set (tests/data/risk_session_talk.jsonl, with the therapist's turn before some rows) and
+the CounselChat questions labelled by id in tests/data/risk_counselchat_labels.csv, read from
+../shared/data/counselchat (or $REVERIE_SHARED_DATA) when it is there; the texts are never copied. The last
+line gives issue 15's false-alarm figure: tasks per 200 non-risk client turns and questions.
 """
+
+import os
 
 import sys
 from pathlib import Path
 
 from reverie.analysis.risk import RiskAnalyzer
-from reverie.evaluation.risk import evaluate, load_rows
+from reverie.evaluation.risk import counselchat_rows, evaluate, load_rows
 
-SETS = ("risk_check", "risk_holdout_v1", "risk_holdout", "risk_holdout_v3", "risk_holdout_v4", "risk_everyday")
-DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
+SETS = ("risk_check", "risk_holdout_v1", "risk_holdout", "risk_holdout_v3", "risk_holdout_v4", "risk_everyday",
+        "risk_session_talk")
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "tests" / "data"
+
+
+def _counselchat() -> Path | None:
+    for folder in (os.environ.get("REVERIE_SHARED_DATA"), ROOT.parent / "shared" / "data", "/work/shared/data"):
+        if folder and (Path(folder) / "counselchat" / "counsel_chat.csv").exists():
+            return Path(folder) / "counselchat" / "counsel_chat.csv"
+    return None
+
+
+def _rows(name: str) -> list[dict]:
+    if name == "counselchat":
+        return counselchat_rows(DATA / "risk_counselchat_labels.csv", _counselchat())
+    return load_rows(DATA / f"{name}.jsonl")
 
 
 def main(verbose: bool = False) -> None:
     for semantic in (False, True):
         analyzer = RiskAnalyzer(semantic=semantic)
         print("rules + semantic" if semantic else "rules only")
-        for name in SETS:
-            res = evaluate(load_rows(DATA / f"{name}.jsonl"), analyzer)
+        quiet = alarms = 0
+        for name in SETS + (("counselchat",) if _counselchat() else ()):
+            res = evaluate(_rows(name), analyzer)
+            if name in ("risk_session_talk", "counselchat"):
+                quiet, alarms = quiet + res["fp"] + res["tn"], alarms + res["fp"]
             print(f"  {name:18s} n={res['n']:3d} risk={res['positives']:3d}  recall={res['recall']:.3f}  "
                   f"precision={res['precision']:.3f}  missed={res['fn']}  false_alarms={res['fp']}")
             if verbose:
@@ -26,6 +51,9 @@ def main(verbose: bool = False) -> None:
                     print(f"      missed: {r['text']}")
                 for r in res["false_positives"]:
                     print(f"      false alarm: {r['text']}")
+        if quiet:
+            print(f"  non-risk session talk + CounselChat: {alarms} tasks over {quiet} turns/questions "
+                  f"= {200 * alarms / quiet:.2f} per 200")
 
 
 if __name__ == "__main__":

@@ -1,14 +1,12 @@
 """The risk analyser: each kind of risk is flagged, each kind of hard negative is discounted in its clause."""
 
-import time
-
 import pytest
 
 from reverie.analysis.base import REGISTRY, SessionUnits, TextUnit, run
 import numpy as np
 
 from reverie.analysis import risk_semantic
-from reverie.analysis.risk import RiskAnalyzer, assess, assess_many, find_risk
+from reverie.analysis.risk import LADDER, RiskAnalyzer, assess, assess_many, find_risk
 
 
 @pytest.mark.parametrize("text, category", [
@@ -32,14 +30,21 @@ def test_analysis_risk_flags_each_kind_of_risk(text, category):
     assert result["quotes"], "the evidence words must be quoted"
 
 
-@pytest.mark.parametrize("text, severity", [
-    ("I wish I had never been born.", "moderate"),
-    ("I want to kill myself.", "high"),
-    ("I have a plan to end my life on Sunday.", "imminent"),
-    ("I tried to kill myself on Saturday.", "imminent"),
+@pytest.mark.parametrize("text, severity, urgency", [
+    ("I wish I had never been born.", "wish_to_be_dead", "moderate"),
+    ("I want to kill myself.", "active_thoughts", "high"),
+    ("I keep thinking about jumping off the bridge near work.", "thoughts_with_method", "high"),
+    ("I want to kill myself and I'm going to do it, I've made up my mind.", "intent", "imminent"),
+    ("I have a plan to end my life on Sunday.", "plan", "imminent"),
+    ("I've been stockpiling my sleeping tablets in the wardrobe.", "preparatory_behaviour", "imminent"),
+    ("I tried to kill myself on Saturday.", "past_attempt", "imminent"),
+    ("I cut my arms again after the phone call.", "self_harm", "high"),
+    ("I want to kill my neighbour.", "harm_to_others", "high"),
 ])
-def test_analysis_risk_severity_follows_category(text, severity):
-    assert assess(text)["severity"] == severity
+def test_analysis_risk_severity_is_a_step_of_the_columbia_ladder(text, severity, urgency):
+    result = assess(text)
+    assert (result["severity"], result["urgency"]) == (severity, urgency)
+    assert result["severity_label"] == LADDER[severity]
 
 
 @pytest.mark.parametrize("text, frame", [
@@ -115,29 +120,19 @@ def test_analysis_risk_summary_lists_flags_per_session():
     flags = summary.sessions["s1"]["flags"]
     assert [f["unit_id"] for f in flags] == ["s1:0"]
     assert flags[0]["quotes"] == ["to end it all"]  # "to end it" and "end it all" overlap: one merged span
-    assert summary.case == {"n_flags": 1, "max_severity": "high", "sessions_with_flags": ["s1"]}
+    assert summary.case == {"n_flags": 1, "max_severity": "active_thoughts", "max_urgency": "high",
+                            "sessions_with_flags": ["s1"]}
 
 
 def test_analysis_risk_summary_of_a_quiet_session_is_empty():
     summary = RiskAnalyzer().summarize([SessionUnits("s2", [], [])])
-    assert summary.sessions["s2"] == {"flags": [], "n_flags": 0, "max_severity": "none"}
+    assert summary.sessions["s2"] == {"flags": [], "n_flags": 0, "max_severity": "none", "max_urgency": "none",
+                                      "n_review": 0}
 
 
 def test_analysis_risk_matches_are_explained():
     matches = find_risk("I would never hurt myself.")
     assert [(m.category, m.discounted_by) for m in matches] == [("self_harm", "negation")]
-
-
-def test_analysis_risk_is_fast():
-    filler = "Today I went to work, talked with my manager and cooked dinner with my partner. "
-    texts = [filler * 20 + "I want to end it all."] * 50
-    assess(texts[0])  # load the patterns
-    words = sum(len(t.split()) for t in texts)
-    start = time.perf_counter()
-    for t in texts:
-        assess(t)
-    rate = words / (time.perf_counter() - start)
-    assert rate > 50_000, f"{rate:.0f} words/s"
 
 
 def _bag_of_words(texts):
@@ -162,9 +157,42 @@ def test_analysis_risk_semantic_flags_a_sentence_the_rules_miss(stub_encoder):
     assert assess(text)["risk"] is False
     [result] = assess_many([text], semantic=True)
     assert result["risk"] is True and result["method"] == "semantic"
-    # a semantic-only hit keeps its category but is capped at "moderate": a resemblance, not a finding
-    assert result["category"] == "preparation" and result["severity"] == "moderate"
-    assert result["quotes"] == ["I've been visiting all the places I love one last time."]  # the whole sentence
+    assert result["corroboration"] == "plan_or_means"  # "one last time" marks a plan
+    # a semantic-only hit keeps its category and ladder step but is capped at "moderate" urgency
+    assert (result["category"], result["severity"], result["urgency"]) == ("preparation", "preparatory_behaviour",
+                                                                           "moderate")
+    assert result["quotes"] == ["I've been visiting all the places I love one last time."]  # the span, not "Work was quiet."
+
+
+@pytest.fixture
+def plain_bank(monkeypatch):
+    """One risk prototype with no risk word in it but "away": only the context can corroborate a hit on it."""
+    monkeypatch.setattr(risk_semantic, "prototypes", lambda: {
+        "risk": {"passive_ideation": ["My blue kettle hums away quietly."]},
+        "negative": {"everyday": ["We had toast and tea."]}})
+    risk_semantic.set_encoder(_bag_of_words)
+    yield "My blue kettle hums away quietly."
+    risk_semantic.set_encoder(None)
+
+
+def test_analysis_risk_semantic_alone_is_a_quiet_review_marker(plain_bank):
+    text = plain_bank  # word for word a prototype, and nothing in the turn or its context corroborates it
+    [result] = assess_many([text], semantic=True)
+    assert result["similarity"] == pytest.approx(1.0, abs=1e-3)
+    assert result["risk"] is False and result["review"] is True
+    assert result["review_quotes"] == [text] and result["quotes"] == [] and result["severity"] == "none"
+
+
+@pytest.mark.parametrize("context, corroboration", [
+    ((("client", "I took an overdose last month."), ("therapist", "Go on.")), "prior_flag"),
+    ((("therapist", "Have you been having thoughts of ending your life?"),), "question"),
+    ((("therapist", "How was the weekend?"),), None),
+])
+def test_analysis_risk_context_corroborates_a_resemblance(plain_bank, context, corroboration):
+    [result] = assess_many([plain_bank], semantic=True, contexts=[context])
+    assert result["corroboration"] == corroboration and result["risk"] is (corroboration is not None)
+    if corroboration:
+        assert result["quotes"] == [plain_bank] and result["method"] == "semantic"
 
 
 def test_analysis_risk_semantic_respects_the_margin_to_hard_negatives(stub_encoder):
@@ -229,3 +257,148 @@ def test_analysis_risk_semantic_flags_despair_without_risk_words_with_the_model(
     text = "Honestly, my family would cope so much better if I just wasn't part of it anymore."
     ann = RiskAnalyzer().annotate([TextUnit.of(text)])[0]
     assert ann.values["risk"] is True and ann.values["category"] == "passive_ideation"
+
+
+# ----- issue 15: words in their context (texts written for these tests) ------------------------------------------
+FALSE_ALARM_KINDS = {
+    "medication": ["I have to swallow all my tablets before breakfast or the blood pressure goes up.",
+                   "My doctor doubled the dose of my heart pills and I feel tired."],
+    "plans_goals": ["We've picked a date for the christening, the ninth of May.",
+                    "I've got my affairs in order for the accountant, finally."],
+    "stop_cut_habit": ["I just want it all to stop, the betting, the lying to my wife.",
+                       "I'm cutting back on the beer, four nights off a week now."],
+    "sleep": ["I could sleep forever on a Sunday if the baby let me.",
+              "I don't want to wake up on Mondays, I dread the office."],
+    "hospital_physical": ["I was in hospital for a fortnight with my heart and thought I was dying.",
+                          "After the operation I nearly died of an infection, the surgeon said."],
+    "accident": ["I was gutting a mackerel and cut my finger, nothing serious.",
+                 "I fell off the ladder and cut my leg on the paving."],
+    "goodbye": ["Thanks, see you next week, goodbye.", "I won't be here next week, we're in Devon."],
+}
+
+
+@pytest.mark.parametrize("kind, text", [(k, t) for k, ts in FALSE_ALARM_KINDS.items() for t in ts])
+def test_analysis_risk_ordinary_talk_of_each_false_alarm_kind_opens_no_task(kind, text):
+    result = assess(text)
+    assert result["risk"] is False, (kind, result["quotes"])
+
+
+@pytest.mark.slow
+def test_analysis_risk_ordinary_talk_of_each_false_alarm_kind_opens_no_task_with_the_model():
+    texts = [t for ts in FALSE_ALARM_KINDS.values() for t in ts]
+    results = RiskAnalyzer().annotate([TextUnit.of(t, unit_id=str(i)) for i, t in enumerate(texts)])
+    assert [t for t, a in zip(texts, results) if a.values["risk"]] == []
+
+
+@pytest.mark.parametrize("text, frame", [
+    ("I have to swallow all my tablets before breakfast or the blood pressure goes up.", "medical"),
+    ("I just want it all to stop, the betting, the lying to my wife.", "habit"),
+    ("I was gutting a mackerel and cut my finger, nothing serious.", "idiom"),
+])
+def test_analysis_risk_names_the_object_that_made_the_words_ordinary(text, frame):
+    assert frame in assess(text)["discounted"]
+
+
+@pytest.mark.parametrize("text", [
+    "I want to stop drinking and I want to die.",
+    "I take my blood pressure tablets every morning, and last night I took all of them because I wanted to die.",
+])
+def test_analysis_risk_an_ordinary_object_does_not_hide_risk_beside_it(text):
+    assert assess(text)["risk"] is True
+
+
+@pytest.mark.parametrize("question, answer, category", [
+    ("Have you had thoughts of ending your life?", "Yes. Most nights this week.", "active_ideation"),
+    ("Have you hurt yourself since we last met?", "Yeah, on Sunday, my arms.", "self_harm"),
+    ("Do you ever wish you were dead?", "Sometimes, when I wake up.", "passive_ideation"),
+])
+def test_analysis_risk_a_yes_to_the_therapists_risk_question_is_a_finding(question, answer, category):
+    [result] = assess_many([answer], semantic=False, contexts=[(("therapist", question),)])
+    assert result["risk"] is True and result["category"] == category and result["method"] == "context"
+    assert result["quotes"] and result["quotes"][0].startswith(answer.split(".")[0].split(",")[0])
+
+
+@pytest.mark.parametrize("question, answer", [
+    ("Have you had thoughts of ending your life?", "No, never, that's not me."),
+    ("How was the weekend?", "Yes, lovely, we went to the coast."),
+])
+def test_analysis_risk_a_no_or_an_ordinary_question_is_not(question, answer):
+    [result] = assess_many([answer], semantic=False, contexts=[(("therapist", question),)])
+    assert result["risk"] is False
+
+
+def test_analysis_risk_context_comes_from_the_units_turns():
+    from reverie.analysis.base import ContextTurn
+    unit = TextUnit(id="s1:3", text="Yes, a lot lately.", position=3,
+                    context=(ContextTurn("therapist", "Are you having thoughts of suicide?"),))
+    ann = RiskAnalyzer(semantic=False).annotate([unit])[0]
+    assert ann.values["risk"] is True and ann.evidence == [(0, len(unit.text))]
+
+
+def test_analysis_risk_weak_cue_needs_corroboration_in_the_turn():
+    alone = assess("We've picked the date now.")
+    assert alone["risk"] is False and alone["review"] is True and alone["review_quotes"] == ["picked the date"]
+    corroborated = assess("I've picked the date. After that I won't be alive to see another winter.")
+    assert corroborated["risk"] is True and corroborated["corroboration"] == "rules"
+
+
+def test_analysis_risk_evidence_is_the_span_that_carried_the_risk(stub_encoder):
+    # the neighbouring sentences stay out of the evidence; the risk sentence is quoted whole
+    text = "I was cutting my fish. I'd like to disappear for a while. That's the end of the story."
+    ann = RiskAnalyzer().annotate([TextUnit.of(text)])[0]
+    assert ann.values["risk"] is True
+    assert [text[a:b] for a, b in ann.evidence] == ["like to disappear"]
+    assert all("fish" not in text[a:b] and "story" not in text[a:b] for a, b in ann.evidence)
+
+
+def test_analysis_risk_task_evidence_names_the_session_date_and_turn():
+    from reverie.safety_service import screen_analysis
+
+    class Store:
+        def __init__(self):
+            self.calls = []
+
+        def add_safety_task(self, client, source, ref, category, severity, evidence):
+            self.calls.append((source, ref, category, severity, evidence))
+            return len(self.calls), True
+
+    class Workspace:
+        store = Store()
+
+    text = "Honestly, I want to kill myself."
+    risk = assess(text)
+    analysis = {"sessions": [{"id": 7, "number": 3, "date": "2026-03-02", "utterances": [
+        {"index": 12, "text": text, "annotations": {"risk": risk}}]}]}
+    [flag] = screen_analysis(Workspace(), "c1", analysis)
+    source, ref, category, severity, evidence = Workspace.store.calls[0]
+    assert (source, ref, severity) == ("utterance", "session:7:12", "active_thoughts")
+    assert (evidence["session_date"], evidence["session_number"], evidence["turn"]) == ("2026-03-02", 3, 12)
+    assert evidence["quotes"] == ["kill myself"] and evidence["severity_label"] == LADDER["active_thoughts"]
+
+
+def test_analysis_risk_session_view_shows_the_step_and_quiet_review_markers():
+    from reverie.views import HEADLINE
+    flagged = assess("I wish I had never been born.")
+    assert HEADLINE["risk"](flagged) == "RISK Wish to be dead"
+    assert HEADLINE["risk"](assess("We've picked the date now.")) == "for review (risk screen)"
+    assert HEADLINE["risk"](assess("We had a lovely walk.")) is None
+
+
+@pytest.mark.parametrize("evidence, said", [
+    ({"session_number": 10, "session_date": "2026-04-06", "turn": 9}, "session 10 of 2026-04-06, turn 9"),
+    ({"entry_date": "2026-04-04T23:40:00"}, "journal entry 16 written 2026-04-04T23:40"),
+    ({}, "entry 16"),
+])
+def test_analysis_risk_task_line_says_when_the_words_were_said(evidence, said):
+    import reverie.cli  # noqa: F401  (cli_care is mounted by cli; importing it first is circular)
+    from reverie.cli_care import _said_when
+    assert _said_when({"source": "entry", "source_ref": "16", "evidence": evidence}) == said
+
+
+@pytest.mark.parametrize("text, risk", [
+    ("If anyone reading this feels low, please call the suicide hotline, they were kind to me.", False),
+    ("Suicide prevention week starts on Monday at the college.", False),
+    ("I rang the suicide helpline last night because I wanted to die.", True),
+])
+def test_analysis_risk_help_and_information_about_suicide_is_not_the_writers_risk(text, risk):
+    assert assess(text)["risk"] is risk

@@ -142,3 +142,18 @@ def test_demo_folder_carries_its_marker_and_a_private_report(demo: dict) -> None
     assert (Path(demo["workspace"]) / MARKER).is_file()
     assert Path(demo["report"]).parent == Path(demo["workspace"]) / "reports"
     assert stat.S_IMODE(Path(demo["report"]).stat().st_mode) == 0o600
+
+
+@pytest.mark.slow
+def test_demo_opens_only_tasks_that_carry_real_risk(demo: dict) -> None:
+    # issue 15: the demo's ordinary talk ("So I can plan around it.", "I was cutting my fish.", "I sleep most
+    # nights.") opens no task; what is left is the April entry, PHQ-9 item 9 and session 10's passive ideation.
+    tasks = demo["tasks"]
+    assert 1 <= len(tasks) <= 6
+    real = ("disappear", "not to wake up", "PHQ-9 item 9")
+    for t in tasks:
+        assert any(r in q for q in t["evidence"]["quotes"] for r in real), t["evidence"]["quotes"]
+    utterances = [t for t in tasks if t["source"] == "utterance"]
+    assert utterances and all(t["evidence"]["session_date"] == "2026-04-06" and isinstance(t["evidence"]["turn"], int)
+                              for t in utterances)
+    assert {t["severity"] for t in tasks if t["source"] != "questionnaire"} == {"wish_to_be_dead"}

@@ -83,7 +83,7 @@ def test_safety_flag_from_annotation_carries_the_evidence():
     text = "It was a long day and I want to kill myself."
     ann = RiskAnalyzer(semantic=False).annotate([TextUnit.of(text, unit_id="e7")])[0]
     [flag] = flags_from_annotation(ann, source_kind="entry", text=text)
-    assert flag.source_id == "e7" and flag.category == "active_ideation" and flag.severity == "high"
+    assert flag.source_id == "e7" and flag.category == "active_ideation" and flag.severity == "active_thoughts"
     assert flag.evidence == ["kill myself"] and text[slice(*flag.spans[0])] == "kill myself"
     assert RiskFlag.from_dict(flag.to_dict()) == flag
 

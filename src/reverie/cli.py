@@ -457,11 +457,27 @@ def eval_defenses(data: Annotated[Path, typer.Option("--data", help="JSON array 
 
 
 @eval_app.command("risk")
-def eval_risk(data: Annotated[Path, typer.Option("--data", help='JSONL of {"text", "label"}.')], as_json: JsonOpt = False) -> None:
-    """Recall and precision of the risk analyser against labelled texts."""
-    from reverie.evaluation.risk import evaluate, format_report, load_rows
-    result = evaluate(load_rows(data))
-    emit_json(result) if as_json else out.print(format_report(result))
+def eval_risk(data: Annotated[Optional[Path], typer.Option("--data", help='JSONL of {"text", "label"}.')] = None,
+              sessions: Annotated[Optional[list[Path]], typer.Option("--sessions", metavar="FILE", help="Transcripts to screen turn by turn (more may follow).")] = None,
+              more: Annotated[Optional[list[Path]], typer.Argument(metavar="FILE", help="More transcripts for --sessions.", show_default=False)] = None,
+              risk_free: Annotated[Optional[list[Path]], typer.Option("--risk-free", metavar="FILE", help="A transcript you mark as risk-free (repeatable).")] = None,
+              at_risk: Annotated[Optional[list[Path]], typer.Option("--at-risk", metavar="FILE", help="A transcript you mark as holding risk (repeatable).")] = None,
+              as_json: JsonOpt = False) -> None:
+    """Recall and precision of the risk analyser against labelled texts; tasks and false alarms on transcripts."""
+    from reverie.errors import InputError
+    from reverie.evaluation import risk as ev
+    files = list(sessions or []) + list(more or [])
+    if data is None and not (files or risk_free or at_risk):
+        raise InputError("nothing to evaluate", hint="give --data FILE (labelled texts) and/or --sessions FILE...")
+    result = ev.evaluate(ev.load_rows(data)) if data is not None else None
+    screen = ev.evaluate_sessions(files, risk_free or [], at_risk or []) if files or risk_free or at_risk else None
+    if as_json:
+        emit_json({**result, "session_screen": screen} if result and screen else result or screen)
+        return
+    if result:
+        out.print(ev.format_report(result))
+    if screen:
+        out.print(ev.format_sessions_report(screen))
 
 
 def _mount_care() -> None:

@@ -103,7 +103,8 @@ def safety_list(all_tasks: Annotated[bool, typer.Option("--all", help="Include a
     for t in rows:
         state = f"acknowledged by {t['acknowledged_by']} at {t['acknowledged_at']}" if t["acknowledged_at"] else "OPEN"
         out.print(Text.assemble((f"Task {t['id']}", "bold red"), f" client {t['client']} — {t['category']} "
-                                f"({t['severity']}) from {t['source']} {t['source_ref']}, {t['created_at'][:16]} — {state}"))
+                                f"({t['evidence'].get('severity_label') or t['severity']}) from {_said_when(t)}; "
+                                f"screened {t['created_at'][:16]} — {state}"))
         for q in t["evidence"].get("quotes", []):
             out.print(f"    “{q}”")
         if t["evidence"].get("erased"):
@@ -111,6 +112,18 @@ def safety_list(all_tasks: Annotated[bool, typer.Option("--all", help="Include a
                       f"{t['evidence'].get('erased_at', '')[:16]})", markup=False)
         if t["evidence"].get("reason"):
             out.print(f"    {t['evidence']['reason']}")
+
+
+def _said_when(task: dict) -> str:
+    """Where and when the flagged words were said or written (the session's date and turn, the entry's date)."""
+    ev = task["evidence"]
+    if ev.get("turn") is not None:
+        return f"session {ev.get('session_number') or '?'} of {ev.get('session_date') or 'unknown date'}, turn {ev['turn']}"
+    if ev.get("entry_date"):
+        return f"journal entry {task['source_ref']} written {ev['entry_date'][:16]}"
+    if ev.get("instrument") and ev.get("session") is not None:
+        return f"questionnaire {task['source_ref']} at session {ev['session']}"
+    return f"{task['source']} {task['source_ref']}"
 
 
 @safety_app.command("ack")

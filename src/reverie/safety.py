@@ -250,7 +250,7 @@ def flags_from_annotation(annotation: Any, source_kind: str = "entry", source_id
     quotes = list(values.get("quotes") or ([text[a:b] for a, b in spans] if text else []))
     categories = values.get("categories") or [values.get("category")]
     reason = (f"Risk-language marker ({', '.join(c.replace('_', ' ') for c in categories if c)}; "
-              f"severity {values.get('severity')}): " + "; ".join(f"\u201c{q}\u201d" for q in quotes))
+              f"severity: {values.get('severity_label') or values.get('severity')}): " + "; ".join(f"\u201c{q}\u201d" for q in quotes))
     discounted = values.get("discounted") or []
     if discounted:
         reason += f". Also found and discounted: {', '.join(discounted)}"

@@ -68,11 +68,13 @@ def flagged_sentences(text: str, spans: Sequence[Sequence[int]]) -> tuple[str, l
     return GAP.join(parts), moved
 
 
-def _evidence(text: str, values: dict[str, Any], spans: Sequence[Sequence[int]]) -> dict[str, Any]:
-    """What a task keeps of a flagged text: the quoted words and their sentences, never the whole text."""
+def _evidence(text: str, values: dict[str, Any], spans: Sequence[Sequence[int]], **where: Any) -> dict[str, Any]:
+    """What a task keeps of a flagged text: the quoted words and their sentences, never the whole text; and where
+    and when they were said or written (``where``: session date and turn, entry date)."""
     excerpt, moved = flagged_sentences(text, spans)
     return {"quotes": [text[s:e] for s, e in spans], "spans": moved,
-            "discounted": values.get("discounted") or [], "text": excerpt, "kept": "flagged sentences"}
+            "discounted": values.get("discounted") or [], "text": excerpt, "kept": "flagged sentences",
+            "severity_label": values.get("severity_label") or "", **where}
 
 
 def message_for(workspace: Any, client: str) -> dict[str, Any]:
@@ -97,7 +99,8 @@ def screen_entries(workspace: Any, client: str, entries: Sequence[Entry]) -> lis
     for entry, ann in zip(entries, analyzer.annotate([unit_from_entry(e) for e in entries])):
         if ann.values.get("risk"):
             flags.append(_open_task(workspace, client, "entry", str(entry.id), ann.values,
-                                    _evidence(entry.text, ann.values, ann.evidence)))
+                                    _evidence(entry.text, ann.values, ann.evidence,
+                                              entry_date=entry.written_at.isoformat())))
     return flags
 
 
@@ -121,5 +124,7 @@ def screen_analysis(workspace: Any, client: str, analysis: dict[str, Any]) -> li
             risk = u["annotations"].get("risk")
             if risk and risk.get("risk"):
                 flags.append(_open_task(workspace, client, "utterance", f"session:{session['id']}:{u['index']}", risk,
-                                        _evidence(u["text"], risk, risk.get("evidence", []))))
+                                        _evidence(u["text"], risk, risk.get("evidence", []),
+                                                  session_number=session.get("number"),
+                                                  session_date=session.get("date"), turn=u["index"])))
     return flags

@@ -18,7 +18,8 @@ HEADLINE = {
                                                  a.get("silence_before") and f"silence {a['silence_before']:.0f}s") if x) or None,
     "transference": lambda a: f"transference: {a['reference']}" if a.get("reference") else None,
     "defenses": lambda a: f"defense: {a['level_name']}" if a.get("level_name") and a.get("level") not in (None, 0, 8) else None,
-    "risk": lambda a: f"RISK {a['category']} ({a['severity']})" if a.get("risk") else None,
+    "risk": lambda a: (f"RISK {a.get('severity_label') or a['severity']}" if a.get("risk")
+                       else "for review (risk screen)" if a.get("review") else None),
     "cycles": lambda a: None,
 }
 

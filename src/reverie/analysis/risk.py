@@ -4,13 +4,20 @@ A safety net, not a marker of process: the analyser looks for words that a clini
 must see soon, and it favours recall (a missed crisis costs far more than a false alarm).
 Two layers: rules (regular expressions, ``resources/risk/patterns.yaml``) and a semantic
 layer (``risk_semantic``: sentences compared with prototype sentences by a small encoder)
-that catches indirect wording; ``risk`` is rules OR semantic. Each risk match is then checked against the frames
-that make such words harmless *in the clause they govern*: negation ("I would never
-hurt myself"), other people's words ("my sister said she wanted to die"), quoted text,
-idioms ("this commute is killing me"), distant past marked as past ("years ago", with no
-present marker), fiction and news ("in the film"), other people as the subject, and
-accidents. A frame never reaches beyond its clause, so a negated clause cannot hide a
-present risk in the next one.
+that catches indirect wording. Each risk match is checked against the frames that make
+such words harmless *in the clause they govern*: negation ("I would never hurt myself"),
+other people's words ("my sister said she wanted to die"), quoted text, idioms ("this
+commute is killing me"), distant past marked as past ("years ago", with no present marker),
+fiction and news ("in the film"), other people as the subject, accidents, and ordinary
+objects (pills for an illness, stopping a habit, a goodbye). A frame never reaches beyond
+its clause, so a negated clause cannot hide a present risk in the next one.
+
+A clear rule finding is a risk. A weak cue ("I'm a burden") or a semantic resemblance is a
+risk only when the turn or its context corroborates it (words of death or harm,
+hopelessness, a means or plan, the therapist's risk question just before, an earlier flag in
+the session); otherwise it is a quiet ``review`` marker and opens no task. A "yes" to the
+therapist's risk question is itself a finding. ``severity`` is a step of the Columbia
+(C-SSRS) ladder (``LADDER``); ``urgency`` orders the therapist's tasks.
 
 ``safety_critical = True``: a practice keeps this analyser on even where analysers that
 infer mental states are switched off; it infers nothing about the person, it only
@@ -31,12 +38,95 @@ from reverie.analysis.base import BaseAnalyzer, SessionUnits, Setting, Summary, 
 from reverie.domain import Annotation
 from reverie.analysis.lexicons import resource_yaml
 
-SEVERITIES: tuple[str, ...] = ("none", "low", "moderate", "high", "imminent")
+URGENCIES: tuple[str, ...] = ("none", "low", "moderate", "high", "imminent")
+SEVERITIES = URGENCIES  # the urgency scale kept under its old name for existing callers
+# The Columbia (C-SSRS) ladder, least to most severe for suicide risk, then the two other kinds of risk:
+# each step's id (the ``severity`` value) and the words a clinician recognises.
+LADDER: dict[str, str] = {
+    "wish_to_be_dead": "Wish to be dead",
+    "active_thoughts": "Non-specific active suicidal thoughts",
+    "thoughts_with_method": "Active suicidal thoughts with a method (no intent or plan)",
+    "intent": "Active suicidal thoughts with intent (no specific plan)",
+    "plan": "Active suicidal thoughts with a specific plan and intent",
+    "preparatory_behaviour": "Preparatory behaviour",
+    "past_attempt": "Suicide attempt (actual, interrupted or aborted)",
+    "self_harm": "Self-harm without suicidal intent",
+    "harm_to_others": "Thoughts of harming others",
+}
+# How soon a clinician must look (orders the task list): a step's default urgency.
+LADDER_URGENCY: dict[str, str] = {
+    "wish_to_be_dead": "moderate", "active_thoughts": "high", "thoughts_with_method": "high", "intent": "imminent",
+    "plan": "imminent", "preparatory_behaviour": "imminent", "past_attempt": "imminent", "self_harm": "high",
+    "harm_to_others": "high",
+}
+_CATEGORY_STEP = {"passive_ideation": "wish_to_be_dead", "active_ideation": "active_thoughts", "plan": "plan",
+                  "preparation": "preparatory_behaviour", "attempt": "past_attempt", "self_harm": "self_harm",
+                  "harm_to_others": "harm_to_others"}
+_METHOD = re.compile(
+    r"\b(?:pills?|tablets?|paracetamol|overdos\w*|meds|insulin|hang\w*|rope|noose|ligature|jump\w*|bridge|roof|"
+    r"ledge|cliff|balcony|heights?|trains?|tracks|railway|motorway|traffic|gun|rifle|shoot\w*|knife|blade|razor|"
+    r"wrists?|drown\w*|river|reservoir|sea|gas|charcoal|car\s+(?:crash|off)|crash\w*|swerv\w*|suffocat\w*)\b",
+    re.IGNORECASE)
+_INTENT = re.compile(
+    r"\b(?:I'?m\s+going\s+to|I\s+am\s+going\s+to|I'?m\s+gonna|I'?ll|I\s+will|I\s+intend\s+to|I\s+mean\s+to|"
+    r"I'?ve\s+decided\s+to|I\s+have\s+decided\s+to)\s+(?:\w+\s+){0,2}?(?:do\s+it|kill\s+myself|end\s+(?:it|my\s+life|things)|"
+    r"take\s+my\s+(?:own\s+)?life|go\s+through\s+with\s+it|act\s+on\s+it)\b|\b(?:going\s+to|will)\s+act\s+on\b",
+    re.IGNORECASE)
+# Words of death, dying, not being here and harm: a resemblance or a weak cue is corroborated by one of them.
+_DEATH = re.compile(
+    r"\b(?:die|dies|died|dying|dead(?!\s+inside)|death|suicid\w*|kill(?:ing)?\s+myself|end(?:ing)?\s+(?:it\s+all|my\s+life)|"
+    r"take\s+my\s+(?:own\s+)?life|(?:not|never)\s+(?:to\s+)?(?:be\s+)?(?:here|alive|around)|(?:be|being|stay|staying)\s+alive|"
+    r"(?:not|never)\s+(?:to\s+)?wak(?:e|ing)(?:\s+up)?|woke\s+up\s+anyway|disappear\w*|stop\s+existing|not\s+exist|"
+    r"cease\s+to\s+exist|without\s+me|(?:hurt|harm|cut|cutting|burn)\s+myself|self[- ]?harm\w*|bleed|"
+    r"never\s+been\s+born|being\s+around\s+(?:next|much|for)|survive|for\s+good|already\s+gone|end\s+to\s+myself|"
+    r"stop\s+my\s+heart|time\s+for\s+me\s+to\s+go|carry\s+on\s+living|disappointed\s+(?:that\s+)?I\s+woke|"
+    r"blood(?!\s+(?:pressure|tests?|sugars?|results|work|count|donor|bank|thinners?))|"
+    r"hurt(?:ing)?\s+my\s+(?:body|arms?|legs?)|around\s+my\s+neck|revenge|run\s+\w+\s+over|"
+    r"(?:hurting|hurt|killing|kill)\s+(?:the\s+people|them\s+all|everyone))\b",
+    re.IGNORECASE)
+# Hopelessness, and a method or means, and the marks of a plan: one of these corroborates a resemblance.
+_HOPELESS = re.compile(
+    r"\b(?:hopeless\w*|no\s+point|pointless|(?:don'?t|can'?t)\s+see\s+the\s+point|what'?s\s+the\s+point|"
+    r"no\s+way\s+out|no\s+future|can'?t\s+(?:go\s+on|carry\s+on|do\s+this)|burden|worthless|waste\s+of\s+(?:space|oxygen)|"
+    r"trapped|nothing\s+left|no\s+reason|give\s+up|gives\s+up|given\s+up|can'?t\s+face|had\s+enough|want\s+out|"
+    r"want\s+it\s+(?:all\s+)?over|finally\s+(?:stop|rest|be\s+free)|(?:no\s*one|nobody)\s+would\s+(?:even\s+)?(?:care|notice|miss)|better\s+off|"
+    r"relieved\s+if|if\s+I\s+(?:just\s+)?(?:wasn'?t|weren'?t|was\s+not|were\s+not)\s+(?:\w+\s+){0,3}"
+    r"(?:any\s*more|around|here|in\s+the\s+picture)|I'?m\s+(?:(?:so|just|really)\s+){0,2}done(?!\s+with))\b", re.IGNORECASE)
+# Means other than medicine (a pill is an everyday object; quantities and hoarding are plan cues below).
+_MEANS = re.compile(
+    r"\b(?:overdos\w*|hang\w*\s+myself|rope|noose|ligature|bridge|roof|ledge|cliff|balcony|somewhere\s+high|"
+    r"railway|tracks|platform\s+edge|stairwell|railing|gun|rifle|blades?|razors?|knife|wrists?|reservoir|charcoal|lethal|"
+    r"barrier|belt\s+(?:a)?round|in\s+front\s+of\s+(?:a|the)\s+(?:train|bus|lorry|truck|car)|high\s+enough|something\s+high|(?:about|imagining|of)\s+jumping|jump(?:ing)?\s+(?:off|from|in\s+front|under))\b",
+    re.IGNORECASE)
+_PLAN_CUE = re.compile(
+    r"\b(?:tonight|(?:goodbye|farewell|last|final)\s+(?:letters?|notes?)|(?:letters?|notes?)\s+(?:to\s+\w+\s+)?for\s+after|"
+    r"to\s+be\s+opened|goodbyes?|sorted\s+out\s+who|(?:give|gave|given|giving)\s+(?:(?:my|all|of|the)\s+)*\w*\s*away|"
+    r"won'?t\s+need\s+(?:it|them)|stockpil\w*|hoard\w*|researched|looked\s+up\s+how|last\s+(?:entry|post|message)|(?:one|the)\s+last\s+time|"
+    r"who\s+gets\s+(?:what|my)|won'?t\s+be\s+needing|just\s+in\s+case|if\s+anything\s+happens\s+to\s+me|"
+    r"paid\s+off|deleted\s+(?:all\s+)?my|opened\s+after|how\s+many\s+(?:pills|tablets)|wait\w*\s+for\s+the\s+right\s+(?:night|day|time|moment)|"
+    r"nobody\s+(?:is|will\s+be)\s+(?:home|back)|I'?ve\s+(?:planned|timed)\s+it|the\s+plan\s+is\s+set|scouting|"
+    r"after\s+the\s+kids\s+are\s+asleep|hid(?:ing|den|e)?\s+(?:the\s+|my\s+|some\s+)?(?:tablets|pills)|"
+    r"so\s+no\s+one\s+has\s+to|where\s+I\s+can\s+reach|after\s+my\s+birthday|all\s+(?:of\s+)?(?:my|the|them)\s+"
+    r"(?:pills|tablets)|(?:a\s+lot|loads|lots)\s+of\s+(?:them|pills|tablets)|whole\s+(?:packet|box|bottle|strip))\b", re.IGNORECASE)
+# A therapist's question about risk, and an answer that takes it up.
+_RISK_QUESTION = re.compile(
+    r"\b(?:suicid\w*|kill(?:ing)?\s+yourself|end(?:ing)?\s+your\s+(?:own\s+)?life|take\s+your\s+(?:own\s+)?life|"
+    r"(?:hurt|hurting|harm|harming|cut|cutting)\s+yourself|(?:wish|wished|wishing)\s+you\s+(?:were|was)\s+dead|"
+    r"better\s+off\s+dead|(?:thoughts?|thinking)\s+(?:of|about)\s+(?:death|dying|not\s+being\s+(?:here|alive))|"
+    r"how\s+you\s+would\s+do\s+it|hurt(?:ing)?\s+(?:someone|anyone|him|her))\b", re.IGNORECASE)
+_AFFIRMATIVE = re.compile(
+    r"^\W*(?:yes|yeah|yep|I\s+have|I\s+do|I\s+did|I\s+am|I'?ve\s+thought|sometimes|often|a\s+lot|lately|recently|"
+    r"most\s+(?:days|nights|mornings)|every\s+(?:day|night|morning)|on\s+and\s+off|a\s+bit|a\s+little|kind\s+of|"
+    r"sort\s+of|maybe|probably|more\s+than|the\s+(?:tablets|pills|bridge|train|rope)|I\s+(?:think|guess)\s+so)\b",
+    re.IGNORECASE)
+_NEGATIVE_ANSWER = re.compile(r"^\W*(?:no|nope|never|not\s+(?:really|at\s+all|now)|I\s+haven'?t|I\s+don'?t)\b",
+                              re.IGNORECASE)
 CATEGORIES: tuple[str, ...] = (  # most urgent first: breaks severity ties
     "attempt", "plan", "preparation", "active_ideation", "harm_to_others", "self_harm", "passive_ideation",
 )
 FRAMES: tuple[str, ...] = (
     "idiom", "quoted", "accident", "negation", "reported_speech", "fiction", "third_person", "past",
+    "medical", "habit", "leave_taking",
 )
 
 _TOKEN = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
@@ -68,7 +158,7 @@ _OTHER = frozenset({
     "him", "her", "his", "them", "their", "you", "you're", "someone", "somebody", "people", "person", "patient",
     "friend", "colleague", "sister", "brother", "mum", "mom", "dad", "mother", "father", "cousin", "aunt",
     "uncle", "roommate", "flatmate", "partner", "husband", "wife", "boyfriend", "girlfriend", "son", "daughter",
-    "kid", "child", "man", "woman", "guy", "girl", "boy", "character", "villain", "hero", "heroine",
+    "kid", "child", "toddler", "grandma", "grandmother", "grandad", "grandpa", "grandfather", "gran", "nan", "man", "woman", "guy", "girl", "boy", "character", "villain", "hero", "heroine",
     "protagonist", "narrator", "teacher", "client", "doctor", "neighbour", "neighbor", "stranger", "article",
     "documentary", "film", "movie", "show", "book", "novel", "story", "podcast", "news", "report", "song",
     "episode", "game", "series", "play",
@@ -86,6 +176,7 @@ class RiskMatch:
     end: int
     text: str
     discounted_by: str | None = None
+    weak: bool = False  # a cue that opens a task only when the turn or its context corroborates it
 
     @property
     def present(self) -> bool:
@@ -98,6 +189,7 @@ class _Pattern:
     severity: str
     regex: re.Pattern[str]
     gate: frozenset[str] | None = None  # one of these strings must occur in the text for a match
+    weak: bool = False
 
 
 def _literal_prefixes(items: Any, limit: int = 64) -> tuple[set[str], bool] | None:
@@ -165,10 +257,11 @@ def rules() -> _Rules:
     patterns = []
     for category, items in spec["patterns"].items():
         for item in items:
-            text, severity = (item["re"], item.get("severity")) if isinstance(item, dict) else (item, None)
-            regex = re.compile(text.replace("{P}", persons), re.IGNORECASE)
-            gate = _gate(regex.pattern)
-            patterns.append(_Pattern(category, severity or spec["severity"][category], regex, gate))
+            item = item if isinstance(item, dict) else {"re": item}
+            regex = re.compile(item["re"].replace("{P}", persons), re.IGNORECASE)
+            severity = item.get("severity") or spec["severity"][category]
+            weak = bool(item.get("weak")) or severity == "low"  # "low" cues ("I'm a burden") need corroboration
+            patterns.append(_Pattern(category, severity, regex, _gate(regex.pattern), weak))
     idioms = tuple((re.compile(p, re.IGNORECASE), _gate(p)) for p in spec["idioms"])
     frames = {k: re.compile(v, re.IGNORECASE) for k, v in spec["frames"].items()}
     return _Rules(tuple(patterns), idioms, frames, dict(spec["severity"]))
@@ -245,6 +338,32 @@ def _quoted(text: str, start: int, end: int) -> bool:
     return False
 
 
+# Wanting, meaning or doing it to oneself: words of dying near a hospital are about illness only without these.
+_WISH = re.compile(
+    r"\b(?:want\w*|wish\w*|hop(?:e|ed|ing)|rather|long(?:ing)?\s+to|tempted|thinking\s+(?:about|of)|plan\w*|going\s+to|"
+    r"tr(?:y|ied|ying)\s+to|kill\w*\s+myself|end\s+(?:it|my\s+life)|suicid\w*|overdos\w*|(?:hurt|harm\w*|cut)\s+myself|"
+    r"on\s+purpose|deliberately|myself)\b", re.IGNORECASE)
+_PILLS = re.compile(r"\b(?:pills?|tablets?|meds|medication|insulin|paracetamol|painkillers|capsules)\b", re.IGNORECASE)
+_THIRD_SUBJECT = frozenset({"he", "she", "they", "he's", "she's", "they're", "he'd", "she'd", "they'd"})
+
+
+def _object_frame(rules_: _Rules, chunk: str, words: str, category: str) -> str | None:
+    """The object or time that makes risk words ordinary here: pills for an illness, stopping a habit, goodbye.
+
+    Never when the chunk also holds words of death or dying ("I want to stop drinking and die").
+    """
+    if _DEATH.search(chunk) and _DEATH.search(words):
+        return None
+    if category in ("active_ideation", "plan", "preparation", "attempt") and _PILLS.search(words) \
+            and not re.search(r"hoard|stockpil|sav|stash|collect|lethal|enough", words, re.IGNORECASE) \
+            and rules_.frames["medical"].search(chunk) and not _DEATH.search(chunk):
+        return "medical"
+    if category in ("passive_ideation", "active_ideation") and not _DEATH.search(words) \
+            and rules_.frames["habit"].search(chunk):
+        return "habit"
+    return None
+
+
 def _frame(rules_: _Rules, text: str, clause: tuple[int, int], m: re.Match[str], category: str,
            idiom_spans: list[tuple[int, int]]) -> str | None:
     """The hard-negative frame that discounts this match in its clause, or None (a present risk)."""
@@ -257,8 +376,13 @@ def _frame(rules_: _Rules, text: str, clause: tuple[int, int], m: re.Match[str],
     before, after = text[clause[0]:start], text[end:clause[1]]
     if category == "self_harm" and rules_.frames["accident"].search(ctext):
         return "accident"
-    if _negated(before, after):
+    object_frame = _object_frame(rules_, ctext, m.group(0), category)
+    if object_frame:
+        return object_frame
+    if _negated(before, after) or (rules_.frames["question"].search(before) and rules_.frames["denial"].search(text)):
         return "negation"
+    if category != "harm_to_others" and _THIRD_SUBJECT & set(_tokens(m.group(0))) and not _FIRST_IN_MATCH.search(m.group(0)):
+        return "third_person"
     if _reported(rules_, before, m.group(0)):
         return "reported_speech"
     anchored = bool(_FIRST_IN_MATCH.search(m.group(0)))
@@ -296,7 +420,7 @@ def find_risk(text: str) -> list[RiskMatch]:
             seen.add((p.category, m.start(), m.end()))
             clause = next((c for c in clauses if c[0] <= m.start() < c[1]), (0, len(text)))
             frame = _frame(r, text, clause, m, p.category, idiom_spans)
-            found.append(RiskMatch(p.category, p.severity, m.start(), m.end(), m.group(0), frame))
+            found.append(RiskMatch(p.category, p.severity, m.start(), m.end(), m.group(0), frame, p.weak))
     found.extend(_echoes(r, text, clauses, found))
     return sorted(found, key=lambda x: (x.start, x.end))
 
@@ -318,10 +442,6 @@ def _echoes(r: _Rules, text: str, clauses: list[tuple[int, int]], found: list[Ri
             category, severity = "active_ideation", "high"
         out.append(RiskMatch(category, severity, m.start(), m.end(), m.group(0), None))
     return out
-
-
-def _rank(m: RiskMatch) -> tuple[int, int]:
-    return SEVERITIES.index(m.severity), -CATEGORIES.index(m.category)
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -354,10 +474,16 @@ def _governing_frame(r: _Rules, text: str, span: tuple[int, int], matches: list[
         return "quoted"
     chunk = text[s:e]
     toks = set(_tokens(chunk))
-    if not toks & _FIRST and toks & _OTHER:
+    if not toks & (_FIRST - {"my"}) and toks & _OTHER:  # "my toddler wants her daddy to die": not the writer
         return "fiction" if r.frames["fiction"].search(chunk) else "third_person"
     if r.frames["past"].search(chunk) and not r.frames["present"].search(chunk):
         return "past"
+    if r.frames["medical"].search(chunk) and not _WISH.search(chunk):  # "in hospital with my heart, I thought I was dying"
+        return "medical"
+    if not _DEATH.search(chunk):  # an ordinary object or occasion: a habit, an accident, goodbye
+        for frame in ("habit", "accident", "leave_taking"):
+            if r.frames[frame].search(chunk):
+                return frame
     return None
 
 
@@ -384,16 +510,121 @@ def _semantic_spans(r: _Rules, text: str, matches: list[RiskMatch]) -> tuple[lis
 
 
 SEMANTIC_SEVERITY_CAP = "moderate"
+_NOT_THE_WRITERS_NOW = frozenset({"third_person", "fiction", "past", "quoted", "reported_speech", "negation", "idiom",
+                                  "medical"})
+Context = Sequence[tuple[str, str]]  # the turns before a text, oldest first: (role, text)
+
+
+def step_of(category: str, text: str) -> str:
+    """The Columbia ladder step of a finding of ``category``: active thoughts rise with a method, then with intent."""
+    step = _CATEGORY_STEP[category]
+    if step == "active_thoughts":
+        if _INTENT.search(text):
+            return "intent"
+        if _METHOD.search(text):
+            return "thoughts_with_method"
+    return step
+
+
+def severity_label(step: str | None) -> str:
+    """The clinician's words for a ladder step (an unknown value, e.g. an old urgency word, is returned as is)."""
+    return LADDER.get(step or "", step or "")
+
+
+def _urgency(pattern_urgency: str, step: str) -> str:
+    """A rule finding's urgency: its pattern's, raised to its ladder step's ("intent" is imminent)."""
+    return max(pattern_urgency, LADDER_URGENCY[step], key=URGENCIES.index)
+
+
+def _urgency_rank(urgency: str, step: str) -> tuple[int, int]:
+    steps = list(LADDER)
+    return URGENCIES.index(urgency), steps.index(step) if step in steps else -1
+
+
+@lru_cache(maxsize=4096)
+def _strong_risk(text: str) -> bool:
+    """An earlier turn holds a present risk the rules found on their own (a prior flag in the session)."""
+    return any(m.present and not m.weak for m in find_risk(text))
+
+
+def _question_category(question: str) -> str:
+    q = question.lower()
+    if re.search(r"\b(?:hurt|hurting|harm|harming)\s+(?:someone|anyone|him|her)\b", q):
+        return "harm_to_others"
+    if re.search(r"\b(?:hurt|hurting|harm|harming|cut|cutting)\s+yourself\b", q):
+        return "self_harm"
+    if re.search(r"\b(?:wish\w*\s+you\s+(?:were|was)\s+dead|better\s+off\s+dead|thoughts?\s+(?:of|about)|thinking\s+about)\b", q) \
+            and not re.search(r"suicid|kill|end(?:ing)?\s+your|take\s+your", q):
+        return "passive_ideation"
+    return "active_ideation"
+
+
+def _answer(text: str, context: Context) -> RiskMatch | None:
+    """The client's 'yes' to the therapist's question about risk just before: the answer is the evidence."""
+    if not context or context[-1][0] == "client" or not _RISK_QUESTION.search(context[-1][1]):
+        return None
+    if not _AFFIRMATIVE.search(text) or _NEGATIVE_ANSWER.search(text):
+        return None
+    sents = risk_semantic.sentences(text)[:2]
+    if not sents:
+        return None
+    category = _question_category(context[-1][1])
+    return RiskMatch(category, rules().severity[category], sents[0][0], sents[-1][1], text[sents[0][0]:sents[-1][1]])
+
+
+def _context_support(context: Context) -> str | None:
+    """'question' when the therapist just asked about risk, 'prior_flag' when an earlier client turn holds one."""
+    if context and context[-1][0] != "client" and _RISK_QUESTION.search(context[-1][1]):
+        return "question"
+    if any(role == "client" and _strong_risk(t) for role, t in context):
+        return "prior_flag"
+    return None
+
+
+def _corroboration(text: str, blank: list[tuple[int, int]], strong: bool, context: Context) -> str | None:
+    """What, besides a resemblance or a weak cue, says a turn is about risk (None: nothing does).
+
+    Words the rules discounted, idioms and the weak cues themselves are blanked first, so that "I would
+    never kill myself" or "thinking about death" cannot corroborate themselves.
+    """
+    if strong:
+        return "rules"
+    support = _context_support(context)
+    if support:
+        return support
+    chars = list(text)
+    for s, e in blank:
+        chars[s:e] = " " * (e - s)
+    plain = "".join(chars)
+    clauses = _clauses(plain)
+
+    def said(rx: re.Pattern[str]) -> bool:  # a cue the client says, not one they negate ("I don't mean ... a burden")
+        for m in rx.finditer(plain):
+            c = next((c for c in clauses if c[0] <= m.start() < c[1]), (0, len(plain)))
+            if not _negated(plain[c[0]:m.start()], plain[m.end():c[1]]):
+                return True
+        return False
+
+    if said(_DEATH):
+        return "risk_words"
+    if said(_HOPELESS):
+        return "hopelessness"
+    if said(_MEANS) or said(_PLAN_CUE):
+        return "plan_or_means"
+    return None
 
 
 def assess_many(texts: Sequence[str], semantic: bool = True, threshold: float = risk_semantic.DEFAULT_THRESHOLD,
-                margin: float = risk_semantic.DEFAULT_MARGIN) -> list[dict[str, Any]]:
+                margin: float = risk_semantic.DEFAULT_MARGIN,
+                contexts: Sequence[Context] | None = None) -> list[dict[str, Any]]:
     """The analyser's fields for each raw string, plus its evidence spans (``evidence``).
 
     The rules always run; with ``semantic`` the sentences of all texts are also embedded in one batch
-    and compared with the prototype bank. ``risk`` is rules OR semantic; ``method`` says which found it.
+    and compared with the prototype bank. ``contexts`` (one per text) are the turns before each text:
+    the therapist's question and earlier client turns corroborate, or turn a "yes" into a finding.
     """
     r = rules()
+    contexts = contexts if contexts is not None else [()] * len(texts)
     all_matches = [find_risk(t) if t else [] for t in texts]
     sem_hits: list[list[risk_semantic.SemanticHit]] = [[] for _ in texts]
     sem_frames: list[set[str]] = [set() for _ in texts]
@@ -403,7 +634,8 @@ def assess_many(texts: Sequence[str], semantic: bool = True, threshold: float = 
             spans, sem_frames[i] = _semantic_spans(r, t, ms) if t and t.strip() else ([], set())
             todo.append((t or "", spans))
         sem_hits = risk_semantic.hits(todo, threshold, margin)
-    return [_combine(t or "", ms, hs, fs) for t, ms, hs, fs in zip(texts, all_matches, sem_hits, sem_frames)]
+    return [_combine(t or "", ms, hs, fs, tuple(c)) for t, ms, hs, fs, c
+            in zip(texts, all_matches, sem_hits, sem_frames, contexts)]
 
 
 def assess(text: str, semantic: bool = False, **options: Any) -> dict[str, Any]:
@@ -412,31 +644,53 @@ def assess(text: str, semantic: bool = False, **options: Any) -> dict[str, Any]:
 
 
 def _combine(text: str, matches: list[RiskMatch], sem: list[risk_semantic.SemanticHit],
-             sem_frames: set[str]) -> dict[str, Any]:
-    r = rules()
+             sem_frames: set[str], context: Context = ()) -> dict[str, Any]:
     present = [m for m in matches if m.present]
+    strong = [m for m in present if not m.weak]
+    answer = _answer(text, context) if not strong else None
+    weak = [m for m in present if m.weak]
     discounted = {m.discounted_by for m in matches if not m.present} | sem_frames
-    if text and idioms_in(text):
+    idiom_spans = idioms_in(text) if text else []
+    if idiom_spans:
         discounted.add("idiom")
-    ranked = [(_rank(m), m.category, m.severity) for m in present]
-    # a semantic-only hit is a resemblance, not a finding: it is never ranked above "moderate"
-    capped = {h: min(r.severity[h.category], SEMANTIC_SEVERITY_CAP, key=SEVERITIES.index) for h in sem}
-    ranked += [((SEVERITIES.index(capped[h]), -CATEGORIES.index(h.category)), h.category, capped[h]) for h in sem]
-    top = max(ranked) if ranked else None
-    spans = [(m.start, m.end) for m in present]
+    corroboration = None
+    if weak or sem:
+        blank = [(m.start, m.end) for m in matches if not m.present or m.weak] + idiom_spans
+        blank += [sent for sent in risk_semantic.sentences(text)  # other people's words, the past, fiction
+                  if _governing_frame(rules(), text, sent, matches, idiom_spans) in _NOT_THE_WRITERS_NOW]
+        corroboration = _corroboration(text, blank, bool(strong or answer), context)
+    if strong or answer:
+        corroboration = "rules" if strong else "question"
+    confirmed = strong + ([answer] if answer else []) + (weak if corroboration else [])
+    sem_ok = sem if corroboration else []
+    # (urgency, step, category) per finding; a semantic-only hit is a resemblance, never above "moderate"
+    ranked = [(_urgency(m.severity, step), step, m.category)
+              for m in confirmed for step in [step_of(m.category, text)]]
+    ranked += [(min(LADDER_URGENCY[step], SEMANTIC_SEVERITY_CAP, key=URGENCIES.index), step, h.category)
+               for h in sem_ok for step in [step_of(h.category, h.text)]]
+    top = max(ranked, key=lambda x: _urgency_rank(x[0], x[1])) if ranked else None
+    spans = [(m.start, m.end) for m in confirmed]
     # Semantic evidence: the whole sentence, unless the rules already point at words inside it.
-    spans += [(h.start, h.end) for h in sem if not any(h.start <= s < h.end for s, _ in spans)]
+    spans += [(h.start, h.end) for h in sem_ok if not any(h.start <= s < h.end for s, _ in spans)]
     spans = _merge(spans)
-    method = "both" if present and sem else "rules" if present else "semantic" if sem else None
+    review = [] if top else _merge([(m.start, m.end) for m in weak] + [(h.start, h.end) for h in sem])
+    rules_found = bool(strong or (weak and corroboration))
+    method = ("both" if rules_found and sem_ok else "rules" if rules_found else "semantic" if sem_ok
+              else "context" if answer else None)
     return {
         "risk": top is not None,
-        "category": top[1] if top else None,
-        "severity": top[2] if top else "none",
-        "categories": sorted({c for _, c, _ in ranked}, key=CATEGORIES.index),
+        "category": top[2] if top else None,
+        "severity": top[1] if top else "none",
+        "severity_label": severity_label(top[1]) if top else "",
+        "urgency": top[0] if top else "none",
+        "categories": sorted({c for _, _, c in ranked}, key=CATEGORIES.index),
         "discounted": [f for f in FRAMES if f in discounted],
         "quotes": [text[s:e] for s, e in spans],
         "method": method,
         "similarity": max((h.similarity for h in sem), default=None),
+        "corroboration": corroboration if top else None,
+        "review": bool(review),
+        "review_quotes": [text[s:e] for s, e in review],
         "evidence": spans,
     }
 
@@ -446,7 +700,7 @@ class RiskAnalyzer(BaseAnalyzer):
     """Risk language in client utterances, journal entries and free-text answers (rules + semantic, recall first)."""
 
     name: ClassVar[str] = "risk"
-    version: ClassVar[str] = "3"
+    version: ClassVar[str] = "4"
     description: ClassVar[str] = (
         "Risk language (suicidal ideation, plans, preparations, attempts, self-harm, harm to others) with "
         "severity and the evidence words; negation, other people's words, idioms, marked past and fiction are "
@@ -459,12 +713,18 @@ class RiskAnalyzer(BaseAnalyzer):
     fields: ClassVar[dict[str, str]] = {
         "risk": "True when the text holds a present risk that needs a clinician's attention",
         "category": "the most urgent category found: " + ", ".join(CATEGORIES) + " (None without risk)",
-        "severity": "none | low | moderate | high | imminent",
+        "severity": "the Columbia ladder step of the most urgent finding: " + ", ".join(LADDER) + " (none without risk)",
+        "severity_label": "the ladder step in a clinician's words (empty without risk)",
+        "urgency": "how soon a clinician must look: none | moderate | high | imminent (orders the task list)",
         "categories": "every risk category present in the text, most urgent first",
         "discounted": "hard-negative frames found and discounted: " + ", ".join(FRAMES),
         "quotes": "the risk words themselves (the text of the evidence spans; a whole sentence for semantic hits)",
         "method": "which layer found the risk: rules | semantic | both (None without risk)",
         "similarity": "cosine similarity of the closest semantic hit to its risk prototype (None without one)",
+        "corroboration": "what confirmed a weak cue or a resemblance: rules | question | prior_flag | risk_words | "
+                         "hopelessness | plan_or_means (None when nothing needed it)",
+        "review": "True when a resemblance or weak cue was found but not corroborated: a quiet marker, no task",
+        "review_quotes": "the sentences or words of those uncorroborated cues",
     }
     settings_spec: ClassVar[tuple[Setting, ...]] = (
         Setting("semantic", True, "also compare sentences with the prototype bank (MiniLM encoder); "
@@ -480,7 +740,8 @@ class RiskAnalyzer(BaseAnalyzer):
     def annotate(self, units: Sequence[TextUnit]) -> list[Annotation]:
         """All units at once, so that the semantic layer encodes their sentences in one batch."""
         results = assess_many([u.text or "" for u in units], semantic=bool(self.settings["semantic"]),
-                              threshold=float(self.settings["threshold"]), margin=float(self.settings["margin"]))
+                              threshold=float(self.settings["threshold"]), margin=float(self.settings["margin"]),
+                              contexts=[tuple((c.role, c.text) for c in u.context) for u in units])
         out = []
         for unit, result in zip(units, results):
             spans = result.pop("evidence")
@@ -491,9 +752,12 @@ class RiskAnalyzer(BaseAnalyzer):
         return self.annotate([unit])[0]
 
     def summarize(self, sessions: Sequence[SessionUnits]) -> Summary:
-        """Per session the flags with their evidence; for the case the most severe flag and the count."""
+        """Per session the flags with their evidence; for the case the most severe flag and the count.
+
+        ``max_severity`` is the ladder step of the most urgent flag, ``max_urgency`` its urgency.
+        """
         summary = Summary()
-        total, worst = 0, "none"
+        total, worst = 0, ("none", "none")
         for s in sessions:
             by_id = {u.id: u for u in s.units}
             flags = []
@@ -506,13 +770,17 @@ class RiskAnalyzer(BaseAnalyzer):
                     "kind": unit.kind if unit else None,
                     "category": ann.values.get("category"),
                     "severity": ann.values.get("severity"),
+                    "urgency": ann.values.get("urgency"),
                     "quotes": list(ann.values.get("quotes") or []),
                     "evidence": [list(sp) for sp in ann.evidence],
                 })
-            top = max((f["severity"] for f in flags), key=SEVERITIES.index, default="none")
-            summary.sessions[s.session_id] = {"flags": flags, "n_flags": len(flags), "max_severity": top}
+            top = max(((f["urgency"] or "none", f["severity"]) for f in flags), default=("none", "none"),
+                      key=lambda x: _urgency_rank(x[0] if x[0] in URGENCIES else "none", x[1]))
+            summary.sessions[s.session_id] = {"flags": flags, "n_flags": len(flags), "max_severity": top[1],
+                                              "max_urgency": top[0],
+                                              "n_review": sum(1 for a in s.annotations if a.values.get("review"))}
             total += len(flags)
-            worst = max(worst, top, key=SEVERITIES.index)
-        summary.case = {"n_flags": total, "max_severity": worst,
+            worst = max(worst, top, key=lambda x: _urgency_rank(x[0] if x[0] in URGENCIES else "none", x[1]))
+        summary.case = {"n_flags": total, "max_severity": worst[1], "max_urgency": worst[0],
                         "sessions_with_flags": [k for k, v in summary.sessions.items() if v["n_flags"]]}
         return summary

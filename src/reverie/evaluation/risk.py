@@ -1,7 +1,8 @@
 """How well the ``risk`` analyser finds present risk: recall first, then precision.
 
 Data are JSONL rows ``{"text": ..., "label": 0|1}`` (1 = a present risk that needs a
-clinician's attention); other keys (e.g. ``kind``) are kept and shown with the errors.
+clinician's attention); other keys (e.g. ``kind``) are kept and shown with the errors. A row
+may give the therapist's turn just before it as ``"before"``: the screen reads a turn in its context.
 """
 
 from __future__ import annotations
@@ -53,12 +54,13 @@ def evaluate(rows: Iterable[dict[str, Any]], analyzer: Any = None) -> dict[str, 
 
     ``analyzer`` is any object with ``annotate(units)`` (defaults to the registered ``risk``).
     """
-    from reverie.analysis.base import TextUnit
+    from reverie.analysis.base import ContextTurn, TextUnit
     from reverie.analysis.risk import RiskAnalyzer
 
     rows = list(rows)
     analyzer = analyzer or RiskAnalyzer()
-    units = [TextUnit.of(r["text"], unit_id=str(i)) for i, r in enumerate(rows)]
+    units = [TextUnit(id=str(i), text=r["text"], context=(ContextTurn("therapist", r["before"]),)
+                      if isinstance(r.get("before"), str) and r["before"] else ()) for i, r in enumerate(rows)]
     annotations = analyzer.annotate(units) if units else []
     tp = fp = fn = tn = 0
     false_negatives, false_positives = [], []
@@ -103,3 +105,92 @@ def format_report(result: dict[str, Any]) -> str:
         lines += [f"  - {r['text']}  [{r.get('category')}: {'; '.join(r.get('quotes') or [])}]"
                   for r in result["false_positives"]]
     return "\n".join(lines)
+
+
+def evaluate_sessions(paths: Iterable[str | Path], risk_free: Iterable[str | Path] = (),
+                      at_risk: Iterable[str | Path] = (), analyzer: Any = None) -> dict[str, Any]:
+    """Screen whole transcripts turn by turn, in context, as the workspace does; count tasks and false alarms.
+
+    ``risk_free`` transcripts are ones the user marks as holding no risk: every task there is a false
+    alarm, reported per 10 sessions. ``at_risk`` ones must be flagged; the others are only listed.
+    A flagged turn opens a task; an uncorroborated resemblance is a quiet "for review" marker only.
+    """
+    from reverie.analysis.base import units_from_session
+    from reverie.analysis.risk import RiskAnalyzer
+    from reverie.ingest import read_transcript
+
+    free = {str(p) for p in risk_free}
+    risky = {str(p) for p in at_risk}
+    files = list(dict.fromkeys([str(p) for p in paths] + sorted(free) + sorted(risky)))
+    if not files:
+        raise InputError("no transcripts to screen", hint="give one or more transcript files after --sessions")
+    analyzer = analyzer or RiskAnalyzer()
+    sessions, units = [], []
+    for file in files:
+        for k, session in enumerate(read_transcript(file).sessions):
+            sid = f"{Path(file).name}#{k + 1}" if k else Path(file).name
+            label = "risk_free" if file in free else "at_risk" if file in risky else "unlabelled"
+            client = [u for u in units_from_session(sid, session.utterances) if u.role == "client"]
+            sessions.append({"session": sid, "file": file, "label": label, "date": str(session.date or "") or None,
+                             "turns": len(client), "flags": [], "review": 0})
+            units.append(client)
+    flat = [u for us in units for u in us]
+    annotations = analyzer.annotate(flat) if flat else []
+    by_id = {u.id: a for u, a in zip(flat, annotations)}
+    for s, us in zip(sessions, units):
+        for u in us:
+            values = by_id[u.id].values
+            s["review"] += int(bool(values.get("review")))
+            if values.get("risk"):
+                s["flags"].append({"turn": u.position, "category": values.get("category"),
+                                   "severity": values.get("severity"), "quotes": values.get("quotes") or []})
+    free_sessions = [s for s in sessions if s["label"] == "risk_free"]
+    false_alarms = sum(len(s["flags"]) for s in free_sessions)
+    risky_sessions = [s for s in sessions if s["label"] == "at_risk"]
+    return {
+        "sessions": sessions,
+        "n_sessions": len(sessions),
+        "client_turns": sum(s["turns"] for s in sessions),
+        "tasks": sum(len(s["flags"]) for s in sessions),
+        "risk_free_sessions": len(free_sessions),
+        "false_alarms": false_alarms,
+        "false_alarms_per_10_sessions": round(10 * false_alarms / len(free_sessions), 2) if free_sessions else None,
+        "at_risk_sessions": len(risky_sessions),
+        "at_risk_flagged": sum(1 for s in risky_sessions if s["flags"]),
+    }
+
+
+def format_sessions_report(result: dict[str, Any]) -> str:
+    """Plain-text report: flags per session, then the false alarms per 10 risk-free sessions."""
+    lines = [f"risk screen over {result['n_sessions']} sessions ({result['client_turns']} client turns): "
+             f"{result['tasks']} tasks"]
+    for s in result["sessions"]:
+        lines.append(f"  {s['session']} [{s['label']}]: {len(s['flags'])} flags, {s['review']} for review")
+        lines += [f"    turn {f['turn']} {f['category']} ({f['severity']}): " + " … ".join(f["quotes"])
+                  for f in s["flags"]]
+    if result["risk_free_sessions"]:
+        lines.append(f"false alarms on {result['risk_free_sessions']} risk-free sessions: {result['false_alarms']} "
+                     f"({result['false_alarms_per_10_sessions']} per 10 sessions)")
+    if result["at_risk_sessions"]:
+        lines.append(f"at-risk sessions flagged: {result['at_risk_flagged']} of {result['at_risk_sessions']}")
+    return "\n".join(lines)
+
+
+def counselchat_rows(labels: str | Path, questions: str | Path) -> list[dict[str, Any]]:
+    """Rows for :func:`evaluate` from labels kept by question id and the CounselChat CSV (texts never copied).
+
+    ``labels`` is a CSV ``question_id,label,reason`` (label 0, 1 or ``unsure``, which is left out).
+    """
+    import csv
+    try:
+        with open(questions, encoding="utf-8", newline="") as f:
+            texts = {}
+            for row in csv.DictReader(f):
+                texts.setdefault(row["questionID"], f"{row['questionTitle'].strip()}\n{row['questionText'].strip()}")
+        with open(labels, encoding="utf-8", newline="") as f:
+            marks = list(csv.DictReader(f))
+    except (OSError, KeyError) as exc:
+        raise InputError(f"cannot read CounselChat data: {exc}",
+                         hint="give the labels CSV (question_id,label,reason) and counsel_chat.csv") from exc
+    return [{"text": texts[m["question_id"]], "label": int(m["label"]), "question_id": m["question_id"]}
+            for m in marks if m["label"] in ("0", "1") and m["question_id"] in texts]

@@ -122,7 +122,9 @@ class Store(Records):
 
     def safety_tasks(self, open_only: bool = True) -> list[dict[str, Any]]:
         """Safety tasks across the user's caseload, most severe and oldest first."""
+        from reverie.analysis.risk import LADDER_URGENCY
         order = {"imminent": 0, "high": 1, "moderate": 2, "low": 3}
+        order.update({step: order[urgency] for step, urgency in LADDER_URGENCY.items()})  # Columbia ladder steps
 
         def work(s: OrmSession) -> list[dict[str, Any]]:
             out = []

@@ -171,7 +171,7 @@ class SafetyTaskRow(Base):
     source: Mapped[str] = mapped_column(String(32))  # entry | utterance | questionnaire
     source_ref: Mapped[str] = mapped_column(String(64))
     category: Mapped[str] = mapped_column(String(32))
-    severity: Mapped[str] = mapped_column(String(16))
+    severity: Mapped[str] = mapped_column(String(32))  # a Columbia ladder step id or an urgency word
     evidence_enc: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
     acknowledged_by: Mapped[str | None] = mapped_column(String(120), nullable=True)
