@@ -118,3 +118,35 @@ def render_progress(out: Console, result: dict[str, Any]) -> None:
     out.print(t)
     for flag in result.get("flags", []):
         out.print(f"[bold red]flag[/]: {flag if isinstance(flag, str) else flag.get('message', flag)}")
+
+
+def render_dreams(out: Console, result: dict[str, Any]) -> None:
+    """Coded dreams (counts per code family), then the h-profile against the norms."""
+    from rich.markup import escape
+    out.print(f"[bold]Dreams of {escape(result['client'])}[/]: {result['dreams']} coded, "
+              f"against the {result['norms']} norms")
+    t = Table(title_justify="left")
+    for col in ("dream", "written", "characters", "aggr.", "friendl.", "sex.", "emotions", "misfortunes",
+                "success/failure", "settings"):
+        t.add_column(col, overflow="fold")
+    for d in result["coded"]:
+        c = d["codes"]
+        if c.get("characters") is None:
+            continue
+        t.add_row(escape(d["title"] or str(d["id"])), d["written_at"][:10], str(c["characters_count"]),
+                  str(len(c["aggression"])), str(len(c["friendliness"])), str(len(c["sexuality"])),
+                  " ".join(sorted({e["code"] for e in c["emotions"]})), str(len(c["misfortunes"])),
+                  f"{len(c['successes'])}/{len(c['failures'])}", " ".join(s["code"] for s in c["settings"]))
+    out.print(t)
+    t = Table(title="h-profile (Cohen's h = 2·asin√client − 2·asin√norm)", title_justify="left")
+    for col in ("indicator", "client", "norm", "h", "n", "beyond chance"):
+        t.add_column(col)
+    for r in result["profile"]:
+        verdict = {True: "[bold]yes[/]", False: "no", None: ""}[r["beyond_chance"]]
+        t.add_row(r["indicator"], "" if r["value"] is None else f"{r['value']:.2f}", f"{r['norm']:.2f}",
+                  "" if r["h"] is None else f"{r['h']:+.2f}", str(r["n"]), verdict)
+    out.print(t)
+    if result.get("warning"):
+        out.print(f"[yellow]note[/]: {result['warning']}")
+    out.print("[dim]HVdC content codes are markers to read against the dream text, not a diagnosis. "
+              "Use --json for every code with its evidence span.[/]")

@@ -212,6 +212,24 @@ class WorkspaceOps:
             analysis = self.analyze(client=client)
         return self.progress(client, markers_from_analysis(analysis) if analysis else None)
 
+    def dreams(self, client: str) -> dict[str, Any]:
+        """The client's dreams coded with HVdC, their indicators and h-profile against the norms for the client's sex.
+
+        Goes through the runner with the workspace's result cache, so dreams already coded are read back
+        from the stored annotations and only new or changed ones are coded (and stored).
+        """
+        from reverie.analysis.dreams import profile
+        from reverie.analysis.results import analyse
+        self._require_consent(client, "analysis")
+        dreams = [e for e in self.store.entries(client) if e.kind == "dream"]
+        chosen = self.analyzers(["dreams"])
+        out, result = analyse(chosen, [], dreams, cache=self.store.result_cache(client))
+        coded = [{"id": e["id"], "written_at": e["written_at"], "title": e["title"], "text": e["text"],
+                  "codes": e["annotations"].get("dreams", {})} for e in out["entries"]]
+        sex = self.store.client(client).sex
+        return {"client": client, "sex": sex, "coded": coded, "computed": result.computed, "reused": result.reused,
+                **profile([d["codes"] for d in coded if d["codes"].get("characters") is not None], sex)}
+
     def report(self, client: str, out: str | Path, analysis: dict[str, Any] | None = None) -> Path:
         """A self-contained HTML case report: progress, instruments, session markers, key moments, safety.
 

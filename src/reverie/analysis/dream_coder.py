@@ -34,11 +34,16 @@ _PLURAL_WORDS = frozenset({"men", "women", "people", "children", "police", "poli
 _OTHERS = frozenset({"his", "her", "their", "your", "its"})  # "his mother" is known to the dreamer, not family
 _NEW_MARKERS = frozenset({"another", "other", "second", "third", "different", "new"})
 _SUBJECTS_D = frozenset({"i", "we", "i'm", "i've", "i'd", "we're", "we've", "myself"})
-_OBJECTS_D = frozenset({"me", "us", "my", "myself", "ourselves"})
+_OBJECTS_D = frozenset({"me", "us", "myself", "ourselves"})  # not "my": "my sister" is the sister
 _MALE_PRON = frozenset({"he", "him", "his", "he's", "himself"})
 _FEMALE_PRON = frozenset({"she", "her", "hers", "she's", "herself"})
 _PLURAL_PRON = frozenset({"they", "them", "their", "they're", "themselves"})
 _PASSIVE = frozenset({"was", "were", "got", "get", "being", "been", "be", "is", "are", "am"})
+_EFFORT = frozenset({"try", "tried", "trying", "tries", "attempt", "attempted", "attempting", "struggled", "struggling",
+                     "struggle", "strove", "worked"})
+_FAILED = frozenset({"couldn't", "can't", "cannot", "unable", "wouldn't", "won't", "didn't", "impossible", "no use",
+                     "vain", "failed"})
+_SUCCEEDED = frozenset({"finally", "managed", "succeeded", "able", "did", "got", "made"})
 _TITLES = {"mr": "M", "mrs": "F", "ms": "F", "miss": "F", "dr": "I", "aunt": "F", "uncle": "M"}
 _FAMILY_IDS = frozenset("FMXBTHWADCIYR")
 _PLACE_PREPS = frozenset({"in", "at", "to", "from", "into", "near", "toward", "towards", "of"})
@@ -305,6 +310,19 @@ class _Reader:
             out.append(self.item(i, j, **values, char=self.owner(i)))
         return out
 
+    def efforts(self, lex: PhraseLexicon, outcome: frozenset[str]) -> list[dict[str, Any]]:
+        """Lexicon cues, plus an outcome word in a sentence that tells of an effort ("I tried ... but couldn't")."""
+        out = self.owned(lex, with_code=False)
+        taken = {tuple(i["span"]) for i in out}
+        w = self.words
+        effort_sentences = {self.sentence_of[i] for i, word in enumerate(w) if word in _EFFORT}
+        for i, word in enumerate(w):
+            if word in outcome and self.sentence_of[i] in effort_sentences and not any(
+                    s <= self.toks.starts[i] < e for s, e in taken):
+                out.append(self.item(i, i + 1, char=self.owner(i)))
+                effort_sentences.discard(self.sentence_of[i])
+        return out
+
     def settings(self) -> list[dict[str, Any]]:
         out, seen = [], set()
         w = self.words
@@ -348,8 +366,8 @@ def code_dream(text: str) -> dict[str, Any]:
         "emotions": r.owned(lex.emotions),
         "misfortunes": r.owned(lex.misfortunes),
         "good_fortunes": r.owned(lex.good_fortunes, with_code=False),
-        "successes": r.owned(lex.successes, with_code=False),
-        "failures": r.owned(lex.failures, with_code=False),
+        "successes": r.efforts(lex.successes, _SUCCEEDED),
+        "failures": r.efforts(lex.failures, _FAILED),
         "settings": r.settings(),
         "objects": r.objects(),
     }

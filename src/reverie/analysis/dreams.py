@@ -22,7 +22,7 @@ from functools import cache
 from typing import Any
 
 from reverie.analysis.base import BaseAnalyzer, SessionUnits, Setting, Summary, TextUnit, register
-from reverie.analysis.dream_coder import code_dream
+from reverie.analysis.dream_coder import code_dream, lexicon
 from reverie.analysis.dream_indicators import PRESENCE, h_profile, indicators, presence
 from reverie.analysis.text import tokenize
 from reverie.domain import Annotation
@@ -42,9 +42,14 @@ def _items(codes: dict[str, Any], category: str) -> list[dict[str, Any]]:
 
 
 def features(text: str, codes: dict[str, Any]) -> tuple[Counter[str], list[float]]:
-    """What the presence model reads: word counts, and per category the log count of rule cues."""
-    words = Counter(tokenize(text).words)
+    """What the presence model reads: words and word pairs, per category the log count of rule cues,
+    and the cue words of the three interactions whether or not the rules found who took part."""
+    toks = tokenize(text).words
+    words = Counter(toks)
+    words.update(f"{a} {b}" for a, b in zip(toks, toks[1:]))
     cues = [math.log1p(len(_items(codes, c))) for c in PRESENCE]
+    lex = lexicon()
+    cues += [math.log1p(len(lex.interactions[k].matches(toks))) for k in ("aggression", "friendliness", "sexuality")]
     return words, cues
 
 
@@ -58,6 +63,7 @@ class PresenceModel:
     cue_weights: list[list[float]]  # [category][cue]
     bias: list[float]
     thresholds: list[float]
+    sources: list[str]  # per category: "model", or "rules" where the rules did better in cross-validation
 
     def scores(self, words: Counter[str], cues: list[float]) -> tuple[list[float], dict[int, float]]:
         vec: dict[int, float] = {}
@@ -77,12 +83,12 @@ class PresenceModel:
     def to_dict(self) -> dict[str, Any]:
         return {"format": 1, "categories": list(PRESENCE), "vocab": sorted(self.vocab, key=self.vocab.get),
                 "idf": self.idf, "word_weights": self.word_weights, "cue_weights": self.cue_weights,
-                "bias": self.bias, "thresholds": self.thresholds}
+                "bias": self.bias, "thresholds": self.thresholds, "sources": self.sources}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> PresenceModel:
         return cls({w: i for i, w in enumerate(d["vocab"])}, d["idf"], d["word_weights"], d["cue_weights"],
-                   d["bias"], d["thresholds"])
+                   d["bias"], d["thresholds"], d.get("sources") or ["model"] * len(PRESENCE))
 
 
 @cache
@@ -130,7 +136,8 @@ class DreamsAnalyzer(BaseAnalyzer):
         if model is not None:
             probs, vec = model.scores(*features(unit.text, codes))
             scores = {c: round(p, 4) for c, p in zip(PRESENCE, probs)}
-            present = {c: p >= t for c, p, t in zip(PRESENCE, probs, model.thresholds)}
+            present = {c: (p >= t) if src == "model" else rules[c]
+                       for c, p, t, src in zip(PRESENCE, probs, model.thresholds, model.sources)}
         toks = tokenize(unit.text)
         for k, cat in enumerate(PRESENCE):
             if not present[cat]:
