@@ -52,24 +52,25 @@ def vectorise(docs: list[Counter], vocab: dict[str, int], idf: np.ndarray, cues:
     return sparse.hstack([x, sparse.csr_matrix(cues)]).tocsr()
 
 
-def fit(docs, cues, y, mask, c):
+def build_vocab(docs):
+    """Words and word pairs seen in at least MIN_DF of ``docs``, with smoothed idf (no labels are read)."""
     df = Counter(w for d in docs for w in d)
     vocab = {w: i for i, w in enumerate(sorted(w for w, n in df.items() if n >= MIN_DF))}
     n = len(docs)
-    idf = np.array([math.log((1 + n) / (1 + df[w])) + 1 for w in vocab])
-    x = vectorise(docs, vocab, idf, cues)
+    return vocab, np.array([math.log((1 + n) / (1 + df[w])) + 1 for w in vocab])
+
+
+def fit(x, y, mask, c):
     models = []
     for k in range(len(PRESENCE)):
         rows = mask[:, k]
-        m = LogisticRegression(C=c, solver="liblinear", class_weight="balanced")
+        m = LogisticRegression(C=c, solver="liblinear", dual=True, max_iter=5000, class_weight="balanced")
         m.fit(x[rows], y[rows, k])
         models.append(m)
-    return vocab, idf, models
+    return models
 
 
-def predict(model, docs, cues):
-    vocab, idf, models = model
-    x = vectorise(docs, vocab, idf, cues)
+def predict(models, x):
     return np.column_stack([m.predict_proba(x)[:, 1] for m in models])
 
 
@@ -112,15 +113,15 @@ def main() -> None:
     fold_pred = np.zeros(y.shape, dtype=bool)
     for held in names:
         train, test = np.where(cols != held)[0], np.where(cols == held)[0]
+        vocab, idf = build_vocab(pick(train, docs))  # the held-out collection's texts are not read
+        xtr = vectorise(pick(train, docs), vocab, idf, cues[train])
         inner = np.zeros((len(train), len(PRESENCE)))
         for inner_held in sorted(set(cols[train])):
-            tr = train[cols[train] != inner_held]
-            te_pos = np.where(cols[train] == inner_held)[0]
-            m = fit(pick(tr, docs), cues[tr], y[tr], mask[tr], args.c)
-            inner[te_pos] = predict(m, pick(train[te_pos], docs), cues[train[te_pos]])
+            tr, te = cols[train] != inner_held, cols[train] == inner_held
+            inner[te] = predict(fit(xtr[tr], y[train][tr], mask[train][tr], args.c), xtr[te])
         thresholds = [best_threshold(inner[mask[train, k], k], y[train][mask[train, k], k]) for k in range(len(PRESENCE))]
-        m = fit(pick(train, docs), cues[train], y[train], mask[train], args.c)
-        oof[test] = predict(m, pick(test, docs), cues[test])
+        models = fit(xtr, y[train], mask[train], args.c)
+        oof[test] = predict(models, vectorise(pick(test, docs), vocab, idf, cues[test]))
         fold_pred[test] = oof[test] >= np.array(thresholds)
         print(f"fold {held}: thresholds {np.round(thresholds, 2).tolist()}", flush=True)
 
@@ -138,7 +139,10 @@ def main() -> None:
           f"per-category better of the two {hybrid:.3f} (the choice itself is made on these figures)")
 
     thresholds = [best_threshold(oof[mask[:, k], k], y[mask[:, k], k]) for k in range(len(PRESENCE))]
-    vocab, idf, models = fit(docs, cues, y, mask, args.c)
+    # for the codes that feed the indicators: the threshold that predicts as many dreams as people coded
+    rate_thresholds = [float(np.quantile(oof[mask[:, k], k], 1 - y[mask[:, k], k].mean())) for k in range(len(PRESENCE))]
+    vocab, idf = build_vocab(docs)
+    models = fit(vectorise(docs, vocab, idf, cues), y, mask, args.c)
     nw = len(vocab)
     data = {
         "format": 1, "categories": list(PRESENCE), "vocab": sorted(vocab, key=vocab.get),
@@ -148,6 +152,7 @@ def main() -> None:
         "bias": [round(float(m.intercept_[0]), 4) for m in models],
         "thresholds": [round(t, 3) for t in thresholds],
         "sources": sources,
+        "rate_thresholds": [round(t, 3) for t in rate_thresholds],
         "trained_on": {"dreams": len(dreams), "collections": names, "partly_coded": sorted(partly), "C": args.c,
                        "cv": "leave one collection out, inner leave-one-collection-out thresholds",
                        "cv_f1": cv, "cv_macro_f1": round(macro, 4), "rules_f1": rules_f1,

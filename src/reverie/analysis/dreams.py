@@ -41,6 +41,27 @@ def _items(codes: dict[str, Any], category: str) -> list[dict[str, Any]]:
     return [i for i in codes[family] if code is None or i.get("code") == code]
 
 
+def _drop(codes: dict[str, Any], category: str) -> None:
+    family, code = _SOURCE[category]
+    codes[family] = [i for i in codes[family] if code is not None and i.get("code") != code]
+
+
+def _infer(codes: dict[str, Any], category: str, spans: list[list[int]], text: str) -> None:
+    """One item for a category the model finds but the rules do not: the dreamer's, with unknown detail."""
+    family, code = _SOURCE[category]
+    span = spans[0] if spans else [0, 0]
+    item: dict[str, Any] = {"span": span, "text": text[span[0]:span[1]], "inferred": True}
+    if family in ("aggression", "friendliness", "sexuality"):
+        item.update(code="?", init=None, rec=None)  # intensity and roles unknown
+    elif family == "emotions":
+        item.update(code=code, char="D")
+    elif family == "misfortunes":
+        item.update(code="?", char="D")
+    else:
+        item.update(char="D")
+    codes[family].append(item)
+
+
 def features(text: str, codes: dict[str, Any]) -> tuple[Counter[str], list[float]]:
     """What the presence model reads: words and word pairs, per category the log count of rule cues,
     and the cue words of the three interactions whether or not the rules found who took part."""
@@ -64,6 +85,7 @@ class PresenceModel:
     bias: list[float]
     thresholds: list[float]
     sources: list[str]  # per category: "model", or "rules" where the rules did better in cross-validation
+    rate_thresholds: list[float]  # per category: the cut that keeps coded items at the human coders' rate
 
     def scores(self, words: Counter[str], cues: list[float]) -> tuple[list[float], dict[int, float]]:
         vec: dict[int, float] = {}
@@ -83,12 +105,14 @@ class PresenceModel:
     def to_dict(self) -> dict[str, Any]:
         return {"format": 1, "categories": list(PRESENCE), "vocab": sorted(self.vocab, key=self.vocab.get),
                 "idf": self.idf, "word_weights": self.word_weights, "cue_weights": self.cue_weights,
-                "bias": self.bias, "thresholds": self.thresholds, "sources": self.sources}
+                "bias": self.bias, "thresholds": self.thresholds, "sources": self.sources,
+                "rate_thresholds": self.rate_thresholds}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> PresenceModel:
         return cls({w: i for i, w in enumerate(d["vocab"])}, d["idf"], d["word_weights"], d["cue_weights"],
-                   d["bias"], d["thresholds"], d.get("sources") or ["model"] * len(PRESENCE))
+                   d["bias"], d["thresholds"], d.get("sources") or ["model"] * len(PRESENCE),
+                   d.get("rate_thresholds") or d["thresholds"])
 
 
 @cache
@@ -131,6 +155,7 @@ class DreamsAnalyzer(BaseAnalyzer):
         rules = presence(codes)
         scores: dict[str, float] | None = None
         present = dict(rules)
+        keep = dict(rules)  # which categories keep (or get) coded items, for the indicators
         evidence_of: dict[str, list[list[int]]] = {}
         vec: dict[int, float] = {}
         if model is not None:
@@ -138,8 +163,12 @@ class DreamsAnalyzer(BaseAnalyzer):
             scores = {c: round(p, 4) for c, p in zip(PRESENCE, probs)}
             present = {c: (p >= t) if src == "model" else rules[c]
                        for c, p, t, src in zip(PRESENCE, probs, model.thresholds, model.sources)}
+            keep = {c: (p >= t) if src == "model" else rules[c]
+                    for c, p, t, src in zip(PRESENCE, probs, model.rate_thresholds, model.sources)}
         toks = tokenize(unit.text)
         for k, cat in enumerate(PRESENCE):
+            if not keep[cat]:
+                _drop(codes, cat)  # the model overrules the cue: its items go
             if not present[cat]:
                 continue
             spans = [i["span"] for i in _items(codes, cat)]
@@ -149,6 +178,8 @@ class DreamsAnalyzer(BaseAnalyzer):
                        if w in model.vocab and model.vocab[w] in vec and ww[model.vocab[w]] > 0}
                 top = set(sorted(pos, key=pos.get, reverse=True)[:3])
                 spans = [[s, e] for w, s, e in zip(toks.words, toks.starts, toks.ends) if w in top][:5]
+                if keep[cat]:
+                    _infer(codes, cat, spans, unit.text)
             evidence_of[cat] = spans
         values: dict[str, Any] = {**codes, "characters_count": len(codes["characters"]), "presence": present,
                                   "presence_score": scores, "presence_evidence": evidence_of}
