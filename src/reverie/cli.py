@@ -447,10 +447,15 @@ def eval_risk(data: Annotated[Path, typer.Option("--data", help='JSONL of {"text
 
 @eval_app.command("dreams")
 def eval_dreams(data: Annotated[Path, typer.Option("--data", help="A DreamBank XML file with human HVdC codings.")],
+                exclude: Annotated[Optional[str], typer.Option("--exclude", help="Comma-separated collection ids to leave out (e.g. partly coded ones).")] = None,
                 as_json: JsonOpt = False) -> None:
     """Agreement of the dreams analyser with human Hall & Van de Castle coding."""
     from reverie.evaluation.dreams import evaluate, format_report, load_dreams
-    result = evaluate(load_dreams(data))
+    left_out = {c.strip() for c in (exclude or "").split(",") if c.strip()}
+    dreams = [d for d in load_dreams(data) if d.collection not in left_out]
+    if not dreams:
+        raise InputError(f"--exclude leaves no dream of {data} to compare", hint="name fewer collections")
+    result = evaluate(dreams)
     emit_json(result) if as_json else out.print(format_report(result), markup=False)
 
 
