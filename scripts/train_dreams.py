@@ -8,6 +8,8 @@ in at least 3 dreams) and the rule coder's cue counts. Cross-validation leaves o
 dreamer, or one normative set) out at a time; each fold's decision thresholds are chosen by an inner
 leave-one-collection-out on its training collections, so the held-out collection is never looked at.
 The shipped thresholds are those that maximise F1 over the pooled outer out-of-fold scores.
+It then codes every dream with the model of the fold that held its collection out and prints the
+whole ``reverie eval dreams`` comparison (presence, characters, indicators) cross-validated.
 Collections whose success and failure were not coded (Ed: ``--partly ed``) are left out of those two
 categories. Prints the CV figures; writes ``src/reverie/resources/dreams/presence.json``.
 The weights are learned from research-use-only DreamBank texts: see resources/README.md.
@@ -31,8 +33,9 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from reverie.analysis.dream_coder import code_dream  # noqa: E402
 from reverie.analysis.dream_indicators import PRESENCE, presence  # noqa: E402
-from reverie.analysis.dreams import features  # noqa: E402
-from reverie.evaluation.dreams import load_dreams  # noqa: E402
+from reverie.analysis.base import TextUnit  # noqa: E402
+from reverie.analysis.dreams import DreamsAnalyzer, PresenceModel, features  # noqa: E402
+from reverie.evaluation.dreams import compare, load_dreams  # noqa: E402
 
 NOT_CODED = {"success", "failure"}  # categories a partly coded collection leaves blank
 MIN_DF = 3
@@ -88,6 +91,22 @@ def f1_of(pred, gold):
     return 2 * tp / den if den else 0.0
 
 
+def as_model(vocab, idf, models, thresholds, rates, sources) -> PresenceModel:
+    nw = len(vocab)
+    return PresenceModel(vocab, list(idf), [list(m.coef_[0][:nw]) for m in models], [list(m.coef_[0][nw:]) for m in models],
+                         [float(m.intercept_[0]) for m in models], list(thresholds), list(sources), list(rates))
+
+
+def cross_validated_evaluation(dreams, folds, sources) -> dict:
+    """``reverie eval dreams`` as if each collection were unseen: coded with the model of the fold that held it out."""
+    analyzer = DreamsAnalyzer()
+    predicted = []
+    for i, d in enumerate(dreams):
+        model = as_model(*folds[d.collection], sources)
+        predicted.append(analyzer.annotate_with(TextUnit(id=str(i), text=d.text, kind="dream"), model).values)
+    return compare(dreams, predicted)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", default=str(ROOT.parent.parent / "shared/data/dreams/hvdc_coded_dreams.xml"))
@@ -111,6 +130,7 @@ def main() -> None:
 
     oof = np.zeros(y.shape)
     fold_pred = np.zeros(y.shape, dtype=bool)
+    folds = {}
     for held in names:
         train, test = np.where(cols != held)[0], np.where(cols == held)[0]
         vocab, idf = build_vocab(pick(train, docs))  # the held-out collection's texts are not read
@@ -123,6 +143,9 @@ def main() -> None:
         models = fit(xtr, y[train], mask[train], args.c)
         oof[test] = predict(models, vectorise(pick(test, docs), vocab, idf, cues[test]))
         fold_pred[test] = oof[test] >= np.array(thresholds)
+        rates = [float(np.quantile(inner[mask[train, k], k], 1 - y[train][mask[train, k], k].mean()))
+                 for k in range(len(PRESENCE))]
+        folds[held] = (vocab, idf, models, thresholds, rates)
         print(f"fold {held}: thresholds {np.round(thresholds, 2).tolist()}", flush=True)
 
     cv, rules_f1, sources = {}, {}, []
@@ -141,6 +164,13 @@ def main() -> None:
     thresholds = [best_threshold(oof[mask[:, k], k], y[mask[:, k], k]) for k in range(len(PRESENCE))]
     # for the codes that feed the indicators: the threshold that predicts as many dreams as people coded
     rate_thresholds = [float(np.quantile(oof[mask[:, k], k], 1 - y[mask[:, k], k].mean())) for k in range(len(PRESENCE))]
+    cv_eval = cross_validated_evaluation(dreams, folds, sources)
+    print(f"cross-validated evaluation of the whole coder: presence macro-F1 {cv_eval['presence_macro_f1']:.3f}, "
+          f"characters r {cv_eval['characters']['r']:.3f}, MAE {cv_eval['characters']['mae']:.3f}")
+    for col, rows in cv_eval["indicators"].items():
+        errs = {k: v["abs_error"] for k, v in rows.items() if v["abs_error"] is not None}
+        print(f"  {col} ({cv_eval['collections'][col]} dreams): mean indicator error {np.mean(list(errs.values())):.3f}, "
+              f"above 0.15: {sorted(k for k, e in errs.items() if e > 0.15)}")
     vocab, idf = build_vocab(docs)
     models = fit(vectorise(docs, vocab, idf, cues), y, mask, args.c)
     nw = len(vocab)
@@ -157,6 +187,13 @@ def main() -> None:
                        "cv": "leave one collection out, inner leave-one-collection-out thresholds",
                        "cv_f1": cv, "cv_macro_f1": round(macro, 4), "rules_f1": rules_f1,
                        "chosen_macro_f1": round(hybrid, 4),
+                       "cv_evaluation": {"presence_macro_f1": round(cv_eval["presence_macro_f1"], 4),
+                                         "presence_f1": {k: round(v["f1"], 4) for k, v in cv_eval["presence"].items()},
+                                         "characters": {k: round(v, 4) for k, v in cv_eval["characters"].items()},
+                                         "mean_indicator_error": {
+                                             col: round(float(np.mean([v["abs_error"] for v in rows.values()
+                                                                       if v["abs_error"] is not None])), 4)
+                                             for col, rows in cv_eval["indicators"].items()}},
                        "licence": "weights learned from DreamBank texts: research use only"},
     }
     Path(args.out).write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")

@@ -227,3 +227,27 @@ def test_workspace_dreams_codes_profiles_and_reuses_stored_results(ws):
     again = ws.dreams("c9")
     assert again["computed"] == 0 and again["reused"] == 2
     assert again["profile"] == first["profile"]
+
+
+def test_cli_dreams_json_and_chart(tmp_path, monkeypatch, capsys):
+    import json as _json
+
+    import reverie.workspace as rw
+    from reverie.cli import main
+    monkeypatch.setenv("REVERIE_WORKSPACE", str(tmp_path / "ws"))
+    assert main(["init", "--user", "ruth"]) == 0
+    with rw.open(tmp_path / "ws", user="ruth") as w:
+        w.add_client("k1", sex="F")
+        w.grant_consent("k1", "analysis")
+        w.add_entries("k1", [Entry("k1", datetime(2026, 2, 1, 6, 0), "dream", "My sister hugged me in a garden.",
+                                   "Garden", shared_with_therapist=True)])
+    capsys.readouterr()
+    chart = tmp_path / "profile.png"
+    assert main(["dreams", "--client", "k1", "--json", "--plot", str(chart)]) == 0
+    out = _json.loads(capsys.readouterr().out)
+    assert out["norms"] == "female" and out["dreams"] == 1
+    codes = out["coded"][0]["codes"]
+    assert [(f["code"], f["init"], f["rec"]) for f in codes["friendliness"]] == [("6>", "1FTA", "D")]
+    assert {r["indicator"] for r in out["profile"]} >= {"Male/Female %", "A/C Index", "Negative Emotions %"}
+    assert chart.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert main(["dreams", "--client", "k1", "--plot", str(tmp_path / "profile.txt")]) == 2
