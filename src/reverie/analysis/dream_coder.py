@@ -44,6 +44,8 @@ _EFFORT = frozenset({"try", "tried", "trying", "tries", "attempt", "attempted", 
 _FAILED = frozenset({"couldn't", "can't", "cannot", "unable", "wouldn't", "won't", "didn't", "impossible", "no use",
                      "vain", "failed"})
 _SUCCEEDED = frozenset({"finally", "managed", "succeeded", "able", "did", "got", "made"})
+_PARTICIPLES = frozenset({"shot", "hit", "hurt", "caught", "beat", "beaten", "bit", "bitten", "stolen", "fought",
+                          "held", "kissed", "hugged", "given", "told off", "kicked out", "tied up", "broke into"})
 _TITLES = {"mr": "M", "mrs": "F", "ms": "F", "miss": "F", "dr": "I", "aunt": "F", "uncle": "M"}
 _FAMILY_IDS = frozenset("FMXBTHWADCIYR")
 _PLACE_PREPS = frozenset({"in", "at", "to", "from", "into", "near", "toward", "towards", "of"})
@@ -287,16 +289,26 @@ class _Reader:
         s, e = self.toks.span(i, j)
         return {**values, "span": [s, e], "text": self.text[s:e]}
 
+    def _passive(self, i: int, j: int) -> bool:
+        """``was chased``, ``got hit``, ``was completely ignored``: a participle after a form of be/get."""
+        w = self.words
+        participle = w[j - 1] if j - i == 1 else w[i]
+        if participle.endswith("ing") or not (participle.endswith(("ed", "en")) or participle in _PARTICIPLES):
+            return False
+        return any(p >= 0 and w[p] in _PASSIVE for p in (i - 1, i - 2))
+
     def interactions(self, kind: str) -> list[dict[str, Any]]:
         out = []
         for i, j, intensity in self._cues(self.lex.interactions[kind]):
-            passive = i > 0 and self.words[i - 1] in _PASSIVE
+            passive = self._passive(i, j)
             subj, obj = self.subject(i), self.object(j)
             init, rec = (obj, subj) if passive else (subj, obj)
             if passive and init is None:
                 init = "Q"
             if init is None and rec is None:
                 continue  # no participant in the clause: not an interaction between characters
+            if rec is None and kind != "aggression" or rec is None and str(intensity) in "5678":
+                continue  # a physical act or a kindness needs someone it is done to ("I pushed the curtain")
             if init == rec:
                 out.append(self.item(i, j, code=f"{intensity}*", init=init, rec=None))
                 continue
