@@ -203,6 +203,20 @@ def test_dreams_analyser_model_presence_has_scores_and_evidence():
         assert ann.values["presence"][cat] and spans
 
 
+def test_dreams_presence_model_refuses_features_it_was_not_trained_on():
+    from collections import Counter
+
+    from reverie.analysis.dreams import PresenceModel
+    from reverie.errors import ModelError
+    n = 11
+    model = PresenceModel({"fell": 0}, [1.0], [[1.0]] * n, [[0.5] * 3] * n, [0.0] * n, [0.5] * n, ["model"] * n,
+                          [0.5] * n)
+    probs, _ = model.scores(Counter({"fell": 1}), [0.0, 0.0, 0.0])
+    assert probs[0] == pytest.approx(1 / (1 + math.exp(-1.0)))  # one word, l2-normalised to 1, weight 1
+    with pytest.raises(ModelError):
+        model.scores(Counter({"fell": 1}), [0.0] * 4)
+
+
 def test_dreams_analyser_empty_text_gives_empty_values():
     ann = DreamsAnalyzer().annotate([TextUnit.of("   ", kind="dream")])[0]
     assert ann.values["characters"] is None and ann.evidence == []

@@ -26,6 +26,7 @@ from reverie.analysis.dream_coder import code_dream, lexicon
 from reverie.analysis.dream_indicators import PRESENCE, h_profile, indicators, presence
 from reverie.analysis.text import tokenize
 from reverie.domain import Annotation
+from reverie.errors import ModelError
 
 FAMILIES = ("characters", "aggression", "friendliness", "sexuality", "emotions", "misfortunes", "good_fortunes",
             "successes", "failures", "settings", "objects")
@@ -88,6 +89,9 @@ class PresenceModel:
     rate_thresholds: list[float]  # per category: the cut that keeps coded items at the human coders' rate
 
     def scores(self, words: Counter[str], cues: list[float]) -> tuple[list[float], dict[int, float]]:
+        if len(cues) != len(self.cue_weights[0]):
+            raise ModelError(f"the dream presence model reads {len(self.cue_weights[0])} cue features, the coder "
+                             f"gives {len(cues)}", hint="retrain it with `python scripts/train_dreams.py`")
         vec: dict[int, float] = {}
         for w, n in words.items():
             k = self.vocab.get(w)
