@@ -265,3 +265,37 @@ def test_cli_dreams_json_and_chart(tmp_path, monkeypatch, capsys):
     assert {r["indicator"] for r in out["profile"]} >= {"Male/Female %", "A/C Index", "Negative Emotions %"}
     assert chart.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert main(["dreams", "--client", "k1", "--plot", str(tmp_path / "profile.txt")]) == 2
+
+
+def test_dream_links_figures_themes_and_relational_pattern_with_both_evidences():
+    from reverie.analysis.dream_links import links
+    dream = "My mother was shouting at me in a flooded kitchen. I was scared of the water."
+    other = "I think of my mom. She yelled at me when I spilled water on the floor."
+    found = links(code_dream(dream), [("s1:4", other)])
+    by_kind = {(o["kind"], o["label"]): o for o in found}
+    fig = by_kind[("figure", "mother")]  # "mom" and "mother" are one figure
+    assert dream[slice(*fig["dream_span"])] == "mother" and [other[slice(*s)] for s in fig["other_spans"]] == ["mom"]
+    theme = by_kind[("theme", "water")]
+    assert other[slice(*theme["other_spans"][0])] == "water" and theme["source"] == "s1:4"
+    pattern = by_kind[("relational pattern", "aggression: mother → dreamer")]
+    assert dream[slice(*pattern["dream_span"])] == "shouting"
+    assert "yelled" in [other[slice(*s)] for s in pattern["other_spans"]]
+    assert links(code_dream(dream), [("e2", "We drove to the coast on Sunday.")]) == []
+
+
+def test_workspace_dreams_links_to_nearby_entries_only(ws):
+    ws.add_client("c7", sex="F")
+    ws.grant_consent("c7", "analysis")
+    ws.add_entries("c7", [
+        Entry("c7", datetime(2026, 3, 1, 7, 0), "dream", "My father chased me through a forest.", "Forest",
+              shared_with_therapist=True),
+        Entry("c7", datetime(2026, 3, 3, 21, 0), "reflection", "My dad called and we argued again.", "Call",
+              shared_with_therapist=True),
+        Entry("c7", datetime(2026, 6, 1, 21, 0), "reflection", "My dad visited the forest with me.", "Later",
+              shared_with_therapist=True),
+    ])
+    dream = ws.dreams("c7")["coded"][0]
+    sources = {(o["kind"], o["source"]) for o in dream["links"]}
+    near_id = ws.entries("c7")[1].id
+    assert ("figure", f"e{near_id}") in sources and ("relational pattern", f"e{near_id}") in sources
+    assert all(o["source"] == f"e{near_id}" for o in dream["links"])  # three months later is not nearby

@@ -138,6 +138,10 @@ def render_dreams(out: Console, result: dict[str, Any]) -> None:
                   " ".join(sorted({e["code"] for e in c["emotions"]})), str(len(c["misfortunes"])),
                   f"{len(c['successes'])}/{len(c['failures'])}", " ".join(s["code"] for s in c["settings"]))
     out.print(t)
+    for d in result["coded"]:
+        if d.get("links"):
+            seen = sorted({f"{o['kind']} {o['label']} ({o['source']})" for o in d["links"]})
+            out.print(f"[bold]{escape(d['title'] or str(d['id']))}[/] links to nearby texts: {escape('; '.join(seen))}")
     t = Table(title="h-profile (Cohen's h = 2·asin√client − 2·asin√norm)", title_justify="left")
     for col in ("indicator", "client", "norm", "h", "n", "beyond chance"):
         t.add_column(col)

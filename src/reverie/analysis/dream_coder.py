@@ -26,7 +26,7 @@ from reverie.analysis.lexicons import PhraseLexicon, resource_yaml
 from reverie.analysis.text import Tokens, tokenize
 
 DREAMER = "D"
-_SENTENCE_GAP = re.compile(r"[.!?;\n]")
+_SENTENCE_GAP = re.compile(r"[.!?;\n\"“”]")  # quoted speech starts afresh
 _CLAUSE_GAP = re.compile(r"[.!?;:,\n\"“”()]|\s[-–—]+\s")
 _PLURAL_WORDS = frozenset({"men", "women", "people", "children", "police", "policemen", "folks", "mice", "sheep",
                            "teeth", "geese", "fish", "deer", "in-laws", "crowd", "group", "army", "gang", "couple",
