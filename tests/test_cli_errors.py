@@ -23,7 +23,7 @@ def wsdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.mark.parametrize("args, says", [
-    (["dreams"], "No such command 'dreams'"),
+    (["dream"], "No such command 'dream'"),
     (["clients", "--bogus"], "No such option: --bogus"),
     (["import", "transcript", "s.txt", "--client", "c1", "--number", "99999999999999999999"], "--number"),
     (["show", "session", "99999999999999999999"], "session_id"),

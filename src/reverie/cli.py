@@ -447,6 +447,22 @@ def report(client: ClientOpt, out_path: Annotated[Path, typer.Option("--out", he
     out.print(f"Wrote case report {path}")
 
 
+@app.command()
+def dreams(client: ClientOpt, plot: Annotated[Optional[Path], typer.Option(help="Write the h-profile chart (.png or .svg).")] = None,
+           workspace: WorkspaceOpt = None, db: DbOpt = None, key_file: KeyOpt = None, user: UserOpt = None,
+           as_json: JsonOpt = False) -> None:
+    """A client's dreams coded with Hall & Van de Castle, the indicators and the h-profile against the norms."""
+    from reverie.views import render_dreams
+    with opened(workspace, db, key_file, user) as ws:
+        result = ws.dreams(client)
+    if plot is not None:
+        from reverie.reports.dream_plot import plot_h_profile
+        plot_h_profile(result, plot)
+    emit_json(result) if as_json else render_dreams(out, result)
+    if plot is not None and not as_json:
+        out.print(f"Chart: {plot}")
+
+
 # ----- evaluation --------------------------------------------------------------------------------------------
 @eval_app.command("defenses")
 def eval_defenses(data: Annotated[Path, typer.Option("--data", help="JSON array in the PsyDefConv format.")], as_json: JsonOpt = False) -> None:
@@ -478,6 +494,20 @@ def eval_risk(data: Annotated[Optional[Path], typer.Option("--data", help='JSONL
         out.print(ev.format_report(result))
     if screen:
         out.print(ev.format_sessions_report(screen))
+
+
+@eval_app.command("dreams")
+def eval_dreams(data: Annotated[Path, typer.Option("--data", help="A DreamBank XML file with human HVdC codings.")],
+                exclude: Annotated[Optional[str], typer.Option("--exclude", help="Comma-separated collection ids to leave out (e.g. partly coded ones).")] = None,
+                as_json: JsonOpt = False) -> None:
+    """Agreement of the dreams analyser with human Hall & Van de Castle coding."""
+    from reverie.evaluation.dreams import evaluate, format_report, load_dreams
+    left_out = {c.strip() for c in (exclude or "").split(",") if c.strip()}
+    dreams = [d for d in load_dreams(data) if d.collection not in left_out]
+    if not dreams:
+        raise InputError(f"--exclude leaves no dream of {data} to compare", hint="name fewer collections")
+    result = evaluate(dreams)
+    emit_json(result) if as_json else out.print(format_report(result), markup=False)
 
 
 def _mount_care() -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -122,3 +121,38 @@ def render_progress(out: Console, result: dict[str, Any]) -> None:
     out.print(t)
     for flag in result.get("flags", []):
         out.print(Text.assemble(("flag", "bold red"), f": {flag if isinstance(flag, str) else flag.get('message', flag)}"))
+
+
+def render_dreams(out: Console, result: dict[str, Any]) -> None:
+    """Coded dreams (counts per code family), then the h-profile against the norms."""
+    out.print(Text.assemble((f"Dreams of {result['client']}", "bold"),
+                            f": {result['dreams']} coded, against the {result['norms']} norms"))
+    t = Table(title_justify="left")
+    for col in ("dream", "written", "characters", "aggr.", "friendl.", "sex.", "emotions", "misfortunes",
+                "success/failure", "settings"):
+        t.add_column(col, overflow="fold")
+    for d in result["coded"]:
+        c = d["codes"]
+        if c.get("characters") is None:
+            continue
+        t.add_row(Text(d["title"] or str(d["id"])), d["written_at"][:10], str(c["characters_count"]),
+                  str(len(c["aggression"])), str(len(c["friendliness"])), str(len(c["sexuality"])),
+                  " ".join(sorted({e["code"] for e in c["emotions"]})), str(len(c["misfortunes"])),
+                  f"{len(c['successes'])}/{len(c['failures'])}", " ".join(s["code"] for s in c["settings"]))
+    out.print(t)
+    for d in result["coded"]:
+        if d.get("links"):
+            seen = sorted({f"{o['kind']} {o['label']} ({o['source']})" for o in d["links"]})
+            out.print(Text.assemble((d["title"] or str(d["id"]), "bold"), f" links to nearby texts: {'; '.join(seen)}"))
+    t = Table(title="h-profile (Cohen's h = 2·asin√client − 2·asin√norm)", title_justify="left")
+    for col in ("indicator", "client", "norm", "h", "n", "beyond chance"):
+        t.add_column(col)
+    for r in result["profile"]:
+        verdict = {True: Text("yes", style="bold"), False: "no", None: ""}[r["beyond_chance"]]
+        t.add_row(r["indicator"], "" if r["value"] is None else f"{r['value']:.2f}", f"{r['norm']:.2f}",
+                  "" if r["h"] is None else f"{r['h']:+.2f}", str(r["n"]), verdict)
+    out.print(t)
+    if result.get("warning"):
+        out.print(Text.assemble(("note", "yellow"), f": {result['warning']}"))
+    out.print("HVdC content codes are markers to read against the dream text, not a diagnosis. "
+              "Use --json for every code with its evidence span.", style="dim")

@@ -196,6 +196,42 @@ class WorkspaceOps:
             analysis = self.analyze(client=client)
         return self.progress(client, markers_from_analysis(analysis) if analysis else None)
 
+    def dreams(self, client: str) -> dict[str, Any]:
+        """The client's dreams coded with HVdC, their indicators and h-profile against the norms for the client's sex.
+
+        Goes through the runner with the workspace's result cache, so dreams already coded are read back
+        from the stored annotations and only new or changed ones are coded (and stored).
+        """
+        from reverie.analysis.dreams import profile
+        from reverie.analysis.results import analyse
+        self._require_consent(client, "analysis")
+        dreams = [e for e in self.store.entries(client) if e.kind == "dream"]
+        chosen = self.analyzers(["dreams"])
+        out, result = analyse(chosen, [], dreams, cache=self.store.result_cache(client))
+        coded = [{"id": e["id"], "written_at": e["written_at"], "title": e["title"], "text": e["text"],
+                  "codes": e["annotations"].get("dreams", {})} for e in out["entries"]]
+        self._link_dreams(client, coded)
+        sex = self.store.client(client).sex
+        return {"client": client, "sex": sex, "coded": coded, "computed": result.computed, "reused": result.reused,
+                **profile([d["codes"] for d in coded if d["codes"].get("characters") is not None], sex)}
+
+    def _link_dreams(self, client: str, coded: list[dict[str, Any]], days: int = 14) -> None:
+        """Add ``links`` to each coded dream: what it shares with the client's turns and entries within ``days``."""
+        from datetime import datetime, timedelta
+
+        from reverie.analysis.dream_links import links
+        if not coded:
+            return
+        sessions = [s for s in self.store.client_sessions(client) if s.date is not None]
+        entries = self.store.entries(client)
+        for d in coded:
+            when = datetime.fromisoformat(d["written_at"])
+            near = (lambda t: abs(t - when) <= timedelta(days=days))
+            others = [(f"s{s.id}:{u.index}", u.text) for s in sessions
+                      if near(datetime.combine(s.date, datetime.min.time())) for u in s.utterances if u.role == "client"]
+            others += [(f"e{e.id}", e.text) for e in entries if e.id != d["id"] and near(e.written_at)]
+            d["links"] = links(d["codes"], others) if d["codes"].get("characters") is not None else []
+
     def report(self, client: str, out: str | Path, analysis: dict[str, Any] | None = None, force: bool = False,
                inside_workspace: bool = False) -> Path:
         """A self-contained HTML case report: progress, instruments, session markers, key moments, safety.

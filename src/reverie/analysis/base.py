@@ -32,6 +32,7 @@ BUILTIN_MODULES: tuple[str, ...] = (
     "reverie.analysis.transference",
     "reverie.analysis.defenses",
     "reverie.analysis.risk",
+    "reverie.analysis.dreams",
 )
 ENTRY_POINT_GROUP = "reverie.analyzers"
 

@@ -1,0 +1,385 @@
+"""Rule-based Hall & Van de Castle (HVdC) coding of one dream report, every code with its evidence span.
+
+The coder reads the cue words of ``resources/dreams/lexicon.yaml`` and writes codes in HVdC's own
+notation, so that a dream coded here and a dream coded by a person feed the same indicator
+functions (:mod:`reverie.analysis.dream_indicators`):
+
+- characters ``NSIA`` (number 1/2, sex M F J I, identity, age) or ``1ANI`` / ``1CZZ`` for animals
+  and creatures; the dreamer is never a character (HVdC), ``D`` stands for the dreamer in roles;
+- aggression, friendliness, sexuality ``{"code": "6>", "init", "rec"}`` (intensity, then direction);
+- emotions ``{"code": AN|AP|SD|CO|HA, "char"}``, misfortunes ``{"code": 1-6, "char"}``, good
+  fortunes, successes and failures ``{"char"}``, settings ``IF``/``OQ``... and objects by class.
+
+Who does what to whom is read from the clause: the nearest subject before the cue word
+(``I``/``we`` is the dreamer, a pronoun or a character mention is that character) and the
+nearest object after it (``me``/``us`` is the dreamer). Cues inside a negation scope are skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from reverie.analysis.lexicons import PhraseLexicon, resource_yaml
+from reverie.analysis.text import Tokens, tokenize
+
+DREAMER = "D"
+_SENTENCE_GAP = re.compile(r"[.!?;\n\"“”]")  # quoted speech starts afresh
+_CLAUSE_GAP = re.compile(r"[.!?;:,\n\"“”()]|\s[-–—]+\s")
+_PLURAL_WORDS = frozenset({"men", "women", "people", "children", "police", "policemen", "folks", "mice", "sheep",
+                           "teeth", "geese", "fish", "deer", "in-laws", "crowd", "group", "army", "gang", "couple",
+                           "family", "audience", "everyone", "everybody"})
+_OTHERS = frozenset({"his", "her", "their", "your", "its"})  # "his mother" is known to the dreamer, not family
+_NEW_MARKERS = frozenset({"another", "other", "second", "third", "different", "new"})
+_SUBJECTS_D = frozenset({"i", "we", "i'm", "i've", "i'd", "we're", "we've", "myself"})
+_OBJECTS_D = frozenset({"me", "us", "myself", "ourselves"})  # not "my": "my sister" is the sister
+_MALE_PRON = frozenset({"he", "him", "his", "he's", "himself"})
+_FEMALE_PRON = frozenset({"she", "her", "hers", "she's", "herself"})
+_PLURAL_PRON = frozenset({"they", "them", "their", "they're", "themselves"})
+_PASSIVE = frozenset({"was", "were", "got", "get", "being", "been", "be", "is", "are", "am"})
+_EFFORT = frozenset({"try", "tried", "trying", "tries", "attempt", "attempted", "attempting", "struggled", "struggling",
+                     "struggle", "strove", "worked"})
+_FAILED = frozenset({"couldn't", "can't", "cannot", "unable", "wouldn't", "won't", "didn't", "impossible", "no use",
+                     "vain", "failed"})
+_SUCCEEDED = frozenset({"finally", "managed", "succeeded", "able", "did", "got", "made"})
+_PARTICIPLES = frozenset({"shot", "hit", "hurt", "caught", "beat", "beaten", "bit", "bitten", "stolen", "fought",
+                          "held", "kissed", "hugged", "given", "told off", "kicked out", "tied up", "broke into"})
+_TITLES = {"mr": "M", "mrs": "F", "ms": "F", "miss": "F", "dr": "I", "aunt": "F", "uncle": "M"}
+_FAMILY_IDS = frozenset("FMXBTHWADCIYR")
+_PLACE_PREPS = frozenset({"in", "at", "to", "from", "into", "near", "toward", "towards", "of"})
+_SCENE_PREPS = frozenset({"in", "at", "into", "inside", "outside", "on", "to", "toward", "towards", "through",
+                          "near", "by", "across", "along", "onto", "around", "entered", "enter", "enters", "left",
+                          "leave"})
+
+
+@dataclass
+class Lexicon:
+    """The cue words, compiled once."""
+
+    characters: PhraseLexicon
+    animals: frozenset[str]
+    creatures: frozenset[str]
+    interactions: dict[str, PhraseLexicon]
+    emotions: PhraseLexicon
+    misfortunes: PhraseLexicon
+    good_fortunes: PhraseLexicon
+    successes: PhraseLexicon
+    failures: PhraseLexicon
+    setting_place: PhraseLexicon
+    familiar: frozenset[str]
+    unfamiliar: frozenset[str]
+    objects: PhraseLexicon
+    not_names: frozenset[str]
+    female_names: frozenset[str]
+    male_names: frozenset[str]
+
+
+def _phrases(mapping: Any, label: str | None = None) -> PhraseLexicon:
+    lex = PhraseLexicon()
+    items = mapping.items() if isinstance(mapping, dict) else ((w, label) for w in mapping)
+    for word, value in items:
+        lex.add(str(word), str(value if label is None else label))
+    return lex
+
+
+@cache
+def lexicon() -> Lexicon:
+    """The dream cue lexicon (``resources/dreams/lexicon.yaml``), read on first use."""
+    raw: dict[str, Any] = resource_yaml("dreams", "lexicon.yaml")  # type: ignore[assignment]
+    emotions = PhraseLexicon()
+    for code, words in raw["emotions"].items():
+        for w in words:
+            emotions.add(w, code)
+    objects = PhraseLexicon()
+    for code, words in raw["objects"].items():
+        for w in words:
+            objects.add(w, code)
+    places = PhraseLexicon()
+    for kind in ("indoor", "outdoor"):
+        for w in raw["settings"][kind]:
+            places.add(w, kind[0].upper())
+    return Lexicon(
+        characters=_phrases(raw["characters"]),
+        animals=frozenset(raw["animals"]), creatures=frozenset(raw["creatures"]),
+        interactions={k: _phrases(raw[k]) for k in ("aggression", "friendliness", "sexuality")},
+        emotions=emotions, misfortunes=_phrases(raw["misfortunes"]),
+        good_fortunes=_phrases(raw["good_fortunes"], "GF"), successes=_phrases(raw["successes"], "S"),
+        failures=_phrases(raw["failures"], "F"), setting_place=places,
+        familiar=frozenset(raw["settings"]["familiar"]), unfamiliar=frozenset(raw["settings"]["unfamiliar"]),
+        objects=objects, not_names=frozenset(raw["not_names"]),
+        female_names=frozenset(raw["female_names"]), male_names=frozenset(raw["male_names"]),
+    )
+
+
+@dataclass
+class Mention:
+    """A character: its HVdC code, where it is first named, and every word position that names it."""
+
+    code: str
+    span: tuple[int, int]
+    text: str
+    positions: list[int] = field(default_factory=list)
+
+    @property
+    def sex(self) -> str:
+        return self.code[1]
+
+
+def _plural(word: str, sex: str) -> bool:
+    return sex == "J" or word in _PLURAL_WORDS or (word.endswith("s") and not word.endswith("ss"))
+
+
+class _Reader:
+    """One pass over one dream: characters first, then everything that needs to know who is who."""
+
+    def __init__(self, text: str):
+        self.lex = lexicon()
+        self.toks: Tokens = tokenize(text)
+        self.text = text
+        w = self.toks.words
+        self.clause_of = self._segments(_CLAUSE_GAP)
+        self.sentence_of = self._segments(_SENTENCE_GAP)
+        self.chars: list[Mention] = []
+        self.char_at: dict[int, Mention] = {}
+        self.words = w
+
+    def _segments(self, gap: re.Pattern[str]) -> list[int]:
+        toks, seg, out = self.toks, 0, []
+        for i in range(len(toks)):
+            if i and gap.search(toks.text, toks.ends[i - 1], toks.starts[i]):
+                seg += 1
+            out.append(seg)
+        return out
+
+    # ----- characters ------------------------------------------------------------------------------------
+    def _add(self, key: dict[str, Mention], k: str, code: str, i: int, j: int) -> Mention:
+        if k in key:
+            m = key[k]
+        else:
+            m = key[k] = Mention(code, self.toks.span(i, j), self.text[self.toks.starts[i]:self.toks.ends[j - 1]])
+            self.chars.append(m)
+        for p in range(i, j):
+            m.positions.append(p)
+            self.char_at[p] = m
+        return m
+
+    def characters(self) -> None:
+        w, toks, lex = self.words, self.toks, self.lex
+        seen: dict[str, Mention] = {}
+        named_by_term: set[int] = set()
+        for i, j, code in lex.characters.matches(w):
+            word = " ".join(w[i:j])
+            sex, ident, age = code[0], code[1], code[2]
+            before = w[i - 1] if i else ""
+            if ident in _FAMILY_IDS and before in _OTHERS | {"someone's", "somebody's"} or (
+                    ident in _FAMILY_IDS and before.endswith("'s")):
+                ident = "K"
+            number = "2" if _plural(w[i], sex) else "1"
+            if j < len(w) and self._is_name(j):  # "my friend Jane", "my brother Tom": one character
+                named_by_term.add(j)
+                sex = self._name_sex(j, sex)
+                key = "name:" + w[j].removesuffix("'s")
+                self._add(seen, key, f"{number}{sex}{ident}{age}", i, j + 1)
+                continue
+            fresh = before in _NEW_MARKERS
+            key = f"{word}#{sum(1 for k in seen if k.startswith(word + '#'))}" if fresh else f"{word}#0"
+            self._add(seen, key, f"{number}{sex}{ident}{age}", i, j)
+        for i, word in enumerate(w):
+            if i in self.char_at or i in named_by_term:
+                continue
+            if word in lex.animals:
+                self._add(seen, "animal:" + word.rstrip("s"), f"{'2' if word.endswith('s') else '1'}ANI", i, i + 1)
+            elif word in lex.creatures:
+                self._add(seen, "creature:" + word.rstrip("s"), f"{'2' if word.endswith('s') and word != 'satan' else '1'}CZZ",
+                          i, i + 1)
+            elif self._is_name(i):
+                base = word.removesuffix("'s")
+                title = _TITLES.get(w[i - 1]) if i else None
+                sex = title if title and title != "I" else self._name_sex(i, "I")
+                ident = "O" if i and w[i - 1] == "dr" else ("R" if i and w[i - 1] in {"aunt", "uncle"} else "K")
+                self._add(seen, "name:" + base, f"1{sex}{ident}A", i, i + 1)
+
+    def _is_name(self, i: int) -> bool:
+        toks, w, lex = self.toks, self.words, self.lex
+        orig = toks.original(i)
+        base = w[i].removesuffix("'s")
+        if not orig[:1].isupper() or base in lex.not_names or len(base) < 2 or not base.isalpha():
+            return False
+        if orig.isupper() and len(orig) > 2:  # shouting or an acronym, not a name
+            return False
+        known = base in lex.female_names or base in lex.male_names
+        if known:
+            return True
+        if self.sentence_of[i] != (self.sentence_of[i - 1] if i else -1):  # sentence start: only known names
+            return False
+        if i and w[i - 1] in _PLACE_PREPS:
+            return False
+        nxt = toks.original(i + 1) if i + 1 < len(w) else ""
+        return not nxt[:1].isupper()
+
+    def _name_sex(self, i: int, default: str) -> str:
+        base = self.words[i].removesuffix("'s")
+        if base in self.lex.female_names and base not in self.lex.male_names:
+            return "F"
+        if base in self.lex.male_names and base not in self.lex.female_names:
+            return "M"
+        for word in self.words[i + 1:i + 14]:
+            if word in _MALE_PRON:
+                return "M"
+            if word in _FEMALE_PRON:
+                return "F"
+        return default
+
+    # ----- who -------------------------------------------------------------------------------------------
+    def _last_char(self, before: int, sexes: frozenset[str] | None = None, plural: bool | None = None) -> str | None:
+        for p in range(before - 1, -1, -1):
+            m = self.char_at.get(p)
+            if m is not None and (sexes is None or m.sex in sexes) and (plural is None or (m.code[0] in "246") == plural):
+                return m.code
+        return None
+
+    def _ref(self, p: int) -> str | None:
+        """The character (or ``D``) that the word at ``p`` names, if any."""
+        word = self.words[p]
+        if word in _SUBJECTS_D or word in _OBJECTS_D:
+            return DREAMER
+        if p in self.char_at:
+            return self.char_at[p].code
+        if word in _MALE_PRON:
+            return self._last_char(p, frozenset("M"), False) or self._last_char(p, frozenset("MI"))
+        if word in _FEMALE_PRON:
+            return self._last_char(p, frozenset("F"), False) or self._last_char(p, frozenset("FI"))
+        if word in _PLURAL_PRON:
+            return self._last_char(p, plural=True) or self._last_char(p)
+        return None
+
+    def subject(self, i: int) -> str | None:
+        """The nearest participant before word ``i`` in its clause."""
+        clause = self.clause_of[i]
+        for p in range(i - 1, max(-1, i - 9), -1):
+            if self.clause_of[p] != clause and self.sentence_of[p] != self.sentence_of[i]:
+                break
+            ref = self._ref(p)
+            if ref is not None:
+                return ref
+        return None
+
+    def object(self, j: int) -> str | None:
+        """The nearest participant after the cue (ending at word ``j``) in its clause."""
+        for p in range(j, min(len(self.words), j + 6)):
+            if p > j and self.clause_of[p] != self.clause_of[j - 1]:
+                break
+            ref = self._ref(p)
+            if ref is not None:
+                return ref
+        return None
+
+    def owner(self, i: int) -> str:
+        """Whose feeling, misfortune or success: the clause's subject, else the dreamer."""
+        return self.subject(i) or DREAMER
+
+    # ----- codes -----------------------------------------------------------------------------------------
+    def _cues(self, lex: PhraseLexicon) -> list[tuple[int, int, str]]:
+        neg = self.toks.negated
+        return [(i, j, lab) for i, j, lab in lex.matches(self.words) if not neg[i]]
+
+    def item(self, i: int, j: int, **values: Any) -> dict[str, Any]:
+        s, e = self.toks.span(i, j)
+        return {**values, "span": [s, e], "text": self.text[s:e]}
+
+    def _passive(self, i: int, j: int) -> bool:
+        """``was chased``, ``got hit``, ``was completely ignored``: a participle after a form of be/get."""
+        w = self.words
+        participle = w[j - 1] if j - i == 1 else w[i]
+        if participle.endswith("ing") or not (participle.endswith(("ed", "en")) or participle in _PARTICIPLES):
+            return False
+        return any(p >= 0 and w[p] in _PASSIVE for p in (i - 1, i - 2))
+
+    def interactions(self, kind: str) -> list[dict[str, Any]]:
+        out = []
+        for i, j, intensity in self._cues(self.lex.interactions[kind]):
+            passive = self._passive(i, j)
+            subj, obj = self.subject(i), self.object(j)
+            init, rec = (obj, subj) if passive else (subj, obj)
+            if passive and init is None:
+                init = "Q"
+            if init is None and rec is None:
+                continue  # no participant in the clause: not an interaction between characters
+            if rec is None and kind != "aggression" or rec is None and str(intensity) in "5678":
+                continue  # a physical act or a kindness needs someone it is done to ("I pushed the curtain")
+            if init == rec:
+                out.append(self.item(i, j, code=f"{intensity}*", init=init, rec=None))
+                continue
+            out.append(self.item(i, j, code=f"{intensity}>", init=init or "Q", rec=rec or "Q"))
+        return out
+
+    def owned(self, lex: PhraseLexicon, with_code: bool = True) -> list[dict[str, Any]]:
+        out = []
+        for i, j, code in self._cues(lex):
+            values = {"code": code} if with_code else {}
+            out.append(self.item(i, j, **values, char=self.owner(i)))
+        return out
+
+    def efforts(self, lex: PhraseLexicon, outcome: frozenset[str]) -> list[dict[str, Any]]:
+        """Lexicon cues, plus an outcome word in a sentence that tells of an effort ("I tried ... but couldn't")."""
+        out = self.owned(lex, with_code=False)
+        taken = {tuple(i["span"]) for i in out}
+        w = self.words
+        effort_sentences = {self.sentence_of[i] for i, word in enumerate(w) if word in _EFFORT}
+        for i, word in enumerate(w):
+            if word in outcome and self.sentence_of[i] in effort_sentences and not any(
+                    s <= self.toks.starts[i] < e for s, e in taken):
+                out.append(self.item(i, i + 1, char=self.owner(i)))
+                effort_sentences.discard(self.sentence_of[i])
+        return out
+
+    def settings(self) -> list[dict[str, Any]]:
+        out, seen = [], set()
+        w = self.words
+        for i, j, io in self.lex.setting_place.matches(w):
+            word = " ".join(w[i:j])
+            if word in seen or not (i and (w[i - 1] in _SCENE_PREPS or w[max(0, i - 2)] in _SCENE_PREPS
+                                              or w[max(0, i - 3)] in _SCENE_PREPS)):
+                continue
+            if word in {"inside", "outside", "indoors", "outdoors", "upstairs", "downstairs"} and out:
+                continue
+            seen.add(word)
+            near = set(w[max(0, i - 3):i])
+            fam = "U" if near & self.lex.unfamiliar else ("F" if near & self.lex.familiar or word == "home" else "Q")
+            out.append(self.item(i, j, code=io + fam))
+            if len(out) == 3:
+                break
+        return out
+
+    def objects(self) -> list[dict[str, Any]]:
+        out, seen = [], set()
+        for i, j, code in self.lex.objects.matches(self.words):
+            if i in self.char_at:
+                continue
+            word = " ".join(self.words[i:j])
+            if word not in seen:
+                seen.add(word)
+                out.append(self.item(i, j, code=code))
+        return out
+
+
+def code_dream(text: str) -> dict[str, Any]:
+    """Every HVdC code the rules find in ``text``: lists of items, each with ``span`` and ``text``."""
+    r = _Reader(text)
+    r.characters()
+    lex = r.lex
+    return {
+        "characters": [{"code": m.code, "span": list(m.span), "text": m.text} for m in r.chars],
+        "aggression": r.interactions("aggression"),
+        "friendliness": r.interactions("friendliness"),
+        "sexuality": r.interactions("sexuality"),
+        "emotions": r.owned(lex.emotions),
+        "misfortunes": r.owned(lex.misfortunes),
+        "good_fortunes": r.owned(lex.good_fortunes, with_code=False),
+        "successes": r.efforts(lex.successes, _SUCCEEDED),
+        "failures": r.efforts(lex.failures, _FAILED),
+        "settings": r.settings(),
+        "objects": r.objects(),
+    }

@@ -1,0 +1,301 @@
+"""The dream coder, family by family, on short dreams written for the tests; the indicators and Cohen's h
+on codes worked out by hand; the analyser in the registry and through a workspace."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+
+import pytest
+
+from reverie.analysis.base import REGISTRY, TextUnit
+from reverie.analysis.dream_coder import code_dream
+from reverie.analysis.dream_indicators import cohens_h, counts, h_profile, indicators, presence, sampling_bound
+from reverie.analysis.dreams import DreamsAnalyzer
+from reverie.domain import Entry
+
+
+def _codes(items, key="code"):
+    return sorted(i[key] for i in items)
+
+
+def _spans_match(text, items):
+    return all(text[i["span"][0]:i["span"][1]] == i["text"] for i in items)
+
+
+# ----- the code families ---------------------------------------------------------------------------------
+def test_dreams_characters_dreamer_excluded_family_named_animals():
+    text = "I was at home with my mother and a tall man. My friend Anna came in with her dog."
+    c = code_dream(text)
+    assert _codes(c["characters"]) == ["1ANI", "1FKA", "1FMA", "1MSA"]  # no code for the dreamer ("I")
+    anna = next(i for i in c["characters"] if i["code"] == "1FKA")
+    assert anna["text"] == "friend Anna"
+    assert _spans_match(text, c["characters"])
+
+
+@pytest.mark.parametrize("text, code", [
+    ("His mother was there.", "1FKA"),  # someone else's mother: known, not the dreamer's family
+    ("Some people were dancing.", "2JSA"),
+    ("A ghost floated by.", "1CZZ"),
+    ("A man came in, then another man.", None),  # "another" makes a second character
+])
+def test_dreams_character_codes(text, code):
+    chars = code_dream(text)["characters"]
+    if code is None:
+        assert len(chars) == 2
+    else:
+        assert _codes(chars) == [code]
+
+
+def test_dreams_aggression_initiator_recipient_and_intensity():
+    text = "A man chased me down the street. Then I yelled at him."
+    agg = code_dream(text)["aggression"]
+    assert [(a["code"], a["init"], a["rec"]) for a in agg] == [("7>", "1MSA", "D"), ("2>", "D", "1MSA")]
+    assert _spans_match(text, agg)
+
+
+def test_dreams_friendliness_and_sexuality_roles():
+    c = code_dream("I hugged my sister. Later a boy kissed me.")
+    assert [(a["code"], a["init"], a["rec"]) for a in c["friendliness"]] == [("6>", "D", "1FTA")]
+    assert [(a["code"], a["init"], a["rec"]) for a in c["sexuality"]] == [("3>", "1MSC", "D")]
+
+
+def test_dreams_passive_voice_makes_the_dreamer_the_victim():
+    agg = code_dream("I was attacked by a dog.")["aggression"]
+    assert agg[0]["rec"] == "D" and agg[0]["init"] == "1ANI"
+
+
+def test_dreams_emotions_whose_and_negation():
+    c = code_dream("I was scared. My father was angry. I was not sad at all.")
+    assert [(e["code"], e["char"]) for e in c["emotions"]] == [("AP", "D"), ("AN", "1MFA")]
+
+
+def test_dreams_misfortune_codes_and_owner():
+    mf = code_dream("I fell down the stairs and was hurt.")["misfortunes"]
+    assert [(m["code"], m["char"]) for m in mf] == [("4", "D"), ("5", "D")]
+
+
+def test_dreams_success_and_failure_from_effort():
+    assert code_dream("I tried to open the door but couldn't.")["failures"][0]["char"] == "D"
+    assert code_dream("I finally managed to climb out of the pit.")["successes"]
+    assert not code_dream("I walked to the shop.")["failures"]
+
+
+def test_dreams_settings_indoor_outdoor_familiarity():
+    assert _codes(code_dream("We were in my kitchen.")["settings"]) == ["IF"]
+    assert _codes(code_dream("I was walking on a strange beach.")["settings"]) == ["OU"]
+    assert _codes(code_dream("I was in a big building.")["settings"]) == ["IQ"]
+
+
+def test_dreams_objects_by_class():
+    objs = code_dream("I held a knife in my hand and looked at the tree.")["objects"]
+    assert _codes(objs) == ["BE", "IW", "NA"]
+
+
+# ----- indicators and h, by hand -------------------------------------------------------------------------
+D1 = {"characters": [{"code": "1MKA"}, {"code": "1FSA"}, {"code": "2JSA"}, {"code": "1ANI"}],
+      "aggression": [{"code": "7>", "init": "1MSA", "rec": "D"}],
+      "friendliness": [{"code": "4>", "init": "D", "rec": "1FKA"}], "sexuality": [],
+      "emotions": [{"code": "AP", "char": "D"}, {"code": "HA", "char": "D"}],
+      "misfortunes": [{"code": "5", "char": "D"}], "good_fortunes": [], "successes": [{"char": "D"}], "failures": [],
+      "settings": [{"code": "IF"}], "objects": [{"code": "BH"}, {"code": "BT"}]}
+D2 = {"characters": [{"code": "1MFA"}, {"code": "1MSA"}],
+      "aggression": [{"code": "2>", "init": "D", "rec": "1MFA"}],
+      "friendliness": [{"code": "6=", "init": "1MKA", "rec": "D"}], "sexuality": [],
+      "emotions": [{"code": "SD", "char": "D"}], "misfortunes": [], "good_fortunes": [], "successes": [],
+      "failures": [{"char": "D"}], "settings": [{"code": "OU"}], "objects": [{"code": "BE"}]}
+
+
+def test_dream_indicators_worked_by_hand():
+    ind = indicators([D1, D2])
+    # humans: 1MKA 1FSA 2JSA 1MFA 1MSA (5); one animal; 6 characters
+    assert ind["Male/Female %"] == pytest.approx(3 / 4)
+    assert ind["Familiarity %"] == pytest.approx(2 / 5)  # K, F familiar; S, S, S not
+    assert ind["Friends %"] == pytest.approx(1 / 5)
+    assert ind["Family %"] == pytest.approx(1 / 5)
+    assert ind["Group %"] == pytest.approx(1 / 5)
+    assert ind["Animal %"] == pytest.approx(1 / 6)
+    assert ind["Aggression/Friendliness %"] == pytest.approx(2 / 4)
+    assert ind["Aggressor %"] == pytest.approx(1 / 2)  # victim in D1, aggressor in D2
+    assert ind["Befriender %"] == 1.0  # the mutual (=) act counts for neither side
+    assert ind["Physical Aggression %"] == pytest.approx(1 / 2)
+    assert ind["A/C Index"] == pytest.approx(2 / 6) and ind["F/C Index"] == pytest.approx(2 / 6)
+    assert ind["S/C Index"] == 0.0
+    assert ind["Indoor Setting %"] == 0.5 and ind["Familiar Setting %"] == 0.5
+    assert ind["Dreamer-Involved Success %"] == 0.5
+    assert ind["Bodily Misfortunes %"] == 1.0
+    assert ind["Torso/Anatomy %"] == pytest.approx(1 / 3)
+    assert ind["Negative Emotions %"] == pytest.approx(2 / 3)
+    assert ind["Self-Negativity %"] == pytest.approx(3 / 4)  # victim + misfortune + failure vs + success
+    assert ind["Dreams with ≥ 1 aggression %"] == 1.0 and ind["Dreams with ≥ 1 failure %"] == 0.5
+
+
+def test_dream_indicators_empty_denominators_are_none():
+    ind = indicators([{"characters": []}])
+    assert ind["Male/Female %"] is None and ind["A/C Index"] is None
+    assert counts([])["dreams"] == 0
+
+
+def test_dream_presence_per_category():
+    p = presence(D2)
+    assert p["aggression"] and p["friendliness"] and not p["sexuality"]
+    assert p["sadness"] and not p["anger"] and p["failure"] and not p["success"]
+
+
+def test_dream_cohens_h_by_hand():
+    # 2·asin√0.75 − 2·asin√0.48 = 2.0944 − 1.5308
+    assert cohens_h(0.75, 0.48) == pytest.approx(0.5636, abs=1e-3)
+    assert cohens_h(0.3, 0.3) == 0.0
+    assert cohens_h(1.0, 0.0) == pytest.approx(math.pi)
+    assert cohens_h(1.4, 0.0) == pytest.approx(math.pi)  # an index above 1 is capped
+
+
+def test_dream_sampling_bound_takes_the_smaller_tabled_size():
+    assert sampling_bound("Male/Female %", 110) == pytest.approx(0.044)  # tabled at 100
+    assert sampling_bound("Male/Female %", 300) == pytest.approx(0.016)
+    assert sampling_bound("Male/Female %", 24) is None
+    assert sampling_bound("Torso/Anatomy %", 300) is None
+
+
+def test_dream_h_profile_small_sample_gives_no_verdict():
+    prof = h_profile([D1, D2], "F")
+    assert prof["norms"] == "female" and prof["dreams"] == 2 and prof["warning"]
+    row = next(r for r in prof["profile"] if r["indicator"] == "Male/Female %")
+    assert row["value"] == 0.75 and row["norm"] == 0.48 and row["h"] == pytest.approx(0.564, abs=1e-3)
+    assert row["beyond_chance"] is None
+
+
+def test_dream_h_profile_verdicts_with_enough_dreams():
+    prof = h_profile([D1, D2] * 15, "M")  # 30 dreams: the 25-dream row of the table applies
+    rows = {r["indicator"]: r for r in prof["profile"]}
+    assert prof["warning"] is None
+    mf = rows["Male/Female %"]  # 0.75 vs 0.68, bound 0.136 -> within chance
+    assert mf["beyond_chance"] is False and mf["basis"] == "Domhoff sampling deviation"
+    fam = rows["Family %"]  # 0.20 vs 0.12 on 75 humans: z bound 1.96·√(.12·.88/75) = 0.074 -> beyond
+    assert fam["n"] == 75 and fam["beyond_chance"] is True and fam["basis"].startswith("z-test")
+
+
+# ----- the analyser ---------------------------------------------------------------------------------------
+def test_dreams_analyser_registered_for_dream_entries_only():
+    a = REGISTRY.create("dreams")
+    assert isinstance(a, DreamsAnalyzer) and a.level == "entry"
+    assert a.applies(TextUnit.of("x", kind="dream")) and not a.applies(TextUnit.of("x", kind="reflection"))
+    assert not a.applies(TextUnit.of("x"))
+
+
+def test_dreams_analyser_annotation_fields_and_evidence():
+    text = "A man chased me through the woods and I was terrified."
+    ann = DreamsAnalyzer(use_model=False).annotate([TextUnit.of(text, kind="dream")])[0]
+    v = ann.values
+    assert v["characters_count"] == 1 and v["presence"]["aggression"] and v["presence"]["apprehension"]
+    assert not v["presence"]["happiness"] and v["presence_score"] is None
+    assert (text.index("chased"), text.index("chased") + len("chased")) in ann.evidence
+    assert set(DreamsAnalyzer.fields) <= set(v)
+
+
+def test_dreams_analyser_model_presence_has_scores_and_evidence():
+    text = "I was so happy and relieved when my sister hugged me at the party."
+    ann = DreamsAnalyzer().annotate([TextUnit.of(text, kind="dream")])[0]
+    if ann.values["presence_score"] is None:
+        pytest.skip("no presence model shipped in this checkout")
+    assert ann.values["presence"]["happiness"] and 0 <= ann.values["presence_score"]["happiness"] <= 1
+    for cat, spans in ann.values["presence_evidence"].items():
+        assert ann.values["presence"][cat] and spans
+
+
+def test_dreams_presence_model_refuses_features_it_was_not_trained_on():
+    from collections import Counter
+
+    from reverie.analysis.dreams import PresenceModel
+    from reverie.errors import ModelError
+    n = 11
+    model = PresenceModel({"fell": 0}, [1.0], [[1.0]] * n, [[0.5] * 3] * n, [0.0] * n, [0.5] * n, ["model"] * n,
+                          [0.5] * n)
+    probs, _ = model.scores(Counter({"fell": 1}), [0.0, 0.0, 0.0])
+    assert probs[0] == pytest.approx(1 / (1 + math.exp(-1.0)))  # one word, l2-normalised to 1, weight 1
+    with pytest.raises(ModelError):
+        model.scores(Counter({"fell": 1}), [0.0] * 4)
+
+
+def test_dreams_analyser_empty_text_gives_empty_values():
+    ann = DreamsAnalyzer().annotate([TextUnit.of("   ", kind="dream")])[0]
+    assert ann.values["characters"] is None and ann.evidence == []
+
+
+def test_workspace_dreams_codes_profiles_and_reuses_stored_results(ws):
+    ws.add_client("c9", sex="M")
+    ws.grant_consent("c9", "analysis")
+    ws.add_entries("c9", [
+        Entry("c9", datetime(2026, 1, 5, 7, 0), "dream", "A woman chased me across a field and I was afraid.", "Chase",
+              shared_with_therapist=True),
+        Entry("c9", datetime(2026, 1, 6, 7, 0), "dream", "I was in my kitchen with my brother. We laughed.", "Kitchen",
+              shared_with_therapist=True),
+        Entry("c9", datetime(2026, 1, 7, 7, 0), "reflection", "Not a dream at all.", "Note", shared_with_therapist=True),
+        Entry("c9", datetime(2026, 1, 8, 7, 0), "dream", "A private dream about my uncle.", "Kept", ),
+    ])
+    first = ws.dreams("c9")
+    assert first["dreams"] == 2 and first["norms"] == "male" and first["computed"] == 2
+    assert [d["title"] for d in first["coded"]] == ["Chase", "Kitchen"]  # the therapist sees shared dreams only
+    assert first["indicators"]["Male/Female %"] == pytest.approx(1 / 2)  # the woman and the brother
+    assert first["warning"]
+    again = ws.dreams("c9")
+    assert again["computed"] == 0 and again["reused"] == 2
+    assert again["profile"] == first["profile"]
+
+
+def test_cli_dreams_json_and_chart(tmp_path, monkeypatch, capsys):
+    import json as _json
+
+    import reverie.workspace as rw
+    from reverie.cli import main
+    monkeypatch.setenv("REVERIE_WORKSPACE", str(tmp_path / "ws"))
+    assert main(["init", "--user", "ruth"]) == 0
+    with rw.open(tmp_path / "ws", user="ruth") as w:
+        w.add_client("k1", sex="F")
+        w.grant_consent("k1", "analysis")
+        w.add_entries("k1", [Entry("k1", datetime(2026, 2, 1, 6, 0), "dream", "My sister hugged me in a garden.",
+                                   "Garden", shared_with_therapist=True)])
+    capsys.readouterr()
+    chart = tmp_path / "profile.png"
+    assert main(["dreams", "--client", "k1", "--json", "--plot", str(chart)]) == 0
+    out = _json.loads(capsys.readouterr().out)
+    assert out["norms"] == "female" and out["dreams"] == 1
+    codes = out["coded"][0]["codes"]
+    assert [(f["code"], f["init"], f["rec"]) for f in codes["friendliness"]] == [("6>", "1FTA", "D")]
+    assert {r["indicator"] for r in out["profile"]} >= {"Male/Female %", "A/C Index", "Negative Emotions %"}
+    assert chart.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert main(["dreams", "--client", "k1", "--plot", str(tmp_path / "profile.txt")]) == 2
+
+
+def test_dream_links_figures_themes_and_relational_pattern_with_both_evidences():
+    from reverie.analysis.dream_links import links
+    dream = "My mother was shouting at me in a flooded kitchen. I was scared of the water."
+    other = "I think of my mom. She yelled at me when I spilled water on the floor."
+    found = links(code_dream(dream), [("s1:4", other)])
+    by_kind = {(o["kind"], o["label"]): o for o in found}
+    fig = by_kind[("figure", "mother")]  # "mom" and "mother" are one figure
+    assert dream[slice(*fig["dream_span"])] == "mother" and [other[slice(*s)] for s in fig["other_spans"]] == ["mom"]
+    theme = by_kind[("theme", "water")]
+    assert other[slice(*theme["other_spans"][0])] == "water" and theme["source"] == "s1:4"
+    pattern = by_kind[("relational pattern", "aggression: mother → dreamer")]
+    assert dream[slice(*pattern["dream_span"])] == "shouting"
+    assert "yelled" in [other[slice(*s)] for s in pattern["other_spans"]]
+    assert links(code_dream(dream), [("e2", "We drove to the coast on Sunday.")]) == []
+
+
+def test_workspace_dreams_links_to_nearby_entries_only(ws):
+    ws.add_client("c7", sex="F")
+    ws.grant_consent("c7", "analysis")
+    ws.add_entries("c7", [
+        Entry("c7", datetime(2026, 3, 1, 7, 0), "dream", "My father chased me through a forest.", "Forest",
+              shared_with_therapist=True),
+        Entry("c7", datetime(2026, 3, 3, 21, 0), "reflection", "My dad called and we argued again.", "Call",
+              shared_with_therapist=True),
+        Entry("c7", datetime(2026, 6, 1, 21, 0), "reflection", "My dad visited the forest with me.", "Later",
+              shared_with_therapist=True),
+    ])
+    dream = ws.dreams("c7")["coded"][0]
+    sources = {(o["kind"], o["source"]) for o in dream["links"]}
+    near_id = ws.entries("c7")[1].id
+    assert ("figure", f"e{near_id}") in sources and ("relational pattern", f"e{near_id}") in sources
+    assert all(o["source"] == f"e{near_id}" for o in dream["links"])  # three months later is not nearby
