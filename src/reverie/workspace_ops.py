@@ -206,20 +206,25 @@ class WorkspaceOps:
             .where(ClientRow.code == client))))
 
     def case_progress(self, client: str, analysis: dict[str, Any] | None = None) -> dict[str, Any]:
-        """The progress picture, with process markers from the stored analysis when the client has been analysed."""
-        from reverie.analysis.markers import markers_from_analysis
-        if analysis is None and self.has_analysis(client):
-            analysis = self.analyze(client=client)
-        return self.progress(client, markers_from_analysis(analysis) if analysis else None)
+        """The progress picture, with process markers from the stored results (a view: no analyser runs).
+
+        ``process_markers`` says which sessions have markers and, where they are missing, why.
+        """
+        from reverie.analysis.markers import marker_status, markers_from_analysis
+        analysis = analysis if analysis is not None else self.stored_analysis(client)
+        markers = markers_from_analysis(analysis)
+        result = self.progress(client, markers or None)
+        result["process_markers"] = marker_status(analysis, markers, [s["number"] for s in result["sessions"]])
+        return result
 
     def report(self, client: str, out: str | Path, analysis: dict[str, Any] | None = None) -> Path:
         """A self-contained HTML case report: progress, instruments, session markers, key moments, safety.
 
-        ``analysis`` is a result of ``analyze(client=...)`` already in hand; without it the client is analysed.
+        ``analysis`` is a result of ``analyze(client=...)`` already in hand; without it the stored results are read.
         """
         from reverie.reports.case_report import render_case_report
         from reverie.reports.context import build_context
-        analysis = analysis or self.analyze(client=client)
+        analysis = analysis or self.stored_analysis(client)
         progress = self.case_progress(client, analysis)
         context = build_context(client, progress, analysis, self.safety_tasks(open_only=False))
         out = Path(out)

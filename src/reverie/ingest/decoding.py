@@ -2,19 +2,39 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from reverie.errors import IngestError
 
 BOM = b"\xef\xbb\xbf"
+# The largest transcript or journal file read (docs/formats.md): analysis time and memory grow with the
+# text (about 40 fifty-minute sessions fit); a larger file is refused before it is read.
+MAX_FILE_BYTES = 2_000_000
+
+
+def _too_large(path: str | Path, size: int) -> IngestError:
+    return IngestError(str(path), f"is {size:,} bytes, over the limit of {MAX_FILE_BYTES:,} bytes "
+                                  f"({MAX_FILE_BYTES / 1e6:g} MB) for one file",
+                       hint=f"split it into files of at most {MAX_FILE_BYTES / 1e6:g} MB (e.g. one session per file); "
+                            "see docs/formats.md")
 
 
 def load_bytes(path: str | Path, data: bytes | None) -> bytes:
-    """The file's bytes, or ``data`` when the caller already has them (an upload)."""
+    """The file's bytes, or ``data`` when the caller already has them (an upload); over ``MAX_FILE_BYTES`` is refused."""
     if data is not None:
+        if len(data) > MAX_FILE_BYTES:
+            raise _too_large(path, len(data))
         return bytes(data)
     try:
-        return Path(path).read_bytes()
+        with Path(path).open("rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            if size > MAX_FILE_BYTES:
+                raise _too_large(path, size)
+            raw = fh.read(MAX_FILE_BYTES + 1)  # a file that grew (or a pipe) is still read only this far
+        if len(raw) > MAX_FILE_BYTES:
+            raise _too_large(path, len(raw))
+        return raw
     except FileNotFoundError:
         raise IngestError(str(path), "file not found", hint="check the path") from None
     except IsADirectoryError:
