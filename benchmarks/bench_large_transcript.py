@@ -2,7 +2,8 @@
 
 Writes a transcript of each size in a temporary folder (written sentences, each turn made
 distinct so nothing is shared), runs ``analyze_file`` on it in a fresh process, and prints
-the seconds taken and the process's peak resident memory. Run:
+the seconds taken (wall clock, and CPU time, steadier on a shared machine) and the process's
+peak resident memory (models included). Run:
 ``.venv/bin/python benchmarks/bench_large_transcript.py [SIZE_MB ...]`` (default: 1 MB and
 the maximum input size, ``reverie.ingest.MAX_FILE_BYTES``).
 """
@@ -31,20 +32,21 @@ THERAPIST = ("What comes to mind when you say that?", "It sounds as though you f
 
 
 def write_transcript(path: Path, size: int, seed: int = 7) -> int:
-    """A ``T:``/``C:`` transcript of about ``size`` bytes; returns the number of turns."""
+    """A ``T:``/``C:`` transcript of at most ``size`` bytes (and within a line of it); returns the number of turns."""
     rng = random.Random(seed)
     written = turns = 0
     with path.open("w", encoding="utf-8") as fh:
-        while written < size:
+        while True:
             if turns % 2:
                 text = " ".join(rng.choice(SENTENCES) for _ in range(rng.randint(1, 5))) + f" (turn {turns})"
                 line = f"C: {text}\n"
             else:
                 line = f"T: {rng.choice(THERAPIST)}\n"
+            if written + len(line.encode("utf-8")) > size:
+                return turns
             fh.write(line)
             written += len(line.encode("utf-8"))
             turns += 1
-    return turns
 
 
 def measure(path: str) -> None:
@@ -55,8 +57,9 @@ def measure(path: str) -> None:
     out = analyze_file(path)
     seconds = time.perf_counter() - start
     n = sum(len(s["utterances"]) for s in out["sessions"])
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"{Path(path).stat().st_size / 1e6:.2f} MB, {n} utterances: {seconds:.1f} s, peak RSS {peak_mb:.0f} MB")
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    print(f"{Path(path).stat().st_size / 1e6:.2f} MB, {n} utterances: {seconds:.1f} s wall, "
+          f"{usage.ru_utime + usage.ru_stime:.1f} s CPU, peak RSS {usage.ru_maxrss / 1024:.0f} MB", flush=True)
 
 
 def main(sizes_mb: list[float]) -> None:
