@@ -175,7 +175,7 @@ class WordFileAnalyzer(CountingAnalyzer):
     settings_spec = (Setting("word_file", None, "a file holding the word", file=True), Setting("word", "door", ""))
 
     def annotate(self, units: Sequence[TextUnit]) -> list[Annotation]:
-        self.settings["word"] = open(self.settings["word_file"], encoding="utf-8").read().strip()  # noqa: SIM115
+        self.settings["word"] = open(self.settings["word_file"], encoding="utf-8").read().strip()
         return super().annotate(units)
 
 

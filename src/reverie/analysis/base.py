@@ -261,7 +261,7 @@ class ResultCache(Protocol):
 def _file_digest(path: Any) -> str:
     h = hashlib.sha256()
     try:
-        with open(path, "rb") as fh:  # noqa: PTH123 - a str or Path
+        with open(path, "rb") as fh:
             for chunk in iter(lambda: fh.read(1 << 16), b""):
                 h.update(chunk)
     except OSError as exc:
@@ -275,7 +275,7 @@ def settings_digest(analyzer: Any) -> str:
 
     Part of the cache key: results made with other settings (or another WRAD file) are never reused.
     """
-    files = {s.name for s in getattr(analyzer, "settings_spec", ()) if s.file}
+    files = {s.name for s in getattr(analyzer, "settings_spec", ()) if getattr(s, "file", False)}
     values = {name: {"sha256": _file_digest(v)} if name in files and v is not None else v
               for name, v in getattr(analyzer, "settings", {}).items()}
     canonical = json.dumps(values, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
