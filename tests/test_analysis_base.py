@@ -136,3 +136,65 @@ def test_analysis_base_builtins_give_same_fields_for_empty_or_tiny_units(text: s
         unit = TextUnit.of(text, role=next(iter(sorted(analyzer.roles))), kind=sorted(analyzer.kinds)[0])
         (ann,) = analyzer.annotate([unit])
         assert set(analyzer.fields) <= set(ann.values), name
+
+
+class FeelingAnalyzer(CountingAnalyzer):
+    """The counting analyser dressed as one that infers mental states (switched off under us-il)."""
+
+    name = "feelings"
+    infers_mental_state = True
+
+
+def test_analysis_base_runner_refuses_what_the_profile_switches_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    units = _session([("client", "The door.")])
+    with pytest.raises(InputError, match="'feelings'.*us-il"):
+        run([FeelingAnalyzer()], [("s1", units)], jurisdiction="us-il")
+    monkeypatch.setenv("REVERIE_JURISDICTION", "us-il")  # a caller that names no profile gets the environment's
+    with pytest.raises(InputError, match="switched off"):
+        run([FeelingAnalyzer()], [("s1", units)])
+    with pytest.raises(InputError, match="switched off"):
+        base.annotate_units(FeelingAnalyzer(), units)
+    assert run([CountingAnalyzer()], [("s1", units)]).annotations["s1:0"]["doors"].values == {"doors": 1}
+
+
+def test_analysis_base_cache_is_keyed_on_settings() -> None:
+    units = _session([("client", "A door and a window.")])
+    cache = MemoryCache()
+    first = run([CountingAnalyzer()], [("s1", units)], cache=cache)
+    other = run([CountingAnalyzer(word="window")], [("s1", units)], cache=cache)
+    assert other.computed == 1 and other.reused == 0
+    assert first.annotations["s1:0"]["doors"].values == {"doors": 1}
+    assert [units[0].text[s:e] for s, e in other.annotations["s1:0"]["doors"].evidence] == ["window"]
+    assert run([CountingAnalyzer(word="window")], [("s1", units)], cache=cache).reused == 1
+
+
+class WordFileAnalyzer(CountingAnalyzer):
+    """Counts the word written in a settings file: the cache must follow the file's content, not its name."""
+
+    name = "wordfile"
+    settings_spec = (Setting("word_file", None, "a file holding the word", file=True), Setting("word", "door", ""))
+
+    def annotate(self, units: Sequence[TextUnit]) -> list[Annotation]:
+        self.settings["word"] = open(self.settings["word_file"], encoding="utf-8").read().strip()
+        return super().annotate(units)
+
+
+def test_analysis_base_file_setting_is_keyed_by_content(tmp_path) -> None:
+    units = _session([("client", "A door and a window.")])
+    path = tmp_path / "word.txt"
+    path.write_text("door", encoding="utf-8")
+    cache = MemoryCache()
+    assert run([WordFileAnalyzer(word_file=str(path))], [("s1", units)], cache=cache).computed == 1
+    path.write_text("window", encoding="utf-8")
+    again = run([WordFileAnalyzer(word_file=str(path))], [("s1", units)], cache=cache)
+    assert again.computed == 1 and again.reused == 0
+    assert [units[0].text[s:e] for s, e in again.annotations["s1:0"]["wordfile"].evidence] == ["window"]
+
+
+def test_analysis_base_stored_only_run_computes_nothing() -> None:
+    units = _session([("client", "A door."), ("client", "Another door, a door.")])
+    cache = MemoryCache()
+    run([CountingAnalyzer()], [("s1", units[:1])], cache=cache)
+    stored = run([CountingAnalyzer()], [("s1", units)], cache=cache, compute=False)
+    assert (stored.computed, stored.reused) == (0, 1)
+    assert "s1:1" not in stored.annotations and stored.summaries["doors"].sessions["s1"] == {"doors": 1}

@@ -313,8 +313,10 @@ def analyze(file: Annotated[Optional[Path], typer.Argument(help="A transcript fi
     bar, update = _progress_bar()
     with bar:
         if file is not None:
+            from reverie.settings import resolve
             from reverie.workspace import analyze_file
-            result = analyze_file(file, fmt, names, therapist_label, client_label, settings, update)
+            result = analyze_file(file, fmt, names, therapist_label, client_label, settings, update,
+                                  jurisdiction=resolve(workspace=workspace).jurisdiction)
         elif client is None and session is None:
             raise InputError("give a transcript FILE, --client CODE or --session ID")
         else:

@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from reverie.analysis.base import REGISTRY, unit_from_entry
+from reverie.analysis.base import REGISTRY, annotate_units, unit_from_entry
 from reverie.domain import Entry, Response
 
 
@@ -96,7 +96,8 @@ def screen_entries(workspace: Any, client: str, entries: Sequence[Entry]) -> lis
         return []
     analyzer = _risk_analyzer()
     flags = []
-    for entry, ann in zip(entries, analyzer.annotate([unit_from_entry(e) for e in entries])):
+    units = [unit_from_entry(e) for e in entries]
+    for entry, ann in zip(entries, annotate_units(analyzer, units, workspace.settings.jurisdiction)):
         if ann.values.get("risk"):
             flags.append(_open_task(workspace, client, "entry", str(entry.id), ann.values,
                                     _evidence(entry.text, ann.values, ann.evidence,

@@ -101,6 +101,10 @@ def render_analysis(out: Console, result: dict[str, Any]) -> None:
 def render_progress(out: Console, result: dict[str, Any]) -> None:
     out.print(Text.assemble((f"Progress of {result['client']}", "bold"), f": {result['case']['class']}"))
     out.print(result["case"]["explanation"])
+    pm = result.get("process_markers") or {}
+    if pm.get("status") in ("missing", "partial"):
+        sessions = ", ".join(map(str, pm["missing_sessions"])) or "all"
+        out.print(Text(f"Process markers missing (sessions {sessions}): {pm['reason']}"), style="yellow")
     t = Table(title_justify="left")
     for col in ("session", "feeling better", "getting better", "class"):
         t.add_column(col)

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import select
 
 from reverie import ingest
-from reverie.analysis.base import REGISTRY, BaseAnalyzer, TextUnit
+from reverie.analysis.base import REGISTRY, BaseAnalyzer, TextUnit, settings_digest, switched_off
 from reverie.analysis.results import analyse
 from reverie.domain import Client, Entry, Response, Session, User
 from reverie.errors import AccessDenied, ConsentRequired, InputError, NotFoundError, WorkspaceKeyError
@@ -359,13 +359,48 @@ class Workspace(WorkspaceOps):
             raise InputError("name a client (--client CODE) or a session (--session ID)")
         self._require_consent(client, "analysis")
         chosen = self.analyzers(analyzers, settings)
-        out, result = analyse(chosen, sessions, entries, cache=self.store.result_cache(client), progress=progress)
-        self.store.record_run(client, {"analyzers": {a.name: {"version": a.version, "settings": a.settings} for a in chosen},
+        out, result = analyse(chosen, sessions, entries, cache=self.store.result_cache(client), progress=progress,
+                              jurisdiction=self.settings.jurisdiction)
+        self.store.record_run(client, {"analyzers": {a.name: {"version": a.version, "settings": a.settings,
+                                                              "digest": settings_digest(a)} for a in chosen},
                                        "settings": self.settings.public(), "computed": result.computed,
                                        "reused": result.reused})
         from reverie.safety_service import screen_analysis
         out["safety"] = screen_analysis(self, client, out)
         out["client"] = client
+        return out
+
+    def stored_analysis(self, client: str) -> dict[str, Any]:
+        """The client's stored results in ``analyze``'s shape, read without running an analyser (what views show).
+
+        Each analyser's results are those of the newest run that included it; a unit without a
+        stored result has no annotation. ``missing`` says why there is nothing at all: no active
+        consent to analysis (withdrawal hides results already stored), a role that may not read
+        results, or no run yet.
+        """
+        sessions, entries = self.store.client_sessions(client), self.store.entries(client)
+        chosen: list[BaseAnalyzer] = []
+        digests: dict[str, str] = {}
+        missing = None
+        if not self.store.has_consent(client, "analysis"):
+            missing = f"client '{client}' has no active consent to analysis"
+        else:
+            try:
+                runs = self.store.analysis_runs(client)
+            except AccessDenied:
+                runs, missing = [], f"a {self.user.role} user may not read analysis results"
+            for config in runs:
+                for name, spec in config.get("analyzers", {}).items():
+                    analyzer = None if name in digests else _stored_analyzer(name, spec, self.settings.jurisdiction)
+                    if analyzer is not None:
+                        chosen.append(analyzer)
+                        digests[name] = spec["digest"]
+            if not runs and missing is None:
+                missing = f"client '{client}' has not been analysed: run `reverie analyze --client {client}`"
+        cache = self.store.result_cache(client) if chosen else None
+        out, _ = analyse(chosen, sessions, entries, cache=cache, jurisdiction=self.settings.jurisdiction,
+                         compute=False, digests=digests)
+        out["client"], out["missing"] = client, missing
         return out
 
     # ----- outcomes --------------------------------------------------------------------------------------
@@ -376,27 +411,41 @@ class Workspace(WorkspaceOps):
 
 def select_analyzers(names: Sequence[str] | None, settings: dict[str, dict[str, Any]] | None = None,
                      jurisdiction: str = "none") -> list[BaseAnalyzer]:
+    """The analysers named (default: all, less those the profile switches off; the runner refuses a named one)."""
     settings = settings or {}
-    chosen = list(names) if names else REGISTRY.names()
-    out = []
-    for name in chosen:
+    classes = [REGISTRY.get(n) for n in names] if names else \
+        [c for c in map(REGISTRY.get, REGISTRY.names()) if not switched_off(c, jurisdiction)]
+    return [cls(**settings.get(cls.name, {})) for cls in classes]
+
+
+def _stored_analyzer(name: str, spec: dict[str, Any], jurisdiction: str) -> BaseAnalyzer | None:
+    """The analyser a stored run recorded, to read its results by; None when they can no longer be matched.
+
+    File settings are left out (their content is in the recorded digest), so a moved WRAD file
+    does not hide results made with it.
+    """
+    try:
         cls = REGISTRY.get(name)
-        if jurisdiction == "us-il" and getattr(cls, "infers_mental_state", False):
-            if names:
-                raise InputError(f"analyser '{name}' infers emotions or mental states and is switched off by the "
-                                 "jurisdiction profile us-il", hint="choose another analyser or profile")
-            continue
-        out.append(cls(**settings.get(cls.name, {})))
-    return out
+        if spec.get("digest") is None or spec.get("version") != cls.version or switched_off(cls, jurisdiction):
+            return None
+        files = {s.name for s in cls.settings_spec if s.file}
+        return cls(**{k: v for k, v in (spec.get("settings") or {}).items() if k not in files})
+    except (InputError, TypeError):
+        return None
 
 
 def analyze_file(path: str | Path, fmt: str = "auto", analyzers: Sequence[str] | None = None,
                  therapist_label: str | None = None, client_label: str | None = None,
                  settings: dict[str, dict[str, Any]] | None = None, progress: ProgressFn | None = None,
-                 jurisdiction: str = "none") -> dict[str, Any]:
-    """The researcher's quick path: a transcript file straight in, nothing stored."""
+                 jurisdiction: str | None = None) -> dict[str, Any]:
+    """The researcher's quick path: a transcript file straight in, nothing stored.
+
+    ``jurisdiction`` None: the profile of the settings layers (environment, workspace file).
+    """
+    jurisdiction = resolve().jurisdiction if jurisdiction is None else jurisdiction
     transcript = ingest.read_transcript(path, fmt=fmt, therapist_label=therapist_label, client_label=client_label)
-    out, _ = analyse(select_analyzers(analyzers, settings, jurisdiction), transcript.sessions, progress=progress)
+    out, _ = analyse(select_analyzers(analyzers, settings, jurisdiction), transcript.sessions, progress=progress,
+                     jurisdiction=jurisdiction)
     out["notes"] = transcript.notes
     return out
 

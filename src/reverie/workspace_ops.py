@@ -190,11 +190,16 @@ class WorkspaceOps:
             .where(ClientRow.code == client))))
 
     def case_progress(self, client: str, analysis: dict[str, Any] | None = None) -> dict[str, Any]:
-        """The progress picture, with process markers from the stored analysis when the client has been analysed."""
-        from reverie.analysis.markers import markers_from_analysis
-        if analysis is None and self.has_analysis(client):
-            analysis = self.analyze(client=client)
-        return self.progress(client, markers_from_analysis(analysis) if analysis else None)
+        """The progress picture, with process markers from the stored results (a view: no analyser runs).
+
+        ``process_markers`` says which sessions have markers and, where they are missing, why.
+        """
+        from reverie.analysis.markers import marker_status, markers_from_analysis
+        analysis = analysis if analysis is not None else self.stored_analysis(client)
+        markers = markers_from_analysis(analysis)
+        result = self.progress(client, markers or None)
+        result["process_markers"] = marker_status(analysis, markers, [s["number"] for s in result["sessions"]])
+        return result
 
     def dreams(self, client: str) -> dict[str, Any]:
         """The client's dreams coded with HVdC, their indicators and h-profile against the norms for the client's sex.
@@ -236,14 +241,14 @@ class WorkspaceOps:
                inside_workspace: bool = False) -> Path:
         """A self-contained HTML case report: progress, instruments, session markers, key moments, safety.
 
-        ``analysis`` is a result of ``analyze(client=...)`` already in hand; without it the client is analysed.
+        ``analysis`` is a result of ``analyze(client=...)`` already in hand; without it the stored results are read.
         ``out`` is checked before any work; ``inside_workspace`` is for Reverie's own reports (the demo's).
         """
         from reverie.reports.case_report import render_case_report
         from reverie.reports.context import build_context
         guard = self.protected(inside_workspace)
         out = check_target(out, force=force, protected=guard)
-        analysis = analysis or self.analyze(client=client)
+        analysis = analysis or self.stored_analysis(client)
         progress = self.case_progress(client, analysis)
         context = build_context(client, progress, analysis, self.safety_tasks(open_only=False))
         path = write_output(out, render_case_report(context), force=force, protected=guard)
@@ -274,8 +279,8 @@ def _read_export(path: Path) -> tuple[Client, list[Session], list[Entry], list[R
                                      list[dict[str, Any]]]:
     """An export's records, checked before anything is stored: bounded JSON, whole records, numbers as numbers."""
     from reverie.ingest.bounds import loads
-    from reverie.ingest.decoding import decode, load_bytes
-    data = loads(str(path), decode(str(path), load_bytes(path, None)))  # bounded: depth and integer sizes
+    from reverie.ingest.decoding import MAX_EXPORT_BYTES, decode, load_bytes
+    data = loads(str(path), decode(str(path), load_bytes(path, None, MAX_EXPORT_BYTES)))  # bounded: depth and integer sizes
     if not isinstance(data, dict) or data.get("format") != EXPORT_FORMAT:
         raise InputError(f"{path}: not a Reverie export (field 'format' should be '{EXPORT_FORMAT}')",
                          hint="make one with `reverie export --client CODE --format json --out PATH`")

@@ -2,11 +2,13 @@
 
 An analyser is a small class with a ``name``, a ``version`` and one batch method,
 ``annotate(units) -> list[Annotation]``; session and case summaries are pure
-functions of its annotations (``summarize``). The runner batches units, skips
-those whose (content hash, analyser, version) is already in the result cache the
-caller hands in, and persists new results through that cache in one call, so a
-run that is killed leaves no partial annotation set. ``analysis`` never imports
-``store``: the store implements :class:`ResultCache`.
+functions of its annotations (``summarize``). The runner is the one path into
+analysis: it applies the jurisdiction profile (an analyser the profile switches off
+is refused, whoever calls), batches units, skips those whose (content hash,
+analyser, version, settings digest) is already in the result cache the caller
+hands in, and persists new results through that cache in one call, so a run that
+is killed leaves no partial annotation set. ``analysis`` never imports ``store``:
+the store implements :class:`ResultCache`.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from typing import Any, ClassVar, Protocol, runtime_checkable
 
 from reverie.domain import Annotation
 from reverie.errors import InputError
+from reverie.settings import JURISDICTIONS, resolve
 
 # Modules that hold the built-in analysers; each registers its classes with @register.
 BUILTIN_MODULES: tuple[str, ...] = (
@@ -86,11 +89,16 @@ class TextUnit:
 
 @dataclass(frozen=True)
 class Setting:
-    """A declared analyser setting: name, default and help text."""
+    """A declared analyser setting: name, default and help text.
+
+    ``file``: the value is a path whose *content* shapes the results, so the cache key
+    hashes the file's bytes, not its name.
+    """
 
     name: str
     default: Any
     help: str
+    file: bool = False
 
 
 @dataclass
@@ -240,12 +248,65 @@ def register(cls: type) -> type:
     return REGISTRY.add(cls)
 
 
+ResultKey = tuple[str, str, str, str]  # (unit content hash, analyser name, version, settings digest)
+
+
 class ResultCache(Protocol):
-    """Where the runner finds and keeps results, keyed by (content hash, analyser name, version)."""
+    """Where the runner finds and keeps results, keyed by :data:`ResultKey`."""
 
-    def get_many(self, keys: Sequence[tuple[str, str, str]]) -> dict[tuple[str, str, str], dict[str, Any]]: ...
+    def get_many(self, keys: Sequence[ResultKey]) -> dict[ResultKey, dict[str, Any]]: ...
 
-    def put_many(self, items: Sequence[tuple[tuple[str, str, str], dict[str, Any]]]) -> None: ...
+    def put_many(self, items: Sequence[tuple[ResultKey, dict[str, Any]]]) -> None: ...
+
+
+def _file_digest(path: Any) -> str:
+    h = hashlib.sha256()
+    try:
+        with open(path, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 16), b""):
+                h.update(chunk)
+    except OSError as exc:
+        raise InputError(f"cannot read the settings file {path} ({exc.strerror or exc})",
+                         hint="check the path given to the analyser setting") from None
+    return h.hexdigest()
+
+
+def settings_digest(analyzer: Any) -> str:
+    """Hash of the canonical JSON of an analyser's filled settings, a file setting by its content.
+
+    Part of the cache key: results made with other settings (or another WRAD file) are never reused.
+    """
+    files = {s.name for s in getattr(analyzer, "settings_spec", ()) if getattr(s, "file", False)}
+    values = {name: {"sha256": _file_digest(v)} if name in files and v is not None else v
+              for name, v in getattr(analyzer, "settings", {}).items()}
+    canonical = json.dumps(values, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def environment_jurisdiction() -> str:
+    """The profile the settings layers give when the caller names none (environment, then workspace file)."""
+    return resolve().jurisdiction
+
+
+def switched_off(analyzer: Any, jurisdiction: str) -> bool:
+    """Whether a jurisdiction profile switches this analyser (class or instance) off.
+
+    ``us-il`` switches off analysers that infer emotions or mental states; safety-critical
+    ones (risk screening) stay on in every profile.
+    """
+    if jurisdiction not in JURISDICTIONS:
+        raise InputError(f"unknown jurisdiction profile '{jurisdiction}'", hint=f"profiles: {', '.join(JURISDICTIONS)}")
+    return (jurisdiction == "us-il" and getattr(analyzer, "infers_mental_state", False)
+            and not getattr(analyzer, "safety_critical", False))
+
+
+def check_profile(analyzers: Sequence[Any], jurisdiction: str) -> None:
+    """Refuse a run that includes an analyser the profile switches off (exit 2, naming it and the profile)."""
+    for a in analyzers:
+        if switched_off(a, jurisdiction):
+            raise InputError(f"analyser '{a.name}' infers emotions or mental states and is switched off by the "
+                             f"jurisdiction profile {jurisdiction}",
+                             hint="choose another analyser, or another profile (REVERIE_JURISDICTION, workspace.json)")
 
 
 @dataclass
@@ -264,35 +325,42 @@ def run(
     cache: ResultCache | None = None,
     batch_size: int = 512,
     progress: Callable[[str, int, int], None] | None = None,
+    jurisdiction: str | None = None,
+    compute: bool = True,
+    digests: dict[str, str] | None = None,
 ) -> RunResult:
     """Annotate every applicable unit of every session with every analyser, then summarise.
 
+    ``jurisdiction``: the profile to apply; None takes it from the settings layers, so a caller
+    that forgets it still gets the environment's profile. With ``compute=False`` nothing is
+    annotated: only results already in ``cache`` are read (views), a unit without one is left
+    out, and ``digests`` (analyser name -> settings digest recorded with an earlier run) may
+    stand in for settings that cannot be rebuilt (a file since moved).
     New results are written to ``cache`` in a single ``put_many`` call after all
     analysers have finished, so a run stops either with all of its results stored or none.
     """
+    check_profile(analyzers, environment_jurisdiction() if jurisdiction is None else jurisdiction)
     annotations: dict[str, dict[str, Annotation]] = {}
-    new_items: list[tuple[tuple[str, str, str], dict[str, Any]]] = []
+    new_items: list[tuple[ResultKey, dict[str, Any]]] = []
     computed = reused = 0
     all_units = [u for _, units in sessions for u in units]
     for analyzer in analyzers:
+        digest = (digests or {}).get(analyzer.name) or settings_digest(analyzer)
         todo = [u for u in all_units if analyzer.applies(u)]
-        keys = [(u.content_hash, analyzer.name, analyzer.version) for u in todo]
+        keys = [(u.content_hash, analyzer.name, analyzer.version, digest) for u in todo]
         cached = cache.get_many(keys) if cache is not None and keys else {}
-        missing = [u for u, k in zip(todo, keys) if k not in cached]
+        missing = [(u, k) for u, k in zip(todo, keys) if k not in cached] if compute else []
         for u, k in zip(todo, keys):
             if k in cached:
                 annotations.setdefault(u.id, {})[analyzer.name] = Annotation.from_dict(
                     analyzer.name, analyzer.version, u.id, cached[k])
                 reused += 1
-        for start in range(0, len(missing), batch_size):
-            batch = missing[start:start + batch_size]
-            for u, ann in zip(batch, analyzer.annotate(batch)):
-                ann.unit_id = u.id
-                annotations.setdefault(u.id, {})[analyzer.name] = ann
-                new_items.append(((u.content_hash, analyzer.name, analyzer.version), ann.to_dict()))
-                computed += 1
-            if progress is not None:
-                progress(analyzer.name, min(start + batch_size, len(missing)), len(missing))
+        del cached
+        new = _batches(analyzer, [u for u, _ in missing], batch_size, progress)
+        for (u, k), ann in zip(missing, new):
+            annotations.setdefault(u.id, {})[analyzer.name] = ann
+            new_items.append((k, ann.to_dict()))
+        computed += len(new)
     summaries: dict[str, Summary] = {}
     for analyzer in analyzers:
         per_session = [
@@ -304,6 +372,29 @@ def run(
     if cache is not None and new_items:
         cache.put_many(new_items)
     return RunResult(annotations, summaries, computed, reused)
+
+
+def _batches(analyzer: Any, units: Sequence[TextUnit], batch_size: int,
+             progress: Callable[[str, int, int], None] | None) -> list[Annotation]:
+    """``annotate`` over ``batch_size`` units at a time, so an analyser never holds more than one batch."""
+    out: list[Annotation] = []
+    name = getattr(analyzer, "name", type(analyzer).__name__)
+    for start in range(0, len(units), batch_size):
+        batch = units[start:start + batch_size]
+        for u, ann in zip(batch, analyzer.annotate(batch)):
+            ann.unit_id = u.id
+            out.append(ann)
+        if progress is not None:
+            progress(name, min(start + batch_size, len(units)), len(units))
+    return out
+
+
+def annotate_units(analyzer: Any, units: Sequence[TextUnit], jurisdiction: str | None = None,
+                   batch_size: int = 512) -> list[Annotation]:
+    """The runner for a flat list of units (evaluation, safety screening): the profile applied, in batches,
+    one annotation per unit in order; nothing cached or summarised."""
+    check_profile([analyzer], environment_jurisdiction() if jurisdiction is None else jurisdiction)
+    return _batches(analyzer, units, batch_size, None)
 
 
 def units_from_session(session_id: str, utterances: Iterable[Any], context_turns: int = 4) -> list[TextUnit]:

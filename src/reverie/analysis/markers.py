@@ -32,3 +32,20 @@ def markers_from_analysis(analysis: dict[str, Any]) -> dict[int, dict[str, float
         if found:
             out[int(number)] = found
     return out
+
+
+def marker_status(analysis: dict[str, Any], markers: dict[int, dict[str, float]],
+                  sessions: list[int]) -> dict[str, Any]:
+    """Which of the progress picture's sessions have process markers, and why the others show none.
+
+    ``status``: ``shown`` (every session), ``partial`` or ``missing``; ``reason`` is the analysis's own
+    reason (no consent, no right to read results, not analysed) or that no run produced these markers.
+    """
+    absent = [n for n in sessions if n not in markers]
+    reason = analysis.get("missing")
+    if reason is None and absent:
+        reason = ("no stored process markers for these sessions (defenses, cycles, referential): run "
+                  f"`reverie analyze --client {analysis.get('client') or 'CODE'}`")
+    status = "missing" if not markers else "partial" if absent else "shown"
+    return {"status": status, "sessions": sorted(markers), "missing_sessions": absent,
+            "reason": reason if status != "shown" else None}

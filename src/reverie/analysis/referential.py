@@ -143,7 +143,7 @@ class ReferentialAnalyzer(BaseAnalyzer):
         "terms": "[start, end, 'sensory' | 'specific' | 'past' | 'reflection' | 'disfluency']",
     }
     settings_spec = (
-        Setting("wrad", None, "path to a user-supplied WRAD weight file: lines 'word weight'"),
+        Setting("wrad", None, "path to a user-supplied WRAD weight file: lines 'word weight'", file=True),
         Setting("min_words", 3, "units with fewer words get empty (None) values"),
         Setting("passages", 5, "how many highest-RA passages to list per session"),
     )

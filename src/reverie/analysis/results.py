@@ -28,10 +28,12 @@ def build_units(sessions: Sequence[Session], entries: Sequence[Entry] = ()) -> l
 
 
 def analyse(analyzers: Sequence[BaseAnalyzer], sessions: Sequence[Session], entries: Sequence[Entry] = (),
-            cache: Any = None, progress: Any = None) -> tuple[dict[str, Any], RunResult]:
-    """Run the analysers over sessions (and journal entries) and shape the result."""
+            cache: Any = None, progress: Any = None, jurisdiction: str | None = None, compute: bool = True,
+            digests: dict[str, str] | None = None) -> tuple[dict[str, Any], RunResult]:
+    """Run the analysers over sessions (and journal entries) through the runner and shape the result."""
     groups = build_units(sessions, entries)
-    result = run(analyzers, groups, cache=cache, progress=progress)
+    result = run(analyzers, groups, cache=cache, progress=progress, jurisdiction=jurisdiction, compute=compute,
+                 digests=digests)
     return to_json(sessions, entries, result), result
 
 

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from reverie.analysis.base import ContextTurn, TextUnit
+from reverie.analysis.base import ContextTurn, TextUnit, annotate_units
 from reverie.errors import IngestError
 
 LABELS: tuple[int, ...] = tuple(range(9))
@@ -112,7 +112,7 @@ def evaluate(rows: Sequence[dict[str, Any]], analyzer: Any = None) -> dict[str, 
         from reverie.analysis.defenses import DefensesAnalyzer
 
         analyzer = DefensesAnalyzer()
-    annotations = analyzer.annotate(rows_to_units(rows))
+    annotations = annotate_units(analyzer, rows_to_units(rows))
     predicted = [int(a.values["level"]) if a.values.get("level") is not None else 0 for a in annotations]
     return metrics([int(r["label"]) for r in rows], predicted)
 

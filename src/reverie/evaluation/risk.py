@@ -54,14 +54,14 @@ def evaluate(rows: Iterable[dict[str, Any]], analyzer: Any = None) -> dict[str, 
 
     ``analyzer`` is any object with ``annotate(units)`` (defaults to the registered ``risk``).
     """
-    from reverie.analysis.base import ContextTurn, TextUnit
+    from reverie.analysis.base import ContextTurn, TextUnit, annotate_units
     from reverie.analysis.risk import RiskAnalyzer
 
     rows = list(rows)
     analyzer = analyzer or RiskAnalyzer()
     units = [TextUnit(id=str(i), text=r["text"], context=(ContextTurn("therapist", r["before"]),)
                       if isinstance(r.get("before"), str) and r["before"] else ()) for i, r in enumerate(rows)]
-    annotations = analyzer.annotate(units) if units else []
+    annotations = annotate_units(analyzer, units)
     tp = fp = fn = tn = 0
     false_negatives, false_positives = [], []
     for row, ann in zip(rows, annotations):

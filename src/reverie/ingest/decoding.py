@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import os
 from pathlib import Path
 
 from reverie.errors import IngestError
@@ -13,13 +14,35 @@ _BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (BOM,
 LEGACY = "cp1252"  # what Windows subtitle editors write when they do not write UTF-8
 ENCODING_HINT = "save the file as UTF-8, or name its encoding with --encoding (e.g. utf-16, cp1252, latin-1)"
 
+# The largest transcript or journal file read (docs/formats.md): analysis time and memory grow with the
+# text (about 40 fifty-minute sessions fit); a larger file is refused before it is read.
+MAX_FILE_BYTES = 2_000_000
+# A workspace export holds a whole case (every session and entry) and is only parsed, never analysed.
+MAX_EXPORT_BYTES = 200_000_000
 
-def load_bytes(path: str | Path, data: bytes | None) -> bytes:
-    """The file's bytes, or ``data`` when the caller already has them (an upload)."""
+
+def _too_large(path: str | Path, size: int, limit: int) -> IngestError:
+    return IngestError(str(path), f"is {size:,} bytes, over the limit of {limit:,} bytes "
+                                  f"({limit / 1e6:g} MB) for one file",
+                       hint=f"split it into files of at most {limit / 1e6:g} MB (e.g. one session per file); "
+                            "see docs/formats.md")
+
+
+def load_bytes(path: str | Path, data: bytes | None, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The file's bytes, or ``data`` when the caller already has them (an upload); over ``limit`` is refused."""
     if data is not None:
+        if len(data) > limit:
+            raise _too_large(path, len(data), limit)
         return bytes(data)
     try:
-        return Path(path).read_bytes()
+        with Path(path).open("rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            if size > limit:
+                raise _too_large(path, size, limit)
+            raw = fh.read(limit + 1)  # a file that grew (or a pipe) is still read only this far
+        if len(raw) > limit:
+            raise _too_large(path, len(raw), limit)
+        return raw
     except FileNotFoundError:
         raise IngestError(str(path), "file not found", hint="check the path") from None
     except IsADirectoryError:

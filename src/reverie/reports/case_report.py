@@ -152,6 +152,14 @@ def _compact(value: Any) -> str:
     return text if len(text) <= _MAX_VALUE_CHARS else text[: _MAX_VALUE_CHARS - 1] + "\u2026"
 
 
+def _markers_missing(progress: Mapping[str, Any]) -> str:
+    pm = progress.get("process_markers") or {}
+    if pm.get("status") not in ("missing", "partial"):
+        return ""
+    sessions = ", ".join(map(str, pm.get("missing_sessions") or [])) or "all"
+    return f'<p class="muted">Process markers missing (sessions {_e(sessions)}): {_e(pm.get("reason"))}</p>'
+
+
 def _summaries(sessions: Iterable[Mapping[str, Any]]) -> str:
     parts = []
     for s in sessions:
@@ -183,5 +191,5 @@ def render_case_report(context: dict[str, Any]) -> str:
         sessions_table=_sessions(progress),
         instruments=_instruments(progress),
         key_moments=_key_moments(context.get("key_moments") or []),
-        summaries=_summaries(context.get("sessions") or []),
+        summaries=_markers_missing(progress) + _summaries(context.get("sessions") or []),
     )

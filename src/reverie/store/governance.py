@@ -100,6 +100,16 @@ class Store(Records):
             self._audit(s, "write", "analysis_run", code, ",".join(config.get("analyzers", {})))
         self.db.transaction(work)
 
+    def analysis_runs(self, code: str) -> list[dict[str, Any]]:
+        """The configurations of a client's analysis runs, newest first (what views read results by)."""
+        def work(s: OrmSession) -> list[dict[str, Any]]:
+            row = self._client_row(s, code)
+            self._check("read", "annotation", row)
+            runs = s.scalars(select(AnalysisRunRow).where(AnalysisRunRow.client_id == row.id)
+                             .order_by(AnalysisRunRow.id.desc()))
+            return [json.loads(r.config) for r in runs]
+        return self.db.transaction(work)
+
     # ----- safety ---------------------------------------------------------------------------------------
     def add_safety_task(self, code: str, source: str, source_ref: str, category: str, severity: str,
                         evidence: dict[str, Any]) -> tuple[int, bool]:
@@ -334,18 +344,18 @@ class AnnotationCache:
         self.store = store
         self.code = code
 
-    def _key(self, cipher: crypto.Cipher, key: tuple[str, str, str]) -> str:
+    def _key(self, cipher: crypto.Cipher, key: tuple[str, ...]) -> str:
         return cipher.digest("annotation", *key)
 
-    def get_many(self, keys: Sequence[tuple[str, str, str]]) -> dict[tuple[str, str, str], dict[str, Any]]:
+    def get_many(self, keys: Sequence[tuple[str, ...]]) -> dict[tuple[str, ...], dict[str, Any]]:
         st = self.store
 
-        def work(s: OrmSession) -> dict[tuple[str, str, str], dict[str, Any]]:
+        def work(s: OrmSession) -> dict[tuple[str, ...], dict[str, Any]]:
             row = st._client_row(s, self.code)
             st._check("read", "annotation", row)
             cipher = st._cipher(row)
             wanted = {self._key(cipher, k): k for k in keys}
-            found: dict[tuple[str, str, str], dict[str, Any]] = {}
+            found: dict[tuple[str, ...], dict[str, Any]] = {}
             rows = s.scalars(select(AnnotationRow).where(AnnotationRow.client_id == row.id))
             for a in rows:
                 if a.key in wanted:
@@ -354,7 +364,7 @@ class AnnotationCache:
             return found
         return st.db.transaction(work)
 
-    def put_many(self, items: Sequence[tuple[tuple[str, str, str], dict[str, Any]]]) -> None:
+    def put_many(self, items: Sequence[tuple[tuple[str, ...], dict[str, Any]]]) -> None:
         st = self.store
 
         def work(s: OrmSession) -> None:
