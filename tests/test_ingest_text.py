@@ -1,6 +1,5 @@
 """Plain-text transcripts: labels, continuation lines, stage directions, roles, encodings."""
 
-import time
 
 import pytest
 
@@ -144,16 +143,15 @@ def test_ingest_text_invalid_utf8_names_line():
     assert err.value.line == 3 and "latin.txt, line 3" in str(err.value) and "UTF-8" in str(err.value)
 
 
-def test_ingest_text_largest_accepted_file_parses_quickly():
+def test_ingest_text_largest_accepted_file_is_read_whole():
+    """The largest file accepted is read to its last utterance (its speed is in benchmarks/bench_large_transcript.py)."""
     block = ("T: What happened when she raised her voice (pause)?\n"
              "C: I went quiet, like with my father. [silence] Then I apologised, again.\n"
              "It is always me who apologises — toujours, 总是.\n")
     copies = MAX_FILE_BYTES // len(block.encode())  # as many as fit under the limit (5 MB before it existed)
     data = (block * copies).encode()
     assert MAX_FILE_BYTES - len(block.encode()) < len(data) <= MAX_FILE_BYTES
-    began = time.perf_counter()
     t = read(data, name="big.txt")
-    elapsed = time.perf_counter() - began
-    n = len(t.sessions[0].utterances)
-    assert n == 2 * copies
-    assert elapsed < 3.0  # typically ~1 s on a shared 2-core machine; the target is "well under 2 s"
+    utterances = t.sessions[0].utterances
+    assert len(utterances) == 2 * copies
+    assert utterances[-1].text.endswith("toujours, 总是.")
