@@ -122,11 +122,14 @@ def test_workspace_views_read_stored_results_without_running(ws: rw.Workspace, s
 
 def test_workspace_withdrawn_analysis_consent_keeps_progress_and_report(ws: rw.Workspace, session_file: Path,
                                                                         tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                                        capsys: pytest.CaptureFixture[str]) -> None:
+                                                                        capsys: pytest.CaptureFixture[str],
+                                                                        backend: str | None) -> None:
     _with_answers(ws, session_file)
     ws.withdraw_consent("c1", "analysis")
     assert ws.stored_analysis("c1")["sessions"][0]["utterances"][1]["annotations"] == {}  # stored results hidden
     monkeypatch.setenv("REVERIE_WORKSPACE", str(ws.settings.workspace))
+    if backend:  # workspace.json keeps the URL without its password
+        monkeypatch.setenv("REVERIE_DATABASE_URL", backend)
     progress = _json(capsys, ["progress", "--client", "c1"])
     assert progress["instruments"]["phq9"]["baseline"] == 15 and progress["instruments"]["phq9"]["latest"] == 7
     assert [s["feeling_better"] is not None for s in progress["sessions"]] == [True, True, True]
@@ -138,10 +141,10 @@ def test_workspace_withdrawn_analysis_consent_keeps_progress_and_report(ws: rw.W
     assert "no active consent to analysis" in html
 
 
-def test_workspace_client_user_sees_their_progress(ws: rw.Workspace, session_file: Path) -> None:
+def test_workspace_client_user_sees_their_progress(ws: rw.Workspace, session_file: Path, backend: str | None) -> None:
     _with_answers(ws, session_file)
     ws.add_user("sam", "client", client="c1")
-    sam = rw.open(ws.settings.workspace, user="sam")
+    sam = rw.open(ws.settings.workspace, db=backend, user="sam")
     progress = sam.case_progress("c1")
     sam.close()
     assert progress["instruments"]["phq9"]["latest"] == 7 and len(progress["sessions"]) == 3
