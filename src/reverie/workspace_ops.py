@@ -180,6 +180,13 @@ class WorkspaceOps:
     def add_user(self, name: str, role: str, client: str | None = None, is_admin: bool = False) -> dict[str, Any]:
         return self.store.add_user(name, role, client, is_admin).to_dict()
 
+    # ----- relational patterns (CCRT) -------------------------------------------------------------------
+    def patterns(self, client: str, settings: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Relationship episodes, the CCRT and replays for a client, through the runner (cached results reused)."""
+        from reverie.relational_ops import patterns_of
+        analysis = self.analyze(client=client, analyzers=["relational"], settings={"relational": settings or {}})
+        return patterns_of(analysis)
+
     # ----- progress and the case report ------------------------------------------------------------------
     def has_analysis(self, client: str) -> bool:
         from sqlalchemy import func, select

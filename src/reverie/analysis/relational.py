@@ -37,14 +37,17 @@ _CLAUSE_BREAK = re.compile(r"[,;:\"\u201c\u201d]|\b(?:and|but|because|when|then|
 _WISH = re.compile(lex.WISH_VERB, _I)
 _NEGATION = re.compile(lex.NEGATION, _I)
 _FELT = re.compile(r"\b(?:felt|feel|feels|feeling|was|am|'m|got|get|left me|made me)\s+(?:\w+\s+){0,3}$", _I)
+_NAME_VERB = re.compile(r"(?:'s)?\s+(?:[a-z]+(?<=[a-z]{3})(?:ed|[^s']s)\b|said|asked|told|came|was|is|kept|always|never|just|had|has|and|didn't|would|sat"
+                       r"|drove|went|got|made|met|forgot|laughed|rang|called|texted|emailed|says|thinks|wants)\b")
+_TO_NAME = re.compile(r"\b(?:told|asked|with|to|and|met|called|texted|rang|see|saw|for|tell|ask|love|miss)\s+$", _I)
 _YOU_ACTS = re.compile(r"\byou\s+(?:\w+\s+)?(?:said|told|didn't|did|were|was|had|helped|let|looked|seemed|sent"
                        r"|cancell?ed|asked|wanted|thought|listened|went|left|forgot)\b", _I)
 _SELF_CUE = re.compile(r"\bmyself\b|voice in my head|something in me|part of me|\bmy own\b|inner critic", _I)
 _HOME = re.compile(lex.HOME_CUES, _I)
 _WORK = re.compile(lex.WORK_CUES, _I)
-_ROLE_WORDS = "|".join(p for _, p, _ in lex.FIGURES)
+_ROLE_WORDS = "|".join(p for _, p, _ in lex.FIGURES) + "|partner"
 _INTRO = (
-    re.compile(rf"\b(?P<name>[A-Z][a-z]{{2,}})(?:,\s*[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)?,\s*(?:she|he)(?:'s|\s+is|\s+was)\s+"
+    re.compile(rf"\b(?P<name>[A-Z][a-z]{{2,}})(?:,\s*[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)?[,.]\s*(?:[Ss]he|[Hh]e)(?:'s|\s+is|\s+was)\s+"
                rf"(?:my|the|our)\s+(?P<role>{_ROLE_WORDS})\b"),
     re.compile(rf"\b(?:my|our)\s+(?P<role>{_ROLE_WORDS}),?\s+(?P<name>[A-Z][a-z]{{2,}})\b"),
     re.compile(rf"\b(?P<name>[A-Z][a-z]{{2,}}),\s+(?:my|our|the)\s+(?P<role>{_ROLE_WORDS})\b"),
@@ -77,9 +80,11 @@ def _gender(word: str, default: str) -> str:
 def learn_names(text: str) -> dict[str, str]:
     """Names the text introduces with a role: "Margaret, she's the senior partner" -> {"Margaret": "boss"}."""
     found: dict[str, str] = {}
+    if re.search(r"\btherapist\b", text, _I):  # "Dr Ruth Adler ... a therapist"
+        found.update({m.group(1): "therapist" for m in re.finditer(r"\bDr\.?\s+([A-Z][a-z]{2,})\s+[A-Z][a-z]+", text)})
     for pattern in _INTRO:
         for m in pattern.finditer(text):
-            obj = role_object(m.group("role"))
+            obj = role_object(m.group("role")) or ("partner" if m.group("role").lower() == "partner" else None)
             if obj and m.group("name") not in lex.NOT_NAMES:
                 found.setdefault(m.group("name"), obj)
     return found
@@ -98,18 +103,19 @@ def _mentions(text: str, unit: TextUnit, names: dict[str, str], therapist_names:
                 continue
             taken.append(m.span())
             out.append({"span": m.span(), "object": obj, "gender": _gender(m.group(), gender), "basis": "word"})
-    guess = "colleague" if _WORK.search(text) else "partner" if _HOME.search(text) else "friend"
+    work, home = len(_WORK.findall(text)), len(_HOME.findall(text))
+    guess = "colleague" if work > home else "partner" if home > work else "friend"
     for m in _NAME.finditer(text):
         name = m.group().removesuffix("'s")
-        if name in lex.NOT_NAMES or any(a <= m.start() < b for a, b in taken) or role_object(name):
-            continue
+        if name in lex.NOT_NAMES or any(a <= m.start() < b for a, b in taken) or role_object(name) or \
+                re.search(rf"\b{name.lower()}\b", text) or not (_NAME_VERB.match(text, m.end()) or (
+                    not _sentence_initial(text, m.start()) and _TO_NAME.search(text, 0, m.start()))):
+            continue  # a common word ("Busy.", "Never mind") is no name
         if name in therapist_names:
             out.append({"span": m.span(), "object": "therapist", "gender": "", "basis": "name", "name": name})
         elif name in names:
             out.append({"span": m.span(), "object": names[name], "gender": "", "basis": "name", "name": name})
-        elif m.start() > 0 or re.match(r"\s+(?:said|asked|told|came|was|is|kept|always|never|just|had|has|and|"
-                                       r"didn't|would|sat|drove|went|got|made|met|forgot|laughed)\b",
-                                       text[m.end():m.end() + 12]):
+        else:
             out.append({"span": m.span(), "object": guess, "gender": "", "basis": "guess", "name": name})
     if unit.role == "client" and unit.kind == "utterance" and (_YOU_ACTS.search(text) or any(
             ref in ("therapist", "therapist_link") for ref, _, _ in find_references(text))):
@@ -118,8 +124,16 @@ def _mentions(text: str, unit: TextUnit, names: dict[str, str], therapist_names:
     return sorted(out, key=lambda f: f["span"])
 
 
-def _subjects(text: str, mentions: list[dict[str, Any]]) -> list[tuple[int, str | None, dict[str, Any] | None]]:
-    """Subject markers in text order: (position, "I" or an object id or None, the mention it resolves to)."""
+def _sentence_initial(text: str, pos: int) -> bool:
+    return not text[:pos].strip() or text[:pos].rstrip()[-1] in ".!?:\"\u201c(\n-"
+
+
+def _subjects(text: str, mentions: list[dict[str, Any]], context: Sequence[dict[str, Any]] = ()
+              ) -> list[tuple[int, str | None, dict[str, Any] | None]]:
+    """Subject markers in text order: (position, "I" or an object id or None, the mention it resolves to).
+
+    ``context`` holds figures of the turns before (span -1): a "he" with no figure in the text refers back.
+    """
     marks: list[tuple[int, str | None, dict[str, Any] | None]] = []
     for f in mentions:
         if f["basis"] != "you":
@@ -133,7 +147,7 @@ def _subjects(text: str, mentions: list[dict[str, Any]]) -> list[tuple[int, str 
             marks.append((m.start(), "therapist" if ther else None, ther))
         elif word in ("he", "she", "they"):
             want = {"he": "m", "she": "f"}.get(word)
-            prior = [f for f in mentions if f["span"][0] < m.start() and f["basis"] != "you"
+            prior = [f for f in [*context, *mentions] if f["span"][0] < m.start() and f["basis"] != "you"
                      and (want is None or f["gender"] in (want, ""))]
             marks.append((m.start(), prior[-1]["object"] if prior else None, prior[-1] if prior else None))
         else:
@@ -178,8 +192,13 @@ def analyse_text(text: str, unit: TextUnit | None = None, names: dict[str, str] 
     """The relationship episode in one text (or ``episode: False``), with its components and evidence."""
     unit = unit or TextUnit.of(text)
     learned = learn_names(text)
-    mentions = _mentions(text, unit, {**learned, **(names or {})}, therapist_names)
-    marks = _subjects(text, mentions)
+    known = {**learned, **(names or {})}
+    mentions = _mentions(text, unit, known, therapist_names)
+    context = [] if mentions else [
+        {**f, "span": (-1, -1), "basis": "context"} for turn in unit.context[-2:]
+        for f in _mentions(turn.text, TextUnit.of(turn.text, role="other"), known, therapist_names)
+        if f["basis"] in ("word", "name")][-1:]
+    marks = _subjects(text, mentions, context)
     wishes, zones, targets = _wishes(text, marks)
     ro: list[dict[str, Any]] = []
     rs: list[dict[str, Any]] = []
@@ -213,13 +232,14 @@ def analyse_text(text: str, unit: TextUnit | None = None, names: dict[str, str] 
     ro, rs = _dedupe(ro), _dedupe(rs)
     figures = [f for f in mentions]
     counts = Counter(f["object"] for f in figures)
-    score = Counter({o: counts[o] + 3 * actors[o] + 2 * targets[o] for o in counts})
-    obj = max(score, key=lambda o: (score[o], -min(f["span"][0] for f in figures if f["object"] == o))) if score else None
+    score = Counter({o: counts[o] + 3 * actors[o] + 2 * targets[o] for o in {*counts, *actors}})
+    first = {o: min((f["span"][0] for f in figures if f["object"] == o), default=len(text)) for o in score}
+    obj = max(score, key=lambda o: (score[o], -first[o])) if score else None
     if obj is None and _SELF_CUE.search(text) and (wishes or rs):
         obj = "self"
     n_components = bool(wishes) + bool(ro) + bool(rs)
     episode = obj is not None and (bool(ro) or n_components >= 2)
-    chosen = next((f for f in figures if f["object"] == obj), None)
+    chosen = next((f for f in [*figures, *context] if f["object"] == obj), None)
     return {
         "episode": episode,
         "object": obj if episode else None,
@@ -231,6 +251,7 @@ def analyse_text(text: str, unit: TextUnit | None = None, names: dict[str, str] 
         "components": (wishes + ro + rs) if episode else [],
         "figures": sorted(counts),
         "names": learned,
+        "name_guesses": {f["name"]: f["object"] for f in mentions if f["basis"] == "guess"},
     }
 
 
@@ -284,6 +305,7 @@ class RelationalAnalyzer(BaseAnalyzer):
         "components": "every component found, in text order",
         "figures": "every object mentioned",
         "names": "names this text introduces with a role (name -> object)",
+        "name_guesses": "other names, with the object guessed from work or home words (settled across the case)",
     }
     settings_spec: ClassVar[tuple[Setting, ...]] = (
         Setting("names", "", "known figures as NAME=OBJECT pairs, comma-separated (e.g. 'Margaret=boss,Jonah=partner')"),
@@ -309,9 +331,16 @@ class RelationalAnalyzer(BaseAnalyzer):
         from reverie.analysis.relational_case import episodes_of, formulate
         summary = Summary()
         all_episodes = []
+        names: dict[str, str] = {}
+        guesses: dict[str, Counter[str]] = {}
         for s in sessions:
+            for a in s.annotations:
+                for name, obj in (a.values.get("names") or {}).items():
+                    names.setdefault(name, obj)
+                for name, obj in (a.values.get("name_guesses") or {}).items():
+                    guesses.setdefault(name, Counter())[obj] += 1
             eps = episodes_of(s)
             summary.sessions[s.session_id] = {"episodes": len(eps), "objects": dict(Counter(e["object"] for e in eps))}
             all_episodes += eps
-        summary.case = formulate(all_episodes)
+        summary.case = formulate(all_episodes, names, guesses)
         return summary

@@ -45,19 +45,13 @@ def episodes_of(session: SessionUnits) -> list[dict[str, Any]]:
     return out
 
 
-def _settle_names(episodes: list[dict[str, Any]]) -> None:
-    introduced: dict[str, str] = {}
-    for e in episodes:
-        for name, obj in e["names"].items():
-            introduced.setdefault(name, obj)
-    guesses: dict[str, Counter[str]] = defaultdict(Counter)
-    for e in episodes:
-        if e["object_basis"] == "guess" and e["object_name"]:
-            guesses[e["object_name"]][e["object"]] += 1
+def _settle_names(episodes: list[dict[str, Any]], names: dict[str, str], guesses: dict[str, Counter[str]]) -> None:
+    """Re-resolve guessed names: a role given anywhere in the case wins, else the most frequent guess."""
     for e in episodes:
         name = e["object_name"]
         if e["object_basis"] == "guess" and name:
-            e["object"] = introduced.get(name) or guesses[name].most_common(1)[0][0]
+            common = guesses.get(name, Counter()).most_common(1)
+            e["object"] = names.get(name) or (common[0][0] if common else e["object"])
 
 
 def _clusters(episode: dict[str, Any], part: str) -> set[str]:
@@ -81,14 +75,21 @@ def _ccrt(table: dict[str, dict[str, float]]) -> dict[str, Any]:
 
 
 def replays(episodes: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Negative RO -> negative RS pairs told with two or more figures (the self is not a figure here)."""
+    """Negative RO -> negative RS pairs told with two or more figures (the self is not a figure here).
+
+    Every pair of a negative response of other and a negative response of self in an episode counts,
+    not only its headline codes: an episode may tell "she brushed it off" and "I apologised and went quiet".
+    """
     groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for e in episodes:
-        ro, rs = e["response_of_other"], e["response_of_self"]
-        if e["object"] in _NOT_FIGURES or not ro or not rs:
+        if e["object"] in _NOT_FIGURES:
             continue
-        if ro["valence"] == "negative" and rs["valence"] == "negative":
-            groups[f"{ro['cluster']}->{rs['cluster']}"].append(e)
+        negative = [c for c in e["components"] if c["valence"] == "negative"]
+        ros = sorted({c["cluster"] for c in negative if c["component"] == "response_of_other"})
+        rss = sorted({c["cluster"] for c in negative if c["component"] == "response_of_self"})
+        for ro in ros:
+            for rs in rss:
+                groups[f"{ro}->{rs}"].append(e)
     out = []
     for pattern, eps in groups.items():
         objects = sorted({e["object"] for e in eps})
@@ -129,9 +130,14 @@ def objects_table(episodes: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return out
 
 
-def formulate(episodes: list[dict[str, Any]]) -> dict[str, Any]:
-    """The case formulation: ``{"episodes", "pervasiveness", "ccrt", "replays", "objects"}``."""
-    _settle_names(episodes)
+def formulate(episodes: list[dict[str, Any]], names: dict[str, str] | None = None,
+              guesses: dict[str, Counter[str]] | None = None) -> dict[str, Any]:
+    """The case formulation: ``{"episodes", "pervasiveness", "ccrt", "replays", "objects"}``.
+
+    ``names`` are names introduced with a role anywhere in the case, ``guesses`` the objects guessed
+    for other names in every text (not only episodes).
+    """
+    _settle_names(episodes, names or {}, guesses or {})
     table = pervasiveness(episodes)
     return {
         "episodes": [{k: e[k] for k in ("object", "source", "session", "kind", *PARTS, "evidence", "text")}

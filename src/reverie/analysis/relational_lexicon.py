@@ -118,7 +118,8 @@ RESPONSES_OF_SELF: dict[str, tuple[str, ...]] = {
     "RS6": (r"couldn't (?:think|do|move|speak|say)|didn't argue|went along|just stood|froze|frozen|powerless|useless"
             r"|helpless|no say|did what (?:he|she|they) said|did it anyway|signed it|nine years old|stuck|gave in"
             r"|no choice|sat there",),
-    "RS7": (r"\bflat\b|hopeless|\blow\b|let down|\bsad\b|miserable|alone|cried|gave up|disappointed|down\b|empty"
+    "RS7": (r"\bflat\b|hopeless|\blow\b|let down|\bsad\b|miserable|alone|cried|gave up|disappointed|(?:felt|feel|so) down"
+            r"|\bempty"
             r"|awful|lonely|worthless|not worth",),
     "RS1": (r"calm(?:ing|ed)? (?:her|him|them) down|made (?:her|him|them) (?:tea|dinner)|cooked|look(?:ed)? after (?:her|him|them)"
             r"|listened to (?:her|him|them)|help(?:ed)? (?:her|him|them)|comforted|reassured|promis",),
