@@ -38,8 +38,8 @@ _WISH = re.compile(lex.WISH_VERB, _I)
 _NEGATION = re.compile(lex.NEGATION, _I)
 _FELT = re.compile(r"\b(?:felt|feel|feels|feeling|was|am|'m|got|get|left me|made me)\s+(?:\w+\s+){0,3}$", _I)
 _NAME_VERB = re.compile(r"(?:'s)?\s+(?:[a-z]+(?<=[a-z]{3})(?:ed|[^s']s)\b|said|asked|told|came|was|is|kept|always|never|just|had|has|and|didn't|would|sat"
-                       r"|drove|went|got|made|met|forgot|laughed|rang|called|texted|emailed|says|thinks|wants)\b")
-_TO_NAME = re.compile(r"\b(?:told|asked|with|to|and|met|called|texted|rang|see|saw|for|tell|ask|love|miss)\s+$", _I)
+                       r"|drove|went|got|made|met|forgot|laughed|rang|called|texted|emailed|says|thinks|wants|sent|took|gave|put"
+                       r"|did|does|won't|wouldn't|can't|couldn't|never|always|just|told|left|knew|thought)\b")
 _YOU_ACTS = re.compile(r"\byou\s+(?:\w+\s+)?(?:said|told|didn't|did|were|was|had|helped|let|looked|seemed|sent"
                        r"|cancell?ed|asked|wanted|thought|listened|went|left|forgot)\b", _I)
 _SELF_CUE = re.compile(r"\bmyself\b|voice in my head|something in me|part of me|\bmy own\b|inner critic", _I)
@@ -108,8 +108,8 @@ def _mentions(text: str, unit: TextUnit, names: dict[str, str], therapist_names:
     for m in _NAME.finditer(text):
         name = m.group().removesuffix("'s")
         if name in lex.NOT_NAMES or any(a <= m.start() < b for a, b in taken) or role_object(name) or \
-                re.search(rf"\b{name.lower()}\b", text) or not (_NAME_VERB.match(text, m.end()) or (
-                    not _sentence_initial(text, m.start()) and _TO_NAME.search(text, 0, m.start()))):
+                re.search(rf"\b{name.lower()}\b", text) or (name not in names and _sentence_initial(text, m.start())
+                                                               and not _NAME_VERB.match(text, m.end())):
             continue  # a common word ("Busy.", "Never mind") is no name
         if name in therapist_names:
             out.append({"span": m.span(), "object": "therapist", "gender": "", "basis": "name", "name": name})
@@ -220,6 +220,8 @@ def analyse_text(text: str, unit: TextUnit | None = None, names: dict[str, str] 
                     if kind == "response_of_self":
                         if who != "I" and not (felt and who in (None, "I")):
                             continue
+                        if cid == "RS4" and _NEGATION.search(text[max(s0, m.start() - 30):m.start()]):
+                            continue  # "I'm not allowed to be angry", "I didn't say I was angry": held back
                         rs.append(_component(kind, cid, text, m.span()))
                     else:
                         if who in (None, "I") or who == "self":

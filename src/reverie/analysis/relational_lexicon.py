@@ -93,7 +93,7 @@ RESPONSES_OF_OTHER: dict[str, tuple[str, ...]] = {
             r"|cancell?ed|let me down|wasn't there|away|absent|stayed empty|lied|broke (?:his|her|a) promise|only sent"
             r"|no message|went out with|never came out|door shut|not there|left (?:me|us)\b|was always (?:at work|away)",),
     "RO5": (r"asked what (?:had )?happened|asked (?:me )?why|wanted to know why|\bwhy the\b|wrong|critici[sz]|dismiss|brushed (?:it|me) off|laughed|talked over"
-            r"|ignored|didn't (?:say|answer|notice|reply|ask|look)|walked past|overreact|ridiculous|make a fuss|waste of"
+            r"|ignored|(?:didn't|doesn't|don't|never|wouldn't) (?:really |even )?(?:say|answer|notice|reply|ask|look|listen|care)|walked past|overreact|ridiculous|make a fuss|waste of"
             r"|barely looked|stop interfering|pull(?:s|ed)? away|won't let me|embarrassing|without (?:asking|inviting) me"
             r"|unimpressed|bored|sighed|everyone else|nothing (?:else|more)|fine,? nothing|reject|too busy|disapprov"
             r"|said (?:it was|I was) (?:probably|just|only)|everyone gets|didn't understand|don't understand|not good enough"
