@@ -133,3 +133,26 @@ def test_relational_wish_is_not_read_as_a_response() -> None:
     assert values["wish"]["cluster"] == "W5"
     assert values["response_of_other"]["cluster"] == "RO5"  # "hug" inside the wish is not the other's response
     assert values["response_of_self"]["cluster"] == "RS2"
+
+
+def test_relational_workspace_patterns_use_the_runner_cache(tmp_path, monkeypatch, capsys) -> None:
+    import json
+
+    import reverie.workspace as rw
+    from reverie.cli import main
+
+    monkeypatch.setenv("REVERIE_WORKSPACE", str(tmp_path / "ws"))
+    assert main(["init", "--user", "ruth"]) == 0
+    f = tmp_path / "s1.txt"
+    f.write_text("T: Go on.\nC: My sister cancelled my birthday at the last minute. I wanted her there. I felt let "
+                 "down.\nT: Mm.\nC: And when you were late today I thought you'd forgotten me. I wanted you to be "
+                 "there. I felt stupid for minding.\n", encoding="utf-8")
+    assert main(["import", "transcript", str(f), "--client", "c1"]) == 0
+    capsys.readouterr()
+    assert main(["patterns", "--client", "c1", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [(e["object"], e["response_of_other"]["cluster"]) for e in data["episodes"]] == [
+        ("sibling", "RO4"), ("therapist", "RO4")]
+    with rw.open(tmp_path / "ws", user="ruth") as ws:
+        again = ws.analyze(client="c1", analyzers=["relational"])
+    assert again["computed"] == 0 and again["reused"] == 2

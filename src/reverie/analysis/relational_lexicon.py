@@ -89,7 +89,7 @@ RESPONSES_OF_OTHER: dict[str, tuple[str, ...]] = {
     "RO3": (r"upset|crying|cried|in a state|angry|furious|shout(?:ed|ing)|(?:his|her|their|a|one of his|one of her) "
             r"(?:foul |bad )?moods?|slamm|meltdown|scream|argu(?:e|ed|ing)|anxious|panick|worried|lost (?:his|her) temper"
             r"|snapped|yell|in tears|got (?:really |so )?(?:angry|cross|upset)",),
-    "RO4": (r"forgot|missed (?:my|the|our)|didn't (?:turn up|come|show|ring|call)|never (?:came|rang|called|turned up|there)"
+    "RO4": (r"forg[eo]t(?:ten)?|(?:was|were|came|turned up|always) late|missed (?:my|the|our)|didn't (?:turn up|come|show|ring|call)|never (?:came|rang|called|turned up|there)"
             r"|cancell?ed|let me down|wasn't there|away|absent|stayed empty|lied|broke (?:his|her|a) promise|only sent"
             r"|no message|went out with|never came out|door shut|not there|left (?:me|us)\b|was always (?:at work|away)",),
     "RO5": (r"asked what (?:had )?happened|asked (?:me )?why|wanted to know why|\bwhy the\b|wrong|critici[sz]|dismiss|brushed (?:it|me) off|laughed|talked over"
