@@ -125,7 +125,7 @@ def test_relational_case_settles_a_guessed_name_from_an_introduction_elsewhere()
 def test_relational_formulation_of_no_episodes_keeps_its_keys() -> None:
     case = formulate([])
     assert case["episodes"] == [] and case["replays"] == [] and case["objects"] == {}
-    assert case["ccrt"] == {"wish": None, "response_of_other": None, "response_of_self": None}
+    assert case["ccrt"] == {"wish": None, "response_of_other": None, "response_of_self": None, "figures": {}}
 
 
 def test_relational_wish_is_not_read_as_a_response() -> None:
@@ -156,3 +156,17 @@ def test_relational_workspace_patterns_use_the_runner_cache(tmp_path, monkeypatc
     with rw.open(tmp_path / "ws", user="ruth") as ws:
         again = ws.analyze(client="c1", analyzers=["relational"])
     assert again["computed"] == 0 and again["reused"] == 2
+
+
+def test_relational_from_analysis_lets_known_names_settle_guesses() -> None:
+    from reverie.analysis.relational_case import from_analysis
+
+    text = "Wilhelmina cancelled on me again. I wanted her to be there. I felt let down and went quiet."
+    values = analyse_text(text)
+    assert values["object_basis"] == "guess" and values["object"] == "friend"
+    analysis = {"sessions": [{"id": 3, "utterances": [{"index": 0, "text": text, "annotations": {"relational": values}}]}],
+                "entries": []}
+    assert from_analysis(analysis)["episodes"][0]["object"] == "friend"
+    case = from_analysis(analysis, {"Wilhelmina": "therapist"})
+    assert case["episodes"][0]["object"] == "therapist" and case["episodes"][0]["source"] == "s3:0"
+    assert case["ccrt"]["figures"] == {"therapist": {"wish": 1, "response_of_other": 1, "response_of_self": 1}}

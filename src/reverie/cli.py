@@ -333,15 +333,15 @@ def patterns(file: Annotated[Optional[Path], typer.Argument(help="A transcript o
              workspace: WorkspaceOpt = None, db: DbOpt = None, key_file: KeyOpt = None, user: UserOpt = None,
              as_json: JsonOpt = False) -> None:
     """Relationship episodes (CCRT): wish, response of other and of self, the CCRT, and patterns replayed with several figures."""
-    from reverie.relational_ops import patterns_file, render_patterns
-    settings = {"names": names} if names else None
+    from reverie.relational_ops import parse_names, patterns_file, render_patterns
+    known = parse_names(names)
     if file is not None:
-        result = patterns_file(file, fmt, therapist_label, client_label, settings)
+        result = patterns_file(file, fmt, therapist_label, client_label, known)
     elif client is None:
         raise InputError("give a transcript or journal FILE or --client CODE")
     else:
         with opened(workspace, db, key_file, user) as ws:
-            result = ws.patterns(client, settings)
+            result = ws.patterns(client, known)
     emit_json(result) if as_json else render_patterns(out, result)
 
 

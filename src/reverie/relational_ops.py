@@ -15,23 +15,42 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from reverie.errors import IngestError
+from reverie.errors import IngestError, InputError
 
 
-def patterns_of(analysis: dict[str, Any]) -> dict[str, Any]:
-    """The relational case summary of an analysis result (the shape ``reverie patterns --json`` prints)."""
-    return analysis.get("case", {}).get("relational") or {"episodes": [], "pervasiveness": {}, "ccrt": {},
-                                                           "replays": [], "objects": {}}
+def patterns_of(analysis: dict[str, Any], names: dict[str, str] | None = None) -> dict[str, Any]:
+    """The relational formulation of an analysis result (the shape ``reverie patterns --json`` prints).
+
+    Rebuilt from the stored annotations, so names known to the caller (``--names``, the therapist's own
+    name) settle the figures without re-running the analyser.
+    """
+    from reverie.analysis.relational_case import from_analysis
+    return from_analysis(analysis, names)
+
+
+def parse_names(raw: str | None) -> dict[str, str]:
+    """``'Margaret=boss,Jonah=partner'`` -> a dict; an unknown object is a usage error."""
+    from reverie.analysis.relational_lexicon import OBJECTS
+    out: dict[str, str] = {}
+    for pair in (raw or "").split(","):
+        if not pair.strip():
+            continue
+        name, _, obj = pair.partition("=")
+        if not name.strip() or obj.strip() not in OBJECTS:
+            raise InputError(f"--names: '{pair.strip()}' is not NAME=OBJECT",
+                             hint=f"objects: {', '.join(OBJECTS)}")
+        out[name.strip()] = obj.strip()
+    return out
 
 
 def patterns_file(path: str | Path, fmt: str = "auto", therapist_label: str | None = None,
-                  client_label: str | None = None, settings: dict[str, Any] | None = None) -> dict[str, Any]:
+                  client_label: str | None = None, names: dict[str, str] | None = None) -> dict[str, Any]:
     """Patterns in a transcript, or else a journal file, without storing anything."""
     from reverie import ingest
     from reverie.analysis.results import analyse
     from reverie.workspace import select_analyzers
 
-    chosen = select_analyzers(["relational"], {"relational": settings or {}})
+    chosen = select_analyzers(["relational"])
     try:
         sessions, entries = ingest.read_transcript(path, fmt=fmt, therapist_label=therapist_label,
                                                    client_label=client_label).sessions, []
@@ -42,7 +61,7 @@ def patterns_file(path: str | Path, fmt: str = "auto", therapist_label: str | No
             raise transcript_error from None
         sessions = []
     out, _ = analyse(chosen, sessions, entries)
-    return patterns_of(out)
+    return patterns_of(out, names)
 
 
 def _component(c: dict[str, Any] | None) -> Text:
@@ -62,9 +81,12 @@ def render_patterns(console: Console, data: dict[str, Any]) -> None:
                       _component(e["response_of_other"]), _component(e["response_of_self"]))
     console.print(table)
     ccrt = data.get("ccrt") or {}
-    parts = [f"{k.replace('_', ' ')}: {v['cluster']} {v['label']} ({v['share']:.0%} of episodes)"
-             for k, v in ccrt.items() if v]
+    parts = [f"{k.replace('_', ' ')}: {ccrt[k]['cluster']} {ccrt[k]['label']} ({ccrt[k]['share']:.0%} of episodes)"
+             for k in ("wish", "response_of_other", "response_of_self") if ccrt.get(k)]
     console.print(Text("CCRT  " + ("; ".join(parts) if parts else "no episodes")))
+    if ccrt.get("figures"):
+        console.print(Text("the CCRT's components appear with: " + ", ".join(
+            f"{obj} ({sum(row.values())})" for obj, row in ccrt["figures"].items())))
     for r in data.get("replays", []):
         console.print(Text(f"replay {r['pattern']} with {', '.join(r['objects'])} "
                            f"({len(r['episodes'])} episodes): {r['note']}"))

@@ -330,19 +330,13 @@ class RelationalAnalyzer(BaseAnalyzer):
         return Annotation(self.name, self.version, unit.id, values, [tuple(e) for e in evidence])
 
     def summarize(self, sessions: Sequence[SessionUnits]) -> Summary:
-        from reverie.analysis.relational_case import episodes_of, formulate
+        from reverie.analysis.relational_case import episodes_of, formulate, names_of
         summary = Summary()
         all_episodes = []
-        names: dict[str, str] = {}
-        guesses: dict[str, Counter[str]] = {}
         for s in sessions:
-            for a in s.annotations:
-                for name, obj in (a.values.get("names") or {}).items():
-                    names.setdefault(name, obj)
-                for name, obj in (a.values.get("name_guesses") or {}).items():
-                    guesses.setdefault(name, Counter())[obj] += 1
             eps = episodes_of(s)
             summary.sessions[s.session_id] = {"episodes": len(eps), "objects": dict(Counter(e["object"] for e in eps))}
             all_episodes += eps
+        names, guesses = names_of([a.values for s in sessions for a in s.annotations])
         summary.case = formulate(all_episodes, names, guesses)
         return summary

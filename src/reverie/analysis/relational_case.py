@@ -23,26 +23,56 @@ _PREFIX = {"wish": "W", "response_of_other": "RO", "response_of_self": "RS"}
 _NOT_FIGURES = frozenset({"self"})
 
 
+def _episode(unit_id: str, session: str | None, kind: str | None, text: str | None,
+             values: dict[str, Any]) -> dict[str, Any]:
+    components = values.get("components") or []
+    return {
+        "object": values["object"], "object_basis": values.get("object_basis"),
+        "object_name": values.get("object_name"), "source": unit_id, "session": session, "kind": kind,
+        "wish": values.get("wish"), "response_of_other": values.get("response_of_other"),
+        "response_of_self": values.get("response_of_self"), "components": components,
+        "evidence": [{"component": c["component"], "cluster": c["cluster"], "quote": c["quote"], "span": c["span"]}
+                     for c in components],
+        "text": text,
+    }
+
+
 def episodes_of(session: SessionUnits) -> list[dict[str, Any]]:
     """The episodes among a session's annotations, each with its source and the quoted evidence."""
-    texts = {u.id: u for u in session.units}
-    out = []
-    for a in session.annotations:
-        v = a.values
-        if not v.get("episode"):
-            continue
-        unit = texts.get(a.unit_id)
-        out.append({
-            "object": v["object"], "object_basis": v.get("object_basis"), "object_name": v.get("object_name"),
-            "source": a.unit_id, "session": session.session_id, "kind": unit.kind if unit else None,
-            "wish": v.get("wish"), "response_of_other": v.get("response_of_other"),
-            "response_of_self": v.get("response_of_self"),
-            "components": v.get("components") or [], "names": v.get("names") or {},
-            "evidence": [{"component": c["component"], "cluster": c["cluster"], "quote": c["quote"], "span": c["span"]}
-                         for c in v.get("components") or []],
-            "text": unit.text if unit else None,
-        })
-    return out
+    units = {u.id: u for u in session.units}
+    return [_episode(a.unit_id, session.session_id, getattr(units.get(a.unit_id), "kind", None),
+                     getattr(units.get(a.unit_id), "text", None), a.values)
+            for a in session.annotations if a.values.get("episode")]
+
+
+def names_of(values: list[dict[str, Any]]) -> tuple[dict[str, str], dict[str, Counter[str]]]:
+    """Names introduced with a role, and the guesses for other names, over annotation values."""
+    names: dict[str, str] = {}
+    guesses: dict[str, Counter[str]] = defaultdict(Counter)
+    for v in values:
+        for name, obj in (v.get("names") or {}).items():
+            names.setdefault(name, obj)
+        for name, obj in (v.get("name_guesses") or {}).items():
+            guesses[name][obj] += 1
+    return names, guesses
+
+
+def _key(session: dict[str, Any]) -> str:
+    """The runner's session key: ``s<id>`` for a stored session, ``fileN`` for one read from a file."""
+    return f"s{session['id']}" if isinstance(session["id"], int) else str(session["id"])
+
+
+def from_analysis(analysis: dict[str, Any], names: dict[str, str] | None = None) -> dict[str, Any]:
+    """The formulation rebuilt from an analysis result's stored annotations, with names known to the caller
+    (the therapist's own name, ``--names``) taking precedence over those found in the texts."""
+    rows = [(f"{_key(s)}:{u['index']}", _key(s), "utterance", u["text"], u["annotations"].get("relational"))
+            for s in analysis.get("sessions", []) for u in s.get("utterances", [])]
+    rows += [(f"e{e['id']}", "journal", e.get("kind"), e["text"], e["annotations"].get("relational"))
+             for e in analysis.get("entries", [])]
+    values = [v for *_, v in rows if v]
+    found, guesses = names_of(values)
+    episodes = [_episode(uid, session, kind, text, v) for uid, session, kind, text, v in rows if v and v.get("episode")]
+    return formulate(episodes, {**found, **(names or {})}, guesses)
 
 
 def _settle_names(episodes: list[dict[str, Any]], names: dict[str, str], guesses: dict[str, Counter[str]]) -> None:
@@ -72,6 +102,18 @@ def pervasiveness(episodes: list[dict[str, Any]]) -> dict[str, dict[str, float]]
 def _ccrt(table: dict[str, dict[str, float]]) -> dict[str, Any]:
     return {part: ({"cluster": next(iter(table[part])), "label": LABELS[next(iter(table[part]))],
                     "share": next(iter(table[part].values()))} if table[part] else None) for part in PARTS}
+
+
+def _ccrt_figures(episodes: list[dict[str, Any]], ccrt: dict[str, Any]) -> dict[str, dict[str, int]]:
+    """Per figure, how many of its episodes hold the case's CCRT wish, response of other, response of self."""
+    out: dict[str, dict[str, int]] = {}
+    for e in episodes:
+        hits = {p: int(bool(ccrt[p]) and ccrt[p]["cluster"] in _clusters(e, p)) for p in PARTS}
+        if any(hits.values()):
+            row = out.setdefault(e["object"], dict.fromkeys(PARTS, 0))
+            for p in PARTS:
+                row[p] += hits[p]
+    return dict(sorted(out.items(), key=lambda x: (-sum(x[1].values()), x[0])))
 
 
 def replays(episodes: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -139,11 +181,13 @@ def formulate(episodes: list[dict[str, Any]], names: dict[str, str] | None = Non
     """
     _settle_names(episodes, names or {}, guesses or {})
     table = pervasiveness(episodes)
+    ccrt = _ccrt(table)
+    ccrt["figures"] = _ccrt_figures(episodes, ccrt)
     return {
         "episodes": [{k: e[k] for k in ("object", "source", "session", "kind", *PARTS, "evidence", "text")}
                      for e in episodes],
         "pervasiveness": table,
-        "ccrt": _ccrt(table),
+        "ccrt": ccrt,
         "replays": replays(episodes),
         "objects": objects_table(episodes),
     }
