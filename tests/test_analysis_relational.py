@@ -170,3 +170,9 @@ def test_relational_from_analysis_lets_known_names_settle_guesses() -> None:
     case = from_analysis(analysis, {"Wilhelmina": "therapist"})
     assert case["episodes"][0]["object"] == "therapist" and case["episodes"][0]["source"] == "s3:0"
     assert case["ccrt"]["figures"] == {"therapist": {"wish": 1, "response_of_other": 1, "response_of_self": 1}}
+
+
+def test_relational_a_bare_apology_is_the_speakers_response() -> None:
+    values = analyse_text("My boss asked why I hadn't finished the schedule. Sorry. I stayed until ten to do it.")
+    assert codes(values) == ("boss", None, "RO5", "RS8")
+    assert [c["quote"] for c in values["components"] if c["component"] == "response_of_self"][0] == "Sorry"

@@ -218,8 +218,9 @@ def analyse_text(text: str, unit: TextUnit | None = None, names: dict[str, str] 
                     who = named[-1][1] if named else None
                     felt = _FELT.search(text[max(s0, m.start() - 40):m.start()])
                     if kind == "response_of_self":
-                        if who != "I" and not (felt and who in (None, "I")):
-                            continue
+                        apology = who is None and re.match(r"sorry|apologi", m.group(), _I)
+                        if who != "I" and not (felt and who in (None, "I")) and not apology:
+                            continue  # an apology with no one else as its subject is the speaker's
                         if cid == "RS4" and _NEGATION.search(text[max(s0, m.start() - 30):m.start()]):
                             continue  # "I'm not allowed to be angry", "I didn't say I was angry": held back
                         rs.append(_component(kind, cid, text, m.span()))

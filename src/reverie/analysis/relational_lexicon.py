@@ -92,7 +92,7 @@ RESPONSES_OF_OTHER: dict[str, tuple[str, ...]] = {
     "RO4": (r"forg[eo]t(?:ten)?|(?:was|were|came|turned up|always) late|missed (?:my|the|our)|didn't (?:turn up|come|show|ring|call)|never (?:came|rang|called|turned up|there)"
             r"|cancell?ed|let me down|wasn't there|away|absent|stayed empty|lied|broke (?:his|her|a) promise|only sent"
             r"|no message|went out with|never came out|door shut|not there|left (?:me|us)\b|was always (?:at work|away)",),
-    "RO5": (r"asked what (?:had )?happened|asked (?:me )?why|wanted to know why|\bwhy the\b|wrong|critici[sz]|dismiss|brushed (?:it|me) off|laughed|talked over"
+    "RO5": (r"asked what (?:had )?happened|why (?:didn't|haven't|hadn't|did|have) you|asked (?:me )?why|wanted to know why|\bwhy the\b|wrong|critici[sz]|dismiss|brushed (?:it|me) off|laughed|talked over"
             r"|ignored|(?:didn't|doesn't|don't|never|wouldn't) (?:really |even )?(?:say|answer|notice|reply|ask|look|listen|care)|walked past|overreact|ridiculous|make a fuss|waste of"
             r"|barely looked|stop interfering|pull(?:s|ed)? away|won't let me|embarrassing|without (?:asking|inviting) me"
             r"|unimpressed|bored|sighed|everyone else|nothing (?:else|more)|fine,? nothing|reject|too busy|disapprov"
@@ -108,7 +108,7 @@ NEGATED_POSITIVE_RO = "RO5"  # "he didn't listen", "she never helped": a positiv
 RESPONSES_OF_SELF: dict[str, tuple[str, ...]] = {
     "RS8": (r"ashamed|embarrass|humiliat|guilty|sorry|apologi[sz]|felt sick|stupid|panick|anxious|heart (?:going|racing)"
             r"|nervous|redid|stayed (?:until|till|late)|replay|dread|shame|scared|afraid|frightened|terrified|shaking"
-            r"|worked (?:all|through|until)|over-?work",),
+            r"|worked (?:all|through|until)|over-?work|messed (?:it |things )?up|got it wrong|my fault",),
     "RS2": (r"went quiet|go quiet|shut down|without talking|changed the subject|didn't reply|stopped (?:talking|replying)"
             r"|went blank|went upstairs|headphones|didn't go|withdr[ae]w|kept away|almost didn't come|closed off"
             r"|said (?:it was|I was) fine|walked away|went to bed|didn't say (?:anything|a word)|kept (?:it|quiet) to myself"
