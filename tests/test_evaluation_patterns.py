@@ -123,3 +123,11 @@ def test_cli_patterns_on_a_journal_file(tmp_path: Path, capsys: pytest.CaptureFi
     assert main(["patterns", str(f), "--json"]) == 0
     (episode,) = json.loads(capsys.readouterr().out)["episodes"]
     assert episode["object"] == "sibling" and episode["response_of_other"]["cluster"] == "RO4"
+
+
+def test_cli_patterns_usage_errors_exit_2(tmp_path: Path) -> None:
+    f = tmp_path / "s.txt"
+    f.write_text("T: Go on.\nC: My mum laughed at me.\n", encoding="utf-8")
+    assert main(["patterns"]) == 2
+    assert main(["patterns", str(f), "--names", "Zed=uncle"]) == 2
+    assert main(["patterns", str(tmp_path / "missing.txt")]) == 2

@@ -162,6 +162,7 @@ def _component(kind: str, cid: str, text: str, span: tuple[int, int], negative: 
 
 
 def _wishes(text: str, marks: list[Any]) -> tuple[list[dict[str, Any]], list[tuple[int, int]], Counter[str]]:
+    """Wishes with their spans (zones no response is read inside) and the figures they are aimed at."""
     wishes, zones, targets = [], [], Counter()
     for m in _WISH.finditer(text):
         tail = text[m.end():]
@@ -174,11 +175,9 @@ def _wishes(text: str, marks: list[Any]) -> tuple[list[dict[str, Any]], list[tup
         negative = bool(_NEGATION.search(text[max(0, m.start() - 12):m.end()]))
         wishes.append(_component("wish", cid, text, span, negative))
         zones.append(span)
-        target = re.match(r"\s*(?:for\s+)?(?:my\s+)?(\w+)", complement)
-        if target:
-            who = [s for s in marks if span[0] <= s[0] < span[1] and s[1] not in (None, "I")]
-            if who:
-                targets[who[0][1]] += 1
+        who = [s for s in marks if span[0] <= s[0] < span[1] and s[1] not in (None, "I")]
+        if who:  # "I wanted my dad to...", "I wanted him to...": the figure the wish is aimed at
+            targets[who[0][1]] += 1
     return wishes, zones, targets
 
 
@@ -233,7 +232,7 @@ def analyse_text(text: str, unit: TextUnit | None = None, names: dict[str, str] 
                         ro.append(_component(kind, code, text, m.span(), negated) | {"object": who})
                         actors[who] += 1
     ro, rs = _dedupe(ro), _dedupe(rs)
-    figures = [f for f in mentions]
+    figures = mentions
     counts = Counter(f["object"] for f in figures)
     score = Counter({o: counts[o] + 3 * actors[o] + 2 * targets[o] for o in {*counts, *actors}})
     first = {o: min((f["span"][0] for f in figures if f["object"] == o), default=len(text)) for o in score}
