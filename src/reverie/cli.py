@@ -325,6 +325,28 @@ def analyze(file: Annotated[Optional[Path], typer.Argument(help="A transcript fi
     emit_json(result) if as_json else render_analysis(out, result)
 
 
+@app.command()
+def patterns(file: Annotated[Optional[Path], typer.Argument(help="A transcript or journal file (nothing stored).")] = None,
+             client: Annotated[Optional[str], typer.Option("--client", "-c", help="A client's sessions and journal.")] = None,
+             names: Annotated[Optional[str], typer.Option(help="Known figures, e.g. 'Margaret=boss,Jonah=partner'.")] = None,
+             fmt: Annotated[str, typer.Option("--format", help="Format of a transcript FILE.")] = "auto",
+             therapist_label: Annotated[Optional[str], typer.Option(help="Speaker label of the therapist in FILE.")] = None,
+             client_label: Annotated[Optional[str], typer.Option(help="Speaker label of the client in FILE.")] = None,
+             workspace: WorkspaceOpt = None, db: DbOpt = None, key_file: KeyOpt = None, user: UserOpt = None,
+             as_json: JsonOpt = False) -> None:
+    """Relationship episodes (CCRT): wish, response of other and of self, the CCRT, and patterns replayed with several figures."""
+    from reverie.relational_ops import parse_names, patterns_file, render_patterns
+    known = parse_names(names)
+    if file is not None:
+        result = patterns_file(file, fmt, therapist_label, client_label, known)
+    elif client is None:
+        raise InputError("give a transcript or journal FILE or --client CODE")
+    else:
+        with opened(workspace, db, key_file, user) as ws:
+            result = ws.patterns(client, known)
+    emit_json(result) if as_json else render_patterns(out, result)
+
+
 # ----- measures and progress ---------------------------------------------------------------------------------
 @measures_app.command("list")
 def measures_list(as_json: JsonOpt = False) -> None:
@@ -510,6 +532,16 @@ def eval_dreams(data: Annotated[Path, typer.Option("--data", help="A DreamBank X
         raise InputError(f"--exclude leaves no dream of {data} to compare", hint="name fewer collections")
     result = evaluate(dreams)
     emit_json(result) if as_json else out.print(format_report(result), markup=False)
+
+
+@eval_app.command("patterns")
+def eval_patterns(data: Annotated[Path, typer.Option("--data", help='JSONL of {"text", "object", "W", "RO", "RS"}.')],
+                  split: Annotated[Optional[str], typer.Option(help="Only rows whose 'split' field is this.")] = None,
+                  as_json: JsonOpt = False) -> None:
+    """Episode detection, object accuracy and CCRT agreement (Cohen's kappa) of the relational analyser."""
+    from reverie.evaluation.patterns import evaluate, format_report, load_rows
+    result = evaluate(load_rows(data, split))
+    emit_json(result) if as_json else out.print(format_report(result))
 
 
 def _mount_care() -> None:

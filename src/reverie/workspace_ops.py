@@ -180,6 +180,18 @@ class WorkspaceOps:
     def add_user(self, name: str, role: str, client: str | None = None, is_admin: bool = False) -> dict[str, Any]:
         return self.store.add_user(name, role, client, is_admin).to_dict()
 
+    # ----- relational patterns (CCRT) -------------------------------------------------------------------
+    def patterns(self, client: str, names: dict[str, str] | None = None) -> dict[str, Any]:
+        """Relationship episodes, the CCRT and replays for a client, through the runner (cached results reused).
+
+        The acting therapist's own name ("ruth.adler" -> Ruth, Adler) marks the therapist among the names.
+        """
+        from reverie.relational_ops import patterns_of
+        analysis = self.analyze(client=client, analyzers=["relational"])
+        own = {p.capitalize(): "therapist" for p in self.user.name.replace("_", ".").split(".") if len(p) > 2} \
+            if self.user.role == "therapist" else {}
+        return patterns_of(analysis, {**own, **(names or {})})
+
     # ----- progress and the case report ------------------------------------------------------------------
     def has_analysis(self, client: str) -> bool:
         from sqlalchemy import func, select

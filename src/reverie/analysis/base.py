@@ -33,6 +33,7 @@ BUILTIN_MODULES: tuple[str, ...] = (
     "reverie.analysis.referential",
     "reverie.analysis.dialogue",
     "reverie.analysis.transference",
+    "reverie.analysis.relational",
     "reverie.analysis.defenses",
     "reverie.analysis.risk",
     "reverie.analysis.dreams",

@@ -1,0 +1,342 @@
+"""The ``relational`` analyser: relationship episodes and their CCRT components (Luborsky).
+
+A relationship episode is a narrative of an interaction with a specific other. In
+each client turn or journal entry the analyser finds the figures (kinship and role
+words, names, "you" when the client speaks to the therapist), decides whose clause
+each phrase sits in (the nearest subject before it: "I", a figure, or a pronoun
+resolved by gender to the last figure that fits), and codes the Wish (what follows
+"I wanted / needed / hoped"), the Response of the Other (a phrase in a figure's
+clause) and the Response of Self (a phrase in the client's own clause, or a feeling
+after "felt") in the edition-3 clusters of ``relational_lexicon``. The episode's
+object is the figure that acts in it most. A turn is an episode when it names a
+figure and codes a response of the other, or at least two components. Every
+component carries its span: these are markers to look at, never findings.
+The case formulation (pervasiveness, the CCRT, replays) is in ``relational_case``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+from reverie.analysis import relational_lexicon as lex
+from reverie.analysis.base import BaseAnalyzer, SessionUnits, Setting, Summary, TextUnit, register
+from reverie.analysis.transference import find_references
+from reverie.domain import Annotation
+
+_I = re.IGNORECASE
+_FIGURES = [(obj, re.compile(rf"\b(?:{pat})\b", _I), gender) for obj, pat, gender in lex.FIGURES]
+_FEMALE = re.compile(rf"^(?:{lex.FEMALE_WORDS})$", _I)
+_MALE = re.compile(rf"^(?:{lex.MALE_WORDS})$", _I)
+_NAME = re.compile(r"\b[A-Z][a-z]{2,}(?:'s)?\b")
+_SUBJECT = re.compile(r"\b(I|he|she|they|you|we|it|this|that)\b(?!')|\bI(?='[dm])", _I)
+_SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
+_CLAUSE_BREAK = re.compile(r"[,;:\"\u201c\u201d]|\b(?:and|but|because|when|then|until|while|so that|which)\b", _I)
+_WISH = re.compile(lex.WISH_VERB, _I)
+_NEGATION = re.compile(lex.NEGATION, _I)
+_FELT = re.compile(r"\b(?:felt|feel|feels|feeling|was|am|'m|got|get|left me|made me)\s+(?:\w+\s+){0,3}$", _I)
+_NAME_VERB = re.compile(r"(?:'s)?\s+(?:[a-z]+(?<=[a-z]{3})(?:ed|[^s']s)\b|said|asked|told|came|was|is|kept|always|never|just|had|has|and|didn't|would|sat"
+                       r"|drove|went|got|made|met|forgot|laughed|rang|called|texted|emailed|says|thinks|wants|sent|took|gave|put"
+                       r"|did|does|won't|wouldn't|can't|couldn't|never|always|just|told|left|knew|thought)\b")
+_YOU_ACTS = re.compile(r"\byou\s+(?:\w+\s+)?(?:said|told|didn't|did|were|was|had|helped|let|looked|seemed|sent"
+                       r"|cancell?ed|asked|wanted|thought|listened|went|left|forgot)\b", _I)
+_SELF_CUE = re.compile(r"\bmyself\b|voice in my head|something in me|part of me|\bmy own\b|inner critic", _I)
+_HOME = re.compile(lex.HOME_CUES, _I)
+_WORK = re.compile(lex.WORK_CUES, _I)
+_ROLE_WORDS = "|".join(p for _, p, _ in lex.FIGURES) + "|partner"
+_INTRO = (
+    re.compile(rf"\b(?P<name>[A-Z][a-z]{{2,}})(?:,\s*[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)?[,.]\s*(?:[Ss]he|[Hh]e)(?:'s|\s+is|\s+was)\s+"
+               rf"(?:my|the|our)\s+(?P<role>{_ROLE_WORDS})\b"),
+    re.compile(rf"\b(?:my|our)\s+(?P<role>{_ROLE_WORDS}),?\s+(?P<name>[A-Z][a-z]{{2,}})\b"),
+    re.compile(rf"\b(?P<name>[A-Z][a-z]{{2,}}),\s+(?:my|our|the)\s+(?P<role>{_ROLE_WORDS})\b"),
+    re.compile(rf"\b(?P<name>[A-Z][a-z]{{2,}})\s+(?:is|was)\s+my\s+(?P<role>{_ROLE_WORDS})\b"),
+)
+
+
+def _compile(table: dict[str, str | tuple[str, ...]]) -> list[tuple[str, re.Pattern[str]]]:
+    return [(cid, re.compile(r"\b(?:" + "|".join(f"(?:{p})" for p in ((pats,) if isinstance(pats, str) else pats))
+                             + ")", _I)) for cid, pats in table.items()]
+
+
+_WISHES = _compile(lex.WISHES)
+_RO = _compile(lex.RESPONSES_OF_OTHER)
+_RS = _compile(lex.RESPONSES_OF_SELF)
+
+
+def role_object(word: str) -> str | None:
+    """The object id of a kinship or role word ("mum" -> mother), or None."""
+    for obj, pattern, _ in _FIGURES:
+        if pattern.fullmatch(word.strip()):
+            return obj
+    return None
+
+
+def _gender(word: str, default: str) -> str:
+    return "f" if _FEMALE.match(word) else "m" if _MALE.match(word) else default
+
+
+def learn_names(text: str) -> dict[str, str]:
+    """Names the text introduces with a role: "Margaret, she's the senior partner" -> {"Margaret": "boss"}."""
+    found: dict[str, str] = {}
+    if re.search(r"\btherapist\b", text, _I):  # "Dr Ruth Adler ... a therapist"
+        found.update({m.group(1): "therapist" for m in re.finditer(r"\bDr\.?\s+([A-Z][a-z]{2,})\s+[A-Z][a-z]+", text)})
+    for pattern in _INTRO:
+        for m in pattern.finditer(text):
+            obj = role_object(m.group("role")) or ("partner" if m.group("role").lower() == "partner" else None)
+            if obj and m.group("name") not in lex.NOT_NAMES:
+                found.setdefault(m.group("name"), obj)
+    return found
+
+
+def _mentions(text: str, unit: TextUnit, names: dict[str, str], therapist_names: Sequence[str]
+              ) -> list[dict[str, Any]]:
+    """Every figure mention: span, object, gender, and how it was resolved (word, name, guess, you)."""
+    out: list[dict[str, Any]] = []
+    taken: list[tuple[int, int]] = []
+    for obj, pattern, gender in _FIGURES:
+        for m in pattern.finditer(text):
+            if any(a < m.end() and m.start() < b for a, b in taken):
+                continue
+            if obj == "partner" and re.search(r"senior\s+$", text[:m.start()], _I):
+                continue
+            taken.append(m.span())
+            out.append({"span": m.span(), "object": obj, "gender": _gender(m.group(), gender), "basis": "word"})
+    work, home = len(_WORK.findall(text)), len(_HOME.findall(text))
+    guess = "colleague" if work > home else "partner" if home > work else "friend"
+    for m in _NAME.finditer(text):
+        name = m.group().removesuffix("'s")
+        if name in lex.NOT_NAMES or any(a <= m.start() < b for a, b in taken) or role_object(name) or \
+                re.search(rf"\b{name.lower()}\b", text) or (name not in names and _sentence_initial(text, m.start())
+                                                               and not _NAME_VERB.match(text, m.end())):
+            continue  # a common word ("Busy.", "Never mind") is no name
+        if name in therapist_names:
+            out.append({"span": m.span(), "object": "therapist", "gender": "", "basis": "name", "name": name})
+        elif name in names:
+            out.append({"span": m.span(), "object": names[name], "gender": "", "basis": "name", "name": name})
+        else:
+            out.append({"span": m.span(), "object": guess, "gender": "", "basis": "guess", "name": name})
+    if unit.role == "client" and unit.kind == "utterance" and (_YOU_ACTS.search(text) or any(
+            ref in ("therapist", "therapist_link") for ref, _, _ in find_references(text))):
+        out += [{"span": m.span(), "object": "therapist", "gender": "", "basis": "you"}
+                for m in re.finditer(r"\byou(?:r)?\b", text, _I)]
+    return sorted(out, key=lambda f: f["span"])
+
+
+def _sentence_initial(text: str, pos: int) -> bool:
+    return not text[:pos].strip() or text[:pos].rstrip()[-1] in ".!?:\"\u201c(\n-"
+
+
+def _subjects(text: str, mentions: list[dict[str, Any]], context: Sequence[dict[str, Any]] = ()
+              ) -> list[tuple[int, str | None, dict[str, Any] | None]]:
+    """Subject markers in text order: (position, "I" or an object id or None, the mention it resolves to).
+
+    ``context`` holds figures of the turns before (span -1): a "he" with no figure in the text refers back.
+    """
+    marks: list[tuple[int, str | None, dict[str, Any] | None]] = []
+    for f in mentions:
+        if f["basis"] != "you":
+            marks.append((f["span"][0], f["object"], f))
+    for m in _SUBJECT.finditer(text):
+        word = m.group().lower()
+        if word == "i":
+            marks.append((m.start(), "I", None))
+        elif word == "you":
+            ther = next((f for f in mentions if f["basis"] == "you" and f["span"][0] == m.start()), None)
+            marks.append((m.start(), "therapist" if ther else None, ther))
+        elif word in ("he", "she", "they"):
+            want = {"he": "m", "she": "f"}.get(word)
+            prior = [f for f in [*context, *mentions] if f["span"][0] < m.start() and f["basis"] != "you"
+                     and (want is None or f["gender"] in (want, ""))]
+            marks.append((m.start(), prior[-1]["object"] if prior else None, prior[-1] if prior else None))
+        else:
+            marks.append((m.start(), None, None))
+    return sorted(marks, key=lambda x: x[0])
+
+
+def _component(kind: str, cid: str, text: str, span: tuple[int, int], negative: bool = False) -> dict[str, Any]:
+    valence = "negative" if negative or (kind != "wish" and cid not in lex.POSITIVE) else "positive"
+    return {"component": kind, "cluster": cid, "label": lex.LABELS[cid], "valence": valence,
+            "quote": text[span[0]:span[1]], "span": list(span)}
+
+
+def _wishes(text: str, marks: list[Any]) -> tuple[list[dict[str, Any]], list[tuple[int, int]], Counter[str]]:
+    """Wishes with their spans (zones no response is read inside) and the figures they are aimed at."""
+    wishes, zones, targets = [], [], Counter()
+    for m in _WISH.finditer(text):
+        tail = text[m.end():]
+        stop = re.search(r"[.;!?]|,\s*(?:but|and|so)\b|\bbut\b", tail)
+        complement = tail[:stop.start() if stop else len(tail)]
+        if not complement.strip():
+            continue
+        cid = next((c for c, p in _WISHES if p.search(complement)), "W6")
+        span = (m.start(), m.end() + len(complement))
+        negative = bool(_NEGATION.search(text[max(0, m.start() - 12):m.end()]))
+        wishes.append(_component("wish", cid, text, span, negative))
+        zones.append(span)
+        who = [s for s in marks if span[0] <= s[0] < span[1] and s[1] not in (None, "I")]
+        if who:  # "I wanted my dad to...", "I wanted him to...": the figure the wish is aimed at
+            targets[who[0][1]] += 1
+    return wishes, zones, targets
+
+
+def _clause_start(text: str, pos: int, floor: int) -> int:
+    starts = [m.end() for m in _CLAUSE_BREAK.finditer(text, floor, pos)]
+    return starts[-1] if starts else floor
+
+
+def analyse_text(text: str, unit: TextUnit | None = None, names: dict[str, str] | None = None,
+                 therapist_names: Sequence[str] = ()) -> dict[str, Any]:
+    """The relationship episode in one text (or ``episode: False``), with its components and evidence."""
+    unit = unit or TextUnit.of(text)
+    learned = learn_names(text)
+    known = {**learned, **(names or {})}
+    mentions = _mentions(text, unit, known, therapist_names)
+    context = [] if mentions else [
+        {**f, "span": (-1, -1), "basis": "context"} for turn in unit.context[-2:]
+        for f in _mentions(turn.text, TextUnit.of(turn.text, role="other"), known, therapist_names)
+        if f["basis"] in ("word", "name")][-1:]
+    marks = _subjects(text, mentions, context)
+    wishes, zones, targets = _wishes(text, marks)
+    ro: list[dict[str, Any]] = []
+    rs: list[dict[str, Any]] = []
+    actors: Counter[str] = Counter()
+    for sentence in _SENTENCE.finditer(text):
+        s0 = sentence.start()
+        for kind, table in (("response_of_other", _RO), ("response_of_self", _RS)):
+            for cid, pattern in table:
+                for m in pattern.finditer(text, s0, sentence.end()):
+                    if any(a <= m.start() < b for a, b in zones):
+                        continue
+                    before = [s for s in marks if s[0] < m.start()]
+                    in_sentence = [s for s in before if s[0] >= _clause_start(text, m.start(), s0)] or \
+                        [s for s in before if s[0] >= s0] or before[-1:]
+                    named = [x for x in in_sentence if x[1] is not None] or \
+                        [x for x in before if x[0] >= s0 and x[1] is not None]
+                    who = named[-1][1] if named else None
+                    felt = _FELT.search(text[max(s0, m.start() - 40):m.start()])
+                    if kind == "response_of_self":
+                        apology = who is None and re.match(r"sorry|apologi", m.group(), _I)
+                        if who != "I" and not (felt and who in (None, "I")) and not apology:
+                            continue  # an apology with no one else as its subject is the speaker's
+                        if cid == "RS4" and _NEGATION.search(text[max(s0, m.start() - 30):m.start()]):
+                            continue  # "I'm not allowed to be angry", "I didn't say I was angry": held back
+                        rs.append(_component(kind, cid, text, m.span()))
+                    else:
+                        if who in (None, "I") or who == "self":
+                            continue
+                        negated = cid in lex.POSITIVE and not _NEGATION.search(m.group()) and \
+                            bool(_NEGATION.search(text[max(s0, m.start() - 14):m.start()]))
+                        code = lex.NEGATED_POSITIVE_RO if negated else cid
+                        ro.append(_component(kind, code, text, m.span(), negated) | {"object": who})
+                        actors[who] += 1
+    ro, rs = _dedupe(ro), _dedupe(rs)
+    figures = mentions
+    counts = Counter(f["object"] for f in figures)
+    score = Counter({o: counts[o] + 3 * actors[o] + 2 * targets[o] for o in {*counts, *actors}})
+    first = {o: min((f["span"][0] for f in figures if f["object"] == o), default=len(text)) for o in score}
+    obj = max(score, key=lambda o: (score[o], -first[o])) if score else None
+    if obj is None and _SELF_CUE.search(text) and (wishes or rs):
+        obj = "self"
+    n_components = bool(wishes) + bool(ro) + bool(rs)
+    episode = obj is not None and (bool(ro) or n_components >= 2)
+    chosen = next((f for f in [*figures, *context] if f["object"] == obj), None)
+    return {
+        "episode": episode,
+        "object": obj if episode else None,
+        "object_basis": chosen["basis"] if chosen else ("cue" if obj == "self" else None),
+        "object_name": chosen.get("name") if chosen else None,
+        "wish": _primary(wishes) if episode else None,
+        "response_of_other": _primary([c for c in ro if c["object"] == obj] or ro) if episode else None,
+        "response_of_self": _primary(rs) if episode else None,
+        "components": (wishes + ro + rs) if episode else [],
+        "figures": sorted(counts),
+        "names": learned,
+        "name_guesses": {f["name"]: f["object"] for f in mentions if f["basis"] == "guess"},
+    }
+
+
+def _dedupe(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One component per span: of overlapping matches keep the longest ("didn't argue" over "argu")."""
+    kept: list[dict[str, Any]] = []
+    for c in sorted(items, key=lambda c: c["span"][0] - c["span"][1]):
+        if not any(k["span"][0] < c["span"][1] and c["span"][0] < k["span"][1] for k in kept):
+            kept.append(c)
+    return sorted(kept, key=lambda c: c["span"])
+
+
+def _primary(items: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The most frequent cluster; ties go to the one that comes first in the text."""
+    if not items:
+        return None
+    counts = Counter(c["cluster"] for c in items)
+    best = max(counts.values())
+    return next(c for c in items if counts[c["cluster"]] == best)
+
+
+def _names_setting(raw: Any) -> dict[str, str]:
+    if isinstance(raw, dict):
+        return {str(k): str(v) for k, v in raw.items()}
+    pairs = [p.split("=", 1) for p in (raw or "").split(",") if "=" in p]
+    return {k.strip(): v.strip() for k, v in pairs if k.strip() and v.strip() in lex.OBJECTS}
+
+
+@register
+class RelationalAnalyzer(BaseAnalyzer):
+    """Relationship episodes with Wish, Response of Other and Response of Self (CCRT, edition-3 clusters)."""
+
+    name: ClassVar[str] = "relational"
+    version: ClassVar[str] = "1"
+    description: ClassVar[str] = (
+        "Finds relationship episodes (an interaction told with a specific other) in client speech and journal "
+        "text and codes the wish, response of other and response of self in the CCRT edition-3 clusters, with "
+        "the words that decided each; the case summary gives the CCRT and patterns replayed with several figures."
+    )
+    level: ClassVar[str] = "utterance"
+    roles: ClassVar[frozenset[str]] = frozenset({"client"})
+    infers_mental_state: ClassVar[bool] = True
+    fields: ClassVar[dict[str, str]] = {
+        "episode": "true when the text tells an interaction with a specific other",
+        "object": "mother, father, parent, partner, sibling, child, friend, boss, colleague, therapist, self, other",
+        "object_basis": "how the object was found: word, name, guess (an unintroduced name), you, cue",
+        "object_name": "the name the object was found by, if any",
+        "wish": "the wish component (cluster W1-W8, label, valence, quote, span), or None",
+        "response_of_other": "the response of other (RO1-RO8, ...), or None",
+        "response_of_self": "the response of self (RS1-RS8, ...), or None",
+        "components": "every component found, in text order",
+        "figures": "every object mentioned",
+        "names": "names this text introduces with a role (name -> object)",
+        "name_guesses": "other names, with the object guessed from work or home words (settled across the case)",
+    }
+    settings_spec: ClassVar[tuple[Setting, ...]] = (
+        Setting("names", "", "known figures as NAME=OBJECT pairs, comma-separated (e.g. 'Margaret=boss,Jonah=partner')"),
+        Setting("therapist_names", "", "names of the therapist, comma-separated (e.g. 'Ruth,Dr Adler')"),
+    )
+
+    def __init__(self, **settings: Any):
+        super().__init__(**settings)
+        self._names = _names_setting(self.settings["names"])
+        raw = self.settings["therapist_names"] or ""
+        self._therapist = tuple(n.strip() for n in (raw.split(",") if isinstance(raw, str) else raw) if n.strip())
+
+    def annotate_one(self, unit: TextUnit) -> Annotation:
+        text = unit.text or ""
+        names = dict(self._names)
+        for turn in unit.context:  # names introduced in the turns just before count too
+            names = {**learn_names(turn.text), **names}
+        values = analyse_text(text, unit, names, self._therapist)
+        evidence = sorted({tuple(c["span"]) for c in values["components"]})
+        return Annotation(self.name, self.version, unit.id, values, [tuple(e) for e in evidence])
+
+    def summarize(self, sessions: Sequence[SessionUnits]) -> Summary:
+        from reverie.analysis.relational_case import episodes_of, formulate, names_of
+        summary = Summary()
+        all_episodes = []
+        for s in sessions:
+            eps = episodes_of(s)
+            summary.sessions[s.session_id] = {"episodes": len(eps), "objects": dict(Counter(e["object"] for e in eps))}
+            all_episodes += eps
+        names, guesses = names_of([a.values for s in sessions for a in s.annotations])
+        summary.case = formulate(all_episodes, names, guesses)
+        return summary
