@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -142,3 +143,13 @@ def test_demo_folder_carries_its_marker_and_a_private_report(demo: dict) -> None
     assert (Path(demo["workspace"]) / MARKER).is_file()
     assert Path(demo["report"]).parent == Path(demo["workspace"]) / "reports"
     assert stat.S_IMODE(Path(demo["report"]).stat().st_mode) == 0o600
+
+
+@pytest.mark.slow
+def test_demo_case_report_shows_each_sessions_intervention_profile(demo: dict) -> None:
+    html = Path(demo["report"]).read_text(encoding="utf-8")
+    table = html.split("continuum</h3>")[1].split("</table>")[0]
+    numbers = [int(n) for n in re.findall(r"<tr><td>(\d+)</td>", table)]
+    assert numbers == sorted(s["number"] for s in demo["analysis"]["sessions"])
+    positions = re.findall(r"<tr><td>\d+</td><td>(\w+)</td>", table)
+    assert set(positions) <= {"expressive", "intermediate", "supportive"} and positions
