@@ -370,3 +370,19 @@ def test_dialogue_session_profile_shares_ratios_and_position():
     assert profile["reflection_to_question"] == 2.0
     assert profile["complex_reflection_share"] == 0.5
     assert profile["open_question_share"] == 1.0
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "rule"),
+    [("Right, right. So, um, what are some of the things you like about it?", "question_open", "wh_question"),
+     ("Okay. Um, so, I'm just curious, what brings you in today?", "question_open", "wh_question"),
+     ("So, on a scale of one to ten, how important is it to cut down?", "question_open", "wh_question"),
+     ("uh what do you think about that", "question_open", "unpunctuated_question"),
+     ("do you drink every day", "question_closed", "unpunctuated_question"),
+     ("And, uh, do you drink on your own or with friends?", "question_closed", "auxiliary_first"),
+     ("Great. Thank you for sharing that with me.", "affirmation", "affirmation"),
+     ("The guidelines say no more than fourteen units a week.", "advice", "advice")],
+)
+def test_dialogue_spoken_transcripts_fillers_and_missing_question_marks(text, label, rule):
+    result = classify(text, CLIENT_DRINK)
+    assert (result.label, result.rule) == (label, rule)

@@ -140,7 +140,7 @@ _CLARIFY = _ci(
     r"\b(?:do |did )?you mean\b|\bwhen you say\b|\bare you saying\b|\byou(?:'re| are) saying\b[^.?!]*\?"
     r"|\bis that (?:right|what you mean|it)\s*\?|\bhave I (?:got|understood) (?:that|it|you|this) right\b"
     r"|\b(?:do|did) I (?:understand|get) (?:that|it|you) right\b|\bif I understand\b|\bjust to be clear\b"
-    r"|\b(?:was|is|were|did|does|do)\s+(?:it|that|this|you|he|she|they)\b[^.?!]*?\bor\b[^.?!]*\?",
+    r"|\b(?:was|is|were|did|does|do)\s+(?:it|that|this)\b[^.?!]*?\bor\b[^.?!]*\?",
 )
 
 # -- reflection: restating without a question --------------------------------------------
@@ -191,7 +191,8 @@ _ADVICE = _ci(
     r"|\bI(?:'d)? (?:suggest|recommend|advise|would like you to|'d like you to)\b|\bI'd like you to\b"
     r"|\bshall I (?:give|send|find)\b|\bplease\b"
     r"|\b(?:is|are) (?:a |an )?(?:normal|common|usual|natural)\b|\busually\b|\btends? to\b|\bcan be dangerous\b"
-    r"|\b(?:peak|subside)s?\b"
+    r"|\b(?:peak|subside)s?\b|\bno more than\b"
+    r"|\b(?:research|studies|the evidence|guidelines?|experts?|doctors) (?:shows?|suggests?|says?|recommends?)\b"
     r"|\bwell done\b|\bgood (?:job|work)\b|\bbrilliant\b|\bexcellent\b|^\s*keep (?:going|it up)\b|\.\s*keep (?:going|it up)\b",
 )
 
@@ -208,6 +209,8 @@ _AFFIRM = _ci(
     r"|\bthat was (?:important|a big)\b|\byou took a step\b|\byou were honest\b",
 )
 
+_THANKS = _ci(r"\bthank(?:s| you) (?:so much |very much )?for (?:sharing|telling|being|trusting|your honesty)\b")
+
 # -- other: greetings, scheduling and the frame of the session ------------------------------------
 _ADMIN = _ci(
     r"\b(?:good (?:morning|afternoon|evening)|come in|have a seat|see you|next (?:week|session|time)"
@@ -220,7 +223,8 @@ _ABOUT_CLIENT = _ci(r"\b(?:you|your|yours|yourself)\b")
 # -- a declarative "?" that restates the client's inner world is a reflection, not a question ------
 _INNER = _ci(
     r"\b(?:feel|feels|felt|feeling|want|wanted|wants|wish|rather|afraid|scared|alone|lonely|hurt|angry|sad"
-    r"|invisible|lost|worried|ashamed|guilty|empty|stuck|like|seems?|part of you|not sure)\b",
+    r"|invisible|lost|worried|ashamed|guilty|empty|stuck|like|seems?|part of you|not sure|think|thinking"
+    r"|considering|wondering|ready|kind of|sort of)\b",
 )
 _DOUBLE = _ci(
     r"\b(?:and|but) (?:at the same time|also|yet)\b|\bpart of you\b|\banother part\b|\bboth\b|\bon the one hand\b"
@@ -240,9 +244,17 @@ _OPEN_MORE = _ci(
 
 # -- questions --------------------------------------------------------------------------
 _SENTENCE = re.compile(r"[^.?!\u2026]+(?:[.?!\u2026]+|$)")
-_PREFIX = r"^\s*(?:(?:and|but|so|well|mm+|okay|ok|right|now|then|hm+|i see|yes|oh)[,.]?\s+)*"
+# Spoken lead-ins before a question word: discourse markers and fillers ("So, um, what ...").
+_PREFIX = (r"^\s*(?:(?:and|but|so|well|mm+|m+-?hm+|okay|ok|alright|all right|right|now|then|hm+|i see|yes|yeah"
+           r"|oh|um+|uh+|er+m?|you know|i mean|just|i'm (?:just )?(?:curious|wondering))[,.]?\s+)*")
 _WH_START = _ci(_PREFIX + r"(what|how|why|where|when|who|whom|whose|which)\b")
 _WH_END = _ci(r"\b(what|how|why|where|who)\s*\?+\s*$")
+# A wh-word opening the last clause of a question ("On a scale of one to ten, how important ...?").
+_WH_CLAUSE = _ci(r",\s+(what|how|why|where|when|who|which)\b[^,]*\?\s*$")
+# Unpunctuated speech (transcripts without "?"): a wh- or auxiliary opening still asks.
+_ASKS_UNMARKED = _ci(_PREFIX + r"(?:(what|how|why|where|when|who|which)\s+(?:is|are|was|were|do|does|did|would|could"
+                     r"|can|will|has|have|had|made|makes|brings|happened|else|about|kind|sort|might|should)\b"
+                     r"|(?:do|does|did|is|are|was|were|have|has|can|could|would|will)\s+(?:you|it|that|he|she|they)\b)")
 _OPEN_PROMPT = _ci(
     r"\btell me\b|\bsay (?:a (?:bit|little|little bit) )?more\b|\bwhat comes (?:to|into) (?:your )?mind\b"
     r"|\bI(?:'m)? wonder(?:ing)? (?:what|how|why|where|who)\b"
@@ -345,6 +357,9 @@ def classify(text: str, previous_client: str | None = None, overlap: float = 0.5
     if confront:
         return Intervention("confrontation", tuple(confront), "discrepancy")
 
+    thanks = None if asks else _THANKS.search(text)
+    if thanks:  # "Thank you for sharing that with me" is support, not a remark on the relationship
+        return Intervention("affirmation", (thanks.span(),), "affirmation")
     here = _spans(_HERE_AND_NOW, text)
     if here:
         return Intervention("here_and_now", tuple(here), "here_and_now")
@@ -373,6 +388,12 @@ def classify(text: str, previous_client: str | None = None, overlap: float = 0.5
         wonder = _WONDER_CLOSED.search(text)
         if wonder:
             return Intervention("question_closed", (wonder.span(),), "wondering")
+        last = [m for m in _SENTENCE.finditer(text) if m.group().strip()][-1]
+        unmarked = None if last.group().rstrip()[-1:] in ".!\u2026" else _ASKS_UNMARKED.match(last.group())
+        if unmarked:
+            a, b = last.start(), last.start() + len(last.group().rstrip())
+            return Intervention("question_open" if unmarked.group(1) else "question_closed", ((a, b),),
+                                "unpunctuated_question")
 
     sentences = [m for m in _SENTENCE.finditer(text) if m.group().strip()]
     questions = [m for m in sentences if "?" in m.group()]
@@ -390,6 +411,10 @@ def classify(text: str, previous_client: str | None = None, overlap: float = 0.5
             return Intervention("question_open", ((base + a, base + b),), "open_prompt")
         if questions and _AUX_START.search(s):
             break
+        wh = _WH_CLAUSE.search(s) if questions else None
+        if wh:
+            a, b = wh.span(1)
+            return Intervention("question_open", ((base + a, base + b),), "wh_question")
         wh = _WH_END.search(s) if questions else None
         if wh:
             a, b = wh.span(1)
