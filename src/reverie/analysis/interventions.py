@@ -191,7 +191,8 @@ _ADVICE = _ci(
     r"|\bI(?:'d)? (?:suggest|recommend|advise|would like you to|'d like you to)\b|\bI'd like you to\b"
     r"|\bshall I (?:give|send|find)\b|\bplease\b"
     r"|\b(?:is|are) (?:a |an )?(?:normal|common|usual|natural)\b|\busually\b|\btends? to\b|\bcan be dangerous\b"
-    r"|\b(?:peak|subside)s?\b|\bno more than\b"
+    r"|\b(?:peak|subside)s?\b|\bno more than\b|\bcan (?:cause|lead to|increase|affect)\b|\bwe know (?:that )?\b"
+    r"|\b(?:increases?|raises?|reduces?|lowers?) (?:the|your) (?:risk|chances?)\b|\bis (?:linked|associated) (?:with|to)\b"
     r"|\b(?:research|studies|the evidence|guidelines?|experts?|doctors) (?:shows?|suggests?|says?|recommends?)\b"
     r"|\bwell done\b|\bgood (?:job|work)\b|\bbrilliant\b|\bexcellent\b|^\s*keep (?:going|it up)\b|\.\s*keep (?:going|it up)\b",
 )
