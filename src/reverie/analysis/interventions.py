@@ -300,6 +300,12 @@ def content_words(text: str) -> dict[str, tuple[int, int]]:
     return out
 
 
+def _word_set(text: str) -> set[str]:
+    """The words of ``text`` as ``content_words`` normalises them, without spans (the client's side)."""
+    words = {w.strip("'-") for w in _WORD.findall(text.translate(_LOWER_QUOTE))}
+    return {w[:-2] if w.endswith("'s") else w for w in words}
+
+
 def _spans(pattern: re.Pattern[str], text: str, limit: int = 4) -> list[tuple[int, int]]:
     return [m.span() for _, m in zip(range(limit), pattern.finditer(text))]
 
@@ -316,7 +322,7 @@ def _group_span(m: re.Match[str]) -> tuple[int, int]:
 def _overlap(text: str, previous_client: str | None) -> tuple[tuple[tuple[int, int], ...], int, int]:
     """Spans of the therapist's content words the client used, the number shared and the number new."""
     mine = content_words(text)
-    theirs = content_words(previous_client) if previous_client else {}
+    theirs = _word_set(previous_client) if previous_client else frozenset()
     shared = tuple(span for w, span in mine.items() if w in theirs)
     return shared, len(shared), len(mine) - len(shared)
 
