@@ -6,11 +6,12 @@ tell me this?" is a question, but what makes it clinically distinct is that it i
 about the here-and-now, so here-and-now is tried before the open question.
 
 Order: encourager, interpretation, confrontation, here_and_now, clarification,
-advice, affirmation, reflection, question_open, question_closed, other. A turn is
-read with the client turn before it: a reflection restates or extends what the
-client just said, even when it is said with a rising "?". Each class has a place
-on Gabbard's expressive-supportive continuum (``CONTINUUM``). Each rule returns the character spans of
-the words that decided it, so a clinician can see why. The rules are described,
+open prompts, affirmation, advice, reflection, question_open, question_closed,
+other. A turn is read with the client turn before it: a reflection restates or
+extends what the client just said, even when it is said with a rising "?". Each
+class has a place on Gabbard's expressive-supportive continuum (``CONTINUUM``).
+Each rule returns the character spans of the words that decided it, so a
+clinician can see why. The rules are described,
 with their known failure modes, in ``docs/analysers/dialogue.md``.
 """
 
@@ -91,7 +92,8 @@ _LINK = _ci(
     r"|\b(?:echo(?:es|ing)?|repeat(?:s|ing)?|re-?enact(?:s|ing)?|re-?creat(?:e|es|ing))\b"
     r"|\bas (?:if|though) I (?:were|was|am|might be)\b"
     r"|\bjust as\b|\bthe same (?:thing |feeling )?(?:as|that)\b"
-    r"|\bmuch as\b|\b(?:the way|like) your\b|\byou learned early\b|\bwhat you (?:did|used to do|were told|were taught|learned)\b"
+    r"|\bmuch as\b|\b(?:the way|like) your\b|\byou learned early\b"
+    r"|\bwhat you (?:did|used to do|were told|were taught|learned)\b"
     r"|\b(?:a|your|the) way (?:of|to)\b|\bprotect(?:s|ing)? you\b|\btouch(?:es)? the\b|\bstir(?:s)? up\b",
 )
 _REFERENT = _ci(
@@ -123,7 +125,8 @@ _WITH_FIGURE = _ci(r"\bwith your (?:father|mother|dad|mum|mom|parents|family)\b"
 _HERE_AND_NOW = _ci(
     r"\bbetween (?:us|you and me|the two of us)\b"
     r"|\bin this room\b|\bin the room (?:with me|now|right now|here)\b|\bas we (?:sit|talk|speak)\b|\bat this moment\b"
-    r"|\b(?:imagine|think) I(?:'m| am)?\b|\babout me\b|\bI(?:'m| am) feeling\b|\bin here\b|\bhere with me\b|\bwith me (?:right )?now\b|\bto me (?:right )?now\b"
+    r"|\b(?:imagine|think) I(?:'m| am)?\b|\babout me\b|\bI(?:'m| am) feeling\b|\bin here\b|\bhere with me\b"
+    r"|\bwith me (?:right )?now\b|\bto me (?:right )?now\b"
     r"|\bI(?:'m| am)? notic(?:e|ed|ing)\b|\bI can see (?:that )?you\b"
     r"|\bas you (?:say|said|tell|told|talk|speak|spoke|describe|described) (?:that|this|it|me)\b"
     r"|\bhow (?:is|was|does|did) it (?:feel )?(?:for you )?to (?:tell|say|talk|hear|be here|sit|share)\b"
@@ -163,7 +166,8 @@ _STOP = frozenset(
 
 # -- confrontation: a discrepancy, an avoidance or a repetition set before the client --------
 _CONFRONT = _ci(
-    r"\byou (?:say|said|tell me|told me)\b[^.?!]*?(?:,\s*|\s)(?:but|yet|and yet)\b|^\s*(?:and )?yet\b|,\s*(?:and )?yet\b"
+    r"\byou (?:say|said|tell me|told me)\b[^.?!]*?(?:,\s*|\s)(?:but|yet|and yet)\b|^\s*(?:and )?yet\b"
+    r"|,\s*(?:and )?yet\b"
     r"|\b(?:earlier|last week|before) you (?:said|told me|mentioned)\b|\byou (?:said|told me) (?:the same|that)\b"
     r"[^.?!]*\b(?:before|last|in (?:january|february|march|april|may|june|july|august|september|october"
     r"|november|december))\b"
@@ -182,27 +186,34 @@ _ADVICE = _ci(
     r"|practise|practice|notice|wait|stop|call|ring|go|bring|ask|stick|set|plan|please)\b"
     r"|\byou (?:could|might|should|may want to|need to|have to|don't have to|can always)"
     r"(?! (?:die|be|have|feel|lose|not|never|think|fail|end|get))\b"
-    r"|\b(?:it|this) (?:can|could|might|may|would|will|often|usually) (?:help (?:to|you)|be (?:useful|helpful|worth|good))\b"
+    r"|\b(?:it|this) (?:can|could|might|may|would|will|often|usually)"
+    r" (?:help (?:to|you)|be (?:useful|helpful|worth|good))\b"
     r"|\b(?:it'?s|it is|it would be) (?:worth|a good idea|important|ok|okay|fine|normal|common|best)\b"
     r"|\b(?:some|many|most|lots of|a lot of) (?:\w+ )?(?:people|parents|clients|of us)\b"
     r"|\b(?:is|are) often\b|\ba good (?:place|way) to start\b"
-    r"|\bhave you (?:tried|thought about|considered|thought of)(?! (?:how|what|why|when|where|who|whether|if|it|that))\b|\bwhy (?:not|don't you)\b|\bhow about\b"
+    r"|\bhave you (?:tried|thought about|considered|thought of)"
+    r"(?! (?:how|what|why|when|where|who|whether|if|it|that))\b"
+    r"|\bwhy (?:not|don't you)\b|\bhow about\b"
     r"|\bwhat about (?:\w+ing)\b|\bwould it help to\b|\b(?:could|would|can) you (?:try|ask|consider|call|bring)\b"
     r"|\bI(?:'d)? (?:suggest|recommend|advise|would like you to|'d like you to)\b|\bI'd like you to\b"
     r"|\bshall I (?:give|send|find)\b|\bplease\b"
     r"|\b(?:is|are) (?:a |an )?(?:normal|common|usual|natural)\b|\busually\b|\btends? to\b|\bcan be dangerous\b"
     r"|\b(?:peak|subside)s?\b|\bno more than\b|\bcan (?:cause|lead to|increase|affect)\b|\bwe know (?:that )?\b"
-    r"|\b(?:increases?|raises?|reduces?|lowers?) (?:the|your) (?:risk|chances?)\b|\bis (?:linked|associated) (?:with|to)\b"
+    r"|\b(?:increases?|raises?|reduces?|lowers?) (?:the|your) (?:risk|chances?)\b"
+    r"|\bis (?:linked|associated) (?:with|to)\b"
     r"|\b(?:research|studies|the evidence|guidelines?|experts?|doctors) (?:shows?|suggests?|says?|recommends?)\b"
-    r"|\bwell done\b|\bgood (?:job|work)\b|\bbrilliant\b|\bexcellent\b|^\s*keep (?:going|it up)\b|\.\s*keep (?:going|it up)\b",
+    r"|\bwell done\b|\bgood (?:job|work)\b|\bbrilliant\b|\bexcellent\b|^\s*keep (?:going|it up)\b"
+    r"|\.\s*keep (?:going|it up)\b",
 )
 
 # -- affirmation: brief support for the client, their feelings, effort or strengths -----------
 _AFFIRM = _ci(
-    r"\btook (?:real |a lot of |some )?courage\b|\bbrave\b|\bcourageous\b|\bmakes? (?:complete |total |a lot of |perfect )?sense\b"
+    r"\btook (?:real |a lot of |some )?courage\b|\bbrave\b|\bcourageous\b"
+    r"|\bmakes? (?:complete |total |a lot of |perfect )?sense\b"
     r"|\bunderstandable\b|\banyone would\b|\bof course you (?:would|feel)\b"
     r"|\byou(?:'ve| have) (?:worked|shown|done|come|been) (?:so |really |very )?(?:hard|a lot|well|far|brave|strong)\b"
-    r"|\byou(?:'re| are) (?:doing (?:the best|well|really well|so well)|a (?:devoted|caring|good|loving)|really putting)\b"
+    r"|\byou(?:'re| are) (?:doing (?:the best|well|really well|so well)|a (?:devoted|caring|good|loving)"
+    r"|really putting)\b"
     r"|\b(?:I'm|I am) glad\b|\bproud\b|\bstrength\b|\bnothing to (?:apologi[sz]e|be ashamed)\b"
     r"|\bdoesn't sound (?:silly|stupid)\b|\bnothing wrong with\b|\byou care\b|\byou got through\b"
     r"|\bbig (?:realisation|realization|step)\b|\bI can see how much\b|\byou kept (?:your|going)\b"
@@ -235,7 +246,8 @@ _CLARIFY_MORE = _ci(
     r"\bin what sense\b|\bas in\b|\bwhat do you mean\b|\bwhich (?:\w+ )?do you mean\b|\bjust so I'm clear\b"
     r"|\blet me (?:check|make sure)\b|\bif I've understood\b|\bhelp me with that\b|\bI'm not sure I do\b"
     r"|\bexactly\s*\?|\bin the sense of\b"
-    r"|^(?!\s*(?:are|is|was|were|do|does|did|have|has|can|could|would|will)\b)[^?.!]*,\s*or\b[^?]*\?|^\s*\w+(?: \w+){0,3}\?\s*(?:or|\w+\? or)\b",
+    r"|^(?!\s*(?:are|is|was|were|do|does|did|have|has|can|could|would|will)\b)[^?.!]*,\s*or\b[^?]*\?"
+    r"|^\s*\w+(?: \w+){0,3}\?\s*(?:or|\w+\? or)\b",
 )
 _WONDER_CLOSED = _ci(r"\bI(?:'m| am)? (?:wonder(?:ing)?|(?:'d|would) like to know) (?:if|whether)\b")
 _OPEN_MORE = _ci(
