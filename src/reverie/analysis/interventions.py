@@ -130,7 +130,7 @@ _HERE_AND_NOW = _ci(
     r"|\bI(?:'m| am)? notic(?:e|ed|ing)\b|\bI can see (?:that )?you\b"
     r"|\bas you (?:say|said|tell|told|talk|speak|spoke|describe|described) (?:that|this|it|me)\b"
     r"|\bhow (?:is|was|does|did) it (?:feel )?(?:for you )?to (?:tell|say|talk|hear|be here|sit|share)\b"
-    r"|\bwhat(?:'s| is) it like (?:for you )?(?:to (?:tell|say|talk|hear|be here|sit|share)|saying|telling)\b"
+    r"|\bwhat(?:'s| is) it like,? (?:for you,? )?(?:to (?:tell|say|talk|hear|be here|sit|share)|saying|telling)\b"
     r"|\b(?:what|how) (?:are|do) you feel(?:ing)? (?:right )?now\b"
     r"|\bwhat(?:'s| is) happening (?:for you |in you |between us )?(?:right )?now\b"
     r"|\bjust now\b|\bin this moment\b|\bright here\b"
@@ -191,14 +191,14 @@ _ADVICE = _ci(
     r"|\b(?:it'?s|it is|it would be) (?:worth|a good idea|important|ok|okay|fine|normal|common|best)\b"
     r"|\b(?:some|many|most|lots of|a lot of) (?:\w+ )?(?:people|parents|clients|of us)\b"
     r"|\b(?:is|are) often\b|\ba good (?:place|way) to start\b"
-    r"|\bhave you (?:tried|thought about|considered|thought of)"
+    r"|(?<!what )(?<!which )\bhave you (?:tried|thought about|considered|thought of)"
     r"(?! (?:how|what|why|when|where|who|whether|if|it|that))\b"
-    r"|\bwhy (?:not|don't you)\b|\bhow about\b"
+    r"|\bwhy (?:not|don't you)\b|\bhow about\b|\b(?:something )?we could (?:try|look at|work on)\b"
     r"|\bwhat about (?:\w+ing)\b|\bwould it help to\b|\b(?:could|would|can) you (?:try|ask|consider|call|bring)\b"
     r"|\bI(?:'d)? (?:suggest|recommend|advise|would like you to|'d like you to)\b|\bI'd like you to\b"
     r"|\bshall I (?:give|send|find)\b|\bplease\b"
     r"|\b(?:is|are) (?:a |an )?(?:normal|common|usual|natural)\b|\busually\b|\btends? to\b|\bcan be dangerous\b"
-    r"|\b(?:peak|subside)s?\b|\bno more than\b|\bcan (?:cause|lead to|increase|affect)\b|\bwe know (?:that )?\b"
+    r"|\b(?:peak|subside)s?\b|\bno more than\b|\bcan (?:\w+ly )?(?:cause|lead to|increase|affect|lower|reduce|raise|improve)\b|\bwe know (?:that )?\b"
     r"|\b(?:increases?|raises?|reduces?|lowers?) (?:the|your) (?:risk|chances?)\b"
     r"|\bis (?:linked|associated) (?:with|to)\b"
     r"|\b(?:research|studies|the evidence|guidelines?|experts?|doctors) (?:shows?|suggests?|says?|recommends?)\b"
@@ -209,7 +209,7 @@ _ADVICE = _ci(
 # -- affirmation: brief support for the client, their feelings, effort or strengths -----------
 _AFFIRM = _ci(
     r"\btook (?:real |a lot of |some )?courage\b|\bbrave\b|\bcourageous\b"
-    r"|\bmakes? (?:complete |total |a lot of |perfect )?sense\b"
+    r"|(?<!n't )(?<!not )\bmakes? (?:complete |total |a lot of |perfect )?sense\b"
     r"|\bunderstandable\b|\banyone would\b|\bof course you (?:would|feel)\b"
     r"|\byou(?:'ve| have) (?:worked|shown|done|come|been) (?:so |really |very )?(?:hard|a lot|well|far|brave|strong)\b"
     r"|\byou(?:'re| are) (?:doing (?:the best|well|really well|so well)|a (?:devoted|caring|good|loving)"
@@ -218,7 +218,7 @@ _AFFIRM = _ci(
     r"|\bdoesn't sound (?:silly|stupid)\b|\bnothing wrong with\b|\byou care\b|\byou got through\b"
     r"|\bbig (?:realisation|realization|step)\b|\bI can see how much\b|\byou kept (?:your|going)\b"
     r"|\b(?:welcome|allowed|fine|okay|ok) (?:here|to (?:say|feel|cry))\b|\b(?:real|important) (?:step|thing to do)\b"
-    r"|\bthat was (?:important|a big)\b|\byou took a step\b|\byou were honest\b",
+    r"|\bthat was (?:important|a big)\b|\byou took a step\b|\byou were honest\b|\bgood for you\b",
 )
 
 _THANKS = _ci(r"\bthank(?:s| you) (?:so much |very much )?for (?:sharing|telling|being|trusting|your honesty)\b")
@@ -235,7 +235,7 @@ _ABOUT_CLIENT = _ci(r"\b(?:you|your|yours|yourself)\b")
 # -- a declarative "?" that restates the client's inner world is a reflection, not a question ------
 _INNER = _ci(
     r"\b(?:feel|feels|felt|feeling|want|wanted|wants|wish|rather|afraid|scared|alone|lonely|hurt|angry|sad"
-    r"|invisible|lost|worried|ashamed|guilty|empty|stuck|like|seems?|part of you|not sure|think|thinking"
+    r"|invisible|lost|worried|ashamed|guilty|guilt|carrying|empty|stuck|like|seems?|part of you|not sure|think|thinking"
     r"|considering|wondering|ready|kind of|sort of)\b",
 )
 _DOUBLE = _ci(
