@@ -386,3 +386,15 @@ def test_dialogue_session_profile_shares_ratios_and_position():
 def test_dialogue_spoken_transcripts_fillers_and_missing_question_marks(text, label, rule):
     result = classify(text, CLIENT_DRINK)
     assert (result.label, result.rule) == (label, rule)
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [("What have you tried so far for the cravings?", "question_open"),
+     ("Right now, stopping doesn't make a lot of sense to you.", "reflection"),
+     ("Cutting down can actually lower your blood pressure quite a bit.", "advice"),
+     ("Something we could try this week is a thought record.", "advice"),
+     ("Good for you.", "affirmation")],
+)
+def test_dialogue_wh_question_negated_sense_and_information_are_read_as_such(text, label):
+    assert classify(text, CLIENT_DRINK).label == label
