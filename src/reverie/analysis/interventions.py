@@ -191,7 +191,7 @@ _ADVICE = _ci(
     r"|\b(?:it'?s|it is|it would be) (?:worth|a good idea|important|ok|okay|fine|normal|common|best)\b"
     r"|\b(?:some|many|most|lots of|a lot of) (?:\w+ )?(?:people|parents|clients|of us)\b"
     r"|\b(?:is|are) often\b|\ba good (?:place|way) to start\b"
-    r"|(?<!what )(?<!which )\bhave you (?:tried|thought about|considered|thought of)"
+    r"|\b(?<!what )(?<!which )have you (?:tried|thought about|considered|thought of)"
     r"(?! (?:how|what|why|when|where|who|whether|if|it|that))\b"
     r"|\bwhy (?:not|don't you)\b|\bhow about\b|\b(?:something )?we could (?:try|look at|work on)\b"
     r"|\bwhat about (?:\w+ing)\b|\bwould it help to\b|\b(?:could|would|can) you (?:try|ask|consider|call|bring)\b"
@@ -209,7 +209,7 @@ _ADVICE = _ci(
 # -- affirmation: brief support for the client, their feelings, effort or strengths -----------
 _AFFIRM = _ci(
     r"\btook (?:real |a lot of |some )?courage\b|\bbrave\b|\bcourageous\b"
-    r"|(?<!n't )(?<!not )\bmakes? (?:complete |total |a lot of |perfect )?sense\b"
+    r"|\b(?<!n't )(?<!not )makes? (?:complete |total |a lot of |perfect )?sense\b"
     r"|\bunderstandable\b|\banyone would\b|\bof course you (?:would|feel)\b"
     r"|\byou(?:'ve| have) (?:worked|shown|done|come|been) (?:so |really |very )?(?:hard|a lot|well|far|brave|strong)\b"
     r"|\byou(?:'re| are) (?:doing (?:the best|well|really well|so well)|a (?:devoted|caring|good|loving)"
