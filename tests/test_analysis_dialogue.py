@@ -398,3 +398,14 @@ def test_dialogue_spoken_transcripts_fillers_and_missing_question_marks(text, la
 )
 def test_dialogue_wh_question_negated_sense_and_information_are_read_as_such(text, label):
     assert classify(text, CLIENT_DRINK).label == label
+
+
+def test_dialogue_patterns_group_word_boundary_alternatives_and_match_lowered_text():
+    from reverie.analysis.interventions import _ci
+
+    rx = _ci(r"\bGo on\b|\b(?:tell|say) more\b|^\s*Mm|, or\b")
+    assert rx.pattern == r"\b(?:go on\b|(?:tell|say) more\b)|^\s*mm|, or\b"
+    text = "Mm, please SAY MORE, or go on."
+    lowered = text.lower()
+    assert [m.span() for m in rx.finditer(lowered)] == [(0, 2), (11, 19), (19, 23), (24, 29)]
+    assert classify("SO YOU WERE FURIOUS.").label == classify("So you were furious.").label == "reflection"
