@@ -13,6 +13,7 @@ from reverie.analysis.dialogue import DialogueAnalyzer, marker_duration
 from reverie.analysis.interventions import classify
 from reverie.domain import Utterance
 
+PROFILE_KEYS = {"continuum_index", "continuum_position", "reflection_to_question", "complex_reflection_share"}
 CLIENT_BEFORE = "I was furious with Margaret, absolutely furious, and I said nothing at all."
 
 
@@ -216,9 +217,13 @@ def test_dialogue_session_summary_lists_silences_longest_first_with_turns_around
     assert s["longest_silences"][-1]["marker"] == "long pause"
     assert s["timed_silence_seconds"] == 23.0
     case = result.summaries["dialogue"].case["sessions"][0]
-    assert case == {"session": "s1", "talk_share_words": s["talk_share_words"],
-                    "talk_share_seconds": s["talk_share_seconds"], "silences": 3,
-                    "timed_silence_seconds": 23.0, "marker_silences": 1}
+    assert {k: v for k, v in case.items() if k not in PROFILE_KEYS} == {
+        "session": "s1", "talk_share_words": s["talk_share_words"],
+        "talk_share_seconds": s["talk_share_seconds"], "silences": 3,
+        "timed_silence_seconds": 23.0, "marker_silences": 1}
+    # encourager + open question (intermediate), interpretation (expressive): (1 - 0) / 3
+    assert case["continuum_index"] == s["profile"]["continuum_index"] == round(1 / 3, 4)
+    assert case["continuum_position"] == "intermediate"
 
 
 def test_dialogue_untimed_session_has_no_seconds_share():
@@ -239,3 +244,168 @@ def test_dialogue_is_registered_with_its_declared_fields():
     assert {"intervention", "latency", "silence_before", "marker_silence"} <= set(described["fields"])
     assert cls().applies(TextUnit.of("Mm.", role="therapist"))
     assert not cls().applies(TextUnit.of("a dream", kind="dream"))
+
+
+# -- the intervention reader: new labels, hard cases, continuum and session profile ----------------------
+CLIENT_DRINK = "I know I drink too much at weekends, but it's how I unwind after work."
+
+
+@pytest.mark.parametrize(
+    ("text", "previous", "label"),
+    [
+        # reflections without a stock opener, simple and complex, and with a rising "?"
+        ("Drinking is how you unwind after work.", CLIENT_DRINK, "reflection"),
+        ("Part of you is worried about it, and part of you needs the release.", CLIENT_DRINK, "reflection"),
+        ("You'd rather not give up the one thing that lets you relax?", CLIENT_DRINK, "reflection"),
+        ("It feels like the weekend is the only time that's yours?", CLIENT_DRINK, "reflection"),
+        # questions, with and without "?"
+        ("What do you get from those weekends?", CLIENT_DRINK, "question_open"),
+        ("Walk me through a typical Saturday.", CLIENT_DRINK, "question_open"),
+        ("Can you tell me more about how it helps?", CLIENT_DRINK, "question_open"),
+        ("How many drinks on a Saturday?", CLIENT_DRINK, "question_open"),
+        ("Do you drink on weeknights too?", CLIENT_DRINK, "question_closed"),
+        ("I wonder whether your partner has said anything about it", CLIENT_DRINK, "question_closed"),
+        ("Do you have a sense of why?", CLIENT_DRINK, "question_closed"),
+        ("Every weekend?", CLIENT_DRINK, "question_closed"),
+        # clarification
+        ("Unwind in the sense of relax, or more like switch off completely?", CLIENT_DRINK, "clarification"),
+        ("Too much in what sense?", CLIENT_DRINK, "clarification"),
+        # advice, information and praise, including advice phrased as a question
+        ("Have you thought about alternating with water?", CLIENT_DRINK, "advice"),
+        ("Why not try one alcohol-free weekend this month?", CLIENT_DRINK, "advice"),
+        ("How about planning something for Saturday morning?", CLIENT_DRINK, "advice"),
+        ("Try keeping a note of the units for a week.", CLIENT_DRINK, "advice"),
+        ("Many people find that alcohol makes sleep worse, not better.", CLIENT_DRINK, "advice"),
+        ("Well done for noticing that.", CLIENT_DRINK, "advice"),
+        # affirmation
+        ("It makes sense that you want some release after the week you have.", CLIENT_DRINK, "affirmation"),
+        ("It took courage to say that out loud.", CLIENT_DRINK, "affirmation"),
+        # confrontation
+        ("You say it's only at weekends, yet last week you described three evenings at the pub.",
+         CLIENT_DRINK, "confrontation"),
+        ("This is the third session in a row we've moved away from your drinking.", CLIENT_DRINK, "confrontation"),
+        # interpretation linking past and present, and a defence named with a hedge
+        ("Perhaps unwinding with a drink is what you watched your father do every Friday, and it still "
+         "feels like the way a man gets through the week.", CLIENT_DRINK, "interpretation"),
+        ("Maybe the drink is a way of keeping the week's anger from reaching anyone at home.",
+         CLIENT_DRINK, "interpretation"),
+        # here and now
+        ("What are you feeling right now, as we sit here talking about it?", CLIENT_DRINK, "here_and_now"),
+        ("What do you imagine I'm thinking as you tell me this?", CLIENT_DRINK, "here_and_now"),
+        # encourager, other
+        ("Mm. Take your time.", CLIENT_DRINK, "encourager"),
+        ("We have ten minutes left today.", CLIENT_DRINK, "other"),
+    ],
+)
+def test_dialogue_intervention_reader_labels_and_hard_cases(text, previous, label):
+    assert classify(text, previous).label == label
+
+
+def test_dialogue_reflection_with_a_question_mark_is_not_a_closed_question():
+    text = "You felt invisible?"
+    result = classify(text, "Nobody at work even noticed I was gone for two weeks.")
+    assert result.label == "reflection" and result.rule == "rising_reflection"
+    assert quotes(text, result.evidence) == ["felt"]
+    assert classify("You told him?", CLIENT_BEFORE).label == "question_closed"  # a fact, not the inner world
+
+
+def test_dialogue_information_statement_is_advice_not_a_question():
+    text = "Panic usually peaks within ten minutes and then passes on its own."
+    result = classify(text, "My heart was pounding and I thought I was dying.")
+    assert result.label == "advice"
+    assert quotes(text, result.evidence) == ["usually", "peaks"]
+
+
+def test_dialogue_praise_inside_a_question_does_not_make_it_advice():
+    assert classify("Did you keep it up all week?", "I cut out coffee.").label == "question_closed"
+    assert classify("Have you thought about how you might end your life?",
+                    "I don't want to be here any more.").label == "question_closed"
+
+
+def test_dialogue_reflection_kind_simple_restates_complex_adds():
+    client = "I keep replaying the argument over and over."
+    simple = classify("You keep replaying the argument.", client)
+    complex_ = classify("It's still going round and round, and you can't put it down.", client)
+    assert (simple.label, simple.depth) == ("reflection", "simple")
+    assert (complex_.label, complex_.depth) == ("reflection", "complex")
+    assert classify("What was the argument about?", client).depth is None
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [("Perhaps the drink is a way of keeping the anger at your father out of sight.", "expressive"),
+     ("You say it's only weekends, yet you described three weeknights.", "expressive"),
+     ("What are you feeling right now, between us?", "expressive"),
+     ("When you say unwind, do you mean relax?", "intermediate"),
+     ("What do you get from it?", "intermediate"),
+     ("Drinking is how you unwind.", "intermediate"),
+     ("Try one dry weekend this month.", "supportive"),
+     ("That took courage to say.", "supportive"),
+     ("See you next week.", None)],
+)
+def test_dialogue_continuum_place_of_each_intervention(text, place):
+    ann = DialogueAnalyzer().annotate([therapist(text, CLIENT_DRINK)])[0]
+    assert ann.values["continuum"] == place
+
+
+def test_dialogue_session_profile_shares_ratios_and_position():
+    turns = [
+        ("client", "I know I drink too much at weekends, but it's how I unwind."),
+        ("therapist", "Drinking is how you unwind."),                                     # reflection, simple
+        ("client", "Yes, and my wife hates it."),
+        ("therapist", "She's worried, and you feel judged by her."),                     # reflection, complex
+        ("client", "Exactly."),
+        ("therapist", "What does she say?"),                                             # open question
+        ("client", "That I'm turning into my dad."),
+        ("therapist", "Try one dry weekend this month."),                                # advice
+        ("client", "Maybe."),
+        ("therapist", "That took courage to consider."),                                 # affirmation
+    ]
+    units = units_from_session("s1", [Utterance(i, r, r[0].upper(), t) for i, (r, t) in enumerate(turns)])
+    result = run([DialogueAnalyzer()], [("s1", units)])
+    profile = result.summaries["dialogue"].sessions["s1"]["profile"]
+    assert profile["continuum_shares"] == {"expressive": 0.0, "intermediate": 0.6, "supportive": 0.4}
+    assert profile["continuum_index"] == -0.4
+    assert profile["position"] == "supportive"
+    assert profile["reflection_to_question"] == 2.0
+    assert profile["complex_reflection_share"] == 0.5
+    assert profile["open_question_share"] == 1.0
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "rule"),
+    [("Right, right. So, um, what are some of the things you like about it?", "question_open", "wh_question"),
+     ("Okay. Um, so, I'm just curious, what brings you in today?", "question_open", "wh_question"),
+     ("So, on a scale of one to ten, how important is it to cut down?", "question_open", "wh_question"),
+     ("uh what do you think about that", "question_open", "unpunctuated_question"),
+     ("do you drink every day", "question_closed", "unpunctuated_question"),
+     ("And, uh, do you drink on your own or with friends?", "question_closed", "auxiliary_first"),
+     ("Great. Thank you for sharing that with me.", "affirmation", "affirmation"),
+     ("The guidelines say no more than fourteen units a week.", "advice", "advice")],
+)
+def test_dialogue_spoken_transcripts_fillers_and_missing_question_marks(text, label, rule):
+    result = classify(text, CLIENT_DRINK)
+    assert (result.label, result.rule) == (label, rule)
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [("What have you tried so far for the cravings?", "question_open"),
+     ("Right now, stopping doesn't make a lot of sense to you.", "reflection"),
+     ("Cutting down can actually lower your blood pressure quite a bit.", "advice"),
+     ("Something we could try this week is a thought record.", "advice"),
+     ("Good for you.", "affirmation")],
+)
+def test_dialogue_wh_question_negated_sense_and_information_are_read_as_such(text, label):
+    assert classify(text, CLIENT_DRINK).label == label
+
+
+def test_dialogue_patterns_group_word_boundary_alternatives_and_match_lowered_text():
+    from reverie.analysis.interventions import _ci
+
+    rx = _ci(r"\bGo on\b|\b(?:tell|say) more\b|^\s*Mm|, or\b")
+    assert rx.pattern == r"\b(?:go on\b|(?:tell|say) more\b)|^\s*mm|, or\b"
+    text = "Mm, please SAY MORE, or go on."
+    lowered = text.lower()
+    assert [m.span() for m in rx.finditer(lowered)] == [(0, 2), (11, 19), (19, 23), (24, 29)]
+    assert classify("SO YOU WERE FURIOUS.").label == classify("So you were furious.").label == "reflection"

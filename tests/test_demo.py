@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -157,3 +158,13 @@ def test_demo_opens_only_tasks_that_carry_real_risk(demo: dict) -> None:
     assert utterances and all(t["evidence"]["session_date"] == "2026-04-06" and isinstance(t["evidence"]["turn"], int)
                               for t in utterances)
     assert {t["severity"] for t in tasks if t["source"] != "questionnaire"} == {"wish_to_be_dead"}
+
+
+@pytest.mark.slow
+def test_demo_case_report_shows_each_sessions_intervention_profile(demo: dict) -> None:
+    html = Path(demo["report"]).read_text(encoding="utf-8")
+    table = html.split("continuum</h3>")[1].split("</table>")[0]
+    numbers = [int(n) for n in re.findall(r"<tr><td>(\d+)</td>", table)]
+    assert numbers == sorted(s["number"] for s in demo["analysis"]["sessions"])
+    positions = re.findall(r"<tr><td>\d+</td><td>(\w+)</td>", table)
+    assert set(positions) <= {"expressive", "intermediate", "supportive"} and positions

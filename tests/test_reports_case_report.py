@@ -89,3 +89,18 @@ def test_reports_lists_questionnaire_flags_and_stored_safety_tasks(context):
     context["safety"] = []  # no stored tasks (e.g. a report built from answers alone): the progress flags show
     html = render_case_report(context)
     assert "PHQ-9 item 9 answered 1" in html and "session 4" in html
+
+
+def test_reports_shows_the_intervention_profile_over_sessions(context):
+    profile = {"continuum_shares": {"expressive": 0.5, "intermediate": 0.25, "supportive": 0.25},
+               "continuum_index": 0.25, "position": "intermediate", "reflection_to_question": 1.5,
+               "complex_reflection_share": 0.75}
+    context["sessions"] = [{"number": 3, "summaries": {"dialogue": {"profile": profile}}}]
+    html = render_case_report(context)
+    assert "expressive\u2013supportive continuum" in html
+    row = re.search(r"<tr><td>3</td>.*?</tr>", html.split("continuum</h3>")[1]).group()
+    assert re.findall(r"<td>(.*?)</td>", row) == ["3", "intermediate", "0.25", "0.50", "0.25", "0.25", "1.50", "0.75"]
+
+
+def test_reports_without_dialogue_summaries_has_no_profile_table(context):
+    assert "continuum</h3>" not in render_case_report(context)

@@ -544,6 +544,16 @@ def eval_patterns(data: Annotated[Path, typer.Option("--data", help='JSONL of {"
     emit_json(result) if as_json else out.print(format_report(result))
 
 
+@eval_app.command("interventions")
+def eval_interventions(data: Annotated[Path, typer.Option("--data", help='JSONL of {"text", "previous", "label"}.')],
+                       split: Annotated[str | None, typer.Option("--split", help='Only rows with this "split" value.')] = None,
+                       as_json: JsonOpt = False) -> None:
+    """Per-label precision, recall and F1 of the dialogue analyser's therapist interventions."""
+    from reverie.evaluation.interventions import evaluate, format_report, load_rows
+    result = evaluate(load_rows(data, split))
+    emit_json(result) if as_json else out.print(format_report(result))
+
+
 def _mount_care() -> None:
     from reverie import cli_care
     cli_care.mount(app)

@@ -16,7 +16,7 @@ from statistics import mean, median
 from typing import Any, ClassVar
 
 from reverie.analysis.base import BaseAnalyzer, SessionUnits, Setting, Summary, TextUnit, register
-from reverie.analysis.interventions import INTERVENTIONS, classify
+from reverie.analysis.interventions import CONTINUUM, INTERVENTIONS, classify
 from reverie.domain import Annotation, word_count
 
 ROLES = ("therapist", "client", "other")
@@ -75,7 +75,7 @@ class DialogueAnalyzer(BaseAnalyzer):
     """Talk share, latencies, silences and the class of each therapist intervention."""
 
     name: ClassVar[str] = "dialogue"
-    version: ClassVar[str] = "1"
+    version: ClassVar[str] = "2"
     description: ClassVar[str] = (
         "Talk share (words, seconds), turn lengths, response latencies, silences (timed gaps and "
         "pause/silence markers) and therapist interventions classed by ordered phrase rules."
@@ -93,6 +93,8 @@ class DialogueAnalyzer(BaseAnalyzer):
         "marker_silence_seconds": "seconds written in those stage directions (summed), None when unwritten",
         "intervention": "therapist utterances: " + ", ".join(INTERVENTIONS),
         "intervention_rule": "the rule that decided the intervention class",
+        "reflection_kind": "reflections: simple (restates) or complex (adds meaning or feeling), else None",
+        "continuum": "the intervention's place on Gabbard's continuum: expressive, intermediate or supportive",
     }
     settings_spec: ClassVar[tuple[Setting, ...]] = (
         Setting("silence_seconds", 3.0, "a timed gap of at least this many seconds is a silence"),
@@ -108,12 +110,13 @@ class DialogueAnalyzer(BaseAnalyzer):
         markers = silence_markers(unit)
         known = [d for _, d, _ in markers if d is not None]
         evidence: list[tuple[int, int]] = [span for _, _, span in markers if span is not None]
-        intervention = rule = None
+        intervention = rule = kind = place = None
         if unit.role == "therapist":
             last_client = next((c.text for c in reversed(unit.context) if c.role == "client"), None)
             result = classify(unit.text, last_client, float(self.settings["reflection_overlap"]),
                               int(self.settings["encourager_max_words"]))
             intervention, rule = result.label, result.rule or None
+            kind, place = result.depth, result.continuum
             evidence += result.evidence
         values = {
             "words": word_count(unit.text),
@@ -124,6 +127,8 @@ class DialogueAnalyzer(BaseAnalyzer):
             "marker_silence_seconds": round(sum(known), 3) if known else None,
             "intervention": intervention,
             "intervention_rule": rule,
+            "reflection_kind": kind,
+            "continuum": place,
         }
         return Annotation(self.name, self.version, unit.id, values, sorted(set(evidence)))
 
@@ -141,6 +146,10 @@ class DialogueAnalyzer(BaseAnalyzer):
                     "silences": len(v["silences"]),
                     "timed_silence_seconds": v["timed_silence_seconds"],
                     "marker_silences": sum(1 for x in v["silences"] if x["source"] == "marker"),
+                    "continuum_index": v["profile"]["continuum_index"],
+                    "continuum_position": v["profile"]["position"],
+                    "reflection_to_question": v["profile"]["reflection_to_question"],
+                    "complex_reflection_share": v["profile"]["complex_reflection_share"],
                 }
                 for sid, v in summary.sessions.items()
             ]
@@ -174,10 +183,10 @@ class DialogueAnalyzer(BaseAnalyzer):
             for marker, seconds, _ in silence_markers(u):
                 silences.append(self._silence("marker", seconds, marker, before, u))
         counts = {k: 0 for k in INTERVENTIONS}
-        for u in units:
-            label = values.get(u.id, {}).get("intervention")
-            if u.role == "therapist" and label in counts:
-                counts[label] += 1
+        therapist_values = [values.get(u.id, {}) for u in units if u.role == "therapist"]
+        for v in therapist_values:
+            if v.get("intervention") in counts:
+                counts[v["intervention"]] += 1
         n_interventions = sum(counts.values())
         longest = sorted(
             silences,
@@ -198,6 +207,7 @@ class DialogueAnalyzer(BaseAnalyzer):
             "longest_silences": longest,
             "interventions": counts,
             "intervention_shares": {k: _share(v, n_interventions) for k, v in counts.items()},
+            "profile": intervention_profile(counts, [v.get("reflection_kind") for v in therapist_values]),
         }
 
     @staticmethod
@@ -211,6 +221,32 @@ class DialogueAnalyzer(BaseAnalyzer):
             {"id": before.id, "role": before.role, "text": _snippet(before.text)},
             "after": {"id": after.id, "role": after.role, "text": _snippet(after.text)},
         }
+
+
+def intervention_profile(counts: dict[str, int], reflection_kinds: Sequence[str | None]) -> dict[str, Any]:
+    """Where a session sits on the expressive-supportive continuum, with the MITI-style ratios.
+
+    ``continuum_index`` is (expressive - supportive) / placed interventions, from -1 (all
+    supportive) to +1 (all expressive); ``position`` names its third of that range.
+    """
+    places = {"expressive": 0, "intermediate": 0, "supportive": 0}
+    for label, n in counts.items():
+        if CONTINUUM.get(label):
+            places[CONTINUUM[label]] += n
+    placed = sum(places.values())
+    index = round((places["expressive"] - places["supportive"]) / placed, 4) if placed else None
+    position = None if index is None else (
+        "expressive" if index > 1 / 3 else "supportive" if index < -1 / 3 else "intermediate")
+    questions = counts.get("question_open", 0) + counts.get("question_closed", 0)
+    kinds = [k for k in reflection_kinds if k]
+    return {
+        "continuum_shares": {k: _share(v, placed) for k, v in places.items()},
+        "continuum_index": index,
+        "position": position,
+        "reflection_to_question": round(counts.get("reflection", 0) / questions, 4) if questions else None,
+        "complex_reflection_share": _share(sum(k == "complex" for k in kinds), len(kinds)),
+        "open_question_share": _share(counts.get("question_open", 0), questions),
+    }
 
 
 def _share(part: float, whole: float) -> float | None:

@@ -160,6 +160,25 @@ def _markers_missing(progress: Mapping[str, Any]) -> str:
     return f'<p class="muted">Process markers missing (sessions {_e(sessions)}): {_e(pm.get("reason"))}</p>'
 
 
+def _intervention_profiles(sessions: Iterable[Mapping[str, Any]]) -> str:
+    """The therapist's interventions over sessions: where each sits on the expressive-supportive
+    continuum, with the reflection-to-question ratio and the share of complex reflections.
+    (A direct read of the ``dialogue`` summary until analysers declare their own displays.)"""
+    rows = []
+    for s in sessions:
+        profile = ((s.get("summaries") or {}).get("dialogue") or {}).get("profile")
+        if isinstance(profile, Mapping):
+            shares = profile.get("continuum_shares") or {}
+            rows.append([_e(s.get("number")), _e(profile.get("position") or "-"), _num(profile.get("continuum_index")),
+                         *(_num(shares.get(k)) for k in ("expressive", "intermediate", "supportive")),
+                         _num(profile.get("reflection_to_question")), _num(profile.get("complex_reflection_share"))])
+    if not rows:
+        return ""
+    return ("<h3>Interventions on the expressive\u2013supportive continuum</h3>"
+            + _table(["session", "position", "index (-1 supportive, +1 expressive)", "expressive", "intermediate",
+                      "supportive", "reflections per question", "complex reflections"], rows))
+
+
 def _summaries(sessions: Iterable[Mapping[str, Any]]) -> str:
     parts = []
     for s in sessions:
@@ -191,5 +210,6 @@ def render_case_report(context: dict[str, Any]) -> str:
         sessions_table=_sessions(progress),
         instruments=_instruments(progress),
         key_moments=_key_moments(context.get("key_moments") or []),
-        summaries=_markers_missing(progress) + _summaries(context.get("sessions") or []),
+        summaries=(_markers_missing(progress) + _intervention_profiles(context.get("sessions") or [])
+                   + _summaries(context.get("sessions") or [])),
     )
