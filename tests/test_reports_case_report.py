@@ -89,3 +89,18 @@ def test_reports_lists_questionnaire_flags_and_stored_safety_tasks(context):
     context["safety"] = []  # no stored tasks (e.g. a report built from answers alone): the progress flags show
     html = render_case_report(context)
     assert "PHQ-9 item 9 answered 1" in html and "session 4" in html
+
+
+def test_reports_shows_risk_review_markers_as_a_quiet_line_in_the_session_summary(context):
+    context["sessions"][0]["summaries"]["risk"] = {
+        "n_flags": 0, "max_severity": "none", "n_review": 2,
+        "review": [{"unit_id": "s9:4", "kind": "utterance", "quotes": ["The kettle hums <away>."]},
+                   {"unit_id": "s9:12", "kind": "utterance", "quotes": ["Lights out early."]}]}
+    html = render_case_report(context)
+    line = re.search(r'<p class="muted">For review, no task: 2 [^<]*</p>', html)
+    assert line and "turn 4, 12" in line.group(0)
+    assert "“The kettle hums &lt;away&gt;.” … “Lights out early.”" in line.group(0)
+    assert "<td>review</td>" not in html  # shown once, as the line, not again as raw data
+    assert 'class="flag"' not in html.split("Session summaries")[1]  # no alarm styling for a review marker
+    context["sessions"][0]["summaries"]["risk"] = {"n_flags": 0, "n_review": 0, "review": []}
+    assert "For review" not in render_case_report(context)
