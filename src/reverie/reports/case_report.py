@@ -175,12 +175,15 @@ def _summaries(sessions: Iterable[Mapping[str, Any]]) -> str:
     for s in sessions:
         blocks = []
         for analyser, summary in (s.get("summaries") or {}).items():
+            quiet = ""
             if isinstance(summary, Mapping):
-                rows = [[_e(k), _e(_compact(v))] for k, v in summary.items() if not (analyser == "risk" and k == "review")]
+                if analyser == "risk":  # the risk screen's "for review" markers: one quiet line, not raw data
+                    quiet, summary = _for_review(summary.get("review")), {k: v for k, v in summary.items()
+                                                                          if k != "review"}
+                rows = [[_e(k), _e(_compact(v))] for k, v in summary.items()]
             else:
                 rows = [["value", _e(_compact(summary))]]
-            blocks.append(f"<h4>{_e(analyser)}</h4>" + _table(["marker", "value"], rows, "kv")
-                          + (_for_review(summary.get("review")) if analyser == "risk" and isinstance(summary, Mapping) else ""))
+            blocks.append(f"<h4>{_e(analyser)}</h4>" + _table(["marker", "value"], rows, "kv") + quiet)
         if blocks:
             date = f" ({_e(s.get('date'))})" if s.get("date") else ""
             parts.append(f"<details><summary>Session {_e(s.get('number'))}{date}</summary>{''.join(blocks)}</details>")
