@@ -18,8 +18,8 @@ import random
 import time
 from pathlib import Path
 
+import reverie.analysis.encoder  # noqa: F401  (first: it sets the OpenMP wait policy torch reads on import)
 import torch
-
 from reverie.analysis.base import ContextTurn, TextUnit
 from reverie.analysis.risk import RiskAnalyzer
 

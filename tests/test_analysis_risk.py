@@ -2,7 +2,7 @@
 
 import pytest
 
-from reverie.analysis.base import REGISTRY, SessionUnits, TextUnit, run
+from reverie.analysis.base import REGISTRY, ContextTurn, SessionUnits, TextUnit, run
 import numpy as np
 
 from reverie.analysis import risk_semantic
@@ -121,13 +121,13 @@ def test_analysis_risk_summary_lists_flags_per_session():
     assert [f["unit_id"] for f in flags] == ["s1:0"]
     assert flags[0]["quotes"] == ["to end it all"]  # "to end it" and "end it all" overlap: one merged span
     assert summary.case == {"n_flags": 1, "max_severity": "active_thoughts", "max_urgency": "high",
-                            "sessions_with_flags": ["s1"]}
+                            "sessions_with_flags": ["s1"], "n_review": 0}
 
 
 def test_analysis_risk_summary_of_a_quiet_session_is_empty():
     summary = RiskAnalyzer().summarize([SessionUnits("s2", [], [])])
     assert summary.sessions["s2"] == {"flags": [], "n_flags": 0, "max_severity": "none", "max_urgency": "none",
-                                      "n_review": 0}
+                                      "n_review": 0, "review": []}
 
 
 def test_analysis_risk_matches_are_explained():
@@ -181,6 +181,20 @@ def test_analysis_risk_semantic_alone_is_a_quiet_review_marker(plain_bank):
     assert result["similarity"] == pytest.approx(1.0, abs=1e-3)
     assert result["risk"] is False and result["review"] is True
     assert result["review_quotes"] == [text] and result["quotes"] == [] and result["severity"] == "none"
+
+
+def test_analysis_risk_summary_collects_review_markers_per_session(plain_bank):
+    # s1: a bare resemblance (for review) beside a real flag; s2: the same resemblance after a risk question (a flag)
+    s1 = [TextUnit(id="s1:1", text=plain_bank, session="s1", position=1),
+          TextUnit(id="s1:3", text="I want to end it all.", session="s1", position=3),
+          TextUnit(id="s1:5", text="We had a walk by the canal.", session="s1", position=5)]
+    s2 = [TextUnit(id="s2:1", text=plain_bank, session="s2", position=1,
+                   context=(ContextTurn("therapist", "Have you been having thoughts of ending your life?"),))]
+    summary = run([RiskAnalyzer(semantic=True)], [("s1", s1), ("s2", s2)]).summaries["risk"]
+    assert summary.sessions["s1"]["review"] == [{"unit_id": "s1:1", "kind": "utterance", "quotes": [plain_bank]}]
+    assert summary.sessions["s1"]["n_review"] == 1 and [f["unit_id"] for f in summary.sessions["s1"]["flags"]] == ["s1:3"]
+    assert summary.sessions["s2"]["review"] == [] and summary.sessions["s2"]["n_flags"] == 1  # corroborated: a flag
+    assert summary.case["n_review"] == 1
 
 
 @pytest.mark.parametrize("context, corroboration", [

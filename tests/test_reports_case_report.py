@@ -104,3 +104,32 @@ def test_reports_shows_the_intervention_profile_over_sessions(context):
 
 def test_reports_without_dialogue_summaries_has_no_profile_table(context):
     assert "continuum</h3>" not in render_case_report(context)
+
+
+def test_reports_shows_risk_review_markers_as_a_quiet_line_in_the_session_summary(context):
+    context["sessions"][0]["summaries"]["risk"] = {
+        "n_flags": 0, "max_severity": "none", "n_review": 2,
+        "review": [{"unit_id": "s9:4", "kind": "utterance", "quotes": ["The kettle hums <away>."]},
+                   {"unit_id": "s9:12", "kind": "utterance", "quotes": ["Lights out early."]}]}
+    html = render_case_report(context)
+    line = re.search(r'<p class="muted">For review, no task: 2 [^<]*</p>', html)
+    assert line and "turn 4, 12" in line.group(0)
+    assert "“The kettle hums &lt;away&gt;.” … “Lights out early.”" in line.group(0)
+    assert "<td>review</td>" not in html  # shown once, as the line, not again as raw data
+    assert 'class="flag"' not in html.split("Session summaries")[1]  # no alarm styling for a review marker
+    context["sessions"][0]["summaries"]["risk"] = {"n_flags": 0, "n_review": 0, "review": []}
+    assert "For review" not in render_case_report(context)
+
+
+def test_reports_safety_rows_show_the_ladder_step_in_words():
+    from reverie.reports.context import safety_rows
+    analysis = {"sessions": [{"id": 7, "number": 3, "date": "2024-03-02"}], "entries": []}
+    tasks = [{"source": "questionnaire", "source_ref": "core10:5", "category": "plan", "severity": "plan",
+              "created_at": "2024-03-02T10:00", "acknowledged_by": None,
+              "evidence": {"quotes": ["CORE-10 item 6 (made plans to end one's life) answered 1"], "session": 3,
+                           "severity_label": "Active suicidal thoughts with a specific plan and intent"}},
+             {"source": "utterance", "source_ref": "session:7:12", "category": "self_harm", "severity": "self_harm",
+              "created_at": "2024-03-02T10:00", "acknowledged_by": None, "evidence": {"quotes": ["cut myself"]}}]
+    rows = safety_rows(tasks, analysis)
+    assert [r["severity"] for r in rows] == ["Active suicidal thoughts with a specific plan and intent", "self_harm"]
+    assert [r["source"] for r in rows] == ["CORE10 at session 3", "session 3, turn 12"]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from reverie.analysis.risk import RiskAnalyzer
+from reverie.analysis.risk import LADDER, RiskAnalyzer
 from reverie.analysis.base import TextUnit
 from reverie.errors import InputError, ScoringError
 from reverie.safety import (
@@ -93,11 +93,17 @@ def test_safety_no_flag_without_risk():
     assert flags_from_annotation(ann) == []
 
 
-@pytest.mark.parametrize("answer, severity", [(1, "moderate"), (3, "high")])
-def test_safety_phq9_item9_above_zero_raises_a_flag(answer, severity):
+@pytest.mark.parametrize("answer, category, severity, urgency", [
+    (1, "passive_ideation", "wish_to_be_dead", "moderate"),
+    (2, "active_ideation", "active_thoughts", "high"),
+    (3, "active_ideation", "active_thoughts", "high"),
+])
+def test_safety_phq9_item9_above_zero_raises_a_flag_on_the_columbia_ladder(answer, category, severity, urgency):
     flag = flag_from_questionnaire("PHQ-9", [0, 1, 2, 1, 0, 1, 0, 0, answer], source_id="r3")
-    assert flag is not None and flag.source_kind == "questionnaire" and flag.severity == severity
-    assert "item 9" in flag.evidence[0]
+    assert flag is not None and flag.source_kind == "questionnaire"
+    assert (flag.category, flag.severity, flag.urgency) == (category, severity, urgency)
+    assert severity in LADDER  # the risk screen's own vocabulary
+    assert "item 9" in flag.evidence[0] and flag.to_dict()["urgency"] == urgency
 
 
 def test_safety_phq9_item9_zero_or_unanswered_raises_none():
@@ -110,7 +116,10 @@ def test_safety_core10_item6_raises_a_plan_flag():
     assert flag_from_questionnaire("core10", answers) is None
     answers[5] = 2
     flag = flag_from_questionnaire("CORE-10", answers)
-    assert flag.category == "plan" and flag.severity == "imminent"
+    assert (flag.category, flag.severity, flag.urgency) == ("plan", "plan", "imminent")
+    answers[5] = 1  # "only occasionally": still the plan step, ordered below an imminent task
+    flag = flag_from_questionnaire("CORE-10", answers)
+    assert (flag.category, flag.severity, flag.urgency) == ("plan", "plan", "high")
 
 
 def test_safety_questionnaire_errors_name_the_problem():

@@ -56,6 +56,19 @@ def test_workspace_phq9_item9_raises_flag_whatever_the_total(ws: rw.Workspace) -
     assert none["safety"] == [] and len(ws.safety_tasks()) == 1
 
 
+def test_workspace_questionnaire_tasks_speak_the_ladder_and_keep_their_urgency(ws: rw.Workspace) -> None:
+    ws.record_response("c1", "core10", [0, 0, 0, 0, 0, 1, 0, 0, 0, 0], session=1)  # plan, answered "occasionally"
+    ws.record_response("c1", "phq9", [0, 0, 0, 0, 0, 0, 0, 0, 1], session=2)  # wish to be dead
+    ws.record_response("c1", "phq9", [0, 0, 0, 0, 0, 0, 0, 0, 3], session=3)  # nearly every day
+    ws.record_response("c1", "core10", [0, 0, 0, 0, 0, 3, 0, 0, 0, 0], session=4)  # plan, "often"
+    tasks = ws.safety_tasks()
+    assert [(t["severity"], t["evidence"]["urgency"], t["evidence"]["session"]) for t in tasks] == [
+        ("plan", "imminent", 4), ("plan", "high", 1), ("active_thoughts", "high", 3),
+        ("wish_to_be_dead", "moderate", 2)]
+    assert tasks[-1]["evidence"]["severity_label"] == "Wish to be dead"
+    assert tasks[0]["evidence"]["severity_label"] == "Active suicidal thoughts with a specific plan and intent"
+
+
 def test_workspace_acknowledgement_is_kept_and_audited(ws: rw.Workspace) -> None:
     ws.record_response("c1", "phq9", [1, 1, 1, 1, 1, 1, 1, 1, 2], session=1)
     (task,) = ws.safety_tasks()

@@ -221,6 +221,7 @@ class RiskFlag:
     evidence: list[str] = field(default_factory=list)
     spans: list[tuple[int, int]] = field(default_factory=list)
     reason: str = ""
+    urgency: str = ""  # how soon a clinician must look (orders the task list); "" = the ladder step's own
 
     def __post_init__(self) -> None:
         if self.source_kind not in SOURCE_KINDS:
@@ -229,12 +230,12 @@ class RiskFlag:
     def to_dict(self) -> dict[str, Any]:
         return {"source_kind": self.source_kind, "source_id": self.source_id, "category": self.category,
                 "severity": self.severity, "evidence": list(self.evidence),
-                "spans": [list(s) for s in self.spans], "reason": self.reason}
+                "spans": [list(s) for s in self.spans], "reason": self.reason, "urgency": self.urgency}
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> RiskFlag:
         return cls(d["source_kind"], str(d["source_id"]), d["category"], d["severity"], list(d.get("evidence") or []),
-                   [(int(a), int(b)) for a, b in d.get("spans") or []], d.get("reason", ""))
+                   [(int(a), int(b)) for a, b in d.get("spans") or []], d.get("reason", ""), d.get("urgency", ""))
 
 
 def flags_from_annotation(annotation: Any, source_kind: str = "entry", source_id: str | None = None,
@@ -255,25 +256,30 @@ def flags_from_annotation(annotation: Any, source_kind: str = "entry", source_id
     if discounted:
         reason += f". Also found and discounted: {', '.join(discounted)}"
     return [RiskFlag(source_kind, str(source_id if source_id is not None else unit_id), values.get("category"),
-                     values.get("severity"), quotes, spans, reason)]
+                     values.get("severity"), quotes, spans, reason, values.get("urgency") or "")]
 
 
-# Questionnaire critical items, 1-based as printed on the forms; severity by the answer given.
-CRITICAL_ITEMS: dict[str, dict[str, Any]] = {
-    "phq9": {"item": 9, "count": 9, "max": 3, "category": "passive_ideation",
-             "label": "PHQ-9 item 9 (thoughts of being better off dead or of hurting yourself)",
-             "severity": {1: "moderate", 2: "high", 3: "high"}},
-    "core10": {"item": 6, "count": 10, "max": 4, "category": "plan",
-               "label": "CORE-10 item 6 (made plans to end one's life)",
-               "severity": {1: "high", 2: "imminent", 3: "imminent", 4: "imminent"}},
-}
+def _critical_item(key: str) -> dict[str, Any] | None:
+    """The instrument's critical item that raises a flag, with the instrument's size and answer range.
+
+    The item's ladder step, category and urgency per answer live in the instrument file
+    (``measures/instruments/*.yaml``), so that one risk vocabulary runs from the screen to every surface.
+    """
+    from reverie.measures.instruments import INSTRUMENT_IDS, get_instrument
+    if key not in INSTRUMENT_IDS:
+        return None
+    instrument = get_instrument(key)
+    spec = next((c for c in instrument.critical_items if "severity" in c), None)
+    if spec is None:
+        return None
+    return {**spec, "count": instrument.n_items, "max": instrument.max_value}
 
 
 def flag_from_questionnaire(instrument_id: str, answers: Sequence[int | None],
                             source_id: str | None = None) -> RiskFlag | None:
     """A flag when a critical item is answered above 0 (PHQ-9 item 9, CORE-10 item 6); None otherwise."""
     key = instrument_id.lower().replace("-", "").replace("_", "").replace(" ", "")
-    spec = CRITICAL_ITEMS.get(key)
+    spec = _critical_item(key)
     if spec is None:
         return None
     if len(answers) != spec["count"]:
@@ -288,6 +294,6 @@ def flag_from_questionnaire(instrument_id: str, answers: Sequence[int | None],
     if int(answer) == 0:
         return None
     evidence = f"{spec['label']} answered {int(answer)}"
-    return RiskFlag("questionnaire", str(source_id if source_id is not None else key), spec["category"],
+    return RiskFlag("questionnaire", str(source_id if source_id is not None else key), spec["category"][int(answer)],
                     spec["severity"][int(answer)], [evidence], [],
-                    f"Questionnaire critical item: {evidence} (above 0).")
+                    f"Questionnaire critical item: {evidence} (above 0).", urgency=spec["urgency"][int(answer)])

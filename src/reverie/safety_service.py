@@ -74,7 +74,7 @@ def _evidence(text: str, values: dict[str, Any], spans: Sequence[Sequence[int]],
     excerpt, moved = flagged_sentences(text, spans)
     return {"quotes": [text[s:e] for s, e in spans], "spans": moved,
             "discounted": values.get("discounted") or [], "text": excerpt, "kept": "flagged sentences",
-            "severity_label": values.get("severity_label") or "", **where}
+            "severity_label": values.get("severity_label") or "", "urgency": values.get("urgency") or "", **where}
 
 
 def message_for(workspace: Any, client: str) -> dict[str, Any]:
@@ -88,7 +88,7 @@ def _open_task(workspace: Any, client: str, source: str, ref: str, values: dict[
     task_id, new = workspace.store.add_safety_task(client, source, ref, values.get("category") or "risk",
                                                    values.get("severity") or "high", evidence)
     return {"task": task_id, "new": new, "source": source, "source_ref": ref, "category": values.get("category"),
-            "severity": values.get("severity"), "quotes": evidence["quotes"]}
+            "severity": values.get("severity"), "urgency": evidence.get("urgency") or "", "quotes": evidence["quotes"]}
 
 
 def screen_entries(workspace: Any, client: str, entries: Sequence[Entry]) -> list[dict[str, Any]]:
@@ -110,10 +110,12 @@ def screen_response(workspace: Any, client: str, response: Response) -> list[dic
     flag = flag_from_questionnaire(response.instrument, response.answers)
     if flag is None:
         return []
+    from reverie.analysis.risk import severity_label
     values = {"category": flag.category, "severity": flag.severity}
     quotes = flag.evidence if isinstance(flag.evidence, list) else [flag.evidence]
     evidence = {"quotes": quotes, "spans": [], "discounted": [], "reason": flag.reason,
-                "instrument": response.instrument, "session": response.session}
+                "instrument": response.instrument, "session": response.session,
+                "severity_label": severity_label(flag.severity), "urgency": flag.urgency}
     return [_open_task(workspace, client, "questionnaire", f"{response.instrument}:{response.id}", values, evidence)]
 
 

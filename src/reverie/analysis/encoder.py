@@ -22,6 +22,11 @@ from reverie.errors import ModelError
 
 MAX_SEQ_LENGTH = 128  # journal sentences and turns are short; a run-on one is cut, which bounds the cost
 
+# Idle OpenMP threads sleep instead of spinning. On a small or shared machine the spinning threads took
+# three quarters of the encoder's CPU time and slowed it down (benchmarks/bench_risk.py: 3.5x less CPU per
+# sentence, and faster wall time). OpenMP reads this once, when torch is first imported, hence at import here.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
 
 @cache
 def minilm(max_seq_length: int = MAX_SEQ_LENGTH) -> Any:

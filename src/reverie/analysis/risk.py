@@ -757,7 +757,7 @@ class RiskAnalyzer(BaseAnalyzer):
         ``max_severity`` is the ladder step of the most urgent flag, ``max_urgency`` its urgency.
         """
         summary = Summary()
-        total, worst = 0, ("none", "none")
+        total, n_review, worst = 0, 0, ("none", "none")
         for s in sessions:
             by_id = {u.id: u for u in s.units}
             flags = []
@@ -776,11 +776,23 @@ class RiskAnalyzer(BaseAnalyzer):
                 })
             top = max(((f["urgency"] or "none", f["severity"]) for f in flags), default=("none", "none"),
                       key=lambda x: _urgency_rank(x[0] if x[0] in URGENCIES else "none", x[1]))
+            review = _review_markers(s.annotations, by_id)
             summary.sessions[s.session_id] = {"flags": flags, "n_flags": len(flags), "max_severity": top[1],
-                                              "max_urgency": top[0],
-                                              "n_review": sum(1 for a in s.annotations if a.values.get("review"))}
+                                              "max_urgency": top[0], "n_review": len(review), "review": review}
             total += len(flags)
+            n_review += len(review)
             worst = max(worst, top, key=lambda x: _urgency_rank(x[0] if x[0] in URGENCIES else "none", x[1]))
         summary.case = {"n_flags": total, "max_severity": worst[1], "max_urgency": worst[0],
-                        "sessions_with_flags": [k for k, v in summary.sessions.items() if v["n_flags"]]}
+                        "sessions_with_flags": [k for k, v in summary.sessions.items() if v["n_flags"]],
+                        "n_review": n_review}
         return summary
+
+
+def _review_markers(annotations: Sequence[Annotation], by_id: dict[str, TextUnit]) -> list[dict[str, Any]]:
+    """The session's quiet "for review" markers (a resemblance or weak cue nothing corroborated): never a task.
+
+    Collected so that a clinician reads them in the session summary, not only beside each utterance.
+    """
+    return [{"unit_id": a.unit_id, "kind": by_id[a.unit_id].kind if a.unit_id in by_id else None,
+             "quotes": list(a.values.get("review_quotes") or [])}
+            for a in annotations if a.values.get("review")]

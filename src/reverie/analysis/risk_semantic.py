@@ -32,7 +32,7 @@ Encoder = Callable[[Sequence[str]], np.ndarray]  # texts -> (n, d) unit-length r
 
 DEFAULT_THRESHOLD = 0.45
 DEFAULT_MARGIN = 0.06
-BATCH_SIZE = 32
+BATCH_SIZE = 16  # sentences per encoder call: smaller batches pad less (bench_risk: ~10% less CPU than 32)
 MIN_WORDS = 3
 
 # Sentence ends (keeping the mark with its sentence) and line breaks.

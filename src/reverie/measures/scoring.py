@@ -96,8 +96,10 @@ def _flags(instrument: Instrument, answers: list[int | None]) -> list[dict[str, 
     for crit in instrument.critical_items:
         answer = answers[int(crit["item"]) - 1]
         if answer is not None and answer > crit.get("above", 0):
-            out.append({"code": crit["code"], "instrument": instrument.id, "item": int(crit["item"]),
-                        "answer": answer, "text": crit["text"].format(answer=answer)})
+            flag = {"code": crit["code"], "instrument": instrument.id, "item": int(crit["item"]),
+                    "answer": answer, "text": crit["text"].format(answer=answer)}
+            flag.update({k: crit[k][answer] for k in ("severity", "urgency") if answer in (crit.get(k) or {})})
+            out.append(flag)
     return out
 
 

@@ -179,16 +179,30 @@ def _intervention_profiles(sessions: Iterable[Mapping[str, Any]]) -> str:
                       "supportive", "reflections per question", "complex reflections"], rows))
 
 
+def _for_review(markers: Any) -> str:
+    """The risk screen's "for review" markers as one quiet line: words to glance at, not an alarm (no task)."""
+    if not markers:
+        return ""
+    quotes = " … ".join(f"“{q}”" for m in markers for q in m.get("quotes") or [])
+    turns = ", ".join(str(m.get("unit_id", "")).rsplit(":", 1)[-1] for m in markers)
+    return (f'<p class="muted">For review, no task: {len(markers)} uncorroborated resemblance'
+            f'{"s" if len(markers) != 1 else ""} to risk language (turn {_e(turns)}): {_e(quotes)}</p>')
+
+
 def _summaries(sessions: Iterable[Mapping[str, Any]]) -> str:
     parts = []
     for s in sessions:
         blocks = []
         for analyser, summary in (s.get("summaries") or {}).items():
+            quiet = ""
             if isinstance(summary, Mapping):
+                if analyser == "risk":  # the risk screen's "for review" markers: one quiet line, not raw data
+                    quiet, summary = _for_review(summary.get("review")), {k: v for k, v in summary.items()
+                                                                          if k != "review"}
                 rows = [[_e(k), _e(_compact(v))] for k, v in summary.items()]
             else:
                 rows = [["value", _e(_compact(summary))]]
-            blocks.append(f"<h4>{_e(analyser)}</h4>" + _table(["marker", "value"], rows, "kv"))
+            blocks.append(f"<h4>{_e(analyser)}</h4>" + _table(["marker", "value"], rows, "kv") + quiet)
         if blocks:
             date = f" ({_e(s.get('date'))})" if s.get("date") else ""
             parts.append(f"<details><summary>Session {_e(s.get('number'))}{date}</summary>{''.join(blocks)}</details>")

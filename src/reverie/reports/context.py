@@ -46,7 +46,7 @@ def safety_rows(tasks: list[dict[str, Any]], analysis: dict[str, Any]) -> list[d
             where = f"{ref.split(':')[0].upper()} at session {t['evidence'].get('session')}"
         quotes = t["evidence"].get("quotes") or []
         rows.append({"source": where, "date": t["created_at"][:10], "category": t["category"],
-                     "severity": t["severity"], "text": " … ".join(f"“{q}”" for q in quotes) or t["evidence"].get("reason"),
+                     "severity": t["evidence"].get("severity_label") or t["severity"], "text": " … ".join(f"“{q}”" for q in quotes) or t["evidence"].get("reason"),
                      "acknowledged_by": t.get("acknowledged_by")})
     return rows
 

@@ -151,7 +151,8 @@ class Store(Records):
                             "acknowledged_at": task.acknowledged_at.isoformat() if task.acknowledged_at else None,
                             "evidence": evidence})
                 self._audit(s, "read", f"safety_task:{task.id}", crow.code)
-            out.sort(key=lambda t: (order.get(t["severity"], 9), t["created_at"]))
+            # the urgency the screen gave (a questionnaire answer, a capped resemblance), else the step's own
+            out.sort(key=lambda t: (order.get(t["evidence"].get("urgency") or t["severity"], 9), t["created_at"]))
             return out
         return self.db.transaction(work)
 
