@@ -48,8 +48,8 @@ def test_dreams_character_codes(text, code):
 
 
 def test_dreams_clergy_title_is_not_family():
-    # "Father Tobin" is a priest (occupational), "my father" stays the dreamer's father
-    assert _codes(code_dream("Father Tobin blessed the boat.")["characters"]) == ["1MOA"]
+    # "Father Tobin" is a priest known by name (as names are coded), "my father" stays the dreamer's father
+    assert _codes(code_dream("Father Tobin blessed the boat.")["characters"]) == ["1MKA"]
     assert _codes(code_dream("Later my father Tobin laughed.")["characters"]) == ["1MFA"]
 
 

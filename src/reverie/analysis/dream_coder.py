@@ -184,7 +184,7 @@ class _Reader:
                 named_by_term.add(j)
                 sex = self._name_sex(j, sex)
                 if j - i == 1 and w[i] in _CLERGY and toks.original(i)[:1].isupper() and before not in _KIN_OWNERS:
-                    ident, age = "O", "A"  # "Father Andrew", "Sister Mary": clergy, not family
+                    ident, age = "K", "A"  # "Father Andrew", "Sister Mary": a known priest or nun, not family
                 key = "name:" + w[j].removesuffix("'s")
                 self._add(seen, key, f"{number}{sex}{ident}{age}", i, j + 1)
                 continue
