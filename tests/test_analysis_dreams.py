@@ -47,6 +47,18 @@ def test_dreams_character_codes(text, code):
         assert _codes(chars) == [code]
 
 
+def test_dreams_clergy_title_is_not_family():
+    # "Father Tobin" is a priest known by name (as names are coded), "my father" stays the dreamer's father
+    assert _codes(code_dream("Father Tobin blessed the boat.")["characters"]) == ["1MKA"]
+    assert _codes(code_dream("Later my father Tobin laughed.")["characters"]) == ["1MFA"]
+
+
+def test_dreams_a_name_after_a_sentence_end_is_another_character():
+    # the name opens the next sentence: two characters, not "my father" named Anna
+    assert len(code_dream("I saw my father. Anna ran to the car.")["characters"]) == 2
+    assert len(code_dream("I saw my friend Anna at the car.")["characters"]) == 1
+
+
 def test_dreams_aggression_initiator_recipient_and_intensity():
     text = "A man chased me down the street. Then I yelled at him."
     agg = code_dream(text)["aggression"]

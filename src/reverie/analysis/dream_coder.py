@@ -48,6 +48,8 @@ _PARTICIPLES = frozenset({"shot", "hit", "hurt", "caught", "beat", "beaten", "bi
                           "held", "kissed", "hugged", "given", "told off", "kicked out", "tied up", "broke into"})
 _TITLES = {"mr": "M", "mrs": "F", "ms": "F", "miss": "F", "dr": "I", "aunt": "F", "uncle": "M"}
 _FAMILY_IDS = frozenset("FMXBTHWADCIYR")
+_CLERGY = frozenset({"father", "sister", "brother", "mother"})  # as titles before a name, capitalised
+_KIN_OWNERS = frozenset({"my", "our", "his", "her", "their", "your"})
 _PLACE_PREPS = frozenset({"in", "at", "to", "from", "into", "near", "toward", "towards", "of"})
 _SCENE_PREPS = frozenset({"in", "at", "into", "inside", "outside", "on", "to", "toward", "towards", "through",
                           "near", "by", "across", "along", "onto", "around", "entered", "enter", "enters", "left",
@@ -177,9 +179,12 @@ class _Reader:
                     ident in _FAMILY_IDS and before.endswith("'s")):
                 ident = "K"
             number = "2" if _plural(w[i], sex) else "1"
-            if j < len(w) and self._is_name(j):  # "my friend Jane", "my brother Tom": one character
+            if j < len(w) and self.sentence_of[j] == self.sentence_of[j - 1] and self._is_name(j):
+                # "my friend Jane", "my brother Tom": one character (not "my father. Frank ...": two)
                 named_by_term.add(j)
                 sex = self._name_sex(j, sex)
+                if j - i == 1 and w[i] in _CLERGY and toks.original(i)[:1].isupper() and before not in _KIN_OWNERS:
+                    ident, age = "K", "A"  # "Father Andrew", "Sister Mary": a known priest or nun, not family
                 key = "name:" + w[j].removesuffix("'s")
                 self._add(seen, key, f"{number}{sex}{ident}{age}", i, j + 1)
                 continue

@@ -132,7 +132,7 @@ def presence_model() -> PresenceModel | None:
 @register
 class DreamsAnalyzer(BaseAnalyzer):
     name = "dreams"
-    version = "1"
+    version = "2"
     description = "Hall & Van de Castle content codes of dream reports, with the client's profile against the norms."
     level = "entry"
     roles = frozenset({"client"})
