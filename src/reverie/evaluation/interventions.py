@@ -7,13 +7,13 @@ before it (``null`` or missing when there is none) and the intervention label. O
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from reverie.errors import IngestError, InputError
+from reverie.errors import IngestError
+from reverie.evaluation.checkset import read_check_set
 
 QUESTIONS = ("question_open", "question_closed")
 
@@ -22,35 +22,14 @@ def load_rows(path: str | Path, split: str | None = None) -> list[dict[str, Any]
     """Read a JSONL check set (only rows whose ``split`` is ``split`` when given)."""
     from reverie.analysis.interventions import INTERVENTIONS
 
-    p = Path(path)
-    hint = 'give a JSONL file with one {"text": ..., "previous": ..., "label": ...} object per line'
-    try:
-        lines = p.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise InputError(f"cannot read interventions check data {p}: {exc.strerror or exc}", hint=hint) from exc
-    rows = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise IngestError(str(p), f"not valid JSON ({exc.msg})", line=number,
-                              hint="each line must be one JSON object") from exc
-        if not isinstance(row, dict):
-            raise IngestError(str(p), "expected a JSON object", line=number)
-        if not isinstance(row.get("text"), str):
-            raise IngestError(str(p), "missing or non-text value", line=number, field="text")
+    def check(row: dict[str, Any], number: int) -> None:
         if row.get("previous") is not None and not isinstance(row["previous"], str):
-            raise IngestError(str(p), "previous must be text or null", line=number, field="previous")
+            raise IngestError(str(path), "previous must be text or null", line=number, field="previous")
         if row.get("label") not in INTERVENTIONS:
-            raise IngestError(str(p), f"unknown label {row.get('label')!r}", line=number, field="label",
+            raise IngestError(str(path), f"unknown label {row.get('label')!r}", line=number, field="label",
                               hint="labels: " + ", ".join(INTERVENTIONS))
-        if split is None or row.get("split") == split:
-            rows.append(row)
-    if not rows:
-        raise InputError(f"{p} holds no rows" + (f" with split {split!r}" if split else ""), hint=hint)
-    return rows
+    hint = 'give a JSONL file with one {"text": ..., "previous": ..., "label": ...} object per line'
+    return read_check_set(path, "interventions", hint, check, split)
 
 
 def _prf(tp: int, fp: int, fn: int) -> dict[str, float | int]:

@@ -11,14 +11,14 @@ episode (a component not found counts as the category "none"). Other keys (e.g.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from reverie.analysis.relational_lexicon import OBJECTS
-from reverie.errors import IngestError, InputError
+from reverie.errors import IngestError
+from reverie.evaluation.checkset import read_check_set
 
 _CODES = {"W": "wish", "RO": "response_of_other", "RS": "response_of_self"}
 _HINT = 'one {"text", "object", "W", "RO", "RS"} object per line (object null for a turn with no episode)'
@@ -26,36 +26,16 @@ _HINT = 'one {"text", "object", "W", "RO", "RS"} object per line (object null fo
 
 def load_rows(path: str | Path, split: str | None = None) -> list[dict[str, Any]]:
     """Read a JSONL check set; an unusable line raises an error naming the file, the line and the field."""
-    p = Path(path)
-    try:
-        lines = p.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise InputError(f"cannot read pattern check data {p}: {exc.strerror or exc}", hint=_HINT) from exc
-    rows = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise IngestError(str(p), f"not valid JSON ({exc.msg})", line=number, hint=_HINT) from exc
-        if not isinstance(row, dict):
-            raise IngestError(str(p), "expected a JSON object", line=number, hint=_HINT)
-        if not isinstance(row.get("text"), str):
-            raise IngestError(str(p), "missing or non-text value", line=number, field="text")
+    def check(row: dict[str, Any], number: int) -> None:
         if row.get("object") is not None and row.get("object") not in OBJECTS:
-            raise IngestError(str(p), f"unknown object {row.get('object')!r}", line=number, field="object",
+            raise IngestError(str(path), f"unknown object {row.get('object')!r}", line=number, field="object",
                               hint=f"objects: {', '.join(OBJECTS)}")
-        for key, prefix in (("W", "W"), ("RO", "RO"), ("RS", "RS")):
+        for key in ("W", "RO", "RS"):
             value = row.get(key)
-            if value is not None and value not in {f"{prefix}{i}" for i in range(1, 9)}:
-                raise IngestError(str(p), f"{key} must be {prefix}1 to {prefix}8 or null, got {value!r}",
+            if value is not None and value not in {f"{key}{i}" for i in range(1, 9)}:
+                raise IngestError(str(path), f"{key} must be {key}1 to {key}8 or null, got {value!r}",
                                   line=number, field=key)
-        if split is None or row.get("split") == split:
-            rows.append(row)
-    if not rows:
-        raise InputError(f"{p} holds no rows" + (f" in split '{split}'" if split else ""), hint=_HINT)
-    return rows
+    return read_check_set(path, "pattern", _HINT, check, split)
 
 
 def kappa(gold: Sequence[str], predicted: Sequence[str]) -> float:
