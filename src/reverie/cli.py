@@ -472,6 +472,14 @@ def _mount_care() -> None:
 _mount_care()
 
 
+def _mount_corpus() -> None:
+    from reverie import cli_corpus
+    cli_corpus.mount(app)
+
+
+_mount_corpus()
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: no traceback reaches a user unless they ask for it with ``--debug``.
 
