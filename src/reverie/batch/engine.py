@@ -191,9 +191,10 @@ class DaskEngine:
             raise InputError(f"cannot reach the Dask scheduler {self.scheduler} ({exc})",
                              hint="check the address (tcp://HOST:8786) and that the scheduler runs") from None
         try:
-            width = 2 * max(1, len(client.scheduler_info().get("workers", {})) or self.workers)
-            yield from _bounded(lambda g: client.submit(analyse_partition, config, g, pure=False), tasks, width,
-                                lambda fs: dask_wait(fs, return_when="FIRST_COMPLETED").done)
+            with client.as_current():  # dask's wait finds the client this way
+                width = 2 * max(1, len(client.scheduler_info().get("workers", {})) or self.workers)
+                yield from _bounded(lambda g: client.submit(analyse_partition, config, g, pure=False), tasks, width,
+                                    lambda fs: dask_wait(list(fs), return_when="FIRST_COMPLETED").done)
         finally:
             client.close()
             if cluster is not None:

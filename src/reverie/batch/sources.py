@@ -145,9 +145,12 @@ def _label(key: tuple[tuple[str, str], ...]) -> str:
     return "/".join(v for _, v in key)
 
 
-def table_groups(rows: Iterable[tuple[int, dict[str, Any]]], file: str, columns: Columns, place: str = "line"
-                 ) -> Iterator[Group]:
-    """Group consecutive rows with the same group values; a group seen again after another is refused."""
+def table_groups(rows: Iterable[tuple[int, dict[str, Any]]], file: str, columns: Columns, place: str = "line",
+                 header: int | None = None) -> Iterator[Group]:
+    """Group consecutive rows with the same group values; a group seen again after another is refused.
+
+    ``header``: the line of a CSV header, named when a column is missing.
+    """
     groups: tuple[str, ...] | None = columns.groups
     current: tuple[tuple[str, str], ...] | None = None
     units: list[TextUnit] = []
@@ -161,7 +164,7 @@ def table_groups(rows: Iterable[tuple[int, dict[str, Any]]], file: str, columns:
                 groups = tuple(c for c in DEFAULT_GROUPS if c in row)
             for c in (columns.id, columns.text):
                 if c not in row:
-                    raise IngestError(file, f"no column '{c}'", line=number, field=c, place=place,
+                    raise IngestError(file, f"no column '{c}'", line=header or number, field=c, place=place,
                                       hint=f"name the column with --{'id' if c == columns.id else 'text'}-column")
         key = tuple((g, _cell(file, number, place, row, g, True) or "") for g in groups)
         unit_id = _cell(file, number, place, row, columns.id, True)
@@ -224,7 +227,8 @@ def corpus_groups(source: Any, columns: Columns, fmt: str = "auto") -> Iterator[
         for p in paths:
             kind = table_format(p, fmt)
             reader = {"jsonl": _jsonl_rows, "csv": _csv_rows, "parquet": _parquet_rows}[kind]
-            yield from table_groups(reader(_readable(p)), str(p), columns, "row" if kind == "parquet" else "line")
+            yield from table_groups(reader(_readable(p)), str(p), columns, "row" if kind == "parquet" else "line",
+                                    header=1 if kind == "csv" else None)
     return rows()
 
 
