@@ -172,3 +172,54 @@ def test_corpus_cli_writes_parquet_and_exits_2_on_bad_input(frame: pd.DataFrame,
     assert main(["corpus", "analyze", str(tmp_path / "missing.jsonl"), "--out", str(tmp_path / "x.parquet")]) == 2
     assert "file not found" in capsys.readouterr().err
     assert main(["corpus", "analyze", str(source), "--out", str(tmp_path / "y.parquet"), "--engine", "spark"]) == 2
+
+
+@pytest.mark.slow
+def test_corpus_every_builtin_analyser_and_models_load_once_per_worker(frame: pd.DataFrame) -> None:
+    """Defenses and risk (model-backed) work too; a worker loads the encoder once, not once per partition."""
+    from reverie.analysis import encoder
+
+    loads: list[int] = []
+    small = frame.head(90)
+    every = corpus.analyze(small, None, partition_size=30,
+                           progress=lambda done, total: loads.append(encoder._first_layers.cache_info().misses))
+    assert len(loads) == 3 and loads[0] == loads[-1]
+    for name in REGISTRY.names():
+        assert any(c.startswith(f"{name}.") for c in every.columns), name
+    assert every.loc[small["role"] == "client", "defenses.level"].notna().all()
+    assert every["risk.risk"].notna().any()
+    pooled = corpus.analyze(small, None, engine="local", workers=2, partition_size=30)
+    assert_frame_equal(pooled, every)
+
+
+def test_corpus_eval_risk_through_the_engine_equals_in_process() -> None:
+    """``reverie eval risk --engine local --workers 2``: the same figures as the in-process evaluation."""
+    from reverie.analysis.risk import RiskAnalyzer
+    from reverie.batch.engine import LocalEngine
+    from reverie.batch.scaled import EngineAnalyzer
+    from reverie.evaluation.risk import evaluate
+
+    rows = [{"text": t, "label": label} for t, label in [
+        ("I want to kill myself.", 1), ("This commute is killing me.", 0), ("I have been cutting again.", 1),
+        ("We drove to the beach.", 0), ("I feel a quiet sort of dread about the future.", 1)] * 6]
+    scaled = EngineAnalyzer("risk", LocalEngine(2), settings={"semantic": False}, partition_size=7)
+    assert evaluate(rows, scaled) == evaluate(rows, RiskAnalyzer(semantic=False))
+    assert evaluate(rows, scaled)["tp"] >= 6
+
+
+@pytest.mark.slow
+def test_corpus_eval_defenses_through_the_engine_keeps_context(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Units reach the workers with their context turns: a stand-in analyser sees the supporter's turn."""
+    from reverie.batch.engine import LocalEngine
+    from reverie.batch.scaled import EngineAnalyzer
+    from reverie.evaluation import defenses as ev
+
+    rows = [{"id": f"r{i}", "dialogue_id": "d", "current_text": f"I am fine, really {i}.", "label": 0,
+             "dialogue": [{"speaker": "supporter", "text": "How are you?"},
+                          {"speaker": "seeker", "text": f"I am fine, really {i}."}]} for i in range(5)]
+    scaled = EngineAnalyzer("defenses", LocalEngine(1), partition_size=2)
+    seen: list = []
+    real = scaled.analyzer.annotate
+    monkeypatch.setattr(scaled.analyzer, "annotate", lambda units: seen.extend(units) or real(units))
+    result = ev.evaluate(rows, scaled)
+    assert result["n"] == 5 and [u.context[0].role for u in seen] == ["therapist"] * 5

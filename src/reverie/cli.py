@@ -448,19 +448,28 @@ def report(client: ClientOpt, out_path: Annotated[Path, typer.Option("--out", he
 
 
 # ----- evaluation --------------------------------------------------------------------------------------------
+EvalEngineOpt = Annotated[Optional[str], typer.Option("--engine", help="Annotate through the corpus engine: local or dask (default: in this process).")]
+EvalWorkersOpt = Annotated[int, typer.Option("--workers", min=1, max=512, help="Worker processes for --engine.")]
+EvalSchedulerOpt = Annotated[Optional[str], typer.Option("--scheduler", help="A running Dask scheduler's address, with --engine dask.")]
+
+
 @eval_app.command("defenses")
-def eval_defenses(data: Annotated[Path, typer.Option("--data", help="JSON array in the PsyDefConv format.")], as_json: JsonOpt = False) -> None:
+def eval_defenses(data: Annotated[Path, typer.Option("--data", help="JSON array in the PsyDefConv format.")], as_json: JsonOpt = False,
+                  engine: EvalEngineOpt = None, workers: EvalWorkersOpt = 1, scheduler: EvalSchedulerOpt = None) -> None:
     """Agreement of the defenses analyser with expert DMRS coding."""
+    from reverie.batch.scaled import scaled
     from reverie.evaluation.defenses import evaluate, format_report, load_rows
-    result = evaluate(load_rows(data))
+    result = evaluate(load_rows(data), scaled("defenses", engine, workers, scheduler))
     emit_json(result) if as_json else out.print(format_report(result))
 
 
 @eval_app.command("risk")
-def eval_risk(data: Annotated[Path, typer.Option("--data", help='JSONL of {"text", "label"}.')], as_json: JsonOpt = False) -> None:
+def eval_risk(data: Annotated[Path, typer.Option("--data", help='JSONL of {"text", "label"}.')], as_json: JsonOpt = False,
+              engine: EvalEngineOpt = None, workers: EvalWorkersOpt = 1, scheduler: EvalSchedulerOpt = None) -> None:
     """Recall and precision of the risk analyser against labelled texts."""
+    from reverie.batch.scaled import scaled
     from reverie.evaluation.risk import evaluate, format_report, load_rows
-    result = evaluate(load_rows(data))
+    result = evaluate(load_rows(data), scaled("risk", engine, workers, scheduler))
     emit_json(result) if as_json else out.print(format_report(result))
 
 

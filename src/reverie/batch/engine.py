@@ -142,8 +142,17 @@ def analyse_partition(config: RunConfig, groups: Sequence[Group]) -> tuple[Any, 
     return _table(rows), _table(summary) if group_names else None
 
 
+def annotate_partition(config: RunConfig, groups: Sequence[Group]) -> list[dict[str, dict[str, Any]]]:
+    """Run the analysers over one partition: per unit, in order, each analyser's annotation as a dict."""
+    analyzers = make_analyzers(config)
+    result = run(analyzers, [(f"g{i}", units) for i, (_, units) in enumerate(groups)])
+    return [{name: ann.to_dict() for name, ann in result.annotations.get(u.id, {}).items()}
+            for _, units in groups for u in units]
+
+
 # ----- engines ------------------------------------------------------------------------------------------------
 Task = tuple[str, Sequence[Group]]
+PartitionFn = Callable[[RunConfig, Sequence[Group]], Any]
 
 
 class LocalEngine:
@@ -152,16 +161,17 @@ class LocalEngine:
     def __init__(self, workers: int = 1):
         self.workers = max(1, workers)
 
-    def map(self, config: RunConfig, tasks: Iterable[Task]) -> Iterator[tuple[str, Any]]:
+    def map(self, config: RunConfig, tasks: Iterable[Task], fn: PartitionFn = analyse_partition
+            ) -> Iterator[tuple[str, Any]]:
         if self.workers == 1:
             for key, groups in tasks:
-                yield key, analyse_partition(config, groups)
+                yield key, fn(config, groups)
             return
         import multiprocessing
 
         pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
         try:
-            yield from _bounded(lambda g: pool.submit(analyse_partition, config, g), tasks, 2 * self.workers,
+            yield from _bounded(lambda g: pool.submit(fn, config, g), tasks, 2 * self.workers,
                                 lambda fs: wait(fs, return_when=FIRST_COMPLETED)[0])
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
@@ -173,7 +183,8 @@ class DaskEngine:
     def __init__(self, workers: int = 2, scheduler: str | None = None):
         self.workers, self.scheduler = max(1, workers), scheduler
 
-    def map(self, config: RunConfig, tasks: Iterable[Task]) -> Iterator[tuple[str, Any]]:
+    def map(self, config: RunConfig, tasks: Iterable[Task], fn: PartitionFn = analyse_partition
+            ) -> Iterator[tuple[str, Any]]:
         try:
             import logging
 
@@ -193,7 +204,7 @@ class DaskEngine:
         try:
             with client.as_current():  # dask's wait finds the client this way
                 width = 2 * max(1, len(client.scheduler_info().get("workers", {})) or self.workers)
-                yield from _bounded(lambda g: client.submit(analyse_partition, config, g, pure=False), tasks, width,
+                yield from _bounded(lambda g: client.submit(fn, config, g, pure=False), tasks, width,
                                     lambda fs: dask_wait(list(fs), return_when="FIRST_COMPLETED").done)
         finally:
             client.close()
@@ -252,6 +263,7 @@ def _write_table(table: Any, path: Path) -> None:
 
     tmp = path.with_name(path.name + ".tmp")
     pq.write_table(table, tmp)
+    os.chmod(tmp, 0o600)  # corpus texts: private, like every file Reverie writes
     os.replace(tmp, path)
 
 
@@ -291,6 +303,7 @@ def assemble(paths: Sequence[Path], out: Path) -> int:
                        else pa.nulls(table.num_rows, f.type) for f in schema]
             writer.write_table(pa.Table.from_arrays(columns, schema=schema))
             rows += table.num_rows
+    os.chmod(tmp, 0o600)
     os.replace(tmp, out)
     return rows
 
