@@ -223,3 +223,16 @@ def test_corpus_eval_defenses_through_the_engine_keeps_context(monkeypatch: pyte
     monkeypatch.setattr(scaled.analyzer, "annotate", lambda units: seen.extend(units) or real(units))
     result = ev.evaluate(rows, scaled)
     assert result["n"] == 5 and [u.context[0].role for u in seen] == ["therapist"] * 5
+
+
+def test_corpus_transference_tie_is_the_same_in_every_process() -> None:
+    """Two rules matching one span: the pattern was picked in a set's order, which differs between worker processes."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("from reverie.analysis.base import TextUnit; from reverie.analysis.transference import TransferenceAnalyzer;"
+            "print(TransferenceAnalyzer().annotate_one(TextUnit.of(\"And you'd hate me to think that.\")).values['pattern'])")
+    seen = {subprocess.run([sys.executable, "-c", code], env={**os.environ, "PYTHONHASHSEED": str(seed)},
+                           capture_output=True, text=True, check=True).stdout.strip() for seed in range(6)}
+    assert seen == {"you_think_of_me"}
