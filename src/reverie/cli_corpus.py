@@ -37,7 +37,7 @@ def progress_bar() -> tuple[Any, Any]:
 
 
 @corpus_app.command("analyze")
-def corpus_analyze(inputs: Annotated[list[Path], typer.Argument(help="JSONL, CSV or Parquet tables of texts, or transcript files.", metavar="INPUT...")],
+def corpus_analyze(inputs: Annotated[list[Path], typer.Argument(help="JSONL, CSV or Parquet tables of texts, or transcript files.", metavar="INPUT")],
                    out_path: Annotated[Path, typer.Option("--out", help="The Parquet file to write (a row per unit).")],
                    analyzers: Annotated[Optional[str], typer.Option("--analyzers", help="Comma-separated analyser names (default all).")] = None,
                    engine: EngineOpt = "local", workers: WorkersOpt = 1, scheduler: SchedulerOpt = None,
