@@ -18,11 +18,11 @@ import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from reverie.analysis.base import BaseAnalyzer, run
+from reverie.analysis.base import BUILTIN_MODULES, BaseAnalyzer, run
 from reverie.batch.sources import Group
 from reverie.errors import InputError
 
@@ -38,6 +38,7 @@ class RunConfig:
     analyzers: tuple[str, ...] = ()
     settings: tuple[tuple[str, str], ...] = ()  # (analyser name, JSON of its settings): hashable and picklable
     jurisdiction: str = "none"
+    resolved: bool = False  # ``analyzers`` are the profile-checked names: workers build them without the workspace
 
     @classmethod
     def of(cls, analyzers: Sequence[str] | None, settings: dict[str, dict[str, Any]] | None,
@@ -54,11 +55,20 @@ _ANALYZERS: dict[RunConfig, list[BaseAnalyzer]] = {}  # per process: a worker bu
 def make_analyzers(config: RunConfig) -> list[BaseAnalyzer]:
     """The analysers of a run, chosen as a workspace chooses them (the jurisdiction profile applied)."""
     if config not in _ANALYZERS:
-        from reverie.workspace import select_analyzers
         settings = {k: json.loads(v) for k, v in config.settings}
-        chosen = select_analyzers(list(config.analyzers) or None, settings, config.jurisdiction)
+        if config.resolved:
+            from reverie.analysis.base import REGISTRY
+            chosen = [REGISTRY.create(n, **settings.get(n, {})) for n in config.analyzers]
+        else:
+            from reverie.workspace import select_analyzers
+            chosen = select_analyzers(list(config.analyzers) or None, settings, config.jurisdiction)
         _ANALYZERS[config] = sorted(chosen, key=lambda a: a.name)
     return _ANALYZERS[config]
+
+
+def resolve(config: RunConfig) -> RunConfig:
+    """The config with the analysers the profile allows named one by one (checked here, in the driver)."""
+    return replace(config, analyzers=tuple(a.name for a in make_analyzers(config)), resolved=True)
 
 
 def _settings_digest(analyzer: BaseAnalyzer) -> str:
@@ -169,7 +179,10 @@ class LocalEngine:
             return
         import multiprocessing
 
-        pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+        # forkserver: workers fork from a clean single-threaded server that has imported the analysers once
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["reverie.batch.engine", *BUILTIN_MODULES])
+        pool = ProcessPoolExecutor(self.workers, mp_context=context)
         try:
             yield from _bounded(lambda g: pool.submit(fn, config, g), tasks, 2 * self.workers,
                                 lambda fs: wait(fs, return_when=FIRST_COMPLETED)[0])
@@ -352,7 +365,8 @@ def run_partitions(groups: Iterable[Group], out: Path, config: RunConfig, runner
 
     started = time.perf_counter()
     parts = prepare_parts(out, resume, force)
-    analyzers = make_analyzers(config)  # checks the names and the profile before any work
+    config = resolve(config)  # checks the names and the profile before any work
+    analyzers = make_analyzers(config)
     fp = fingerprint(analyzers, config.jurisdiction)
     report = Report(str(out), None)
     sizes: dict[str, int] = {}

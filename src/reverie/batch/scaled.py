@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from reverie.analysis.base import TextUnit
-from reverie.batch.engine import DaskEngine, LocalEngine, RunConfig, annotate_partition, engine, make_analyzers
+from reverie.batch.engine import (DaskEngine, LocalEngine, RunConfig, annotate_partition, engine, make_analyzers,
+                                  resolve)
 from reverie.domain import Annotation
 
 EVAL_PARTITION = 500  # units per partition in an evaluation
@@ -22,7 +23,7 @@ class EngineAnalyzer:
 
     def __init__(self, name: str, runner: LocalEngine | DaskEngine, settings: dict[str, Any] | None = None,
                  jurisdiction: str | None = None, partition_size: int = EVAL_PARTITION):
-        self.config = RunConfig.of([name], {name: settings} if settings else None, jurisdiction)
+        self.config = resolve(RunConfig.of([name], {name: settings} if settings else None, jurisdiction))
         self.analyzer = make_analyzers(self.config)[0]
         self.name, self.version = self.analyzer.name, self.analyzer.version
         self.runner, self.partition_size = runner, partition_size
