@@ -73,6 +73,16 @@ def test_corpus_dask_local_cluster_equals_single_process(frame: pd.DataFrame, re
     assert_frame_equal(distributed, reference)
 
 
+def test_corpus_dask_existing_scheduler_is_used_and_left_running(frame: pd.DataFrame, reference: pd.DataFrame) -> None:
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
+        result = corpus.analyze(frame, LEXICAL, engine="dask", scheduler=cluster.scheduler_address, partition_size=80)
+        assert len(cluster.scheduler.workers) == 1  # someone else's cluster: used, not closed
+    assert_frame_equal(result, reference)
+    with pytest.raises(InputError, match="--engine dask"):
+        corpus.analyze(frame, LEXICAL, engine="local", scheduler="tcp://127.0.0.1:8786")
+
+
 def test_corpus_file_formats_equal_the_frame(frame: pd.DataFrame, reference: pd.DataFrame, tmp_path: Path) -> None:
     frame.to_csv(tmp_path / "c.csv", index=False)
     frame.to_parquet(tmp_path / "c.parquet")
