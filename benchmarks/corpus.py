@@ -117,7 +117,7 @@ def main() -> None:
               f"{rates['dask', 2] / rates['local', 2]:.2f}x   dask/local (1 worker): "
               f"{rates['dask', 1] / rates['local', 1]:.2f}x")
         print(f"peak memory, local 2 workers: {peak_small:,.0f} MiB for {args.small:,} texts, "
-              f"{peak_big:,.0f} MiB for {args.n:,} texts")
+              f"{peak_big:,.0f} MiB for {args.n:,} texts; load average now {os.getloadavg()[0]:.2f}")
 
 
 if __name__ == "__main__":

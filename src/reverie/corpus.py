@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from reverie.batch.engine import ProgressFn, Report, RunConfig, engine, run_partitions, summary_path
+from reverie.batch.engine import ProgressFn, Report, RunConfig, make_engine, run_partitions, summary_path
 from reverie.batch.sources import Columns, corpus_groups, count_rows, table_format
 
 PARTITION_SIZE = 2000  # units per partition: large enough to keep workers busy, small enough to bound memory
@@ -40,7 +40,7 @@ def analyze_to_parquet(source: Any, out: str | Path, analyzers: Sequence[str] | 
     analysers, versions and settings are not recomputed); ``force``: start again over an earlier run.
     """
     columns = Columns(id_column, text_column, tuple(group_columns) if group_columns is not None else None)
-    runner = engine(engine_name, workers, scheduler)
+    runner = make_engine(engine_name, workers, scheduler)
     config = RunConfig.of(analyzers, settings, jurisdiction)
     return run_partitions(corpus_groups(source, columns, input_format), Path(out), config, runner,
                           partition_size=partition_size, resume=resume, force=force, progress=progress,

@@ -4,8 +4,8 @@ The documented API is :mod:`reverie.corpus`; ``sources`` reads and partitions in
 partitions through the one runner and keeps the finished ones for resuming.
 """
 
-from reverie.batch.engine import ENGINES, DaskEngine, LocalEngine, Report, RunConfig, engine, run_partitions
+from reverie.batch.engine import ENGINES, DaskEngine, LocalEngine, Report, RunConfig, make_engine, run_partitions
 from reverie.batch.sources import Columns, corpus_groups
 
-__all__ = ["ENGINES", "Columns", "DaskEngine", "LocalEngine", "Report", "RunConfig", "corpus_groups", "engine",
+__all__ = ["ENGINES", "Columns", "DaskEngine", "LocalEngine", "Report", "RunConfig", "corpus_groups", "make_engine",
            "run_partitions"]

@@ -18,13 +18,14 @@ import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from reverie.analysis.base import BUILTIN_MODULES, BaseAnalyzer, run
 from reverie.batch.sources import Group
-from reverie.errors import InputError
+from reverie.errors import InputError, ReverieError
 
 FORMAT = "reverie.corpus.v1"  # bump when the shape of a part file changes: old parts are then recomputed
 ENGINES = ("local", "dask")
@@ -186,6 +187,10 @@ class LocalEngine:
         try:
             yield from _bounded(lambda g: pool.submit(fn, config, g), tasks, 2 * self.workers,
                                 lambda fs: wait(fs, return_when=FIRST_COMPLETED)[0])
+        except BrokenProcessPool:
+            raise ReverieError("a worker process stopped (out of memory, killed, or started from a script without "
+                               "an `if __name__ == \"__main__\":` guard)",
+                               hint="finished partitions are kept: rerun with --resume (resume=True) to continue") from None
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
 
@@ -243,7 +248,7 @@ def _bounded(submit: Callable[[Sequence[Group]], Any], tasks: Iterable[Task], wi
                 yield pending.pop(fut), fut.result()
 
 
-def engine(name: str = "local", workers: int = 1, scheduler: str | None = None) -> LocalEngine | DaskEngine:
+def make_engine(name: str = "local", workers: int = 1, scheduler: str | None = None) -> LocalEngine | DaskEngine:
     if name not in ENGINES:
         raise InputError(f"unknown engine '{name}'", hint=f"engines: {', '.join(ENGINES)}")
     if scheduler and name != "dask":

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from reverie.analysis.base import TextUnit
-from reverie.batch.engine import (DaskEngine, LocalEngine, RunConfig, annotate_partition, engine, make_analyzers,
+from reverie.batch.engine import (DaskEngine, LocalEngine, RunConfig, annotate_partition, make_analyzers, make_engine,
                                   resolve)
 from reverie.domain import Annotation
 
@@ -43,4 +43,4 @@ def scaled(name: str, engine_name: str | None, workers: int = 1, scheduler: str 
     """The adapter for ``name`` on the named engine; None (no engine named): the evaluation runs in this process."""
     if engine_name is None:
         return None
-    return EngineAnalyzer(name, engine(engine_name, workers, scheduler))
+    return EngineAnalyzer(name, make_engine(engine_name, workers, scheduler))
