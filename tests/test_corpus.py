@@ -169,6 +169,13 @@ def test_corpus_bad_input_names_file_line_and_column(tmp_path: Path, content: st
     assert f"{path}, {where}" in info.value.message
 
 
+def test_corpus_repeated_id_is_refused_not_mixed_up(tmp_path: Path) -> None:
+    path = tmp_path / "c.csv"
+    path.write_text("id,text\n1,I was angry.\n1,We went to the beach.\n", encoding="utf-8")
+    with pytest.raises(InputError, match="id '1' is used by two rows"):
+        corpus.analyze(path, ["affect"])
+
+
 def test_corpus_cli_writes_parquet_and_exits_2_on_bad_input(frame: pd.DataFrame, tmp_path: Path,
                                                             capsys: pytest.CaptureFixture[str]) -> None:
     source = tmp_path / "c.parquet"

@@ -233,14 +233,21 @@ def corpus_groups(source: Any, columns: Columns, fmt: str = "auto") -> Iterator[
 
 
 def partitions(groups: Iterable[Group], size: int) -> Iterator[list[Group]]:
-    """Cut the stream into lists of whole groups of about ``size`` units (a bigger group is one partition)."""
+    """Cut the stream into lists of whole groups of about ``size`` units (a bigger group is one partition).
+
+    The runner keys results by unit id, so an id repeated within a partition is refused rather than mixed up.
+    """
     part: list[Group] = []
-    n = 0
+    ids: set[str] = set()
     for group in groups:
         part.append(group)
-        n += len(group[1])
-        if n >= size:
+        for u in group[1]:
+            if u.id in ids:
+                raise InputError(f"the id '{u.id}' is used by two rows", hint="ids must be unique: name another "
+                                 "column with --id-column, or number the rows")
+            ids.add(u.id)
+        if len(ids) >= size:
             yield part
-            part, n = [], 0
+            part, ids = [], set()
     if part:
         yield part
