@@ -33,6 +33,7 @@ test: install-test
 bench: install
 	$(BIN)/python benchmarks/bench_lexical.py
 	$(BIN)/python benchmarks/bench_defenses.py
+	$(BIN)/python benchmarks/corpus.py
 
 # removes the demo's folder only when the demo built it (its marker file is there): never a real workspace
 clean:

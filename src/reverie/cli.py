@@ -488,11 +488,18 @@ def dreams(client: ClientOpt, plot: Annotated[Optional[Path], typer.Option(help=
 
 
 # ----- evaluation --------------------------------------------------------------------------------------------
+EvalEngineOpt = Annotated[Optional[str], typer.Option("--engine", help="Annotate through the corpus engine: local or dask (default: in this process).")]
+EvalWorkersOpt = Annotated[int, typer.Option("--workers", min=1, max=512, help="Worker processes for --engine.")]
+EvalSchedulerOpt = Annotated[Optional[str], typer.Option("--scheduler", help="A running Dask scheduler's address, with --engine dask.")]
+
+
 @eval_app.command("defenses")
-def eval_defenses(data: Annotated[Path, typer.Option("--data", help="JSON array in the PsyDefConv format.")], as_json: JsonOpt = False) -> None:
+def eval_defenses(data: Annotated[Path, typer.Option("--data", help="JSON array in the PsyDefConv format.")], as_json: JsonOpt = False,
+                  engine: EvalEngineOpt = None, workers: EvalWorkersOpt = 1, scheduler: EvalSchedulerOpt = None) -> None:
     """Agreement of the defenses analyser with expert DMRS coding."""
+    from reverie.batch.scaled import scaled
     from reverie.evaluation.defenses import evaluate, format_report, load_rows
-    result = evaluate(load_rows(data))
+    result = evaluate(load_rows(data), scaled("defenses", engine, workers, scheduler))
     emit_json(result) if as_json else out.print(format_report(result))
 
 
@@ -502,14 +509,15 @@ def eval_risk(data: Annotated[Optional[Path], typer.Option("--data", help='JSONL
               more: Annotated[Optional[list[Path]], typer.Argument(metavar="FILE", help="More transcripts for --sessions.", show_default=False)] = None,
               risk_free: Annotated[Optional[list[Path]], typer.Option("--risk-free", metavar="FILE", help="A transcript you mark as risk-free (repeatable).")] = None,
               at_risk: Annotated[Optional[list[Path]], typer.Option("--at-risk", metavar="FILE", help="A transcript you mark as holding risk (repeatable).")] = None,
-              as_json: JsonOpt = False) -> None:
+              as_json: JsonOpt = False, engine: EvalEngineOpt = None, workers: EvalWorkersOpt = 1,
+              scheduler: EvalSchedulerOpt = None) -> None:
     """Recall and precision of the risk analyser against labelled texts; tasks and false alarms on transcripts."""
-    from reverie.errors import InputError
+    from reverie.batch.scaled import scaled
     from reverie.evaluation import risk as ev
     files = list(sessions or []) + list(more or [])
     if data is None and not (files or risk_free or at_risk):
         raise InputError("nothing to evaluate", hint="give --data FILE (labelled texts) and/or --sessions FILE...")
-    result = ev.evaluate(ev.load_rows(data)) if data is not None else None
+    result = ev.evaluate(ev.load_rows(data), scaled("risk", engine, workers, scheduler)) if data is not None else None
     screen = ev.evaluate_sessions(files, risk_free or [], at_risk or []) if files or risk_free or at_risk else None
     if as_json:
         emit_json({**result, "session_screen": screen} if result and screen else result or screen)
@@ -560,6 +568,14 @@ def _mount_care() -> None:
 
 
 _mount_care()
+
+
+def _mount_corpus() -> None:
+    from reverie import cli_corpus
+    cli_corpus.mount(app)
+
+
+_mount_corpus()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -18,6 +18,7 @@ import importlib
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from importlib.metadata import entry_points
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
@@ -72,7 +73,7 @@ class TextUnit:
     markers: tuple[str, ...] = ()
     context: tuple[ContextTurn, ...] = ()
 
-    @property
+    @cached_property  # the runner asks once per analyser; a frozen unit's hash never changes
     def content_hash(self) -> str:
         """Hash of everything an analyser may look at: re-analysis is skipped when it is unchanged."""
         payload = json.dumps(

@@ -241,8 +241,9 @@ class TransferenceAnalyzer(BaseAnalyzer):
         if not found:
             return Annotation(self.name, self.version, unit.id,
                               {"reference": None, "pattern": None, "count": 0, "types": []}, [])
-        # Two rules of one type matching nested spans are one reference: keep the outer span.
-        found = [f for f in sorted(set(found), key=lambda f: f[2])
+        # Two rules of one type matching nested spans are one reference: keep the outer span. Duplicates go in
+        # rule order (not a set's, which varies between processes), so a tie on one span picks the same rule.
+        found = [f for f in sorted(dict.fromkeys(found), key=lambda f: f[2])
                  if not any(g[0] == f[0] and g[2] != f[2] and g[2][0] <= f[2][0] and f[2][1] <= g[2][1]
                             for g in found)]
         types = [r for r in REFERENCES if any(f[0] == r for f in found)]
