@@ -7,42 +7,21 @@ may give the therapist's turn just before it as ``"before"``: the screen reads a
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from reverie.errors import IngestError, InputError
+from reverie.evaluation.checkset import read_check_set
 
 
 def load_rows(path: str | Path) -> list[dict[str, Any]]:
     """Read a JSONL check set; an unusable line raises an error naming the file and the line."""
-    p = Path(path)
-    try:
-        lines = p.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise InputError(f"cannot read risk check data {p}: {exc.strerror or exc}",
-                         hint="give a JSONL file with one {\"text\": ..., \"label\": 0|1} object per line") from exc
-    rows = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise IngestError(str(p), f"not valid JSON ({exc.msg})", line=number,
-                              hint="each line must be one JSON object") from exc
-        if not isinstance(row, dict):
-            raise IngestError(str(p), "expected a JSON object", line=number)
-        if not isinstance(row.get("text"), str):
-            raise IngestError(str(p), "missing or non-text value", line=number, field="text")
+    def check(row: dict[str, Any], number: int) -> None:
         if row.get("label") not in (0, 1) or isinstance(row.get("label"), bool):
-            raise IngestError(str(p), f"label must be 0 or 1, got {row.get('label')!r}", line=number,
+            raise IngestError(str(path), f"label must be 0 or 1, got {row.get('label')!r}", line=number,
                               field="label")
-        rows.append(row)
-    if not rows:
-        raise InputError(f"{p} holds no rows", hint="add JSONL lines {\"text\": ..., \"label\": 0|1}")
-    return rows
+    return read_check_set(path, "risk", 'give a JSONL file with one {"text": ..., "label": 0|1} object per line', check)
 
 
 def _ratio(a: int, b: int) -> float:
