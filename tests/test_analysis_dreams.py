@@ -277,6 +277,11 @@ def test_cli_dreams_json_and_chart(tmp_path, monkeypatch, capsys):
     assert {r["indicator"] for r in out["profile"]} >= {"Male/Female %", "A/C Index", "Negative Emotions %"}
     assert chart.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert main(["dreams", "--client", "k1", "--plot", str(tmp_path / "profile.txt")]) == 2
+    before = chart.read_bytes()
+    assert main(["dreams", "--client", "k1", "--plot", str(chart)]) == 2  # an existing file needs --force
+    assert main(["dreams", "--client", "k1", "--plot", str(tmp_path / "ws" / "reverie.db.png")]) == 2  # in the workspace
+    assert chart.read_bytes() == before and not (tmp_path / "ws" / "reverie.db.png").exists()
+    assert main(["dreams", "--client", "k1", "--plot", str(chart), "--force"]) == 0
 
 
 def test_dream_links_figures_themes_and_relational_pattern_with_both_evidences():

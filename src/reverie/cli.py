@@ -473,15 +473,19 @@ def report(client: ClientOpt, out_path: Annotated[Path, typer.Option("--out", he
 
 @app.command()
 def dreams(client: ClientOpt, plot: Annotated[Optional[Path], typer.Option(help="Write the h-profile chart (.png or .svg).")] = None,
-           workspace: WorkspaceOpt = None, db: DbOpt = None, key_file: KeyOpt = None, user: UserOpt = None,
-           as_json: JsonOpt = False) -> None:
+           force: ForceOpt = False, workspace: WorkspaceOpt = None, db: DbOpt = None, key_file: KeyOpt = None,
+           user: UserOpt = None, as_json: JsonOpt = False) -> None:
     """A client's dreams coded with Hall & Van de Castle, the indicators and the h-profile against the norms."""
+    from reverie.outputs import check_target
+    from reverie.reports.dream_plot import chart_format, plot_h_profile
     from reverie.views import render_dreams
     with opened(workspace, db, key_file, user) as ws:
+        if plot is not None:  # checked before any work, like every output
+            chart_format(plot)
+            check_target(plot, force=force, protected=ws.protected())
         result = ws.dreams(client)
-    if plot is not None:
-        from reverie.reports.dream_plot import plot_h_profile
-        plot_h_profile(result, plot)
+        if plot is not None:
+            plot_h_profile(result, plot, force=force, protected=ws.protected())
     emit_json(result) if as_json else render_dreams(out, result)
     if plot is not None and not as_json:
         out.print(f"Chart: {plot}")

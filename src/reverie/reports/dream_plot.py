@@ -9,14 +9,29 @@ from pathlib import Path
 from typing import Any
 
 from reverie.errors import InputError
+from reverie.outputs import NOTHING, Protected, check_target, write_output
 
 
-def plot_h_profile(result: dict[str, Any], path: str | Path) -> Path:
-    """Write the chart of ``result["profile"]`` (from ``Workspace.dreams``) as PNG or SVG, by suffix."""
-    path = Path(path)
-    fmt = path.suffix.lower().lstrip(".")
+def chart_format(path: str | Path) -> str:
+    """PNG or SVG, by the file's suffix; anything else is refused before any work."""
+    fmt = Path(path).suffix.lower().lstrip(".")
     if fmt not in ("png", "svg"):
-        raise InputError(f"cannot write a chart to '{path.name}'", hint="end the file name in .png or .svg")
+        raise InputError(f"cannot write a chart to '{Path(path).name}'", hint="end the file name in .png or .svg")
+    return fmt
+
+
+def plot_h_profile(result: dict[str, Any], path: str | Path, *, force: bool = False,
+                   protected: Protected = NOTHING) -> Path:
+    """Write the chart of ``result["profile"]`` (from ``Workspace.dreams``), written like every output."""
+    fmt = chart_format(path)
+    check_target(path, force=force, protected=protected)
+    return write_output(path, render_h_profile(result, fmt), force=force, protected=protected)
+
+
+def render_h_profile(result: dict[str, Any], fmt: str = "svg") -> bytes:
+    """The chart as PNG or SVG bytes (no file written)."""
+    import io
+
     from matplotlib.figure import Figure
 
     rows = [r for r in result.get("profile") or [] if r.get("h") is not None]
@@ -34,5 +49,6 @@ def plot_h_profile(result: dict[str, Any], path: str | Path) -> Path:
     ax.set_title(f"HVdC h-profile: {result.get('dreams', 0)} dreams against the {result.get('norms', '')} norms",
                  fontsize=10)
     fig.tight_layout()
-    fig.savefig(path, format=fmt)
-    return path
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format=fmt)
+    return buffer.getvalue()
