@@ -97,7 +97,7 @@ def test_themes_json_shape_and_no_theme_without_text() -> None:
 @pytest.mark.slow
 def test_cli_themes_on_a_journal_file_with_the_encoder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     rows = [(1, "dream", "I dreamt my grandmother was alive and baking bread in her kitchen."),
-            (2, "reflection", "Missing my grandmother today; her funeral was ten years ago and nobody cried."),
+            (2, "reflection", "I miss my grandmother; I dreamt of her kitchen and her bread again."),
             (3, "reflection", "Work deadline tomorrow, my manager keeps adding tasks and I can't say no."),
             (5, "moment", "Another late night at the office finishing the quarterly report for my manager."),
             (7, "dream", "My grandmother's kitchen again in a dream, the smell of her bread, then she was gone."),

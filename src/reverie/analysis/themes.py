@@ -24,13 +24,13 @@ from reverie.domain import Entry, Session
 
 TURNS_PER_CHUNK = 3  # consecutive client turns read as one passage (one turn alone is often too short to place)
 MIN_TURN_WORDS = 4  # "Yes.", "I don't know." carry no theme
-DISTANCE = 0.6  # cosine distance under which clusters merge (average linkage)
+DISTANCE = 0.55  # cosine distance under which clusters merge (average linkage)
 MIN_MEMBERS = 3
 MIN_GAP = 2  # absent for at least this many active weeks (or sessions) between two appearances = a return
 N_WORDS = 6
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
-_WORD = re.compile(r"[a-z][a-z']{2,}")
+_WORD = re.compile(r"[a-z][a-z'’]{2,}")
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ def cluster(vectors: np.ndarray, distance: float = DISTANCE) -> np.ndarray:
 
 
 def _words(text: str, stop: frozenset[str]) -> list[str]:
-    return [w.strip("'") for w in _WORD.findall(text.lower()) if w.strip("'") not in stop and len(w.strip("'")) > 2]
+    return [w for w in _WORD.findall(text.lower()) if "'" not in w and "’" not in w and w not in stop]  # contractions: function words
 
 
 def class_tfidf(docs: dict[int, list[str]], n: int = N_WORDS) -> dict[int, list[str]]:
@@ -98,7 +98,9 @@ def _stop_words() -> frozenset[str]:
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
     return frozenset(ENGLISH_STOP_WORDS) | {"just", "really", "know", "think", "like", "feel", "felt", "don't",
                                             "didn't", "it's", "i'm", "i've", "that's", "can't", "got", "going",
-                                            "kind", "sort", "bit", "thing", "things", "yeah", "maybe", "today"}
+                                            "kind", "sort", "bit", "thing", "things", "yeah", "maybe", "today", "said", "say",
+                                            "says", "went", "told", "tell", "okay", "yes", "actually", "want",
+                                            "wanted", "did", "does", "know", "knew", "mean", "right", "way"}
 
 
 def _slot(p: Passage, order: int) -> tuple[int, int]:
