@@ -36,7 +36,7 @@ def render_themes(console: Console, data: dict[str, Any]) -> None:
         return
     table = Table(title=Text("Themes"), title_justify="left", show_lines=True)
     for col in ("id", "words", "timeline", "occurrences", "marks"):
-        table.add_column(Text(col))
+        table.add_column(Text(col), no_wrap=col == "timeline", min_width=len(slots) if col == "timeline" else None)
     for t in found:
         marks = [m for m, on in (("returning", t["returning"]), ("journal only", t["journal_only"]),
                                                 ("journal first", t["journal_first"])) if on]
@@ -49,6 +49,7 @@ def render_themes(console: Console, data: dict[str, Any]) -> None:
             console.print(Text(f"{t['id']} ({t['label']}): {note}"))
     for t in found:
         if t["journal_only"] or t["journal_first"]:
-            first = t["occurrences"][0]
+            first = max(t["occurrences"], key=lambda o: (sum(w in o["evidence"].lower() for w in t["words"]),
+                                                          o["source"] == "entry"))
             where = f"session {first['ref']}" if first["source"] == "session" else f"{first['kind']} {first['ref']}"
             console.print(Text(f"{t['id']} e.g. {where} ({first['date'] or first['slot']}): \u201c{first['evidence']}\u201d"))

@@ -163,8 +163,9 @@ def _slot_name(slot: tuple[int, int]) -> str:
 
 def _notes(theme: dict[str, Any]) -> list[str]:
     """Observations worded as such: what the timeline shows, not what it means."""
-    notes = [f"present up to {g['from']}, not met in the next {g['absent']} active weeks, present again from {g['to']}"
-             for g in theme["gaps"]]
+    notes = ["returns after an absence: " + "; ".join(
+        f"not met in the {g['absent']} active weeks after {g['from']}, present again from {g['to']}"
+        for g in theme["gaps"])] if theme["gaps"] else []
     if theme["journal_first"]:
         j = theme["journal_first"]
         notes.append(f"met in the journal from {j['journal']}, in session talk only from {j['sessions']} "
