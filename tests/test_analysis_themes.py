@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -117,3 +118,22 @@ def test_cli_themes_on_a_journal_file_with_the_encoder(tmp_path: Path, capsys: p
 
 def test_cli_themes_needs_a_file_or_a_client() -> None:
     assert main(["themes"]) == 2
+
+
+def test_workspace_themes_needs_consent_and_reads_sessions_and_shared_entries(
+        ws, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from reverie.analysis import themes as themes_module
+    from reverie.errors import ConsentRequired
+    monkeypatch.setattr(themes_module, "embed_minilm", keyword_embed)
+    for s in CASE_SESSIONS:
+        f = tmp_path / f"s{s.number}.txt"
+        f.write_text(f"T: Where would you like to start today?\nC: {s.utterances[1].text}\n", encoding="utf-8")
+        ws.import_transcript(f, "c1", date=s.date, number=s.number)
+    ws.add_entries("c1", [replace(e, client="c1", shared_with_therapist=True) for e in CASE_ENTRIES])
+    ws.withdraw_consent("c1", "analysis")
+    with pytest.raises(ConsentRequired, match="analysis"):
+        ws.themes("c1")
+    ws.grant_consent("c1", "analysis")
+    found = {t["words"][0]: t for t in ws.themes("c1")["themes"]}
+    assert set(found) == {"boss", "garden"}
+    assert found["boss"]["returning"] and found["garden"]["journal_only"]
