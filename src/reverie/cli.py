@@ -347,6 +347,26 @@ def patterns(file: Annotated[Optional[Path], typer.Argument(help="A transcript o
     emit_json(result) if as_json else render_patterns(out, result)
 
 
+@app.command()
+def themes(file: Annotated[Optional[Path], typer.Argument(help="A transcript or journal file (nothing stored).")] = None,
+           client: Annotated[Optional[str], typer.Option("--client", "-c", help="A client's sessions and journal.")] = None,
+           fmt: Annotated[str, typer.Option("--format", help="Format of a transcript FILE.")] = "auto",
+           therapist_label: Annotated[Optional[str], typer.Option(help="Speaker label of the therapist in FILE.")] = None,
+           client_label: Annotated[Optional[str], typer.Option(help="Speaker label of the client in FILE.")] = None,
+           workspace: WorkspaceOpt = None, db: DbOpt = None, key_file: KeyOpt = None, user: UserOpt = None,
+           as_json: JsonOpt = False) -> None:
+    """Recurring themes across sessions and journal: their words, timeline, and themes that return or stay in the journal."""
+    from reverie.themes_ops import render_themes, themes_file
+    if file is not None:
+        result = themes_file(file, fmt, therapist_label, client_label)
+    elif client is None:
+        raise InputError("give a transcript or journal FILE or --client CODE")
+    else:
+        with opened(workspace, db, key_file, user) as ws:
+            result = ws.themes(client)
+    emit_json(result) if as_json else render_themes(out, result)
+
+
 # ----- measures and progress ---------------------------------------------------------------------------------
 @measures_app.command("list")
 def measures_list(as_json: JsonOpt = False) -> None:

@@ -46,22 +46,26 @@ def parse_names(raw: str | None) -> dict[str, str]:
 def patterns_file(path: str | Path, fmt: str = "auto", therapist_label: str | None = None,
                   client_label: str | None = None, names: dict[str, str] | None = None) -> dict[str, Any]:
     """Patterns in a transcript, or else a journal file, without storing anything."""
-    from reverie import ingest
     from reverie.analysis.results import analyse
     from reverie.workspace import select_analyzers
 
-    chosen = select_analyzers(["relational"])
+    sessions, entries = read_case_file(path, fmt, therapist_label, client_label)
+    out, _ = analyse(select_analyzers(["relational"]), sessions, entries)
+    return patterns_of(out, names)
+
+
+def read_case_file(path: str | Path, fmt: str = "auto", therapist_label: str | None = None,
+                   client_label: str | None = None) -> tuple[list[Any], list[Any]]:
+    """The sessions of a transcript, or else the entries (numbered from 1) of a journal file."""
+    from reverie import ingest
     try:
-        sessions, entries = ingest.read_transcript(path, fmt=fmt, therapist_label=therapist_label,
-                                                   client_label=client_label).sessions, []
+        return ingest.read_transcript(path, fmt=fmt, therapist_label=therapist_label,
+                                      client_label=client_label).sessions, []
     except IngestError as transcript_error:
         try:
-            entries = [replace(e, id=i + 1) for i, e in enumerate(ingest.read_entries(path))]
+            return [], [replace(e, id=i + 1) for i, e in enumerate(ingest.read_entries(path))]
         except IngestError:
             raise transcript_error from None
-        sessions = []
-    out, _ = analyse(chosen, sessions, entries)
-    return patterns_of(out, names)
 
 
 def _component(c: dict[str, Any] | None) -> Text:

@@ -192,6 +192,12 @@ class WorkspaceOps:
             if self.user.role == "therapist" else {}
         return patterns_of(analysis, {**own, **(names or {})})
 
+    def themes(self, client: str) -> dict[str, Any]:
+        """Recurring themes across the client's sessions and the journal entries this user may read."""
+        from reverie.analysis.themes import themes
+        self._require_consent(client, "analysis")
+        return {"client": client, **themes(self.store.client_sessions(client), self.store.entries(client))}
+
     # ----- progress and the case report ------------------------------------------------------------------
     def has_analysis(self, client: str) -> bool:
         from sqlalchemy import func, select
