@@ -416,3 +416,64 @@ def test_analysis_risk_task_line_says_when_the_words_were_said(evidence, said):
 ])
 def test_analysis_risk_help_and_information_about_suicide_is_not_the_writers_risk(text, risk):
     assert assess(text)["risk"] is risk
+
+
+@pytest.mark.parametrize("text, category", [
+    ("Honestly, what's the point of sticking around when nothing changes.", "passive_ideation"),
+    ("I keep hoping my heart will just give out in my sleep.", "passive_ideation"),
+    ("I'd like to go to sleep and just never have to face any of this again.", "passive_ideation"),
+    ("I can't see a future where I'm still alive, not even next spring.", "passive_ideation"),
+    ("I want to kil myself, I mean it.", "active_ideation"),
+    ("Lately I think about just swerving into the oncoming lorry.", "active_ideation"),
+    ("I scratched the word ugly into my forearm with a pin.", "self_harm"),
+    ("My thighs are covered in new cuts and I wear jeans in summer.", "self_harm"),
+    ("I'm counting my sleeping pills every evening now.", "preparation"),
+    ("I fantasise about hurting the people in my old team.", "harm_to_others"),
+    ("I could smash my fist into my stepdad's face.", "harm_to_others"),
+    ("I swallowed a whole strip of my sleeping tablets on Friday.", "attempt"),
+])
+def test_analysis_risk_rules_take_up_indirect_wording(text, category):
+    result = assess(text)  # rules only: each of these was missed before rules version 2 of the pattern file
+    assert result["risk"] is True and category in result["categories"]
+
+
+@pytest.mark.parametrize("text", [
+    "Is there any point sticking around at the party after the speeches?",
+    "I lull myself to sleep with a podcast most nights.",
+    "I scratched my name into the desk at school and got detention.",
+    "I put my fist through the wall last week and broke a knuckle.",
+    "I was counting the tablets the pharmacist gave me to check the dose.",
+    "I can't picture a future where I'm still in this job.",
+    "There's no point in my social life if I'm always working late.",
+    "I'm hoping my car doesn't give up on the motorway again.",
+])
+def test_analysis_risk_near_misses_of_the_widened_rules_stay_quiet(text):
+    assert assess(text)["risk"] is False
+
+
+@pytest.mark.parametrize("text", [
+    "I've cut down on drinking and I'm hoping my body just gives up anyway.",  # "drinking": a habit
+    "With all my debt they'd be relieved if I was gone.",  # "debt": a habit
+])
+def test_analysis_risk_the_self_gone_is_not_an_ordinary_object(text):
+    # the habit frame used to discount these (stopping a habit); the self ceasing to be is not a habit
+    result = assess(text)
+    assert result["risk"] is True and result["category"] == "passive_ideation" and "habit" not in result["discounted"]
+
+
+@pytest.mark.parametrize("text, risk", [
+    ("I see no point in this mess some people call life. There's no light at the end of it.", True),
+    ("I see no point in this whole office life.", False),
+])
+def test_analysis_risk_weak_cues_open_a_task_only_when_corroborated(text, risk):
+    assert assess(text)["risk"] is risk
+
+
+@pytest.mark.parametrize("tail, corroboration", [
+    (" Maybe my body will just give out.", "risk_words"),
+    (" I'd fall asleep and never wake.", "risk_words"),
+    (" My knees give out on the stairs.", None),
+])
+def test_analysis_risk_the_body_giving_out_corroborates_a_resemblance(plain_bank, tail, corroboration):
+    [result] = assess_many([plain_bank + tail], semantic=True)
+    assert result["corroboration"] == corroboration and result["risk"] is (corroboration is not None)
