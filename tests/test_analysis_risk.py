@@ -477,3 +477,21 @@ def test_analysis_risk_weak_cues_open_a_task_only_when_corroborated(text, risk):
 def test_analysis_risk_the_body_giving_out_corroborates_a_resemblance(plain_bank, tail, corroboration):
     [result] = assess_many([plain_bank + tail], semantic=True)
     assert result["corroboration"] == corroboration and result["risk"] is (corroboration is not None)
+
+
+@pytest.mark.parametrize("text, risk, review", [
+    ("I've had enough of all of it. I'm just so done.", True, False),  # the cue, corroborated by hopelessness
+    ("Honestly? I'm done.", False, True),  # a cue alone: a quiet marker
+    ("I'm done for today, see you next week.", False, False),  # done with something: not the cue
+    ("I'm done with the ironing, finally.", False, False),
+])
+def test_analysis_risk_a_bare_im_done_is_a_weak_cue(text, risk, review):
+    result = assess(text)
+    assert (result["risk"], result["review"]) == (risk, review)
+
+
+def test_analysis_risk_a_weak_cue_and_a_resemblance_elsewhere_corroborate_each_other(plain_bank):
+    [apart] = assess_many([plain_bank + " I'm done."], semantic=True)
+    assert apart["risk"] is True and apart["corroboration"] == "hopelessness"
+    [cue_alone] = assess_many(["I'm done."], semantic=True)  # never its own corroboration
+    assert cue_alone["risk"] is False and cue_alone["review"] is True

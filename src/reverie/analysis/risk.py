@@ -647,6 +647,11 @@ def assess(text: str, semantic: bool = False, **options: Any) -> dict[str, Any]:
     return assess_many([text], semantic=semantic, **options)[0]
 
 
+def _apart(cue: RiskMatch, sem: list[risk_semantic.SemanticHit]) -> bool:
+    """A semantic hit outside the weak cue's sentence: each is independent evidence for the other."""
+    return any(not (h.start <= cue.start < h.end) for h in sem)
+
+
 def _combine(text: str, matches: list[RiskMatch], sem: list[risk_semantic.SemanticHit],
              sem_frames: set[str], context: Context = ()) -> dict[str, Any]:
     present = [m for m in matches if m.present]
@@ -659,7 +664,8 @@ def _combine(text: str, matches: list[RiskMatch], sem: list[risk_semantic.Semant
         discounted.add("idiom")
     corroboration = None
     if weak or sem:
-        blank = [(m.start, m.end) for m in matches if not m.present or m.weak] + idiom_spans
+        # A weak cue never corroborates itself, but it may corroborate a resemblance in another sentence (two signals)
+        blank = [(m.start, m.end) for m in matches if not m.present or (m.weak and not _apart(m, sem))] + idiom_spans
         blank += [sent for sent in risk_semantic.sentences(text)  # other people's words, the past, fiction
                   if _governing_frame(rules(), text, sent, matches, idiom_spans) in _NOT_THE_WRITERS_NOW]
         corroboration = _corroboration(text, blank, bool(strong or answer), context)
