@@ -495,3 +495,17 @@ def test_analysis_risk_a_weak_cue_and_a_resemblance_elsewhere_corroborate_each_o
     assert apart["risk"] is True and apart["corroboration"] == "hopelessness"
     [cue_alone] = assess_many(["I'm done."], semantic=True)  # never its own corroboration
     assert cue_alone["risk"] is False and cue_alone["review"] is True
+
+
+def test_analysis_risk_semantic_layer_reads_sentences_that_put_affairs_in_order(monkeypatch):
+    # A prototype with none of the older gate words: only the affairs-in-order words let the sentence be encoded.
+    proto = "I have left the guitar to Sam just in case."
+    monkeypatch.setattr(risk_semantic, "prototypes", lambda: {
+        "risk": {"preparation": [proto]}, "negative": {"everyday": ["We had toast and tea."]}})
+    risk_semantic.set_encoder(_bag_of_words)
+    try:
+        hit, plain = assess_many([proto, "I have left the guitar with Sam on Sunday."], semantic=True)
+    finally:
+        risk_semantic.set_encoder(None)
+    assert hit["risk"] is True and hit["method"] == "semantic" and hit["corroboration"] == "plan_or_means"
+    assert plain["risk"] is False and plain["review"] is False  # no gate word: never encoded
