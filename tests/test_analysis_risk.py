@@ -416,3 +416,96 @@ def test_analysis_risk_task_line_says_when_the_words_were_said(evidence, said):
 ])
 def test_analysis_risk_help_and_information_about_suicide_is_not_the_writers_risk(text, risk):
     assert assess(text)["risk"] is risk
+
+
+@pytest.mark.parametrize("text, category", [
+    ("Honestly, what's the point of sticking around when nothing changes.", "passive_ideation"),
+    ("I keep hoping my heart will just give out in my sleep.", "passive_ideation"),
+    ("I'd like to go to sleep and just never have to face any of this again.", "passive_ideation"),
+    ("I can't see a future where I'm still alive, not even next spring.", "passive_ideation"),
+    ("I want to kil myself, I mean it.", "active_ideation"),
+    ("Lately I think about just swerving into the oncoming lorry.", "active_ideation"),
+    ("I scratched the word ugly into my forearm with a pin.", "self_harm"),
+    ("My thighs are covered in new cuts and I wear jeans in summer.", "self_harm"),
+    ("I'm counting my sleeping pills every evening now.", "preparation"),
+    ("I fantasise about hurting the people in my old team.", "harm_to_others"),
+    ("I could smash my fist into my stepdad's face.", "harm_to_others"),
+    ("I swallowed a whole strip of my sleeping tablets on Friday.", "attempt"),
+])
+def test_analysis_risk_rules_take_up_indirect_wording(text, category):
+    result = assess(text)  # rules only: each of these was missed before rules version 2 of the pattern file
+    assert result["risk"] is True and category in result["categories"]
+
+
+@pytest.mark.parametrize("text", [
+    "Is there any point sticking around at the party after the speeches?",
+    "I lull myself to sleep with a podcast most nights.",
+    "I scratched my name into the desk at school and got detention.",
+    "I put my fist through the wall last week and broke a knuckle.",
+    "I was counting the tablets the pharmacist gave me to check the dose.",
+    "I can't picture a future where I'm still in this job.",
+    "There's no point in my social life if I'm always working late.",
+    "I'm hoping my car doesn't give up on the motorway again.",
+])
+def test_analysis_risk_near_misses_of_the_widened_rules_stay_quiet(text):
+    assert assess(text)["risk"] is False
+
+
+@pytest.mark.parametrize("text", [
+    "I've cut down on drinking and I'm hoping my body just gives up anyway.",  # "drinking": a habit
+    "With all my debt they'd be relieved if I was gone.",  # "debt": a habit
+])
+def test_analysis_risk_the_self_gone_is_not_an_ordinary_object(text):
+    # the habit frame used to discount these (stopping a habit); the self ceasing to be is not a habit
+    result = assess(text)
+    assert result["risk"] is True and result["category"] == "passive_ideation" and "habit" not in result["discounted"]
+
+
+@pytest.mark.parametrize("text, risk", [
+    ("I see no point in this mess some people call life. There's no light at the end of it.", True),
+    ("I see no point in this whole office life.", False),
+])
+def test_analysis_risk_weak_cues_open_a_task_only_when_corroborated(text, risk):
+    assert assess(text)["risk"] is risk
+
+
+@pytest.mark.parametrize("tail, corroboration", [
+    (" Maybe my body will just give out.", "risk_words"),
+    (" I'd fall asleep and never wake.", "risk_words"),
+    (" My knees give out on the stairs.", None),
+])
+def test_analysis_risk_the_body_giving_out_corroborates_a_resemblance(plain_bank, tail, corroboration):
+    [result] = assess_many([plain_bank + tail], semantic=True)
+    assert result["corroboration"] == corroboration and result["risk"] is (corroboration is not None)
+
+
+@pytest.mark.parametrize("text, risk, review", [
+    ("I've had enough of all of it. I'm just so done.", True, False),  # the cue, corroborated by hopelessness
+    ("Honestly? I'm done.", False, True),  # a cue alone: a quiet marker
+    ("I'm done for today, see you next week.", False, False),  # done with something: not the cue
+    ("I'm done with the ironing, finally.", False, False),
+])
+def test_analysis_risk_a_bare_im_done_is_a_weak_cue(text, risk, review):
+    result = assess(text)
+    assert (result["risk"], result["review"]) == (risk, review)
+
+
+def test_analysis_risk_a_weak_cue_and_a_resemblance_elsewhere_corroborate_each_other(plain_bank):
+    [apart] = assess_many([plain_bank + " I'm done."], semantic=True)
+    assert apart["risk"] is True and apart["corroboration"] == "hopelessness"
+    [cue_alone] = assess_many(["I'm done."], semantic=True)  # never its own corroboration
+    assert cue_alone["risk"] is False and cue_alone["review"] is True
+
+
+def test_analysis_risk_semantic_layer_reads_sentences_that_put_affairs_in_order(monkeypatch):
+    # A prototype with none of the older gate words: only the affairs-in-order words let the sentence be encoded.
+    proto = "I have left the guitar to Sam just in case."
+    monkeypatch.setattr(risk_semantic, "prototypes", lambda: {
+        "risk": {"preparation": [proto]}, "negative": {"everyday": ["We had toast and tea."]}})
+    risk_semantic.set_encoder(_bag_of_words)
+    try:
+        hit, plain = assess_many([proto, "I have left the guitar with Sam on Sunday."], semantic=True)
+    finally:
+        risk_semantic.set_encoder(None)
+    assert hit["risk"] is True and hit["method"] == "semantic" and hit["corroboration"] == "plan_or_means"
+    assert plain["risk"] is False and plain["review"] is False  # no gate word: never encoded

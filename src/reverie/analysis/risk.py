@@ -82,11 +82,15 @@ _DEATH = re.compile(
     r"stop\s+my\s+heart|time\s+for\s+me\s+to\s+go|carry\s+on\s+living|disappointed\s+(?:that\s+)?I\s+woke|"
     r"blood(?!\s+(?:pressure|tests?|sugars?|results|work|count|donor|bank|thinners?))|"
     r"hurt(?:ing)?\s+my\s+(?:body|arms?|legs?)|around\s+my\s+neck|revenge|run\s+\w+\s+over|"
-    r"(?:hurting|hurt|killing|kill)\s+(?:the\s+people|them\s+all|everyone))\b",
+    r"(?:hurting|hurt|killing|kill)\s+(?:the\s+people|them\s+all|everyone)|"
+    # the self gone, the body giving out, sleep with no return: not being here, in other words
+    r"if\s+I\s+(?:just\s+)?(?:was|were|am|'m)\s+(?:gone|no\s+longer\s+(?:here|around))|my\s+(?:body|heart)\s+(?:will\s+|would\s+)?"
+    r"(?:just\s+)?(?:gives?\s+(?:up|out)|packs?\s+in|shuts?\s+down)|(?:fall\s+asleep|go\s+to\s+sleep)\s+and\s+(?:just\s+)?never\s+"
+    r"(?:wake|have\s+to\s+(?:deal\s+with|face|feel)\s+(?:any\s+of\s+)?(?:it|this|anything|everything)\s+(?:ever\s+)?again))\b",
     re.IGNORECASE)
 # Hopelessness, and a method or means, and the marks of a plan: one of these corroborates a resemblance.
 _HOPELESS = re.compile(
-    r"\b(?:hopeless\w*|no\s+point|pointless|(?:don'?t|can'?t)\s+see\s+the\s+point|what'?s\s+the\s+point|"
+    r"\b(?:hopeless\w*|no\s+point|no\s+light\s+at\s+the\s+end|pointless|(?:don'?t|can'?t)\s+see\s+the\s+point|what'?s\s+the\s+point|"
     r"no\s+way\s+out|no\s+future|can'?t\s+(?:go\s+on|carry\s+on|do\s+this)|burden|worthless|waste\s+of\s+(?:space|oxygen)|"
     r"trapped|nothing\s+left|no\s+reason|give\s+up|gives\s+up|given\s+up|can'?t\s+face|had\s+enough|want\s+out|"
     r"want\s+it\s+(?:all\s+)?over|finally\s+(?:stop|rest|be\s+free)|(?:no\s*one|nobody)\s+would\s+(?:even\s+)?(?:care|notice|miss)|better\s+off|"
@@ -643,6 +647,11 @@ def assess(text: str, semantic: bool = False, **options: Any) -> dict[str, Any]:
     return assess_many([text], semantic=semantic, **options)[0]
 
 
+def _apart(cue: RiskMatch, sem: list[risk_semantic.SemanticHit]) -> bool:
+    """A semantic hit outside the weak cue's sentence: each is independent evidence for the other."""
+    return any(not (h.start <= cue.start < h.end) for h in sem)
+
+
 def _combine(text: str, matches: list[RiskMatch], sem: list[risk_semantic.SemanticHit],
              sem_frames: set[str], context: Context = ()) -> dict[str, Any]:
     present = [m for m in matches if m.present]
@@ -655,7 +664,8 @@ def _combine(text: str, matches: list[RiskMatch], sem: list[risk_semantic.Semant
         discounted.add("idiom")
     corroboration = None
     if weak or sem:
-        blank = [(m.start, m.end) for m in matches if not m.present or m.weak] + idiom_spans
+        # A weak cue never corroborates itself, but it may corroborate a resemblance in another sentence (two signals)
+        blank = [(m.start, m.end) for m in matches if not m.present or (m.weak and not _apart(m, sem))] + idiom_spans
         blank += [sent for sent in risk_semantic.sentences(text)  # other people's words, the past, fiction
                   if _governing_frame(rules(), text, sent, matches, idiom_spans) in _NOT_THE_WRITERS_NOW]
         corroboration = _corroboration(text, blank, bool(strong or answer), context)
@@ -700,7 +710,7 @@ class RiskAnalyzer(BaseAnalyzer):
     """Risk language in client utterances, journal entries and free-text answers (rules + semantic, recall first)."""
 
     name: ClassVar[str] = "risk"
-    version: ClassVar[str] = "4"
+    version: ClassVar[str] = "5"
     description: ClassVar[str] = (
         "Risk language (suicidal ideation, plans, preparations, attempts, self-harm, harm to others) with "
         "severity and the evidence words; negation, other people's words, idioms, marked past and fiction are "

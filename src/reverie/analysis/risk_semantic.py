@@ -46,7 +46,9 @@ _RISK_WORD = re.compile(
     r"vanish\w*|sleep|asleep|wake|waking|hurt\w*|harm\w*|cut(?:ting)?|blades?|razors?|knife|pills?|tablets?|"
     r"overdos\w*|jump\w*|bridge|high|roof|ledge|edge|rope|noose|burden\w*|point|goodbyes?|bye|exist\w*|anymore|"
     r"any more|forever|quick|painless|over|escape|give away|giving away|gave away|letters?|note|plan\w*|method|"
-    r"tonight|without me|not here|not around|no one|nobody|miss me|stop(?:ped)?|nothing left|go on|done|one last|last time|away)\b",
+    r"tonight|without me|not here|not around|no one|nobody|miss me|stop(?:ped)?|nothing left|go on|done|one last|last time|away|"
+    # the marks of putting one's affairs in order (a plan cue in ``risk`` corroborates them)
+    r"just in case|if anything happens|who gets|won't be needing|paid off|deleted|after I'm)\b",
     re.IGNORECASE)
 
 _lock = threading.Lock()
