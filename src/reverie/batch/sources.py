@@ -11,7 +11,6 @@ text. A row without group columns stands alone. A group is never split across pa
 from __future__ import annotations
 
 import csv
-import json
 import math
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from typing import Any
 
 from reverie.analysis.base import ContextTurn, TextUnit, units_from_session
 from reverie.errors import IngestError, InputError
+from reverie.ingest.jsonl import jsonl_objects
 
 TABLE_SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parquet": "parquet"}
 DEFAULT_GROUPS = ("client", "session")
@@ -46,21 +46,6 @@ def table_format(path: Path, fmt: str = "auto") -> str:
 
 
 # ----- reading rows -------------------------------------------------------------------------------------------
-def _jsonl_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    with path.open(encoding="utf-8") as fh:
-        for number, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise IngestError(str(path), f"not valid JSON ({exc.msg})", line=number,
-                                  hint="each line must be one JSON object") from None
-            if not isinstance(row, dict):
-                raise IngestError(str(path), f"expected a JSON object, found {type(row).__name__}", line=number)
-            yield number, row
-
-
 def _csv_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
     with path.open(encoding="utf-8-sig", newline="") as fh:
         reader = csv.DictReader(fh)
@@ -226,7 +211,7 @@ def corpus_groups(source: Any, columns: Columns, fmt: str = "auto") -> Iterator[
     def rows() -> Iterator[Group]:
         for p in paths:
             kind = table_format(p, fmt)
-            reader = {"jsonl": _jsonl_rows, "csv": _csv_rows, "parquet": _parquet_rows}[kind]
+            reader = {"jsonl": jsonl_objects, "csv": _csv_rows, "parquet": _parquet_rows}[kind]
             yield from table_groups(reader(_readable(p)), str(p), columns, "row" if kind == "parquet" else "line",
                                     header=1 if kind == "csv" else None)
     return rows()

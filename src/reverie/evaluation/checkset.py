@@ -5,12 +5,12 @@ Each evaluation command checks its own fields on the rows this hands back; ``spl
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from reverie.errors import IngestError, InputError
+from reverie.ingest.jsonl import jsonl_objects
 
 RowCheck = Callable[[dict[str, Any], int], None]
 
@@ -19,25 +19,17 @@ def read_check_set(path: str | Path, what: str, hint: str, check: RowCheck,
                    split: str | None = None) -> list[dict[str, Any]]:
     """The rows of ``path`` (only those whose ``split`` is ``split`` when given), each passed to ``check(row, line)``."""
     p = Path(path)
-    try:
-        lines = p.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise InputError(f"cannot read {what} check data {p}: {exc.strerror or exc}", hint=hint) from exc
     rows = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise IngestError(str(p), f"not valid JSON ({exc.msg})", line=number, hint=hint) from exc
-        if not isinstance(row, dict):
-            raise IngestError(str(p), "expected a JSON object", line=number, hint=hint)
-        if not isinstance(row.get("text"), str):
-            raise IngestError(str(p), "missing or non-text value", line=number, field="text")
-        check(row, number)
-        if split is None or row.get("split") == split:
-            rows.append(row)
+    try:
+        for number, row in jsonl_objects(p, hint):
+            if not isinstance(row.get("text"), str):
+                raise IngestError(str(p), "missing or non-text value", line=number, field="text")
+            check(row, number)
+            if split is None or row.get("split") == split:
+                rows.append(row)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read {what} check data {p}: {getattr(exc, 'strerror', None) or exc}",
+                         hint=hint) from exc
     if not rows:
         raise InputError(f"{p} holds no rows" + (f" in split '{split}'" if split else ""), hint=hint)
     return rows
