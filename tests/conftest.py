@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -63,3 +64,20 @@ def session_file(tmp_path: Path) -> Path:
 def workspace_bytes(folder: Path) -> bytes:
     """Every byte stored under a workspace folder (database, WAL, journal, config)."""
     return b"".join(p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file())
+
+
+def run_json(capsys: pytest.CaptureFixture[str], args: list[str]) -> object:
+    """Run `reverie ARGS --json` in-process (it must succeed) and parse what it printed."""
+    from reverie.cli import main
+    capsys.readouterr()
+    assert main(args + ["--json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+@pytest.fixture
+def wsdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A workspace made with `reverie init --user ruth`, named by REVERIE_WORKSPACE."""
+    from reverie.cli import main
+    monkeypatch.setenv("REVERIE_WORKSPACE", str(tmp_path / "ws"))
+    assert main(["init", "--user", "ruth"]) == 0
+    return tmp_path / "ws"

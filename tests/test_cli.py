@@ -8,21 +8,9 @@ from pathlib import Path
 import pytest
 
 from reverie.cli import main
+from tests.conftest import run_json
 
 TEXT = "T: What comes to mind?\nC: The kitchen (long pause) and the radio my grandmother kept on.\nT: Mm.\n"
-
-
-@pytest.fixture
-def wsdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("REVERIE_WORKSPACE", str(tmp_path / "ws"))
-    assert main(["init", "--user", "ruth"]) == 0
-    return tmp_path / "ws"
-
-
-def run_json(capsys: pytest.CaptureFixture[str], args: list[str]) -> object:
-    capsys.readouterr()
-    assert main(args + ["--json"]) == 0
-    return json.loads(capsys.readouterr().out)
 
 
 def test_cli_import_transcript_json_contract(wsdir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

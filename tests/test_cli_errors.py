@@ -15,13 +15,6 @@ from reverie.domain import Session, Utterance
 TEXT = "T: What comes to mind?\nC: The kitchen and the radio.\n"  # one short session: two turns
 
 
-@pytest.fixture
-def wsdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("REVERIE_WORKSPACE", str(tmp_path / "ws"))
-    assert main(["init", "--user", "ruth"]) == 0
-    return tmp_path / "ws"
-
-
 @pytest.mark.parametrize("args, says", [
     (["dream"], "No such command 'dream'"),
     (["clients", "--bogus"], "No such option: --bogus"),

@@ -8,23 +8,11 @@ from pathlib import Path
 import pytest
 
 from reverie.cli import main
+from tests.conftest import run_json
 
 LABELLED = ("session,turn,speaker,text\nintake,1,T,What brings you here?\nintake,2,C,I can't sleep.\n"
             "P01-S03,1,T,Where are we today?\nP01-S03,2,C,Somewhere else [Bold] again.\n")
 LATER = "session,turn,speaker,text\nP01-S04,1,T,And now?\nP01-S04,2,C,Better.\n"
-
-
-@pytest.fixture
-def wsdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("REVERIE_WORKSPACE", str(tmp_path / "ws"))
-    assert main(["init", "--user", "ruth"]) == 0
-    return tmp_path / "ws"
-
-
-def run_json(capsys: pytest.CaptureFixture[str], args: list[str]) -> object:
-    capsys.readouterr()
-    assert main(args + ["--json"]) == 0
-    return json.loads(capsys.readouterr().out)
 
 
 def write(tmp_path: Path, name: str, text: str) -> str:
