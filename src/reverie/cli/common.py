@@ -15,7 +15,7 @@ import functools
 import inspect
 import json
 import sys
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import date as Date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Callable, Iterator, NamedTuple, Optional
@@ -60,7 +60,7 @@ class WorkspaceOptions(NamedTuple):
     key_file: Optional[Path] = None
     user: Optional[str] = None
 
-    def open(self) -> Any:
+    def open(self) -> AbstractContextManager[Workspace]:
         """The opened workspace, as a context manager that closes it."""
         return opened(*self)
 
@@ -99,9 +99,10 @@ def with_workspace_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 def _with_options(command: Callable[..., Any], injected: str, call: Callable[..., Any]) -> Callable[..., Any]:
     """Typer reads a command's options from its signature: swap the ``injected`` parameter for the four options."""
-    own = [_evaluated(p, command) for p in inspect.signature(command).parameters.values() if p.name != injected]
-    if len(own) == len(inspect.signature(command).parameters):
+    declared = inspect.signature(command).parameters
+    if injected not in declared:
         raise TypeError(f"{command.__name__} takes no '{injected}' parameter")
+    own = [_evaluated(p, command) for p in declared.values() if p.name != injected]
     clash = {p.name for p in own} & set(WorkspaceOptions._fields)
     if clash:
         raise TypeError(f"{command.__name__} declares {sorted(clash)}, which the workspace options provide")
