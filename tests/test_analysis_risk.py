@@ -391,7 +391,7 @@ def test_analysis_risk_task_evidence_names_the_session_date_and_turn():
 
 
 def test_analysis_risk_session_view_shows_the_step_and_quiet_review_markers():
-    from reverie.views import HEADLINE
+    from reverie.cli.views import HEADLINE
     flagged = assess("I wish I had never been born.")
     assert HEADLINE["risk"](flagged) == "RISK Wish to be dead"
     assert HEADLINE["risk"](assess("We've picked the date now.")) == "for review (risk screen)"
@@ -404,8 +404,7 @@ def test_analysis_risk_session_view_shows_the_step_and_quiet_review_markers():
     ({}, "entry 16"),
 ])
 def test_analysis_risk_task_line_says_when_the_words_were_said(evidence, said):
-    import reverie.cli  # noqa: F401  (cli_care is mounted by cli; importing it first is circular)
-    from reverie.cli_care import _said_when
+    from reverie.cli.safety import _said_when
     assert _said_when({"source": "entry", "source_ref": "16", "evidence": evidence}) == said
 
 

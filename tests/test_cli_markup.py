@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from reverie.cli import main, out
+from reverie.cli import main
+from reverie.cli.common import out
 
 CODE = "[/]c[bold]1"  # a client code: no spaces
 MARK = "[/] [bold]loud[link=https://example.org]x :smile:"  # titles, notes, reasons, plan items

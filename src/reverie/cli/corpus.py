@@ -1,4 +1,4 @@
-"""``reverie corpus``: whole corpora through the analysers (mounted on the main command in ``cli.py``)."""
+"""``reverie corpus``: whole corpora through the analysers, on this machine or a Dask cluster."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from reverie.cli import ForceOpt, JsonOpt, emit_json, err, out, table
+from reverie.cli.common import ForceOpt, JsonOpt, emit_json, err, out, table
 
 corpus_app = typer.Typer(help="Whole corpora through the analysers, on this machine or a Dask cluster.",
                          no_args_is_help=True)
@@ -15,10 +15,6 @@ corpus_app = typer.Typer(help="Whole corpora through the analysers, on this mach
 EngineOpt = Annotated[str, typer.Option("--engine", help="local (this machine's cores) or dask (dask.distributed).")]
 WorkersOpt = Annotated[int, typer.Option("--workers", min=1, max=512, help="Worker processes (local pool or Dask LocalCluster).")]
 SchedulerOpt = Annotated[Optional[str], typer.Option("--scheduler", help="Address of a running Dask scheduler (tcp://HOST:8786); needs --engine dask.")]
-
-
-def mount(app: typer.Typer) -> None:
-    app.add_typer(corpus_app, name="corpus")
 
 
 def progress_bar() -> tuple[Any, Any]:
