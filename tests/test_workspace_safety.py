@@ -13,7 +13,7 @@ import reverie.workspace as rw
 from reverie.domain import Entry
 from reverie.errors import InputError
 from reverie.safety import NOT_WATCHED_NOTE
-from reverie.safety_service import GAP, flagged_sentences
+from reverie.safety.tasks import GAP, flagged_sentences
 from tests.conftest import workspace_bytes
 
 

@@ -259,7 +259,7 @@ def demo(workspace: WorkspaceOpt = None, no_serve: Annotated[bool, typer.Option(
 
     Only a folder the demo built is rebuilt; a folder holding any other workspace is refused.
     """
-    from reverie.demo_build import DEFAULT_FOLDER, build_demo
+    from reverie.demo.build import DEFAULT_FOLDER, build_demo
     result = build_demo(workspace or Path(DEFAULT_FOLDER), key_file=key_file,
                         progress=lambda msg: err.print(msg, style="dim"))
     out.print(result["summary"])
@@ -335,7 +335,8 @@ def patterns(file: Annotated[Optional[Path], typer.Argument(help="A transcript o
              workspace: WorkspaceOpt = None, db: DbOpt = None, key_file: KeyOpt = None, user: UserOpt = None,
              as_json: JsonOpt = False) -> None:
     """Relationship episodes (CCRT): wish, response of other and of self, the CCRT, and patterns replayed with several figures."""
-    from reverie.relational_ops import parse_names, patterns_file, render_patterns
+    from reverie.reports.terminal import render_patterns
+    from reverie.workspace.files import parse_names, patterns_file
     known = parse_names(names)
     if file is not None:
         result = patterns_file(file, fmt, therapist_label, client_label, known)
@@ -356,7 +357,8 @@ def themes(file: Annotated[Optional[Path], typer.Argument(help="A transcript or 
            workspace: WorkspaceOpt = None, db: DbOpt = None, key_file: KeyOpt = None, user: UserOpt = None,
            as_json: JsonOpt = False) -> None:
     """Recurring themes across sessions and journal: their words, timeline, and themes that return or stay in the journal."""
-    from reverie.themes_ops import render_themes, themes_file
+    from reverie.reports.terminal import render_themes
+    from reverie.workspace.files import themes_file
     if file is not None:
         result = themes_file(file, fmt, therapist_label, client_label)
     elif client is None:
@@ -497,7 +499,7 @@ def dreams(client: ClientOpt, plot: Annotated[Optional[Path], typer.Option(help=
            user: UserOpt = None, as_json: JsonOpt = False) -> None:
     """A client's dreams coded with Hall & Van de Castle, the indicators and the h-profile against the norms."""
     from reverie.outputs import check_target
-    from reverie.reports.dream_plot import chart_format, plot_h_profile
+    from reverie.reports.charts import chart_format
     from reverie.views import render_dreams
     with opened(workspace, db, key_file, user) as ws:
         if plot is not None:  # checked before any work, like every output
@@ -505,7 +507,7 @@ def dreams(client: ClientOpt, plot: Annotated[Optional[Path], typer.Option(help=
             check_target(plot, force=force, protected=ws.protected())
         result = ws.dreams(client)
         if plot is not None:
-            plot_h_profile(result, plot, force=force, protected=ws.protected())
+            ws.write_dream_chart(result, plot, force=force)
     emit_json(result) if as_json else render_dreams(out, result)
     if plot is not None and not as_json:
         out.print(f"Chart: {plot}")

@@ -1,25 +1,16 @@
-"""Themes for a file (transcript or journal) and their terminal view.
+"""Terminal views of the rooms (rich tables the CLI prints): relational patterns and recurring themes.
 
-The stored path is ``Workspace.themes``; this module adds the file path, which stores nothing, and the rich
-view the CLI prints. The computation itself is ``analysis.themes``.
+They render results in hand and never run an analyser; every text that came from a user is printed as ``Text``,
+never as markup.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
-
-
-def themes_file(path: str | Path, fmt: str = "auto", therapist_label: str | None = None,
-                client_label: str | None = None) -> dict[str, Any]:
-    """Themes in a transcript, or else a journal file, without storing anything."""
-    from reverie.analysis.themes import themes
-    from reverie.relational_ops import read_case_file
-    return themes(*read_case_file(path, fmt, therapist_label, client_label))
 
 
 def _strip(timeline: list[int]) -> str:
@@ -53,3 +44,39 @@ def render_themes(console: Console, data: dict[str, Any]) -> None:
                                                           o["source"] == "entry"))
             where = f"session {first['ref']}" if first["source"] == "session" else f"{first['kind']} {first['ref']}"
             console.print(Text(f"{t['id']} e.g. {where} ({first['date'] or first['slot']}): \u201c{first['evidence']}\u201d"))
+
+
+def _component(c: dict[str, Any] | None) -> Text:
+    if not c:
+        return Text("-")
+    return Text(f"{c['cluster']} {c['label']} ({c['valence'][0]}): \u201c{c['quote']}\u201d")
+
+
+def render_patterns(console: Console, data: dict[str, Any]) -> None:
+    """Episodes with their components, the CCRT, replays and the per-object table (all user text as Text)."""
+    episodes = data.get("episodes", [])
+    table = Table(title=Text(f"Relationship episodes ({len(episodes)})"), title_justify="left", show_lines=True)
+    for col in ("source", "object", "wish", "response of other", "response of self"):
+        table.add_column(Text(col))
+    for e in episodes:
+        table.add_row(Text(str(e["source"])), Text(str(e["object"])), _component(e["wish"]),
+                      _component(e["response_of_other"]), _component(e["response_of_self"]))
+    console.print(table)
+    ccrt = data.get("ccrt") or {}
+    parts = [f"{k.replace('_', ' ')}: {ccrt[k]['cluster']} {ccrt[k]['label']} ({ccrt[k]['share']:.0%} of episodes)"
+             for k in ("wish", "response_of_other", "response_of_self") if ccrt.get(k)]
+    console.print(Text("CCRT  " + ("; ".join(parts) if parts else "no episodes")))
+    if ccrt.get("figures"):
+        console.print(Text("the CCRT's components appear with: " + ", ".join(
+            f"{obj} ({sum(row.values())})" for obj, row in ccrt["figures"].items())))
+    for r in data.get("replays", []):
+        console.print(Text(f"replay {r['pattern']} with {', '.join(r['objects'])} "
+                           f"({len(r['episodes'])} episodes): {r['note']}"))
+    objects = Table(title=Text("By figure"), title_justify="left")
+    for col in ("object", "episodes", "wish", "response of other", "response of self", "negative share"):
+        objects.add_column(Text(col))
+    for obj, row in (data.get("objects") or {}).items():
+        objects.add_row(*[Text("" if v is None else str(v)) for v in (
+            obj, row["episodes"], row["wish"], row["response_of_other"], row["response_of_self"],
+            row["negative_share"])])
+    console.print(objects)

@@ -1,20 +1,19 @@
-"""Crisis safety: the client-facing safety message, crisis contacts, the Stanley-Brown plan, risk flags.
+"""The client-facing safety message and the crisis contacts for the client's locale.
 
 Domain objects only, no I/O. The safety message is a fixed, human-written text plus the
 crisis contacts for the client's locale and the note that the journal is not watched in
 real time: nothing in it is generated, so every surface (CLI, portal, e-mail) renders the
-same words. Risk flags come from the ``risk`` analyser's annotations or from questionnaire
-critical items (PHQ-9 item 9, CORE-10 item 6).
+same words.
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
 from typing import Any
 
-from reverie.errors import InputError, ScoringError
+from reverie.errors import InputError
 
 SAFETY_INTRO = (
     "Thank you for writing this down. Some of what you wrote sounds very painful, "
@@ -154,146 +153,3 @@ class SafetyMessage:
 def safety_message(locale: str | None, overrides: Mapping[str, Any] | None = None) -> SafetyMessage:
     """The fixed safety message with the crisis contacts for ``locale``."""
     return SafetyMessage(locale, tuple(crisis_contacts(locale, overrides)))
-
-
-PLAN_STEPS: dict[str, str] = {  # Stanley & Brown (2012), the six steps in order
-    "warning_signs": "Warning signs that a crisis may be developing",
-    "internal_coping": "Things I can do on my own to take my mind off my problems",
-    "distraction_people_places": "People and social places that help me take my mind off things",
-    "people_to_ask": "People I can ask for help",
-    "professionals_and_lines": "Professionals, services and crisis lines I can contact",
-    "environment_safety": "Making the environment safe",
-}
-
-
-@dataclass
-class SafetyPlan:
-    """A Stanley-Brown safety plan, written by therapist and client together."""
-
-    warning_signs: list[str] = field(default_factory=list)
-    internal_coping: list[str] = field(default_factory=list)
-    distraction_people_places: list[str] = field(default_factory=list)
-    people_to_ask: list[str] = field(default_factory=list)
-    professionals_and_lines: list[str] = field(default_factory=list)
-    environment_safety: list[str] = field(default_factory=list)
-
-    @property
-    def is_empty(self) -> bool:
-        return not any(getattr(self, k) for k in PLAN_STEPS)
-
-    def to_dict(self) -> dict[str, list[str]]:
-        return {k: list(getattr(self, k)) for k in PLAN_STEPS}
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> SafetyPlan:
-        unknown = set(d) - set(PLAN_STEPS)
-        if unknown:
-            raise InputError(f"safety plan has unknown section(s) {sorted(unknown)}",
-                             hint=f"the sections are: {', '.join(PLAN_STEPS)}")
-        values: dict[str, list[str]] = {}
-        for key in PLAN_STEPS:
-            items = d.get(key) or []
-            if isinstance(items, str) or not all(isinstance(i, str) for i in items):
-                raise InputError(f"safety plan section '{key}' must be a list of texts",
-                                 hint='write e.g. "warning_signs": ["I stop answering messages"]')
-            values[key] = [i.strip() for i in items if i.strip()]
-        return cls(**values)
-
-    def render_text(self) -> str:
-        out = ["My safety plan"]
-        for n, (key, title) in enumerate(PLAN_STEPS.items(), start=1):
-            out.append(f"\n{n}. {title}")
-            out += [f"   - {item}" for item in getattr(self, key)] or ["   (not filled in yet)"]
-        return "\n".join(out)
-
-
-SOURCE_KINDS: tuple[str, ...] = ("entry", "utterance", "answer", "questionnaire")
-
-
-@dataclass
-class RiskFlag:
-    """A risk that needs a clinician's attention: where it came from, what kind, how severe, and why."""
-
-    source_kind: str
-    source_id: str
-    category: str
-    severity: str
-    evidence: list[str] = field(default_factory=list)
-    spans: list[tuple[int, int]] = field(default_factory=list)
-    reason: str = ""
-    urgency: str = ""  # how soon a clinician must look (orders the task list); "" = the ladder step's own
-
-    def __post_init__(self) -> None:
-        if self.source_kind not in SOURCE_KINDS:
-            raise InputError(f"unknown risk source kind '{self.source_kind}'", hint=f"use one of {SOURCE_KINDS}")
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"source_kind": self.source_kind, "source_id": self.source_id, "category": self.category,
-                "severity": self.severity, "evidence": list(self.evidence),
-                "spans": [list(s) for s in self.spans], "reason": self.reason, "urgency": self.urgency}
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> RiskFlag:
-        return cls(d["source_kind"], str(d["source_id"]), d["category"], d["severity"], list(d.get("evidence") or []),
-                   [(int(a), int(b)) for a, b in d.get("spans") or []], d.get("reason", ""), d.get("urgency", ""))
-
-
-def flags_from_annotation(annotation: Any, source_kind: str = "entry", source_id: str | None = None,
-                          text: str | None = None) -> list[RiskFlag]:
-    """The flag (one, or none) that a ``risk`` annotation raises. ``annotation`` is an Annotation or its dict."""
-    if isinstance(annotation, Mapping):
-        values, spans, unit_id = dict(annotation), list(annotation.get("evidence") or []), None
-    else:
-        values, spans, unit_id = dict(annotation.values), list(annotation.evidence), annotation.unit_id
-    if not values.get("risk"):
-        return []
-    spans = [(int(a), int(b)) for a, b in spans]
-    quotes = list(values.get("quotes") or ([text[a:b] for a, b in spans] if text else []))
-    categories = values.get("categories") or [values.get("category")]
-    reason = (f"Risk-language marker ({', '.join(c.replace('_', ' ') for c in categories if c)}; "
-              f"severity: {values.get('severity_label') or values.get('severity')}): " + "; ".join(f"\u201c{q}\u201d" for q in quotes))
-    discounted = values.get("discounted") or []
-    if discounted:
-        reason += f". Also found and discounted: {', '.join(discounted)}"
-    return [RiskFlag(source_kind, str(source_id if source_id is not None else unit_id), values.get("category"),
-                     values.get("severity"), quotes, spans, reason, values.get("urgency") or "")]
-
-
-def _critical_item(key: str) -> dict[str, Any] | None:
-    """The instrument's critical item that raises a flag, with the instrument's size and answer range.
-
-    The item's ladder step, category and urgency per answer live in the instrument file
-    (``measures/instruments/*.yaml``), so that one risk vocabulary runs from the screen to every surface.
-    """
-    from reverie.measures.instruments import INSTRUMENT_IDS, get_instrument
-    if key not in INSTRUMENT_IDS:
-        return None
-    instrument = get_instrument(key)
-    spec = next((c for c in instrument.critical_items if "severity" in c), None)
-    if spec is None:
-        return None
-    return {**spec, "count": instrument.n_items, "max": instrument.max_value}
-
-
-def flag_from_questionnaire(instrument_id: str, answers: Sequence[int | None],
-                            source_id: str | None = None) -> RiskFlag | None:
-    """A flag when a critical item is answered above 0 (PHQ-9 item 9, CORE-10 item 6); None otherwise."""
-    key = instrument_id.lower().replace("-", "").replace("_", "").replace(" ", "")
-    spec = _critical_item(key)
-    if spec is None:
-        return None
-    if len(answers) != spec["count"]:
-        raise ScoringError(f"{instrument_id}: expected {spec['count']} answers, got {len(answers)}",
-                           hint="give one answer per item, None for an unanswered item")
-    answer = answers[spec["item"] - 1]
-    if answer is None:
-        return None
-    if not 0 <= int(answer) <= spec["max"]:
-        raise ScoringError(f"{instrument_id} item {spec['item']}: answer {answer} is outside 0-{spec['max']}",
-                           hint="check the answer scale of the form")
-    if int(answer) == 0:
-        return None
-    evidence = f"{spec['label']} answered {int(answer)}"
-    return RiskFlag("questionnaire", str(source_id if source_id is not None else key), spec["category"][int(answer)],
-                    spec["severity"][int(answer)], [evidence], [],
-                    f"Questionnaire critical item: {evidence} (above 0).", urgency=spec["urgency"][int(answer)])

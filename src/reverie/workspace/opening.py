@@ -1,40 +1,28 @@
-"""The Python API: ``reverie.open(path)`` gives a ``Workspace`` that wires ingest, store, analysis and measures.
+"""Opening and creating a workspace: its key (key file or passphrase), schema, first user and acting user.
 
-The CLI and the web app are thin faces over this module; nothing below it
-imports it. Every call acts as one user and goes through the scoped, audited,
-encrypting store.
+``init`` refuses before it makes anything and undoes what it made when it fails part-way; ``open`` refuses a
+wrong key or an unknown user before anything is read.
 """
 
 from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Callable, Sequence
-from datetime import date as Date
 from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 
-from reverie import ingest
-from reverie.analysis.base import REGISTRY, BaseAnalyzer, TextUnit, settings_digest, switched_off
-from reverie.analysis.results import analyse
-from reverie.domain import Client, Entry, Response, Session, User
-from reverie.errors import AccessDenied, ConsentRequired, InputError, NotFoundError, WorkspaceKeyError
-from reverie.ingest.bounds import MAX_INT
+from reverie.domain import User
+from reverie.errors import AccessDenied, InputError, NotFoundError, WorkspaceKeyError
 from reverie.settings import CONFIG_FILE, Settings, resolve, write_config
-from reverie.store import Database, Store, crypto, upgrade
-from reverie.store.anchor import Anchor
+from reverie.store import Database, crypto, upgrade
 from reverie.store.db import create_sqlite_file, has_schema, sqlite_file
 from reverie.store.tables import Meta, UserRow
-from reverie.workspace_ops import WorkspaceOps
-
-ProgressFn = Callable[[str, int, int], None]
-ATTESTED_ON_IMPORT = ("transcription", "analysis")
+from reverie.workspace.core import Workspace
 
 
-# ----- opening and creating ------------------------------------------------------------------------------
 def _workspace_key(settings: Settings, db: Database, creating: bool) -> tuple[bytes, Path | None, bytes | None]:
     """The workspace key: from the passphrase (scrypt; its salt kept in meta) or from the key file (made on init).
 
@@ -134,7 +122,7 @@ def init(workspace: str | Path | None = None, *, db: str | None = None, key_file
         actor = settings.user or "therapist"
 
         def bootstrap(s: Any) -> None:
-            from reverie.store.repository import now
+            from reverie.store.tables import now
             s.add(Meta(key="workspace_id", value=settings.workspace_id.encode()))
             s.add(Meta(key="key_check", value=crypto.make_key_check(key)))
             s.add(Meta(key="audit_key", value=crypto.encrypt(key, crypto.new_key(), b"audit-key")))
@@ -205,249 +193,3 @@ def _actor(database: Database, row: UserRow) -> User:
         raise AccessDenied(f"user '{row.name}' is bound to no client record (it was erased)",
                            hint="the treating therapist can create a new account for the client")
     return User(row.name, row.role, code, False, row.id, row.client_id)
-
-
-class Workspace(WorkspaceOps):
-    """One workspace as seen by one user: the calls the CLI, the web app and scripts make."""
-
-    def __init__(self, settings: Settings, db: Database, key: bytes, actor: User, key_path: Path | None = None,
-                 origin: str = ""):
-        self.settings = settings
-        self.db = db
-        self.key_path = key_path
-        self.store = Store(db, key, actor, origin)
-        self.store.anchor = Anchor(key_path.parent if key_path else crypto.default_key_dir(), settings.workspace_id)
-        self.created = False
-
-    @property
-    def user(self) -> User:
-        return self.store.actor
-
-    def close(self) -> None:
-        self.db.dispose()
-
-    def __enter__(self) -> Workspace:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    # ----- clients and records ---------------------------------------------------------------------------
-    def add_client(self, code: str, **profile: Any) -> Client:
-        return self.store.add_client(Client(code, **profile))
-
-    def clients(self) -> list[dict[str, Any]]:
-        return self.store.clients()
-
-    def sessions(self, client: str) -> list[dict[str, Any]]:
-        return self.store.sessions(client)
-
-    def session(self, session_id: int) -> Session:
-        return self.store.session(session_id)
-
-    def entries(self, client: str) -> list[Entry]:
-        return self.store.entries(client)
-
-    def _require_consent(self, code: str, scope: str) -> None:
-        if not self.store.has_consent(code, scope):
-            raise ConsentRequired(f"client '{code}' has no active consent to {scope}",
-                                  hint=f"record it with `reverie consent grant --client {code} --scope {scope}`")
-
-    def import_transcript(self, path: str | Path, client: str, date: Date | None = None, fmt: str = "auto",
-                          therapist_label: str | None = None, client_label: str | None = None,
-                          number: int | None = None, encoding: str | None = None) -> dict[str, Any]:
-        """Read a transcript file and store its sessions in one transaction (a second import is a no-op)."""
-        transcript = ingest.read_transcript(path, client=client, fmt=fmt, therapist_label=therapist_label,
-                                            client_label=client_label, encoding=encoding)
-        if number is not None and not 0 <= number <= MAX_INT:
-            raise InputError(f"session number {number} is out of range", hint=f"use 0 to {MAX_INT}")
-        if (date is not None or number is not None) and len(transcript.sessions) > 1:
-            raise InputError(f"{path} holds {len(transcript.sessions)} sessions: --date/--number apply to one session")
-        for s in transcript.sessions:
-            s.client = client
-            s.source = Path(path).name
-            if date is not None:
-                s.date = date
-            if number is not None:
-                s.number = number
-            elif transcript.numbered_by_order:
-                s.number = None  # places in the file, not the case's numbers: append after the client's sessions
-
-        def store() -> list[tuple[dict[str, Any], bool]]:
-            # a client first met through an import gets the importing therapist's attestation of consent, in the
-            # import's own transaction: a refused import leaves neither the client nor the attestation behind
-            self.store.ensure_client(client, attest_consents=ATTESTED_ON_IMPORT)
-            self._require_consent(client, "transcription")
-            return self.store.add_sessions(client, transcript.sessions)
-        stored = self.store.atomic(store)
-        return {
-            "sessions": [meta for meta, _dup in stored],
-            "duplicate": all(dup for _s, dup in stored),
-            "format": transcript.format,
-            "notes": transcript.notes,
-        }
-
-    def import_entries(self, path: str | Path, client: str) -> dict[str, Any]:
-        entries = ingest.read_entries(path, client=client)
-        return self.add_entries(client, entries)
-
-    def add_entries(self, client: str, entries: Sequence[Entry]) -> dict[str, Any]:
-        """Store journal entries, then screen the new ones for risk (a safety task for the therapist)."""
-        def store() -> list[tuple[Entry, bool]]:
-            self.store.ensure_client(client)
-            return self.store.add_entries(client, entries)
-        stored = self.store.atomic(store)
-        new = [e for e, dup in stored if not dup]
-        from reverie.safety_service import message_for, screen_entries
-        flags = screen_entries(self, client, new)
-        return {"entries": [{"id": e.id, "written_at": e.written_at.isoformat(), "kind": e.kind, "duplicate": dup}
-                            for e, dup in stored],
-                "imported": len(new), "duplicate": not new and bool(stored), "safety": flags,
-                "safety_message": message_for(self, client) if flags else None}
-
-    def record_response(self, client: str, instrument: str, answers: Sequence[int | None], session: int | None = None,
-                        date: Date | None = None) -> dict[str, Any]:
-        from reverie.measures.scoring import score
-        from reverie.safety_service import screen_response
-        result = score(instrument, answers)  # rejects out-of-range answers with the item named
-        def store() -> list[tuple[Response, bool]]:
-            self.store.ensure_client(client)
-            return self.store.add_responses(client, [Response(client, instrument, list(answers), session, date)])
-        (resp, dup), = self.store.atomic(store)
-        flags = screen_response(self, client, resp) if not dup else []
-        return {**result.to_dict(), "id": resp.id, "session": session, "duplicate": dup, "safety": flags}
-
-    def import_responses(self, path: str | Path, client: str) -> dict[str, Any]:
-        from reverie.measures.responses_io import read_responses
-        from reverie.measures.scoring import score
-        from reverie.safety_service import screen_response
-        responses = read_responses(path, client)
-        for i, r in enumerate(responses, start=1):
-            try:
-                score(r.instrument, r.answers)
-            except InputError as exc:
-                raise InputError(f"{path}, response {i} ({r.instrument}, session {r.session}): {exc.message}",
-                                 exc.hint) from exc
-        def store() -> list[tuple[Response, bool]]:
-            self.store.ensure_client(client)
-            return self.store.add_responses(client, responses)
-        stored = self.store.atomic(store)
-        flags = [f for r, dup in stored if not dup for f in screen_response(self, client, r)]
-        return {"imported": sum(1 for _r, d in stored if not d), "duplicate": sum(1 for _r, d in stored if d),
-                "safety": flags}
-
-    def responses(self, client: str) -> list[Response]:
-        return self.store.responses(client)
-
-    # ----- analysis --------------------------------------------------------------------------------------
-    def analyzers(self, names: Sequence[str] | None = None, settings: dict[str, dict[str, Any]] | None = None
-                  ) -> list[BaseAnalyzer]:
-        """The analysers to run: those named (default all), less those the jurisdiction profile switches off."""
-        return select_analyzers(names, settings, self.settings.jurisdiction)
-
-    def analyze(self, client: str | None = None, session_id: int | None = None, analyzers: Sequence[str] | None = None,
-                settings: dict[str, dict[str, Any]] | None = None, progress: ProgressFn | None = None,
-                include_entries: bool = True) -> dict[str, Any]:
-        """Analyse a client's sessions (and the journal entries this user may read) and store the results."""
-        if session_id is not None:
-            session = self.store.session(session_id)
-            client, sessions, entries = session.client, [session], []
-        elif client is not None:
-            sessions = self.store.client_sessions(client)
-            entries = self.store.entries(client) if include_entries else []
-        else:
-            raise InputError("name a client (--client CODE) or a session (--session ID)")
-        self._require_consent(client, "analysis")
-        chosen = self.analyzers(analyzers, settings)
-        out, result = analyse(chosen, sessions, entries, cache=self.store.result_cache(client), progress=progress,
-                              jurisdiction=self.settings.jurisdiction)
-        self.store.record_run(client, {"analyzers": {a.name: {"version": a.version, "settings": a.settings,
-                                                              "digest": settings_digest(a)} for a in chosen},
-                                       "settings": self.settings.public(), "computed": result.computed,
-                                       "reused": result.reused})
-        from reverie.safety_service import screen_analysis
-        out["safety"] = screen_analysis(self, client, out)
-        out["client"] = client
-        return out
-
-    def stored_analysis(self, client: str) -> dict[str, Any]:
-        """The client's stored results in ``analyze``'s shape, read without running an analyser (what views show).
-
-        Each analyser's results are those of the newest run that included it; a unit without a
-        stored result has no annotation. ``missing`` says why there is nothing at all: no active
-        consent to analysis (withdrawal hides results already stored), a role that may not read
-        results, or no run yet.
-        """
-        sessions, entries = self.store.client_sessions(client), self.store.entries(client)
-        chosen: list[BaseAnalyzer] = []
-        digests: dict[str, str] = {}
-        missing = None
-        if not self.store.has_consent(client, "analysis"):
-            missing = f"client '{client}' has no active consent to analysis"
-        else:
-            try:
-                runs = self.store.analysis_runs(client)
-            except AccessDenied:
-                runs, missing = [], f"a {self.user.role} user may not read analysis results"
-            for config in runs:
-                for name, spec in config.get("analyzers", {}).items():
-                    analyzer = None if name in digests else _stored_analyzer(name, spec, self.settings.jurisdiction)
-                    if analyzer is not None:
-                        chosen.append(analyzer)
-                        digests[name] = spec["digest"]
-            if not runs and missing is None:
-                missing = f"client '{client}' has not been analysed: run `reverie analyze --client {client}`"
-        cache = self.store.result_cache(client) if chosen else None
-        out, _ = analyse(chosen, sessions, entries, cache=cache, jurisdiction=self.settings.jurisdiction,
-                         compute=False, digests=digests)
-        out["client"], out["missing"] = client, missing
-        return out
-
-    # ----- outcomes --------------------------------------------------------------------------------------
-    def progress(self, client: str, markers: dict[int, dict[str, float]] | None = None) -> dict[str, Any]:
-        from reverie.measures.progress import progress
-        return progress(client, self.store.responses(client), markers)
-
-
-def select_analyzers(names: Sequence[str] | None, settings: dict[str, dict[str, Any]] | None = None,
-                     jurisdiction: str = "none") -> list[BaseAnalyzer]:
-    """The analysers named (default: all, less those the profile switches off; the runner refuses a named one)."""
-    settings = settings or {}
-    classes = [REGISTRY.get(n) for n in names] if names else \
-        [c for c in map(REGISTRY.get, REGISTRY.names()) if not switched_off(c, jurisdiction)]
-    return [cls(**settings.get(cls.name, {})) for cls in classes]
-
-
-def _stored_analyzer(name: str, spec: dict[str, Any], jurisdiction: str) -> BaseAnalyzer | None:
-    """The analyser a stored run recorded, to read its results by; None when they can no longer be matched.
-
-    File settings are left out (their content is in the recorded digest), so a moved WRAD file
-    does not hide results made with it.
-    """
-    try:
-        cls = REGISTRY.get(name)
-        if spec.get("digest") is None or spec.get("version") != cls.version or switched_off(cls, jurisdiction):
-            return None
-        files = {s.name for s in cls.settings_spec if s.file}
-        return cls(**{k: v for k, v in (spec.get("settings") or {}).items() if k not in files})
-    except (InputError, TypeError):
-        return None
-
-
-def analyze_file(path: str | Path, fmt: str = "auto", analyzers: Sequence[str] | None = None,
-                 therapist_label: str | None = None, client_label: str | None = None,
-                 settings: dict[str, dict[str, Any]] | None = None, progress: ProgressFn | None = None,
-                 jurisdiction: str | None = None) -> dict[str, Any]:
-    """The researcher's quick path: a transcript file straight in, nothing stored.
-
-    ``jurisdiction`` None: the profile of the settings layers (environment, workspace file).
-    """
-    jurisdiction = resolve().jurisdiction if jurisdiction is None else jurisdiction
-    transcript = ingest.read_transcript(path, fmt=fmt, therapist_label=therapist_label, client_label=client_label)
-    out, _ = analyse(select_analyzers(analyzers, settings, jurisdiction), transcript.sessions, progress=progress,
-                     jurisdiction=jurisdiction)
-    out["notes"] = transcript.notes
-    return out
-
-
-__all__ = ["Workspace", "analyze_file", "init", "open", "select_analyzers", "TextUnit"]
