@@ -10,16 +10,13 @@ import os
 import uuid
 from contextlib import suppress
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy import select
 
 from reverie.domain import User
 from reverie.errors import AccessDenied, InputError, NotFoundError, WorkspaceKeyError
 from reverie.settings import CONFIG_FILE, Settings, resolve, write_config
 from reverie.store import Database, crypto, upgrade
+from reverie.store import meta
 from reverie.store.db import create_sqlite_file, has_schema, sqlite_file
-from reverie.store.tables import Meta, UserRow
 from reverie.workspace.core import Workspace
 
 
@@ -33,7 +30,7 @@ def _workspace_key(settings: Settings, db: Database, creating: bool) -> tuple[by
         if creating:
             salt = os.urandom(16)
             return crypto.derive_from_passphrase(settings.passphrase, salt), None, salt
-        salt = db.transaction(lambda s: (row.value if (row := s.get(Meta, "kdf_salt")) else None))
+        salt = meta.read(db, "kdf_salt")
         if salt is None:
             raise WorkspaceKeyError("this workspace was not created with a passphrase", hint="use its key file")
         return crypto.derive_from_passphrase(settings.passphrase, salt), None, None
@@ -103,7 +100,7 @@ def init(workspace: str | Path | None = None, *, db: str | None = None, key_file
     db_file = sqlite_file(settings.db_url)
     if db_file is None or db_file.exists():
         database = Database(settings.db_url)
-        done = has_schema(database.engine) and database.transaction(lambda s: s.get(Meta, "key_check")) is not None
+        done = meta.is_finished(database)
         database.dispose()
         if done:
             ws = open(settings.workspace, db=db, key_file=key_file, passphrase=passphrase, user=None)
@@ -121,16 +118,7 @@ def init(workspace: str | Path | None = None, *, db: str | None = None, key_file
         key, key_path, salt = _workspace_key(settings, database, creating=True)
         actor = settings.user or "therapist"
 
-        def bootstrap(s: Any) -> None:
-            from reverie.store.tables import now
-            s.add(Meta(key="workspace_id", value=settings.workspace_id.encode()))
-            s.add(Meta(key="key_check", value=crypto.make_key_check(key)))
-            s.add(Meta(key="audit_key", value=crypto.encrypt(key, crypto.new_key(), b"audit-key")))
-            if salt is not None:
-                s.add(Meta(key="kdf_salt", value=salt))
-            s.add(UserRow(name=actor, role="therapist", is_admin=True, created_at=now()))
-
-        database.transaction(bootstrap)
+        meta.bootstrap(database, settings.workspace_id, key, salt, actor)
         write_config(settings.workspace, {
             "workspace_id": settings.workspace_id, "key_source": settings.key_source, "default_user": actor,
             "jurisdiction": settings.jurisdiction, "locale": settings.locale,
@@ -163,33 +151,24 @@ def open(workspace: str | Path | None = None, *, db: str | None = None, key_file
     if not has_schema(database.engine):
         database.dispose()
         raise NotFoundError(f"no Reverie workspace at {settings.workspace}", hint="run `reverie init` first")
-    check = database.transaction(lambda s: (row.value if (row := s.get(Meta, "key_check")) else None))
+    check = meta.read(database, "key_check")
     if check is None:
         database.dispose()
         raise NotFoundError(f"the workspace at {settings.workspace} was never finished (`reverie init` stopped)",
                             hint="run `reverie init` again with the same options")
     if settings.workspace_id is None:
-        settings.workspace_id = database.transaction(lambda s: s.get(Meta, "workspace_id").value.decode())
+        settings.workspace_id = (meta.read(database, "workspace_id") or b"").decode()
     key, key_path, _ = _workspace_key(settings, database, creating=False)
     crypto.verify_key(key, check)
     migrated = upgrade(database.engine)  # only once the key is known to be right: a wrong key changes nothing
     name = settings.user or "therapist"
-    row = database.transaction(lambda s: s.scalar(select(UserRow).where(UserRow.name == name)))
-    if row is None:
+    actor = meta.account(database, name)
+    if actor is None:
         raise AccessDenied(f"no user named '{name}' in this workspace", hint="pass --user NAME or set REVERIE_USER")
-    ws = Workspace(settings, database, key, _actor(database, row), key_path, origin)
+    if actor.role == "client" and actor.client_code is None:  # a client user acts for no record once it is erased
+        raise AccessDenied(f"user '{name}' is bound to no client record (it was erased)",
+                           hint="the treating therapist can create a new account for the client")
+    ws = Workspace(settings, database, key, actor, key_path, origin)
     if migrated:
         ws.store.seal_legacy_text()
     return ws
-
-
-def _actor(database: Database, row: UserRow) -> User:
-    """The acting user; a client user acts for the record they are bound to (by id), and for none once it is erased."""
-    if row.role != "client":
-        return User(row.name, row.role, None, row.is_admin, row.id)
-    from reverie.store.tables import ClientRow
-    code = database.transaction(lambda s: (c.code if row.client_id and (c := s.get(ClientRow, row.client_id)) else None))
-    if code is None:
-        raise AccessDenied(f"user '{row.name}' is bound to no client record (it was erased)",
-                           hint="the treating therapist can create a new account for the client")
-    return User(row.name, row.role, code, False, row.id, row.client_id)
