@@ -146,7 +146,6 @@ def restore_backup(store: Store, path: Path, workspace_key: bytes | None = None)
     access.check(store.actor, "write", "backup", is_admin=store.actor.is_admin)
     header, tables = read_backup(store, path, workspace_key)
     dialect = store.db.engine.dialect.name
-    previous: list[bytes] = []  # the key in use before, to act under again if the restore fails
 
     def work(s: Any) -> dict[str, Any]:
         _require_new(s)
@@ -172,7 +171,6 @@ def restore_backup(store: Store, path: Path, workspace_key: bytes | None = None)
                 if "id" in table.columns and table.name != "meta":
                     s.execute(text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
                                    f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"))
-        previous.append(store.switch_key(workspace_key))
         store.verify_key(s.get(Meta, "key_check").value)
         audit_key = store.audit_key_in(s)
         count, problems = audit.verify(s, audit_key)
@@ -187,12 +185,8 @@ def restore_backup(store: Store, path: Path, workspace_key: bytes | None = None)
         return {"file": str(path), "rows": header.get("rows"), "audit_rows": count, "verified": True,
                 "erased_not_restored": dropped}
 
-    try:
+    with store.trying_key(workspace_key):  # the backed-up workspace's key; the open one again if anything fails
         result = store.db.transaction(work)
-    except BaseException:
-        if previous:
-            store.switch_key(previous[0])
-        raise
     if result["erased_not_restored"]:
         store.db.vacuum()
     return result

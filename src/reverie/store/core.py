@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import os
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TypeVar
 
 from sqlalchemy import delete, select
@@ -63,13 +64,22 @@ class Store:
         row.wrapped_key = crypto.wrap_key(new_key, crypto.unwrap_key(self._workspace_key, row.wrapped_key, row.code),
                                           row.code)
 
-    def switch_key(self, key: bytes | None) -> bytes:
-        """Act under another workspace key (after a rotation or a restore; None keeps this one), forgetting every
-        cached client and audit key; returns the previous key, to switch back to if the work fails."""
-        previous, self._audit_key = self._workspace_key, None
-        self._workspace_key = key or previous
+    def use_key(self, key: bytes) -> None:
+        """Act under a new workspace key from now on (after a rotation), forgetting every cached client and audit key."""
+        self._workspace_key, self._audit_key = key, None
         self._keys.clear()
-        return previous
+
+    @contextmanager
+    def trying_key(self, key: bytes | None) -> Iterator[None]:
+        """Act under ``key`` (a restored backup's; None keeps this one) with every cached key forgotten; if the block
+        fails, act under the previous key again. The previous key never leaves the store."""
+        previous = self._workspace_key
+        self.use_key(key or previous)
+        try:
+            yield
+        except BaseException:
+            self.use_key(previous)
+            raise
 
     def verify_key(self, check: bytes) -> None:
         """Raise WorkspaceKeyError unless the workspace key matches the stored key check."""

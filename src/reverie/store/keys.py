@@ -57,5 +57,5 @@ def rotate_keys(store: Store, new_key: bytes) -> int:
         store.audit_in(s, "rotate_keys", "workspace", detail=f"{n} client keys re-wrapped")
         return n
     n = store.db.transaction(work)
-    store.switch_key(new_key)
+    store.use_key(new_key)
     return n
