@@ -6,9 +6,9 @@ appends an audit row in the same transaction as the read or write it records.
 A call either completes whole or changes nothing.
 
 This module holds what every concept shares (the acting user, the keys, the audit chain, the access check); each
-concept is a module of plain functions taking the store first (``records``, ``consent``, ``results``, ``safety``,
-``erasure``, ``audit``, ``keys``, ``backup``), bound below as the store's methods, so that a reader finds every
-method's home from this file.
+concept is a module of plain functions taking the store first (``accounts``, ``records``, ``consent``,
+``results``, ``safety``, ``erasure``, ``audit``, ``keys``, ``backup``), bound below as the store's methods, so that
+a reader finds every method's home from this file.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session as OrmSession
 
 from reverie.domain import User
 from reverie.errors import NotFoundError, WorkspaceKeyError
-from reverie.store import access, audit, backup, consent, crypto, erasure, keys, records, results, safety
+from reverie.store import access, accounts, audit, backup, consent, crypto, erasure, keys, records, results, safety
 from reverie.store.anchor import Anchor
 from reverie.store.db import Database
 from reverie.store.tables import ClientRow, EntryRow, Meta, UserRow
@@ -65,7 +65,7 @@ class Store:
                                           row.code)
 
     def use_key(self, key: bytes) -> None:
-        """Act under a new workspace key from now on (after a rotation), forgetting every cached client and audit key."""
+        """Act under a new workspace key from now on (after a rotation), forgetting the cached client and audit keys."""
         self._workspace_key, self._audit_key = key, None
         self._keys.clear()
 
@@ -165,9 +165,11 @@ class Store:
         s.delete(row)
         self._keys.pop(row.id, None)
 
+    # ----- accounts (accounts.py) -----------------------------------------------------------------------
+    add_user = accounts.add_user
+    users = accounts.users
+
     # ----- records (records.py) -------------------------------------------------------------------------
-    add_user = records.add_user
-    users = records.users
     add_client = records.add_client
     ensure_client = records.ensure_client
     client = records.client
