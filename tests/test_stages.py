@@ -6,6 +6,7 @@ Every import in the modules of a stage is read (those inside functions too), so 
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -59,3 +60,12 @@ def test_stages_checker_sees_lazy_relative_and_from_imports() -> None:
     source = "def f():\n    from reverie import cli\n    import reverie.workspace.core\n    from ..web import app\n"
     found = {m for m in imported_modules(source, "reverie.reports") if _reaches(m, FACES)}
     assert found == {"reverie.cli", "reverie.workspace.core", "reverie.web", "reverie.web.app"}
+
+
+def test_stages_only_the_store_core_reads_its_private_attributes() -> None:
+    """The store's public methods are the way in, for its own concept modules (backup included) as for the rest:
+    no ``store._x`` or ``db._x`` anywhere but ``store/core.py``, which holds the keys."""
+    private = re.compile(r"\b(?:store|st|db)\._[a-z]")
+    found = [f"{path.relative_to(SRC)}:{n}" for path in sorted(SRC.rglob("*.py")) if path != SRC / "store" / "core.py"
+             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1) if private.search(line)]
+    assert found == []
