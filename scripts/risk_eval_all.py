@@ -14,7 +14,8 @@ import sys
 from pathlib import Path
 
 from reverie.analysis.risk import RiskAnalyzer
-from reverie.evaluation.risk import counselchat_rows, evaluate, load_rows
+from counselchat import counselchat_rows  # scripts/counselchat.py (evaluation data only)
+from reverie.evaluation.risk import evaluate, load_rows
 
 SETS = ("risk_check", "risk_holdout_v1", "risk_holdout", "risk_holdout_v3", "risk_holdout_v4", "risk_everyday",
         "risk_session_talk")

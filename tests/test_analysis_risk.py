@@ -366,7 +366,7 @@ def test_analysis_risk_evidence_is_the_span_that_carried_the_risk(stub_encoder):
 
 
 def test_analysis_risk_task_evidence_names_the_session_date_and_turn():
-    from reverie.safety_service import screen_analysis
+    from reverie.safety.tasks import screen_analysis
 
     class Store:
         def __init__(self):

@@ -142,7 +142,7 @@ def test_workspace_themes_needs_consent_and_reads_sessions_and_shared_entries(
 def test_render_themes_prints_user_text_as_text_not_markup() -> None:
     from rich.console import Console
 
-    from reverie.themes_ops import render_themes
+    from reverie.reports.terminal import render_themes
     marked = CASE_ENTRIES[:2] + [entry(3, 3, "[/] [bold]I dreamt of the garden[link=x], the apron, the beans, crying :smile:")]
     console = Console(record=True, width=300)
     render_themes(console, themes(CASE_SESSIONS, marked, embed=keyword_embed))

@@ -18,7 +18,7 @@ MARK = "[/] [bold]loud[link=https://example.org]x :smile:"  # titles, notes, rea
 def wsdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("REVERIE_WORKSPACE", str(tmp_path / "ws"))
     monkeypatch.setattr(out, "width", 400)  # table cells unwrapped, so a typed text can be found whole
-    monkeypatch.setattr("reverie.safety_service.screen_entries", lambda *a, **k: [])  # printing, not screening
+    monkeypatch.setattr("reverie.safety.tasks.screen_entries", lambda *a, **k: [])  # printing, not screening
     assert main(["init", "--user", "[/]Dr"]) == 0  # the acting user, named with markup
     return tmp_path / "ws"
 

@@ -9,7 +9,7 @@ import pytest
 
 import reverie.workspace as rw
 from reverie.analysis.markers import markers_from_analysis
-from reverie.demo_build import build_demo, load_manifest
+from reverie.demo.build import build_demo, load_manifest
 
 
 def test_demo_manifest_lists_fictional_sessions_in_every_format() -> None:
@@ -99,14 +99,14 @@ def test_demo_refuses_a_workspace_it_did_not_build(tmp_path: Path, session_file:
 
 
 def test_demo_default_folder_is_not_the_init_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import reverie.demo_build
+    import reverie.demo.build
     from reverie.cli import main
     built: list[Path] = []
 
     def record(workspace: Path, **_kw: object) -> dict:
         built.append(Path(workspace))
         return {"summary": "built", "report": "r.html"}
-    monkeypatch.setattr(reverie.demo_build, "build_demo", record)
+    monkeypatch.setattr(reverie.demo.build, "build_demo", record)
     monkeypatch.chdir(tmp_path)
     assert main(["demo", "--no-serve"]) == 0
     assert built == [Path("reverie-demo")]
@@ -115,7 +115,7 @@ def test_demo_default_folder_is_not_the_init_folder(tmp_path: Path, monkeypatch:
 
 
 def test_demo_clears_only_a_folder_it_built(tmp_path: Path) -> None:
-    from reverie.demo_build import MARKER, clear_demo_folder
+    from reverie.demo.build import MARKER, clear_demo_folder
     from reverie.errors import InputError
     own = tmp_path / "own"
     (own / "reports").mkdir(parents=True)
@@ -139,7 +139,7 @@ def test_demo_clears_only_a_folder_it_built(tmp_path: Path) -> None:
 def test_demo_folder_carries_its_marker_and_a_private_report(demo: dict) -> None:
     import stat
 
-    from reverie.demo_build import MARKER
+    from reverie.demo.build import MARKER
     assert (Path(demo["workspace"]) / MARKER).is_file()
     assert Path(demo["report"]).parent == Path(demo["workspace"]) / "reports"
     assert stat.S_IMODE(Path(demo["report"]).stat().st_mode) == 0o600

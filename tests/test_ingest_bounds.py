@@ -12,7 +12,7 @@ from reverie.errors import IngestError
 from reverie.ingest import read_entries, read_transcript
 from reverie.ingest.bounds import MAX_DEPTH, MAX_INT
 from reverie.measures.fhir import to_fhir_bundle
-from reverie.measures.responses_io import read_responses
+from reverie.ingest.questionnaires import read_responses
 from reverie.domain import Response
 
 HUGE = "99999999999999999999"  # 20 digits: beyond PostgreSQL INTEGER and SQLite's 64 bits

@@ -11,7 +11,7 @@ import pytest
 from reverie.domain import Response
 from reverie.errors import IngestError
 from reverie.measures.fhir import to_fhir_bundle, validate_fhir
-from reverie.measures.responses_io import read_responses
+from reverie.ingest.questionnaires import read_responses
 
 CSV = (
     "date,session,instrument,answers\n"

@@ -213,7 +213,7 @@ def test_workspace_init_failing_part_way_removes_what_it_made(tmp_path: Path, mo
 
     def broken(*_args: object) -> None:
         raise OSError(28, "No space left on device")
-    monkeypatch.setattr(rw, "write_config", broken)
+    monkeypatch.setattr("reverie.workspace.opening.write_config", broken)
     with pytest.raises(OSError):
         rw.init(tmp_path / "a" / "ws", key_file=tmp_path / "keys" / "ws.key", user="ruth")
     with pytest.raises(OSError):

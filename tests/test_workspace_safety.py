@@ -13,7 +13,7 @@ import reverie.workspace as rw
 from reverie.domain import Entry
 from reverie.errors import InputError
 from reverie.safety import NOT_WATCHED_NOTE
-from reverie.safety_service import GAP, flagged_sentences
+from reverie.safety.tasks import GAP, flagged_sentences
 from tests.conftest import workspace_bytes
 
 
@@ -186,7 +186,7 @@ def test_workspace_task_keeps_only_the_flagged_sentence_and_erasure_removes_it(
     ("Ça va. Je veux mourir… Non.", ["veux mourir"], ["Je veux mourir…"]),
     ("", [], [""]),
 ])
-def test_safety_service_flagged_sentences(text: str, quotes: list[str], kept: list[str]) -> None:
+def test_safety_tasks_flagged_sentences(text: str, quotes: list[str], kept: list[str]) -> None:
     spans = [(text.index(q), text.index(q) + len(q)) for q in quotes]
     excerpt, moved = flagged_sentences(text, spans)
     assert excerpt == GAP.join(kept)

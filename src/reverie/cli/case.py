@@ -27,7 +27,8 @@ def patterns(options: WorkspaceOptions, file: FileArg = None, client: CaseClient
              fmt: FormatOpt = "auto", therapist_label: TherapistLabelOpt = None, client_label: ClientLabelOpt = None,
              as_json: JsonOpt = False) -> None:
     """Relationship episodes (CCRT): wish, response of other and of self, the CCRT, and patterns replayed with several figures."""
-    from reverie.relational_ops import parse_names, patterns_file, render_patterns
+    from reverie.reports.terminal import render_patterns
+    from reverie.workspace.files import parse_names, patterns_file
     known = parse_names(names)
     if file is not None:
         result = patterns_file(file, fmt, therapist_label, client_label, known)
@@ -44,7 +45,8 @@ def themes(options: WorkspaceOptions, file: FileArg = None, client: CaseClientOp
            therapist_label: TherapistLabelOpt = None, client_label: ClientLabelOpt = None,
            as_json: JsonOpt = False) -> None:
     """Recurring themes across sessions and journal: their words, timeline, and themes that return or stay in the journal."""
-    from reverie.themes_ops import render_themes, themes_file
+    from reverie.reports.terminal import render_themes
+    from reverie.workspace.files import themes_file
     if file is not None:
         result = themes_file(file, fmt, therapist_label, client_label)
     elif client is None:
@@ -85,13 +87,13 @@ def dreams(ws: Workspace, client: ClientOpt, plot: Annotated[Optional[Path], typ
     """A client's dreams coded with Hall & Van de Castle, the indicators and the h-profile against the norms."""
     from reverie.cli.views import render_dreams
     from reverie.outputs import check_target
-    from reverie.reports.dream_plot import chart_format, plot_h_profile
+    from reverie.reports.charts import chart_format
     if plot is not None:  # checked before any work, like every output
         chart_format(plot)
         check_target(plot, force=force, protected=ws.protected())
     result = ws.dreams(client)
     if plot is not None:
-        plot_h_profile(result, plot, force=force, protected=ws.protected())
+        ws.write_dream_chart(result, plot, force=force)
     emit_json(result) if as_json else render_dreams(out, result)
     if plot is not None and not as_json:
         out.print(f"Chart: {plot}")

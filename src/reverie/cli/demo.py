@@ -16,7 +16,7 @@ def demo(workspace: WorkspaceOpt = None, no_serve: Annotated[bool, typer.Option(
 
     Only a folder the demo built is rebuilt; a folder holding any other workspace is refused.
     """
-    from reverie.demo_build import DEFAULT_FOLDER, build_demo
+    from reverie.demo.build import DEFAULT_FOLDER, build_demo
     result = build_demo(workspace or Path(DEFAULT_FOLDER), key_file=key_file,
                         progress=lambda msg: err.print(msg, style="dim"))
     out.print(result["summary"])

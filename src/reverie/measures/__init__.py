@@ -1,4 +1,7 @@
-"""Questionnaires, change statistics and the feeling-better vs getting-better picture (pure functions)."""
+"""Questionnaires, change statistics and the feeling-better vs getting-better picture (pure functions).
+
+Reading questionnaire files is in ``ingest.questionnaires``; the progress plot is in ``reports.charts``.
+"""
 
 from reverie.measures.change import (
     Event,
@@ -12,14 +15,12 @@ from reverie.measures.change import (
 )
 from reverie.measures.fhir import to_fhir_bundle, validate_fhir
 from reverie.measures.instruments import INSTRUMENT_IDS, Instrument, get_instrument, list_instruments, load_item_text
-from reverie.measures.plot import plot_progress
 from reverie.measures.progress import CLASSES, MARKER_WEIGHTS, progress
-from reverie.measures.responses_io import read_responses
 from reverie.measures.scoring import Score, parse_answers, score
 
 __all__ = [
     "CLASSES", "Event", "INSTRUMENT_IDS", "Instrument", "MARKER_WEIGHTS", "ReliableChange", "Score", "classify",
-    "clinical_significance", "get_instrument", "list_instruments", "load_item_text", "parse_answers", "plot_progress", "progress",
-    "rc_cutoff", "read_responses", "reliable_change", "s_diff", "score", "sudden_gains", "to_fhir_bundle",
+    "clinical_significance", "get_instrument", "list_instruments", "load_item_text", "parse_answers", "progress",
+    "rc_cutoff", "reliable_change", "s_diff", "score", "sudden_gains", "to_fhir_bundle",
     "validate_fhir",
 ]

@@ -1,4 +1,5 @@
-"""FHIR R4 QuestionnaireResponse writing and offline structural validation.
+"""FHIR R4 QuestionnaireResponse: the mapping from the instrument files, writing (the FHIR export) and offline
+structural validation. The reader (``ingest.questionnaires``) uses the same mapping, so what is written reads back.
 
 PHQ-9 and GAD-7 use LOINC: the panel as the Questionnaire canonical (``http://loinc.org/q/44249-1``),
 item codes as linkIds and LOINC answer codes (LA6568-5...) carrying the ordinal value in the core

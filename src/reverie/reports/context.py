@@ -26,7 +26,7 @@ def key_moments(analysis: dict[str, Any], limit_per_session: int = 2) -> list[di
 
 def progress_svg(progress: dict[str, Any]) -> str:
     """The progress plot as SVG text, to embed in a self-contained page."""
-    from reverie.measures.plot import render_plot
+    from reverie.reports.charts import render_plot
     return render_plot(progress, "svg").decode("utf-8")
 
 

@@ -18,11 +18,17 @@ import hmac
 import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session as OrmSession
 
-from reverie.store.tables import AuditRow, Meta
+from reverie.errors import VerificationError, WorkspaceKeyError
+from reverie.store import access
+from reverie.store.tables import AuditRow, ClientRow, Meta
+
+if TYPE_CHECKING:
+    from reverie.store.core import Store
 
 GENESIS = "0" * 64
 HEAD_KEY = "audit_head"
@@ -123,3 +129,52 @@ def check_anchor(session: OrmSession, anchored: tuple[int, str]) -> list[Problem
 
 def rows_for_client(session: OrmSession, client_code: str) -> list[AuditRow]:
     return list(session.scalars(select(AuditRow).where(AuditRow.client_code == client_code).order_by(AuditRow.id)))
+
+
+# ----- the workspace's audit calls (bound on ``Store``) -------------------------------------------------
+def audit_verify(store: Store) -> dict[str, Any]:
+    """Walk the chain, then check it still reaches the head anchored outside the database."""
+    access.check(store.actor, "read", "audit", is_admin=store.actor.is_admin)
+
+    def work(s: OrmSession) -> dict[str, Any]:
+        key = store.audit_key_in(s)
+        count, problems = verify(s, key)
+        anchored = None
+        if store.anchor is not None:
+            try:
+                anchored = store.anchor.head(key)
+            except VerificationError as exc:
+                problems.append(Problem(0, f"the anchor is not trustworthy: {exc.message}"))
+            else:
+                if anchored is not None:
+                    problems += check_anchor(s, anchored)
+                elif s.get(Meta, ANCHORED_KEY) is not None or count == 0:
+                    problems.append(Problem(0, f"the anchor {store.anchor.path} is missing: whether rows "
+                                                     "were removed from the end cannot be checked"))
+        return {"rows": count, "ok": not problems, "problems": [str(p) for p in problems],
+                "anchor": str(store.anchor.path) if store.anchor else None,
+                "anchored_rows": anchored[0] if anchored else None}
+    return store.db.transaction(work)
+
+
+def audit_rows(store: Store, code: str | None = None) -> list[dict[str, Any]]:
+    """The log, with each client detail opened while the client (and so their key) exists."""
+    access.check(store.actor, "read", "audit", is_admin=store.actor.is_admin)
+
+    def work(s: OrmSession) -> list[dict[str, Any]]:
+        rows = rows_for_client(s, code) if code else list(s.scalars(select(AuditRow).order_by(AuditRow.id)))
+        clients = {c.code: c for c in s.scalars(select(ClientRow))} if any(r.detail_enc for r in rows) else {}
+        out = []
+        for r in rows:
+            detail = r.detail
+            if r.detail_enc is not None:
+                try:
+                    crow = clients.get(r.client_code)
+                    detail = store.cipher(crow).open(r.detail_enc, "audit_log.detail") if crow else None
+                except WorkspaceKeyError:  # sealed under an erased client's key (the code was reused)
+                    detail = None
+            out.append({"id": r.id, "at": r.at, "actor": r.actor, "action": r.action, "resource": r.resource,
+                        "client": r.client_code, "origin": r.origin, "detail": detail,
+                        "detail_shredded": r.detail_enc is not None and detail is None})
+        return out
+    return store.db.transaction(work)

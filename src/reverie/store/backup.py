@@ -22,7 +22,7 @@ import hashlib
 import json
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Date, DateTime, LargeBinary, delete, func, insert, select, text
 
@@ -31,11 +31,10 @@ from reverie.outputs import NOTHING, Protected, check_target, write_output
 from reverie.store import access, audit, crypto
 from reverie.store.tables import AuditRow, Base, ClientRow, Meta
 
+if TYPE_CHECKING:
+    from reverie.store.core import Store
+
 MAGIC = b"REVERIE-BACKUP-1\n"
-
-
-def _backup_key(workspace_key: bytes) -> bytes:
-    return hashlib.sha256(b"reverie-backup-key\x00" + workspace_key).digest()
 
 
 def _encode(value: Any) -> Any:
@@ -58,7 +57,7 @@ def _decode(column: Any, value: Any) -> Any:
     return value
 
 
-def write_backup(store: Any, out: Path, *, force: bool = False, protected: Protected = NOTHING) -> dict[str, Any]:
+def write_backup(store: Store, out: Path, *, force: bool = False, protected: Protected = NOTHING) -> dict[str, Any]:
     """Snapshot, seal and write the backup; ``out`` is checked first (an existing file is replaced only with force)."""
     access.check(store.actor, "write", "backup", is_admin=store.actor.is_admin)
     out = check_target(out, force=force, protected=protected)
@@ -75,7 +74,7 @@ def write_backup(store: Any, out: Path, *, force: bool = False, protected: Prote
               "sha256": hashlib.sha256(payload).hexdigest(), "rows": sum(len(v) for v in tables.values()),
               "audit_rows": len(tables.get("audit_log", [])),
               **({"kdf_salt": meta["kdf_salt"]} if "kdf_salt" in meta else {})}
-    sealed = crypto.encrypt(_backup_key(store._workspace_key), payload, b"backup")
+    sealed = crypto.encrypt(store.derived_key("backup"), payload, b"backup")
     write_output(out, MAGIC + json.dumps(header).encode() + b"\n" + sealed, force=force, protected=protected)
     store.audit_event("backup", "workspace", f"{header['rows']} rows")
     return {"file": str(out), **header}
@@ -97,12 +96,12 @@ def read_header(path: Path) -> tuple[dict[str, Any], bytes]:
     return header, sealed
 
 
-def read_backup(store: Any, path: Path, workspace_key: bytes | None = None
+def read_backup(store: Store, path: Path, workspace_key: bytes | None = None
                 ) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]:
     """Decrypt and check a backup; raises VerificationError naming what is wrong."""
     header, sealed = read_header(path)
     try:
-        payload = crypto.decrypt(_backup_key(workspace_key or store._workspace_key), sealed, b"backup")
+        payload = crypto.decrypt(store.derived_key("backup", workspace_key), sealed, b"backup")
     except Exception as exc:  # noqa: BLE001 - any failure means the file or key is wrong
         raise VerificationError(
             f"{path}: cannot decrypt the backup (damaged file, or another workspace's key)",
@@ -124,7 +123,7 @@ def _require_new(s: Any) -> None:
                               "(or passphrase), then `reverie restore FILE --workspace NEW`")
 
 
-def _drop_erased(store: Any, s: Any, audit_key: bytes) -> list[str]:
+def _drop_erased(store: Store, s: Any, audit_key: bytes) -> list[str]:
     """Delete the restored clients that the erasure ledger says were erased after they were created."""
     if store.anchor is None:
         return []
@@ -138,15 +137,14 @@ def _drop_erased(store: Any, s: Any, audit_key: bytes) -> list[str]:
     return dropped
 
 
-def restore_backup(store: Any, path: Path, workspace_key: bytes | None = None) -> dict[str, Any]:
+def restore_backup(store: Store, path: Path, workspace_key: bytes | None = None) -> dict[str, Any]:
     """Fill a new workspace with a backup's contents, verified; nothing changes if any check fails.
 
     ``workspace_key`` is the backed-up workspace's key when it differs from the open one (a passphrase
     workspace's key depends on its salt, which the backup carries).
     """
     access.check(store.actor, "write", "backup", is_admin=store.actor.is_admin)
-    key = workspace_key or store._workspace_key
-    header, tables = read_backup(store, path, key)
+    header, tables = read_backup(store, path, workspace_key)
     dialect = store.db.engine.dialect.name
 
     def work(s: Any) -> dict[str, Any]:
@@ -173,31 +171,22 @@ def restore_backup(store: Any, path: Path, workspace_key: bytes | None = None) -
                 if "id" in table.columns and table.name != "meta":
                     s.execute(text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
                                    f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"))
-        crypto.verify_key(key, s.get(Meta, "key_check").value)
-        store._workspace_key = key
-        store._keys.clear()
-        store._audit_key = None
-        audit_key = store._load_audit_key(s)
+        store.verify_key(s.get(Meta, "key_check").value)
+        audit_key = store.audit_key_in(s)
         count, problems = audit.verify(s, audit_key)
         if problems:
             raise VerificationError(f"the restored audit log does not verify: {problems[0]}")
         dropped = _drop_erased(store, s, audit_key)
         for code in dropped:
-            store._audit(s, "erase", f"client:{code}", code, "erased after this backup was taken: not restored")
-        store._audit(s, "restore", "workspace", detail=f"from backup of {header.get('created_at')} "
+            store.audit_in(s, "erase", f"client:{code}", code, "erased after this backup was taken: not restored")
+        store.audit_in(s, "restore", "workspace", detail=f"from backup of {header.get('created_at')} "
                                                        f"of workspace {header.get('workspace_id')}")
         s.info["anchor_reset"] = True  # the copy's log is anchored afresh, under the restored audit key
         return {"file": str(path), "rows": header.get("rows"), "audit_rows": count, "verified": True,
                 "erased_not_restored": dropped}
 
-    previous = store._workspace_key
-    store._keys.clear()
-    try:
+    with store.trying_key(workspace_key):  # the backed-up workspace's key; the open one again if anything fails
         result = store.db.transaction(work)
-    except BaseException:
-        store._workspace_key, store._audit_key = previous, None
-        store._keys.clear()
-        raise
     if result["erased_not_restored"]:
         store.db.vacuum()
     return result

@@ -68,6 +68,11 @@ def keyed_digest(key: bytes, *parts: str) -> str:
     return mac.hexdigest()
 
 
+def purpose_key(workspace_key: bytes, purpose: str) -> bytes:
+    """A key for one purpose (``backup``) derived from the workspace key, which itself is never handed out."""
+    return hashlib.sha256(f"reverie-{purpose}-key".encode() + b"\x00" + workspace_key).digest()
+
+
 def derive_from_passphrase(passphrase: str, salt: bytes) -> bytes:
     """scrypt (n=2**15, r=8, p=1): slow enough to resist guessing, fast enough for a CLI."""
     return Scrypt(salt=salt, length=KEY_BYTES, n=2**15, r=8, p=1).derive(passphrase.encode())

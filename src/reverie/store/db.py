@@ -15,7 +15,7 @@ names the database and the lock, exit status 5.
 
 Transactions nest: ``transaction`` called inside another one (on the same thread)
 joins it, so a workspace call can make several repository calls land whole or
-not at all (``Records.atomic``).
+not at all (``Store.atomic``).
 """
 
 from __future__ import annotations

@@ -201,3 +201,8 @@ class AuditRow(Base):
     detail_enc: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)  # under the client's key
     prev_mac: Mapped[str] = mapped_column(String(64))
     mac: Mapped[str] = mapped_column(String(64))
+
+
+def now() -> dt.datetime:
+    """The time the tables keep: UTC, without a zone (the same in SQLite and PostgreSQL)."""
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)

@@ -1,7 +1,9 @@
 """Reading questionnaire responses: CSV (``date,session,instrument,answers``) or FHIR R4 JSON.
 
-Readers only parse and check; the caller stores. Every problem is an IngestError naming the file,
-the row (spreadsheet numbering: the header is row 1) or resource, and the field.
+Readers only parse and check; the caller stores. Every problem is an IngestError naming the file, the row
+(spreadsheet numbering: the header is row 1) or resource, and the field. The instrument files
+(``measures/instruments``) say what a valid answer is, and ``measures.fhir`` holds the FHIR mapping (codes,
+linkIds) that this reader and the FHIR export share.
 """
 
 from __future__ import annotations

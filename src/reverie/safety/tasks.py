@@ -1,4 +1,4 @@
-"""Wire risk screening into the workspace: every new journal entry, questionnaire and analysed session.
+"""The safety service: risk screening of every new journal entry, questionnaire and analysed session.
 
 A present risk opens a safety task for the therapist (once per flagged text,
 audited, kept until acknowledged) and yields the fixed safety message for the
@@ -78,7 +78,7 @@ def _evidence(text: str, values: dict[str, Any], spans: Sequence[Sequence[int]],
 
 
 def message_for(workspace: Any, client: str) -> dict[str, Any]:
-    from reverie.safety import safety_message
+    from reverie.safety.message import safety_message
     locale = workspace.store.client(client).locale or workspace.settings.locale
     return safety_message(locale, workspace.settings.crisis_contacts).to_dict()
 
@@ -106,7 +106,7 @@ def screen_entries(workspace: Any, client: str, entries: Sequence[Entry]) -> lis
 
 
 def screen_response(workspace: Any, client: str, response: Response) -> list[dict[str, Any]]:
-    from reverie.safety import flag_from_questionnaire
+    from reverie.safety.flags import flag_from_questionnaire
     flag = flag_from_questionnaire(response.instrument, response.answers)
     if flag is None:
         return []

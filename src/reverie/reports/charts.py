@@ -1,4 +1,6 @@
-"""The progress plot: both indices over sessions, reliable-change bands, candidate events and safety flags.
+"""Charts as PNG or SVG bytes: the progress plot (both indices over sessions, reliable-change bands, candidate
+events and safety flags) and the dream h-profile. They write no file: the caller writes the bytes through
+``reverie.outputs``.
 
 matplotlib is imported lazily and used without pyplot (Agg for PNG), so importing this module draws nothing.
 """
@@ -10,10 +12,17 @@ from pathlib import Path
 from typing import Any
 
 from reverie.errors import InputError
-from reverie.outputs import NOTHING, Protected, write_output
 
 FEEL_COLOUR = "#1f77b4"
 GET_COLOUR = "#2ca02c"
+
+
+def chart_format(path: str | Path) -> str:
+    """PNG or SVG, by the file's suffix; anything else is refused before any work."""
+    fmt = Path(path).suffix.lower().lstrip(".")
+    if fmt not in ("png", "svg"):
+        raise InputError(f"cannot write a chart to '{Path(path).name}'", hint="end the file name in .png or .svg")
+    return fmt
 
 
 def _events(progress_dict: dict[str, Any]) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
@@ -22,16 +31,6 @@ def _events(progress_dict: dict[str, Any]) -> tuple[list[tuple[int, str]], list[
         gains += [(int(e["session"]), inst_id) for e in summary.get("sudden_gains") or []]
         losses += [(int(e["session"]), inst_id) for e in summary.get("sudden_losses") or []]
     return gains, losses
-
-
-def plot_progress(progress_dict: dict[str, Any], path: str | Path, *, force: bool = False,
-                  protected: Protected = NOTHING) -> Path:
-    """Write the plot to ``path``: PNG or SVG chosen by the suffix, written like every output (see ``outputs``)."""
-    path = Path(path)
-    fmt = path.suffix.lower().lstrip(".")
-    if fmt not in ("png", "svg"):
-        raise InputError(f"cannot write a plot to '{path.name}'", hint="end the file name in .png or .svg")
-    return write_output(path, render_plot(progress_dict, fmt), force=force, protected=protected)
 
 
 def render_plot(progress_dict: dict[str, Any], fmt: str = "svg") -> bytes:
@@ -80,4 +79,28 @@ def render_plot(progress_dict: dict[str, Any], fmt: str = "svg") -> bytes:
     metadata = {"Date": None} if fmt == "svg" else {"Software": None}
     buffer = io.BytesIO()
     fig.savefig(buffer, format=fmt, metadata=metadata)
+    return buffer.getvalue()
+
+
+def render_h_profile(result: dict[str, Any], fmt: str = "svg") -> bytes:
+    """The chart as PNG or SVG bytes (no file written)."""
+    from matplotlib.figure import Figure
+
+    rows = [r for r in result.get("profile") or [] if r.get("h") is not None]
+    fig = Figure(figsize=(8, 0.32 * max(len(rows), 4) + 1.4), dpi=100)
+    ax = fig.add_subplot(1, 1, 1)
+    names = [r["indicator"] for r in rows][::-1]
+    hs = [r["h"] for r in rows][::-1]
+    colours = ["#d62728" if r["beyond_chance"] else "#7f7f7f" for r in rows][::-1]
+    ax.barh(range(len(rows)), hs, color=colours)
+    ax.set_yticks(range(len(rows)), names, fontsize=8)
+    ax.axvline(0, color="black", linewidth=0.8)
+    for x in (-0.2, 0.2):
+        ax.axvline(x, color="#bbbbbb", linewidth=0.6, linestyle="--")
+    ax.set_xlabel("Cohen's h against the norms (red: beyond chance for this sample)")
+    ax.set_title(f"HVdC h-profile: {result.get('dreams', 0)} dreams against the {result.get('norms', '')} norms",
+                 fontsize=10)
+    fig.tight_layout()
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format=fmt)
     return buffer.getvalue()

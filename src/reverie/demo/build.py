@@ -9,7 +9,6 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable
 from datetime import date
-from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,7 @@ from reverie.errors import InputError
 from reverie.outputs import atomic_write
 from reverie.workspace import init
 
-DEMO_DIR = Path(str(files("reverie") / "demo"))
+DEMO_DIR = Path(__file__).parent
 DEFAULT_FOLDER = "reverie-demo"
 MARKER = "reverie-demo.txt"
 MARKER_TEXT = ("This folder was built by `reverie demo` from a fictional case.\n"
