@@ -270,6 +270,8 @@ class Registry:
                 if exc.name != module:
                     raise
                 self.missing.append(module)
+        for cls in _BUILTINS:  # registered on import; a fresh registry (tests) takes them too
+            self.add(cls)
         before = (dict(self._classes), {n: dict(v) for n, v in self._versions.items()})
         for ep in entry_points(group=ENTRY_POINT_GROUP):
             try:
@@ -324,8 +326,13 @@ class Registry:
 REGISTRY = Registry()
 
 
+_BUILTINS: list[type] = []
+
+
 def register(cls: type) -> type:
-    """Class decorator: put an analyser in the registry under its ``name``."""
+    """Class decorator: put an analyser in the registry under its ``name`` and ``version``."""
+    if cls.__module__ in BUILTIN_MODULES:
+        _BUILTINS.append(cls)
     return REGISTRY.add(cls)
 
 
