@@ -271,7 +271,8 @@ class Registry:
                     raise
                 self.missing.append(module)
         for cls in _BUILTINS:  # registered on import; a fresh registry (tests) takes them too
-            self.add(cls)
+            if cls.__module__ in BUILTIN_MODULES and cls.__module__ not in self.missing:
+                self.add(cls)
         before = (dict(self._classes), {n: dict(v) for n, v in self._versions.items()})
         for ep in entry_points(group=ENTRY_POINT_GROUP):
             try:
