@@ -102,3 +102,17 @@ def test_registry_cli_selects_a_version_by_name(tmp_path: Path, capsys: pytest.C
     assert set(out["sessions"][0]["summary"]) == {"dialogue", "risk"}
     assert main(["analyze", str(f), "--analyzers", "dialogue.v1"]) == 2
     assert "'dialogue' has no version 1" in capsys.readouterr().err
+
+
+def test_registry_corpus_workers_build_the_version_the_driver_chose() -> None:
+    from reverie.analysis.base import REGISTRY
+    from reverie.batch.engine import RunConfig, make_analyzers, resolve
+    newer = _plugin("risk", "99")
+    REGISTRY.add(newer)
+    try:
+        config = resolve(RunConfig.of(["risk.v99", "dialogue"], None, "none"))
+        assert config.analyzers == ("dialogue.v2", "risk.v99")
+        assert [type(a) for a in make_analyzers(config)][1] is newer
+    finally:
+        REGISTRY.unregister(newer)
+    assert REGISTRY.get("risk") is RiskAnalyzer
