@@ -71,7 +71,7 @@ def render_session(out: Console, data: dict[str, Any], with_annotations: bool) -
 
 def render_analysis(out: Console, result: dict[str, Any]) -> None:
     """One line per session of the headline markers; the JSON has everything."""
-    names = list(dict.fromkeys(n for s in result["sessions"] for n in s["summary"]))
+    names = REGISTRY.ordered(n for s in result["sessions"] for n in s["summary"])
     columns = [(n, c) for n in names for c in REGISTRY.display(n).columns]
     t = Table(title="Analysis", title_justify="left")
     for col in ["session", *(c.header for _, c in columns)]:

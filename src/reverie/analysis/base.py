@@ -322,8 +322,12 @@ class Registry:
         found = getattr(cls, "display", None)
         return found if isinstance(found, Display) else Display()
 
+    def ordered(self, names: Iterable[str]) -> list[str]:
+        """``names`` in the order their displays ask for (``rank``, then name): how views lay analysers out."""
+        return sorted(dict.fromkeys(names), key=lambda n: (self.display(n).rank, n))
+
     def describe(self) -> list[dict[str, Any]]:
-        return [self.get(n)().describe() for n in self.names()]
+        return [{**self.get(n)().describe(), "versions": self.versions(n)} for n in self.names()]
 
 
 REGISTRY = Registry()

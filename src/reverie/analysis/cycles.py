@@ -84,6 +84,7 @@ DISPLAY = Display(
                                                  f"/{len(s.get('blocks') or [])}"),),
     moments=_connecting_moments,
     progress=(ProgressMarker("connecting_share", _connecting_share),),
+    rank=30,
 )
 
 

@@ -239,6 +239,7 @@ DISPLAY = Display(
                 if a.get("level_name") and a.get("level") not in (None, 0, 8) else None, "defense"),),
     columns=(Column("ODF", lambda s: fmt(s.get("odf"), ".2f")),),
     progress=(ProgressMarker("odf", _odf),),
+    rank=40,
 )
 
 

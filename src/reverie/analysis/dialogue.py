@@ -90,6 +90,7 @@ DISPLAY = Display(
                       *((s["profile"].get("continuum_shares") or {}).get(k)
                         for k in ("expressive", "intermediate", "supportive")),
                       s["profile"].get("reflection_to_question"), s["profile"].get("complex_reflection_share"))),),
+    rank=10,
 )
 
 

@@ -109,7 +109,8 @@ class Display:
     - ``note``: one quiet line of text from a session summary (e.g. markers for review);
     - ``moments``: key moments for the case picture, from a session summary and the session's
       (utterance, values) pairs: ``[{"kind", "text"}]``;
-    - ``progress``: the markers it gives the progress index.
+    - ``progress``: the markers it gives the progress index;
+    - ``rank``: the order of its columns and panels among other analysers' (lower first, then by name).
     """
 
     title: str = ""
@@ -122,6 +123,7 @@ class Display:
     note: Callable[[Values], str | None] | None = None
     moments: Callable[[Values, Sequence[tuple[Values, Values]]], list[dict[str, Any]]] | None = None
     progress: tuple[ProgressMarker, ...] = ()
+    rank: int = 50  # where its columns and panels stand among other analysers' (lower first)
 
     def chip_texts(self, values: Values) -> list[tuple[str, str]]:
         """(text, kind) of every chip the values give."""

@@ -290,7 +290,9 @@ DISPLAY = Display(
                  "they suggest a recurring relational pattern: a hypothesis for the clinician to test, never a "
                  "formulation."),
     evidence="the words that name the other person and each component",
-    chips=(Chip(lambda a: a.get("episode") and f"episode: {a.get('object') or 'other'}", "relational"),),
+    chips=(Chip(lambda a: f"episode: {a['object']}"  # only a figure the text names; guesses are settled per case
+                if a.get("episode") and a.get("object") and a.get("object_basis") in ("word", "name") else None,
+                "relational"),),
 )
 
 

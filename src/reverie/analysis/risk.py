@@ -728,6 +728,7 @@ DISPLAY = Display(
     columns=(Column("risk flags", lambda s: str(s.get("n_flags") or 0)),),
     hidden=("review",),
     note=for_review,
+    rank=90,
 )
 
 

@@ -217,6 +217,7 @@ DISPLAY = Display(
     chips=(Chip(lambda a: a.get("reference") and f"transference: {a['reference']}", "relational"),),
     columns=(Column("transference refs", lambda s: str(sum((s.get("counts") or {}).values()))),),
     moments=_therapist_links,
+    rank=20,
 )
 
 

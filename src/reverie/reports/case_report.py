@@ -166,8 +166,8 @@ def _markers_missing(progress: Mapping[str, Any]) -> str:
 
 
 def _analysers(sessions: Sequence[Mapping[str, Any]]) -> list[str]:
-    """The analysers with summaries in these sessions, in the order they first appear."""
-    return list(dict.fromkeys(n for s in sessions for n in (s.get("summaries") or {})))
+    """The analysers with summaries in these sessions, in the order their displays ask for."""
+    return REGISTRY.ordered(n for s in sessions for n in (s.get("summaries") or {}))
 
 
 def _cell(value: Any) -> str:
