@@ -134,3 +134,14 @@ def test_display_a_plugin_appears_in_show_session_and_the_case_report(
     assert "<h4>Echo words</h4>" in html and "a marker written for a test" in html
     assert "<h3>Echoes over sessions</h3>" in html and "echo note: 3 in all" in html
     assert "an echo" in html and "My brother shouted again" in html  # a key moment it declared
+
+
+def test_display_builtin_chips_read_the_annotation_values() -> None:
+    chips = {n: REGISTRY.display(n).chip_texts for n in ("relational", "dialogue", "defenses")}
+    assert chips["relational"]({"episode": True, "object": "father", "object_basis": "word"}) == \
+        [("episode: father", "relational")]
+    assert chips["relational"]({"episode": True, "object": "friend", "object_basis": "guess"}) == []  # a guess
+    assert [t for t, _ in chips["dialogue"]({"intervention": "reflection", "silence_before": 4.2})] == \
+        ["[reflection]", "silence 4s"]
+    assert chips["defenses"]({"level": 8, "level_name": "no defense"}) == []
+    assert chips["defenses"]({"level": 4, "level_name": "disavowal"}) == [("defense: disavowal", "defense")]
