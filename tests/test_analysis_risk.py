@@ -391,11 +391,11 @@ def test_analysis_risk_task_evidence_names_the_session_date_and_turn():
 
 
 def test_analysis_risk_session_view_shows_the_step_and_quiet_review_markers():
-    from reverie.cli.views import HEADLINE
+    from reverie.cli.views import _chips
     flagged = assess("I wish I had never been born.")
-    assert HEADLINE["risk"](flagged) == "RISK Wish to be dead"
-    assert HEADLINE["risk"](assess("We've picked the date now.")) == "for review (risk screen)"
-    assert HEADLINE["risk"](assess("We had a lovely walk.")) is None
+    assert _chips({"risk": flagged}) == [("RISK Wish to be dead", "risk")]
+    assert _chips({"risk": assess("We've picked the date now.")}) == [("for review (risk screen)", "review")]
+    assert _chips({"risk": assess("We had a lovely walk.")}) == []
 
 
 @pytest.mark.parametrize("evidence, said", [

@@ -11,7 +11,10 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from collections.abc import Mapping
 from typing import Any, Literal
+
+from reverie.errors import InputError
 
 Role = Literal["therapist", "client", "other"]
 ROLES: tuple[str, ...] = ("therapist", "client", "other")
@@ -247,6 +250,45 @@ class Annotation:
     def from_dict(cls, analyzer: str, version: str, unit_id: str, d: dict[str, Any]) -> Annotation:
         values = {k: v for k, v in d.items() if k != "evidence"}
         return cls(analyzer, version, unit_id, values, [tuple(s) for s in d.get("evidence", [])])
+
+
+SOURCE_KINDS: tuple[str, ...] = ("entry", "utterance", "answer", "questionnaire")
+
+
+@dataclass
+class RiskFlag:
+    """A risk that needs a clinician's attention: where it came from, what kind, how severe, and why.
+
+    The one risk-flag type from the screen to every surface: the risk analyser's annotation becomes one
+    (``safety.flags_from_annotation``), so does a questionnaire's critical item (``safety.flag_from_questionnaire``),
+    and the safety service opens a therapist's task from it.
+    """
+
+    source_kind: str
+    source_id: str
+    category: str
+    severity: str
+    evidence: list[str] = field(default_factory=list)
+    spans: list[tuple[int, int]] = field(default_factory=list)
+    reason: str = ""
+    urgency: str = ""  # how soon a clinician must look (orders the task list); "" = the ladder step's own
+    discounted: list[str] = field(default_factory=list)  # hard-negative frames found and set aside
+
+    def __post_init__(self) -> None:
+        if self.source_kind not in SOURCE_KINDS:
+            raise InputError(f"unknown risk source kind '{self.source_kind}'", hint=f"use one of {SOURCE_KINDS}")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"source_kind": self.source_kind, "source_id": self.source_id, "category": self.category,
+                "severity": self.severity, "evidence": list(self.evidence),
+                "spans": [list(s) for s in self.spans], "reason": self.reason, "urgency": self.urgency,
+                "discounted": list(self.discounted)}
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> RiskFlag:
+        return cls(d["source_kind"], str(d["source_id"]), d["category"], d["severity"], list(d.get("evidence") or []),
+                   [(int(a), int(b)) for a, b in d.get("spans") or []], d.get("reason", ""), d.get("urgency", ""),
+                   list(d.get("discounted") or []))
 
 
 @dataclass

@@ -91,3 +91,9 @@ class VerificationError(ReverieError):
     """A backup or audit chain failed verification."""
 
     exit_code = 6
+
+
+class PluginError(ReverieError):
+    """An analyser plug-in (entry point ``reverie.analyzers``) cannot be loaded or would replace a built-in."""
+
+    exit_code = 1

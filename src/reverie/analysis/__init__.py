@@ -14,8 +14,9 @@ from reverie.analysis.base import (
     register,
     run,
 )
+from reverie.analysis.display import Chip, Column, Display, Panel, ProgressMarker
 
 __all__ = [
     "REGISTRY", "Analyzer", "BaseAnalyzer", "ContextTurn", "ResultCache", "RunResult", "SessionUnits",
-    "Setting", "Summary", "TextUnit", "register", "run",
+    "Setting", "Summary", "TextUnit", "register", "run", "Chip", "Column", "Display", "Panel", "ProgressMarker",
 ]

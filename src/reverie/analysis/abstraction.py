@@ -16,6 +16,7 @@ from functools import cache
 from typing import Any
 
 from reverie.analysis.base import BaseAnalyzer, SessionUnits, Setting, Summary, TextUnit, register
+from reverie.analysis.display import Display
 from reverie.analysis.lexicons import concreteness
 from reverie.analysis.text import Tokens, tokenize
 from reverie.domain import Annotation
@@ -106,6 +107,15 @@ def _mean(values: Iterable[float]) -> float:
     return sum(vals) / len(vals)
 
 
+DISPLAY = Display(
+    title="Abstraction",
+    explanation=("The mean concreteness of the content words (Brysbaert norms, 1 abstract to 5 concrete) and the "
+                 "share of abstract ones: a marker of how much the speaker talks in general terms rather than "
+                 "telling what happened."),
+    evidence="the abstract content words",
+)
+
+
 @register
 class AbstractionAnalyzer(BaseAnalyzer):
     name = "abstraction"
@@ -113,6 +123,7 @@ class AbstractionAnalyzer(BaseAnalyzer):
     description = "Mean concreteness of content words (Brysbaert norms) and the share of abstract ones."
     level = "utterance"
     roles = frozenset({"client", "therapist"})
+    display = DISPLAY
     fields = {
         "mean_concreteness": "mean rating (1 abstract .. 5 concrete) of the content words found in the norms",
         "abstract_share": "share of rated content words rated below abstract_cut",

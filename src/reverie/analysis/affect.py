@@ -17,11 +17,23 @@ from statistics import fmean
 from typing import Any
 
 from reverie.analysis.base import BaseAnalyzer, SessionUnits, Setting, Summary, TextUnit, register
+from reverie.analysis.display import Chip, Display
 from reverie.analysis.lexicons import affect_lexicon
 from reverie.analysis.text import tokenize
 from reverie.domain import Annotation
 
 _LABELS = {"AP": "positive", "AN": "negative", "AZ": "neutral"}
+
+
+DISPLAY = Display(
+    title="Affect words",
+    explanation=("How densely the speaker uses words for feelings (positive, negative and non-valenced) per 100 "
+                 "words, from the DAAP affect dictionary; a negated word ('not happy') counts with the opposite "
+                 "valence. A marker of emotional expression in the words, not of what the person feels."),
+    evidence="the affect words themselves, each marked positive, negative or neutral",
+    chips=(Chip(lambda a: f"affect +{a['positive']:.0f}/-{a['negative']:.0f}"
+                if a.get("positive") is not None and (a.get("positive") or a.get("negative")) else None, "affect"),),
+)
 
 
 @register
@@ -31,6 +43,7 @@ class AffectAnalyzer(BaseAnalyzer):
     description = "Density of positive, negative and non-valenced affect words (DAAP09.6), negation-aware."
     level = "utterance"
     roles = frozenset({"client", "therapist"})
+    display = DISPLAY
     fields = {
         "positive": "positive affect words per 100 words (negated negative words not included)",
         "negative": "negative affect words per 100 words, including negated positive words ('not happy')",

@@ -16,14 +16,16 @@ from __future__ import annotations
 import hashlib
 import importlib
 import json
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from importlib.metadata import entry_points
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
+from reverie.analysis.display import Display
 from reverie.domain import Annotation
-from reverie.errors import InputError
+from reverie.errors import InputError, PluginError, ReverieError
 from reverie.settings import JURISDICTIONS, resolve
 
 # Modules that hold the built-in analysers; each registers its classes with @register.
@@ -145,6 +147,7 @@ class BaseAnalyzer:
     settings_spec: ClassVar[tuple[Setting, ...]] = ()
     infers_mental_state: ClassVar[bool] = False  # true: switched off by restrictive jurisdiction profiles
     requires: ClassVar[tuple[str, ...]] = ()  # optional Python modules it needs
+    display: ClassVar[Display] = Display()  # how views, reports and web panels show it
 
     def __init__(self, **settings: Any):
         known = {s.name: s.default for s in self.settings_spec}
@@ -190,63 +193,153 @@ class BaseAnalyzer:
             "fields": dict(self.fields),
             "settings": {s.name: {"default": s.default, "help": s.help} for s in self.settings_spec},
             "infers_mental_state": self.infers_mental_state,
+            "display": {"title": self.display.title or self.name, "explanation": self.display.explanation,
+                        "evidence": self.display.evidence,
+                        "chips": sorted({c.kind for c in self.display.chips}),
+                        "progress_markers": [m.name for m in self.display.progress]},
         }
 
 
+def _version_key(version: str) -> tuple[tuple[int, Any], ...]:
+    """Order versions as people do: 2 < 10, and 2 < 2.1."""
+    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in re.split(r"[.\-]", str(version)))
+
+
 class Registry:
-    """Analyser classes by name. Built-ins and entry-point plug-ins are loaded the same way, on first use."""
+    """Analyser classes by name and version. Built-ins and entry-point plug-ins are loaded the same way, on first use.
+
+    Rules: every entry point is loaded before the registry counts as loaded (a broken one raises
+    :class:`PluginError` naming it, and nothing it or later ones added is kept); a plug-in never replaces a
+    built-in: one with a built-in's name is refused unless it brings a new version, which is then chosen only
+    by asking for it (``risk.v6``); a plain name gives the built-in, or the latest version of a plug-in.
+    """
 
     def __init__(self) -> None:
-        self._classes: dict[str, type] = {}
+        self._classes: dict[str, type] = {}  # name -> the class a plain name gives
+        self._versions: dict[str, dict[str, type]] = {}  # name -> version -> class
+        self._builtin: set[str] = set()
         self._loaded = False
         self.missing: list[str] = []
 
     def add(self, cls: type) -> type:
-        name = getattr(cls, "name", "")
-        if not name:
-            raise TypeError(f"{cls.__name__} has no analyser name")
-        self._classes[name] = cls
+        """Register ``cls``; a class from a module outside ``BUILTIN_MODULES`` is a plug-in and may not shadow."""
+        name, version = getattr(cls, "name", ""), str(getattr(cls, "version", "") or "")
+        if not isinstance(cls, type) or not name or not version or not callable(getattr(cls, "annotate", None)):
+            raise PluginError(f"{getattr(cls, '__name__', cls)!r} is not an analyser class",
+                              hint="an analyser is a class with a name, a version and annotate(units)")
+        versions = self._versions.setdefault(name, {})
+        if versions.get(version) is cls:
+            return cls
+        builtin = cls.__module__ in BUILTIN_MODULES
+        if version in versions:
+            raise PluginError(f"analyser '{name}' version {version} is registered twice "
+                              f"({versions[version].__module__} and {cls.__module__})",
+                              hint="a plug-in may not replace a built-in or another plug-in: give it another name "
+                                   "or a new version")
+        versions[version] = cls
+        if builtin:
+            self._builtin.add(name)
+            self._classes[name] = cls
+        elif name not in self._builtin:
+            self._classes[name] = versions[max(versions, key=_version_key)]
         return cls
+
+    def unregister(self, cls: type) -> None:
+        """Take a plug-in class out again (tests, a plug-in reloaded); built-ins stay."""
+        name, version = cls.name, str(cls.version)
+        if name in self._builtin and self._classes.get(name) is cls:
+            raise PluginError(f"analyser '{name}' is a built-in and cannot be removed")
+        versions = self._versions.get(name, {})
+        if versions.get(version) is cls:
+            del versions[version]
+        if not versions:
+            self._versions.pop(name, None)
+            self._classes.pop(name, None)
+        elif name not in self._builtin:
+            self._classes[name] = versions[max(versions, key=_version_key)]
 
     def load(self) -> Registry:
         if self._loaded:
             return self
         for module in BUILTIN_MODULES:
+            if module in self.missing:
+                continue
             try:
                 importlib.import_module(module)
             except ModuleNotFoundError as exc:  # a built-in left out of this install: listed, and a test fails
                 if exc.name != module:
                     raise
                 self.missing.append(module)
-        self._loaded = True
+        for cls in _BUILTINS:  # registered on import; a fresh registry (tests) takes them too
+            if cls.__module__ in BUILTIN_MODULES and cls.__module__ not in self.missing:
+                self.add(cls)
+        before = (dict(self._classes), {n: dict(v) for n, v in self._versions.items()})
         for ep in entry_points(group=ENTRY_POINT_GROUP):
-            obj = ep.load()
-            if isinstance(obj, type) and obj.__name__ not in {c.__name__ for c in self._classes.values()}:
-                self.add(obj)
+            try:
+                self.add(ep.load())
+            except Exception as exc:  # any failure of third-party code: named, loudly, and nothing half-kept
+                self._classes, self._versions = before[0], before[1]
+                dist = getattr(getattr(ep, "dist", None), "name", None)
+                raise PluginError(
+                    f"the analyser plug-in '{getattr(ep, 'name', ep)}' ({getattr(ep, 'value', '?')}"
+                    f"{', from ' + dist if dist else ''}) could not be loaded: "
+                    f"{exc.message if isinstance(exc, ReverieError) else f'{type(exc).__name__}: {exc}'}",
+                    hint=f"fix or uninstall the package that provides it{' (pip uninstall ' + dist + ')' if dist else ''}"
+                         f"; entry point group '{ENTRY_POINT_GROUP}'") from exc
+        self._loaded = True
         return self
 
     def names(self) -> list[str]:
         return sorted(self.load()._classes)
 
+    def versions(self, name: str) -> list[str]:
+        return sorted((str(c.version) for c in self.load()._versions.get(name, {}).values()), key=_version_key)
+
     def get(self, name: str) -> type:
+        """The class for ``name`` (built-in, else the latest plug-in version) or ``name.vN`` (that version)."""
         self.load()
-        base = name.split(".v")[0]
+        base, _, version = name.partition(".v")
         if base not in self._classes:
             raise InputError(f"no analyser named '{name}'", hint=f"known analysers: {', '.join(self.names())}")
-        return self._classes[base]
+        if not version:
+            return self._classes[base]
+        # by the classes' version now, not when they were registered (a test may bump one)
+        found = next((c for c in self._versions[base].values() if str(c.version) == version), None)
+        if found is None:
+            raise InputError(f"analyser '{base}' has no version {version}",
+                             hint=f"versions of {base}: {', '.join(self.versions(base))}")
+        return found
 
     def create(self, name: str, **settings: Any) -> BaseAnalyzer:
         return self.get(name)(**settings)
 
+    def display(self, name: str) -> Display:
+        """How the analyser ``name`` is shown; an unknown one (results of a plug-in since removed) as raw tables."""
+        try:
+            cls = self.get(name)
+        except InputError:
+            return Display()
+        found = getattr(cls, "display", None)
+        return found if isinstance(found, Display) else Display()
+
+    def ordered(self, names: Iterable[str]) -> list[str]:
+        """``names`` in the order their displays ask for (``rank``, then name): how views lay analysers out."""
+        return sorted(dict.fromkeys(names), key=lambda n: (self.display(n).rank, n))
+
     def describe(self) -> list[dict[str, Any]]:
-        return [self.get(n)().describe() for n in self.names()]
+        return [{**self.get(n)().describe(), "versions": self.versions(n)} for n in self.names()]
 
 
 REGISTRY = Registry()
 
 
+_BUILTINS: list[type] = []
+
+
 def register(cls: type) -> type:
-    """Class decorator: put an analyser in the registry under its ``name``."""
+    """Class decorator: put an analyser in the registry under its ``name`` and ``version``."""
+    if cls.__module__ in BUILTIN_MODULES:
+        _BUILTINS.append(cls)
     return REGISTRY.add(cls)
 
 

@@ -31,6 +31,7 @@ from typing import Any
 
 from reverie.analysis.abstraction import ABSTRACT_CUT, rated_items
 from reverie.analysis.base import BaseAnalyzer, SessionUnits, Setting, Summary, TextUnit, register
+from reverie.analysis.display import Column, Display, ProgressMarker
 from reverie.analysis.lexicons import affect_lexicon
 from reverie.analysis.text import Tokens, tokenize
 from reverie.domain import Annotation
@@ -63,6 +64,30 @@ class _Block:
     ab: int = 0
 
 
+def _connecting_moments(summary: Any, annotated: Any) -> list[dict[str, Any]]:
+    return [{"kind": "connecting moment", "text": m.get("text", "")} for m in (summary.get("key_moments") or [])[:2]]
+
+
+def _connecting_share(summary: Any) -> float | None:
+    shares = summary.get("shares") or {}
+    return shares.get("connecting", 0.0) if shares else None  # None when the session was too short for a cycle
+
+
+DISPLAY = Display(
+    title="Therapeutic cycles",
+    explanation=("Mergenthaler's Therapeutic Cycles Model cuts the client's speech into blocks of about 150 words "
+                 "and places each by its emotion tone and abstraction against the case's own mean: relaxing, "
+                 "experiencing, reflecting, or connecting (both high: a candidate moment of insight). The share of "
+                 "connecting blocks is a process marker, a hypothesis to check against the text."),
+    evidence="the emotion and abstraction words counted in each utterance",
+    columns=(Column("connecting blocks", lambda s: f"{sum(1 for b in s.get('blocks') or [] if b.get('class') == 'connecting')}"
+                                                 f"/{len(s.get('blocks') or [])}"),),
+    moments=_connecting_moments,
+    progress=(ProgressMarker("connecting_share", _connecting_share),),
+    rank=30,
+)
+
+
 @register
 class CyclesAnalyzer(BaseAnalyzer):
     name = "cycles"
@@ -71,6 +96,7 @@ class CyclesAnalyzer(BaseAnalyzer):
     level = "session"
     roles = frozenset({"client"})
     kinds = frozenset({"utterance"})
+    display = DISPLAY
     fields = {
         "words": "number of words in the utterance",
         "emotion_tone": "number of affect words (DAAP AP, AN, AZ)",

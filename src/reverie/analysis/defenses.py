@@ -27,6 +27,7 @@ import numpy as np
 
 from reverie.analysis import defense_features
 from reverie.analysis.base import BaseAnalyzer, SessionUnits, Setting, Summary, TextUnit, register
+from reverie.analysis.display import Chip, Column, Display, ProgressMarker, fmt
 from reverie.analysis.encoder import pooled_layers
 from reverie.domain import Annotation
 from reverie.errors import ModelError
@@ -223,6 +224,25 @@ def previous_other(unit: TextUnit) -> str:
     return ""
 
 
+def _odf(summary: Any) -> float | None:
+    return summary["odf"] if summary.get("odf") is not None and summary.get("odf_n", 0) >= 5 else None
+
+
+DISPLAY = Display(
+    title="Defensive functioning",
+    explanation=("The most likely defense level of each client utterance on the DMRS hierarchy (from action to "
+                 "high-adaptive), read by a trained model with the cues that drove it, and each session's overall "
+                 "defensive functioning (ODF, 1-7). A level marks how the person copes in this moment of speech; "
+                 "it is a hypothesis, never a diagnosis. The ODF feeds the progress index from five rated turns."),
+    evidence="the cue phrases and words that weighed most in the decision",
+    chips=(Chip(lambda a: f"defense: {a['level_name']}"
+                if a.get("level_name") and a.get("level") not in (None, 0, 8) else None, "defense"),),
+    columns=(Column("ODF", lambda s: fmt(s.get("odf"), ".2f")),),
+    progress=(ProgressMarker("odf", _odf),),
+    rank=40,
+)
+
+
 @register
 class DefensesAnalyzer(BaseAnalyzer):
     """DMRS defense level markers per client utterance or journal entry, with ODF per session."""
@@ -233,6 +253,7 @@ class DefensesAnalyzer(BaseAnalyzer):
                    "evidence; session share of each level and overall defensive functioning (ODF).")
     level = "utterance"
     infers_mental_state = True
+    display = DISPLAY
     fields = {
         "level": "the most likely label 0-8 after the tuned decision biases (7 high-adaptive ... 1 action)",
         "level_name": "the label's name, e.g. 'obsessional'",

@@ -11,11 +11,12 @@ written as 10.0 -> 13.0 is 3.0 s and counts, and 10.0 -> 12.9 does not.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from statistics import mean, median
 from typing import Any, ClassVar
 
 from reverie.analysis.base import BaseAnalyzer, SessionUnits, Setting, Summary, TextUnit, register
+from reverie.analysis.display import Chip, Column, Display, Panel, fmt
 from reverie.analysis.interventions import CONTINUUM, INTERVENTIONS, classify
 from reverie.domain import Annotation, word_count
 
@@ -70,6 +71,29 @@ def _snippet(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
 
 
+DISPLAY = Display(
+    title="Dialogue and interventions",
+    explanation=("Who talks how much (words and seconds), response latencies and silences, and each therapist "
+                 "intervention classed by ordered phrase rules and placed on Gabbard's expressive\u2013supportive "
+                 "continuum. These describe the form of the conversation; they judge neither party."),
+    evidence="the phrase that decided an intervention's class, and the stage directions that mark a silence",
+    chips=(Chip(lambda a: a.get("intervention") and f"[{a['intervention']}]"),
+           Chip(lambda a: a.get("silence_before") and f"silence {a['silence_before']:.0f}s")),
+    columns=(Column("client talk share", lambda s: fmt((s.get("talk_share_words") or {}).get("client"), ".0%")),
+             Column("silences \u22653 s", lambda s: str(len(s.get("silences") or []))),
+             Column("interventions", lambda s: str(sum((s.get("interventions") or {}).values())))),
+    panels=(Panel("Interventions on the expressive\u2013supportive continuum",
+                  ("position", "index (-1 supportive, +1 expressive)", "expressive", "intermediate", "supportive",
+                   "reflections per question", "complex reflections"),
+                  lambda s: None if not isinstance(s.get("profile"), Mapping) else (
+                      s["profile"].get("position") or "-", s["profile"].get("continuum_index"),
+                      *((s["profile"].get("continuum_shares") or {}).get(k)
+                        for k in ("expressive", "intermediate", "supportive")),
+                      s["profile"].get("reflection_to_question"), s["profile"].get("complex_reflection_share"))),),
+    rank=10,
+)
+
+
 @register
 class DialogueAnalyzer(BaseAnalyzer):
     """Talk share, latencies, silences and the class of each therapist intervention."""
@@ -84,6 +108,7 @@ class DialogueAnalyzer(BaseAnalyzer):
     roles: ClassVar[frozenset[str]] = frozenset(ROLES)
     kinds: ClassVar[frozenset[str]] = frozenset({"utterance"})
     infers_mental_state: ClassVar[bool] = False
+    display: ClassVar[Display] = DISPLAY
     fields: ClassVar[dict[str, str]] = {
         "words": "words in the utterance (whitespace tokens with a letter or digit)",
         "seconds": "end minus start, where the utterance is timed",

@@ -22,6 +22,7 @@ from functools import cache
 from typing import Any
 
 from reverie.analysis.base import BaseAnalyzer, SessionUnits, Setting, Summary, TextUnit, register
+from reverie.analysis.display import Display
 from reverie.analysis.dream_coder import code_dream, lexicon
 from reverie.analysis.dream_indicators import PRESENCE, h_profile, indicators, presence
 from reverie.analysis.text import tokenize
@@ -129,6 +130,15 @@ def presence_model() -> PresenceModel | None:
     return PresenceModel.from_dict(json.loads(path.read_text(encoding="utf-8")))
 
 
+DISPLAY = Display(
+    title="Dream content",
+    explanation=("Hall and Van de Castle content codes of each dream report (characters, social interactions, "
+                 "emotions, misfortunes, successes and failures, settings) and the client's profile against the "
+                 "published norms. The codes describe the text of the dream; they do not interpret it."),
+    evidence="the words behind each code",
+)
+
+
 @register
 class DreamsAnalyzer(BaseAnalyzer):
     name = "dreams"
@@ -137,6 +147,7 @@ class DreamsAnalyzer(BaseAnalyzer):
     level = "entry"
     roles = frozenset({"client"})
     kinds = frozenset({"dream"})
+    display = DISPLAY
     fields = {
         **{f: f"HVdC {f.replace('_', ' ')}: items with code, span [start, end] and text" for f in FAMILIES},
         "characters_count": "number of characters (the dreamer excluded, as HVdC does)",

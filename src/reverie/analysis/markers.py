@@ -1,14 +1,16 @@
 """Process markers per session, taken from analyser summaries, for the *getting better* index.
 
-Only markers with a stated clinical direction are passed on (see
-``measures/progress.py`` for their weights): overall defensive functioning
-(higher = more adaptive), the share of *connecting* blocks in the therapeutic
-cycles, and the mean referential activity of the client's speech.
+Which summaries feed the index is each analyser's display declaration (``progress``); only
+markers with a stated clinical direction are declared (see ``measures/progress.py`` for their
+weights): overall defensive functioning (higher = more adaptive), the share of *connecting*
+blocks in the therapeutic cycles, and the mean referential activity of the client's speech.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from reverie.analysis.base import REGISTRY
 
 
 def markers_from_analysis(analysis: dict[str, Any]) -> dict[int, dict[str, float]]:
@@ -17,21 +19,20 @@ def markers_from_analysis(analysis: dict[str, Any]) -> dict[int, dict[str, float
         number = session.get("number")
         if number is None:
             continue
-        summary = session.get("summary", {})
         found: dict[str, float] = {}
-        odf = summary.get("defenses", {}).get("odf")
-        if odf is not None and summary.get("defenses", {}).get("odf_n", 0) >= 5:
-            found["odf"] = float(odf)
-        shares = summary.get("cycles", {}).get("shares") or {}
-        share = shares.get("connecting", 0.0) if shares else None
-        if share is not None:  # None when the session was too short for a cycle
-            found["connecting_share"] = float(share)
-        ra = summary.get("referential", {}).get("mean_ra")
-        if ra is not None:
-            found["referential_activity"] = float(ra)
+        for name, summary in (session.get("summary") or {}).items():
+            for marker in REGISTRY.display(name).progress:
+                value = marker.value(summary or {})
+                if value is not None:
+                    found[marker.name] = value
         if found:
             out[int(number)] = found
     return out
+
+
+def _feeding() -> str:
+    """The analysers whose summaries feed the progress index, for the message that says markers are missing."""
+    return ", ".join(n for n in REGISTRY.names() if REGISTRY.display(n).progress)
 
 
 def marker_status(analysis: dict[str, Any], markers: dict[int, dict[str, float]],
@@ -44,7 +45,7 @@ def marker_status(analysis: dict[str, Any], markers: dict[int, dict[str, float]]
     absent = [n for n in sessions if n not in markers]
     reason = analysis.get("missing")
     if reason is None and absent:
-        reason = ("no stored process markers for these sessions (defenses, cycles, referential): run "
+        reason = (f"no stored process markers for these sessions ({_feeding()}): run "
                   f"`reverie analyze --client {analysis.get('client') or 'CODE'}`")
     status = "missing" if not markers else "partial" if absent else "shown"
     return {"status": status, "sessions": sorted(markers), "missing_sessions": absent,

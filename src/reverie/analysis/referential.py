@@ -31,6 +31,7 @@ from typing import Any
 
 from reverie.analysis.abstraction import rated_items
 from reverie.analysis.base import BaseAnalyzer, SessionUnits, Setting, Summary, TextUnit, register
+from reverie.analysis.display import Chip, Display, ProgressMarker
 from reverie.analysis.lexicons import WeightedDictionary, concreteness, daap, load_wrad
 from reverie.analysis.text import Tokens, starts_sentence, tokenize
 from reverie.domain import Annotation
@@ -123,6 +124,17 @@ def _specifics(toks: Tokens) -> list[tuple[int, int]]:
     return out
 
 
+DISPLAY = Display(
+    title="Referential activity",
+    explanation=("Bucci's referential activity: how concrete, specific, sensory and narrative the client's speech "
+                 "is (0 to 1), from open word lists. Higher activity marks speech closer to lived experience; it is "
+                 "a marker to read with the text, not a measure of progress by itself."),
+    evidence="the sensory, specific, past-tense, reflection and disfluency words behind the score",
+    chips=(Chip(lambda a: None if a.get("ra") is None else f"RA {a['ra']:.2f}"),),
+    progress=(ProgressMarker("referential_activity", lambda s: s.get("mean_ra")),),
+)
+
+
 @register
 class ReferentialAnalyzer(BaseAnalyzer):
     name = "referential"
@@ -130,6 +142,7 @@ class ReferentialAnalyzer(BaseAnalyzer):
     description = "Bucci's referential activity from open resources (and a user-supplied WRAD file if given)."
     level = "utterance"
     roles = frozenset({"client"})
+    display = DISPLAY
     fields = {
         "ra": "referential activity score in [0, 1] (see the formula in docs/analysers/referential.md)",
         "concreteness": "component: mean concreteness of content words, scaled to [0, 1]",

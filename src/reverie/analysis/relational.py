@@ -23,6 +23,7 @@ from typing import Any, ClassVar
 
 from reverie.analysis import relational_lexicon as lex
 from reverie.analysis.base import BaseAnalyzer, SessionUnits, Setting, Summary, TextUnit, register
+from reverie.analysis.display import Chip, Display
 from reverie.analysis.transference import find_references
 from reverie.domain import Annotation
 
@@ -282,6 +283,19 @@ def _names_setting(raw: Any) -> dict[str, str]:
     return {k.strip(): v.strip() for k, v in pairs if k.strip() and v.strip() in lex.OBJECTS}
 
 
+DISPLAY = Display(
+    title="Relationship episodes",
+    explanation=("Stories of an interaction with a specific other, with the wish, the response of the other and "
+                 "the response of the self where the text names them (Luborsky's CCRT clusters). Across sessions "
+                 "they suggest a recurring relational pattern: a hypothesis for the clinician to test, never a "
+                 "formulation."),
+    evidence="the words that name the other person and each component",
+    chips=(Chip(lambda a: f"episode: {a['object']}"  # only a figure the text names; guesses are settled per case
+                if a.get("episode") and a.get("object") and a.get("object_basis") in ("word", "name") else None,
+                "relational"),),
+)
+
+
 @register
 class RelationalAnalyzer(BaseAnalyzer):
     """Relationship episodes with Wish, Response of Other and Response of Self (CCRT, edition-3 clusters)."""
@@ -296,6 +310,7 @@ class RelationalAnalyzer(BaseAnalyzer):
     level: ClassVar[str] = "utterance"
     roles: ClassVar[frozenset[str]] = frozenset({"client"})
     infers_mental_state: ClassVar[bool] = True
+    display: ClassVar[Display] = DISPLAY
     fields: ClassVar[dict[str, str]] = {
         "episode": "true when the text tells an interaction with a specific other",
         "object": "mother, father, parent, partner, sibling, child, friend, boss, colleague, therapist, self, other",

@@ -35,6 +35,7 @@ from typing import Any, ClassVar
 
 from reverie.analysis import risk_semantic
 from reverie.analysis.base import BaseAnalyzer, SessionUnits, Setting, Summary, TextUnit, register
+from reverie.analysis.display import Chip, Column, Display
 from reverie.domain import Annotation
 from reverie.analysis.lexicons import resource_yaml
 
@@ -705,6 +706,32 @@ def _combine(text: str, matches: list[RiskMatch], sem: list[risk_semantic.Semant
     }
 
 
+def for_review(summary: Any) -> str | None:
+    """The screen's "for review" markers as one quiet line: words to glance at, not an alarm (no task)."""
+    markers = summary.get("review") or []
+    if not markers:
+        return None
+    quotes = " \u2026 ".join(f"\u201c{q}\u201d" for m in markers for q in m.get("quotes") or [])
+    turns = ", ".join(str(m.get("unit_id", "")).rsplit(":", 1)[-1] for m in markers)
+    return (f"For review, no task: {len(markers)} uncorroborated resemblance{'s' if len(markers) != 1 else ''} "
+            f"to risk language (turn {turns}): {quotes}")
+
+
+DISPLAY = Display(
+    title="Risk screen",
+    explanation=("A screen for language of suicide, self-harm or harm to others, placed on the Columbia ladder "
+                 "with how soon a clinician should look. A flag opens a safety task; an uncorroborated resemblance "
+                 "is only marked for review. It screens words, it does not assess a person: a clinician decides."),
+    evidence="the risk words themselves, and the frames (quoting, negation, hypotheticals) that were discounted",
+    chips=(Chip(lambda a: f"RISK {a.get('severity_label') or a['severity']}" if a.get("risk") else None, "risk"),
+           Chip(lambda a: "for review (risk screen)" if a.get("review") and not a.get("risk") else None, "review")),
+    columns=(Column("risk flags", lambda s: str(s.get("n_flags") or 0)),),
+    hidden=("review",),
+    note=for_review,
+    rank=90,
+)
+
+
 @register
 class RiskAnalyzer(BaseAnalyzer):
     """Risk language in client utterances, journal entries and free-text answers (rules + semantic, recall first)."""
@@ -720,6 +747,7 @@ class RiskAnalyzer(BaseAnalyzer):
     roles: ClassVar[frozenset[str]] = frozenset({"client"})
     kinds: ClassVar[frozenset[str]] = frozenset(
         {"utterance", "free_association", "dream", "reflection", "moment", "answer"})
+    display: ClassVar[Display] = DISPLAY
     fields: ClassVar[dict[str, str]] = {
         "risk": "True when the text holds a present risk that needs a clinician's attention",
         "category": "the most urgent category found: " + ", ".join(CATEGORIES) + " (None without risk)",

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from reverie.analysis.base import BaseAnalyzer, SessionUnits, Setting, Summary, TextUnit, register
+from reverie.analysis.display import Chip, Column, Display
 from reverie.domain import Annotation
 
 REFERENCES: tuple[str, ...] = ("therapist_link", "therapist", "therapy")
@@ -202,6 +203,24 @@ def find_references(text: str) -> list[tuple[str, str, tuple[int, int]]]:
     return sorted(found, key=lambda f: f[2])
 
 
+def _therapist_links(summary: Any, annotated: Any) -> list[dict[str, Any]]:
+    return [{"kind": "link between therapist and an earlier figure", "text": u.get("text", "")}
+            for u, values in annotated if values.get("reference") == "therapist_link"]
+
+
+DISPLAY = Display(
+    title="References to the therapist",
+    explanation=("Client statements that refer to the therapist or the therapy, or link the therapist with an "
+                 "earlier figure ('you sound like my father'): the places where the relationship in the room may be "
+                 "spoken about. A found reference is a place to reread, not an interpretation."),
+    evidence="the words that refer to the therapist or the therapy",
+    chips=(Chip(lambda a: a.get("reference") and f"transference: {a['reference']}", "relational"),),
+    columns=(Column("transference refs", lambda s: str(sum((s.get("counts") or {}).values()))),),
+    moments=_therapist_links,
+    rank=20,
+)
+
+
 @register
 class TransferenceAnalyzer(BaseAnalyzer):
     """Client references to the therapist, the therapy, and therapist-to-earlier-figure links."""
@@ -215,6 +234,7 @@ class TransferenceAnalyzer(BaseAnalyzer):
     level: ClassVar[str] = "utterance"
     roles: ClassVar[frozenset[str]] = frozenset({"client"})
     infers_mental_state: ClassVar[bool] = False
+    display: ClassVar[Display] = DISPLAY
     fields: ClassVar[dict[str, str]] = {
         "reference": "therapist_link, therapist, therapy, or None",
         "pattern": "the rule that decided the reference (first match of the winning type)",

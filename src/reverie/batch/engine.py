@@ -59,7 +59,8 @@ def make_analyzers(config: RunConfig) -> list[BaseAnalyzer]:
         settings = {k: json.loads(v) for k, v in config.settings}
         if config.resolved:
             from reverie.analysis.base import REGISTRY
-            chosen = [REGISTRY.create(n, **settings.get(n, {})) for n in config.analyzers]
+            classes = [REGISTRY.get(n) for n in config.analyzers]  # name.vN: the version the driver chose
+            chosen = [cls(**settings.get(cls.name, {})) for cls in classes]
         else:
             from reverie.workspace import select_analyzers
             chosen = select_analyzers(list(config.analyzers) or None, settings, config.jurisdiction)
@@ -69,7 +70,7 @@ def make_analyzers(config: RunConfig) -> list[BaseAnalyzer]:
 
 def resolve(config: RunConfig) -> RunConfig:
     """The config with the analysers the profile allows named one by one (checked here, in the driver)."""
-    return replace(config, analyzers=tuple(a.name for a in make_analyzers(config)), resolved=True)
+    return replace(config, analyzers=tuple(f"{a.name}.v{a.version}" for a in make_analyzers(config)), resolved=True)
 
 
 def fingerprint(analyzers: Sequence[BaseAnalyzer], jurisdiction: str) -> str:

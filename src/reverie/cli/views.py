@@ -1,4 +1,8 @@
-"""Terminal views for people (rich): a session with its markers, an analysis overview, the progress picture."""
+"""Terminal views for people (rich): a session with its markers, an analysis overview, the progress picture.
+
+What an analyser contributes (the chips beside an utterance, the overview's columns) comes from its display
+declaration (``analysis/display.py``), so no view here names an analyser and a plug-in appears like a built-in.
+"""
 
 from __future__ import annotations
 
@@ -8,19 +12,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-# The one or two fields of each analyser worth showing beside an utterance.
-HEADLINE = {
-    "affect": lambda a: f"affect +{a['positive']:.0f}/-{a['negative']:.0f}" if a.get("positive") is not None and (a.get("positive") or a.get("negative")) else None,
-    "abstraction": lambda a: None,
-    "referential": lambda a: f"RA {a['ra']:.2f}" if a.get("ra") is not None else None,
-    "dialogue": lambda a: " ".join(x for x in (a.get("intervention") and f"[{a['intervention']}]",
-                                                 a.get("silence_before") and f"silence {a['silence_before']:.0f}s") if x) or None,
-    "transference": lambda a: f"transference: {a['reference']}" if a.get("reference") else None,
-    "defenses": lambda a: f"defense: {a['level_name']}" if a.get("level_name") and a.get("level") not in (None, 0, 8) else None,
-    "risk": lambda a: (f"RISK {a.get('severity_label') or a['severity']}" if a.get("risk")
-                       else "for review (risk screen)" if a.get("review") else None),
-    "cycles": lambda a: None,
-}
+from reverie.analysis.base import REGISTRY
+from reverie.analysis.display import KIND_STYLES
 
 
 def _time(seconds: float | None) -> str:
@@ -30,16 +23,21 @@ def _time(seconds: float | None) -> str:
     return f"{m:02d}:{s:02d}"
 
 
+def _chips(annotations: dict[str, Any]) -> list[tuple[str, str]]:
+    """(text, kind) of every marker chip the annotations give, analyser by analyser."""
+    return [chip for name, ann in annotations.items() for chip in REGISTRY.display(name).chip_texts(ann)]
+
+
 def _tags(annotations: dict[str, Any]) -> str:
-    tags = []
-    for name, ann in annotations.items():
-        try:
-            tag = HEADLINE.get(name, lambda a: None)(ann)
-        except (KeyError, TypeError, ValueError):
-            tag = None
-        if tag:
-            tags.append(tag)
-    return "; ".join(tags)
+    return "; ".join(text for text, _ in _chips(annotations))
+
+
+def _styled_tags(annotations: dict[str, Any]) -> Text:
+    out = Text()
+    for i, (text, kind) in enumerate(_chips(annotations)):
+        out.append("; " if i else "")
+        out.append(text, style=KIND_STYLES.get(kind, ""))
+    return out
 
 
 def render_session(out: Console, data: dict[str, Any], with_annotations: bool) -> None:
@@ -66,31 +64,21 @@ def render_session(out: Console, data: dict[str, Any], with_annotations: bool) -
             text.append("  (" + "; ".join(u["markers"]) + ")", style="dim")
         row = [str(u["index"]), _time(u.get("start")), Text(u.get("speaker") or u.get("role")), text]
         if with_annotations:
-            row.append(Text(_tags(u.get("annotations", {}))))
+            row.append(_styled_tags(u.get("annotations", {})))
         t.add_row(*row)
     out.print(t)
 
 
 def render_analysis(out: Console, result: dict[str, Any]) -> None:
     """One line per session of the headline markers; the JSON has everything."""
+    names = REGISTRY.ordered(n for s in result["sessions"] for n in s["summary"])
+    columns = [(n, c) for n in names for c in REGISTRY.display(n).columns]
     t = Table(title="Analysis", title_justify="left")
-    for col in ("session", "client talk share", "silences ≥3 s", "interventions", "transference refs",
-                "connecting blocks", "ODF", "risk flags"):
+    for col in ["session", *(c.header for _, c in columns)]:
         t.add_column(col)
     for s in result["sessions"]:
         summ = s["summary"]
-        dia = summ.get("dialogue", {})
-        share = (dia.get("talk_share_words") or {}).get("client")
-        cyc = summ.get("cycles", {})
-        blocks = cyc.get("blocks") or []
-        tr = summ.get("transference", {}).get("counts") or {}
-        risk = sum(1 for u in s["utterances"] if u["annotations"].get("risk", {}).get("risk"))
-        t.add_row(str(s.get("number") or s["id"]), f"{share:.0%}" if share is not None else "",
-                  str(len(dia.get("silences") or [])), str(sum((dia.get("interventions") or {}).values())),
-                  str(sum(tr.values())) if tr else "0",
-                  f"{sum(1 for b in blocks if b.get('class') == 'connecting')}/{len(blocks)}",
-                  f"{summ['defenses']['odf']:.2f}" if summ.get("defenses", {}).get("odf") is not None else "",
-                  str(risk))
+        t.add_row(str(s.get("number") or s["id"]), *(c.text(summ.get(n) or {}) for n, c in columns))
     out.print(t)
     if result.get("safety"):
         out.print(Text.assemble((f"{len(result['safety'])} safety flag(s)", "bold red"), ": see `reverie safety list`"))

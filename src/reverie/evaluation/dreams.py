@@ -137,9 +137,9 @@ def evaluate(dreams: Sequence[CodedDream], analyzer: Any = None) -> dict[str, An
     if analyzer is None:
         from reverie.analysis.dreams import DreamsAnalyzer
         analyzer = DreamsAnalyzer()
-    from reverie.analysis.base import TextUnit
+    from reverie.analysis.base import TextUnit, annotate_units
     units = [TextUnit(id=f"{d.collection}:{d.number}:{i}", text=d.text, kind="dream") for i, d in enumerate(dreams)]
-    return compare(dreams, [a.values for a in analyzer.annotate(units)])
+    return compare(dreams, [a.values for a in annotate_units(analyzer, units)])
 
 
 def format_report(result: dict[str, Any]) -> str:

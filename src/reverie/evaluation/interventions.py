@@ -57,7 +57,7 @@ def scores(gold: list[str], predicted: list[str | None]) -> dict[str, Any]:
 
 def evaluate(rows: Iterable[dict[str, Any]], analyzer: Any = None) -> dict[str, Any]:
     """Run ``dialogue`` on each therapist turn with its client turn as context and score the labels."""
-    from reverie.analysis.base import ContextTurn, TextUnit
+    from reverie.analysis.base import ContextTurn, TextUnit, annotate_units
     from reverie.analysis.dialogue import DialogueAnalyzer
 
     rows = list(rows)
@@ -65,7 +65,7 @@ def evaluate(rows: Iterable[dict[str, Any]], analyzer: Any = None) -> dict[str, 
     units = [TextUnit(id=str(i), text=r["text"], role="therapist",
                       context=(ContextTurn("client", r["previous"]),) if r.get("previous") else ())
              for i, r in enumerate(rows)]
-    annotations = analyzer.annotate(units) if units else []
+    annotations = annotate_units(analyzer, units)
     predicted = [a.values.get("intervention") for a in annotations]
     gold = [r["label"] for r in rows]
     result = {"n": len(rows), **scores(gold, predicted)}

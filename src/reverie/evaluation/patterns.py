@@ -51,12 +51,12 @@ def kappa(gold: Sequence[str], predicted: Sequence[str]) -> float:
 
 def evaluate(rows: Iterable[dict[str, Any]], analyzer: Any = None) -> dict[str, Any]:
     """Detection, object accuracy and per-component agreement of ``relational`` with the hand coding."""
-    from reverie.analysis.base import TextUnit
+    from reverie.analysis.base import TextUnit, annotate_units
     from reverie.analysis.relational import RelationalAnalyzer
 
     rows = list(rows)
     analyzer = analyzer or RelationalAnalyzer()
-    annotations = analyzer.annotate([TextUnit.of(r["text"], unit_id=str(i)) for i, r in enumerate(rows)])
+    annotations = annotate_units(analyzer, [TextUnit.of(r["text"], unit_id=str(i)) for i, r in enumerate(rows)])
     predictions: list[dict[str, Any] | None] = []
     for ann in annotations:
         v = ann.values

@@ -94,7 +94,7 @@ def evaluate_sessions(paths: Iterable[str | Path], risk_free: Iterable[str | Pat
     alarm, reported per 10 sessions. ``at_risk`` ones must be flagged; the others are only listed.
     A flagged turn opens a task; an uncorroborated resemblance is a quiet "for review" marker only.
     """
-    from reverie.analysis.base import units_from_session
+    from reverie.analysis.base import annotate_units, units_from_session
     from reverie.analysis.risk import RiskAnalyzer
     from reverie.ingest import read_transcript
 
@@ -114,7 +114,7 @@ def evaluate_sessions(paths: Iterable[str | Path], risk_free: Iterable[str | Pat
                              "turns": len(client), "flags": [], "review": 0})
             units.append(client)
     flat = [u for us in units for u in us]
-    annotations = analyzer.annotate(flat) if flat else []
+    annotations = annotate_units(analyzer, flat)
     by_id = {u.id: a for u, a in zip(flat, annotations)}
     for s, us in zip(sessions, units):
         for u in us:

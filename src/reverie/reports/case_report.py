@@ -1,5 +1,8 @@
 """A self-contained HTML case report: the progress picture, questionnaires, flags and session summaries.
 
+What analysers contribute (their panels, quiet notes, headings and explanations) comes from their display
+declarations (``analysis/display.py``), so a plug-in analyser appears here without editing this module.
+
 Self-contained means no external resources: CSS is inline and the plot is embedded (inline SVG or
 a base64 PNG). Every piece of text is escaped, since it is clinical text that may hold anything.
 """
@@ -13,7 +16,9 @@ from functools import lru_cache
 from html import escape
 from importlib import resources
 from string import Template
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, Sequence
+
+from reverie.analysis.base import REGISTRY
 
 CLASS_LABELS = {
     "getting_better": "getting better",
@@ -160,33 +165,42 @@ def _markers_missing(progress: Mapping[str, Any]) -> str:
     return f'<p class="muted">Process markers missing (sessions {_e(sessions)}): {_e(pm.get("reason"))}</p>'
 
 
-def _intervention_profiles(sessions: Iterable[Mapping[str, Any]]) -> str:
-    """The therapist's interventions over sessions: where each sits on the expressive-supportive
-    continuum, with the reflection-to-question ratio and the share of complex reflections.
-    (A direct read of the ``dialogue`` summary until analysers declare their own displays.)"""
-    rows = []
-    for s in sessions:
-        profile = ((s.get("summaries") or {}).get("dialogue") or {}).get("profile")
-        if isinstance(profile, Mapping):
-            shares = profile.get("continuum_shares") or {}
-            rows.append([_e(s.get("number")), _e(profile.get("position") or "-"), _num(profile.get("continuum_index")),
-                         *(_num(shares.get(k)) for k in ("expressive", "intermediate", "supportive")),
-                         _num(profile.get("reflection_to_question")), _num(profile.get("complex_reflection_share"))])
-    if not rows:
-        return ""
-    return ("<h3>Interventions on the expressive\u2013supportive continuum</h3>"
-            + _table(["session", "position", "index (-1 supportive, +1 expressive)", "expressive", "intermediate",
-                      "supportive", "reflections per question", "complex reflections"], rows))
+def _analysers(sessions: Sequence[Mapping[str, Any]]) -> list[str]:
+    """The analysers with summaries in these sessions, in the order their displays ask for."""
+    return REGISTRY.ordered(n for s in sessions for n in (s.get("summaries") or {}))
 
 
-def _for_review(markers: Any) -> str:
-    """The risk screen's "for review" markers as one quiet line: words to glance at, not an alarm (no task)."""
-    if not markers:
+def _cell(value: Any) -> str:
+    return _num(value) if value is None or isinstance(value, (int, float)) else _e(value)
+
+
+def _panels(sessions: Sequence[Mapping[str, Any]]) -> str:
+    """The tables over sessions that analysers declare (e.g. interventions on the expressive-supportive continuum)."""
+    parts = []
+    for name in _analysers(sessions):
+        for panel in REGISTRY.display(name).panels:
+            rows = []
+            for s in sessions:
+                summary = (s.get("summaries") or {}).get(name)
+                cells = panel.cells(summary) if isinstance(summary, Mapping) else None
+                if cells is not None:
+                    rows.append([_e(s.get("number")), *map(_cell, cells)])
+            if rows:
+                parts.append(f"<h3>{_e(panel.title)}</h3>" + _table(["session", *panel.headers], rows))
+    return "".join(parts)
+
+
+def _explanations(sessions: Sequence[Mapping[str, Any]]) -> str:
+    """What each analyser's markers are and what its evidence is, in its own declared words."""
+    items = []
+    for name in _analysers(sessions):
+        display = REGISTRY.display(name)
+        if display.explanation:
+            evidence = f" Evidence: {display.evidence}." if display.evidence else ""
+            items.append(f"<dt>{_e(display.title or name)}</dt><dd>{_e(display.explanation + evidence)}</dd>")
+    if not items:
         return ""
-    quotes = " … ".join(f"“{q}”" for m in markers for q in m.get("quotes") or [])
-    turns = ", ".join(str(m.get("unit_id", "")).rsplit(":", 1)[-1] for m in markers)
-    return (f'<p class="muted">For review, no task: {len(markers)} uncorroborated resemblance'
-            f'{"s" if len(markers) != 1 else ""} to risk language (turn {_e(turns)}): {_e(quotes)}</p>')
+    return f'<details class="explain"><summary>How to read these markers</summary><dl>{"".join(items)}</dl></details>'
 
 
 def _summaries(sessions: Iterable[Mapping[str, Any]]) -> str:
@@ -194,15 +208,15 @@ def _summaries(sessions: Iterable[Mapping[str, Any]]) -> str:
     for s in sessions:
         blocks = []
         for analyser, summary in (s.get("summaries") or {}).items():
+            display = REGISTRY.display(analyser)
             quiet = ""
             if isinstance(summary, Mapping):
-                if analyser == "risk":  # the risk screen's "for review" markers: one quiet line, not raw data
-                    quiet, summary = _for_review(summary.get("review")), {k: v for k, v in summary.items()
-                                                                          if k != "review"}
-                rows = [[_e(k), _e(_compact(v))] for k, v in summary.items()]
+                note = display.note_text(summary)  # e.g. markers for review: one quiet line, not raw data
+                quiet = f'<p class="muted">{_e(note)}</p>' if note else ""
+                rows = [[_e(k), _e(_compact(v))] for k, v in summary.items() if k not in display.hidden]
             else:
                 rows = [["value", _e(_compact(summary))]]
-            blocks.append(f"<h4>{_e(analyser)}</h4>" + _table(["marker", "value"], rows, "kv") + quiet)
+            blocks.append(f"<h4>{_e(display.title or analyser)}</h4>" + _table(["marker", "value"], rows, "kv") + quiet)
         if blocks:
             date = f" ({_e(s.get('date'))})" if s.get("date") else ""
             parts.append(f"<details><summary>Session {_e(s.get('number'))}{date}</summary>{''.join(blocks)}</details>")
@@ -213,6 +227,7 @@ def render_case_report(context: dict[str, Any]) -> str:
     """The report as one HTML string. Keys: client, generated_at, progress, plot_svg / plot_png,
     sessions, key_moments, safety, notice (all optional except client)."""
     progress = context.get("progress") or {}
+    sessions = list(context.get("sessions") or [])
     notice = context.get("notice") or progress.get("notice")
     return _template().substitute(
         client=_e(context.get("client") or progress.get("client") or "unknown"),
@@ -224,6 +239,5 @@ def render_case_report(context: dict[str, Any]) -> str:
         sessions_table=_sessions(progress),
         instruments=_instruments(progress),
         key_moments=_key_moments(context.get("key_moments") or []),
-        summaries=(_markers_missing(progress) + _intervention_profiles(context.get("sessions") or [])
-                   + _summaries(context.get("sessions") or [])),
+        summaries=(_markers_missing(progress) + _explanations(sessions) + _panels(sessions) + _summaries(sessions)),
     )

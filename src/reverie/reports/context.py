@@ -5,22 +5,22 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from reverie.analysis.base import REGISTRY
+
 NOTICE = ("Markers and hypotheses for a clinician to weigh, each with the words that produced it; "
           "never a diagnosis.")
 
 
-def key_moments(analysis: dict[str, Any], limit_per_session: int = 2) -> list[dict[str, Any]]:
-    """Connecting blocks (cycles) and therapist links (transference) worth re-reading, by session."""
+def key_moments(analysis: dict[str, Any]) -> list[dict[str, Any]]:
+    """Moments worth re-reading, by session, as each analyser's display declares them (connecting blocks,
+    links between the therapist and an earlier figure...)."""
     moments = []
     for s in analysis.get("sessions", []):
-        cycles = s.get("summary", {}).get("cycles", {})
-        for m in (cycles.get("key_moments") or [])[:limit_per_session]:
-            moments.append({"session": s["number"], "kind": "connecting moment", "text": m.get("text", "")})
-        for u in s.get("utterances", []):
-            ref = u.get("annotations", {}).get("transference", {}).get("reference")
-            if ref == "therapist_link":
-                moments.append({"session": s["number"], "kind": "link between therapist and an earlier figure",
-                                "text": u["text"]})
+        for name, summary in s.get("summary", {}).items():
+            annotated = [(u, u["annotations"][name]) for u in s.get("utterances", [])
+                         if name in u.get("annotations", {})]
+            found = REGISTRY.display(name).key_moments(summary or {}, annotated)
+            moments += [{"session": s["number"], "kind": m.get("kind", ""), "text": m.get("text", "")} for m in found]
     return moments
 
 

@@ -3,7 +3,8 @@ service that screens new texts and opens therapists' tasks (``safety.tasks``, im
 ``risk`` analyser).
 """
 
-from reverie.safety.flags import SOURCE_KINDS, RiskFlag, flag_from_questionnaire, flags_from_annotation
+from reverie.domain import SOURCE_KINDS, RiskFlag
+from reverie.safety.flags import flag_from_questionnaire, flags_from_annotation
 from reverie.safety.message import (
     NOT_WATCHED_NOTE, SAFETY_EMERGENCY, SAFETY_INTRO, CrisisContact, SafetyMessage, crisis_contacts, safety_message,
 )

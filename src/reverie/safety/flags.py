@@ -5,40 +5,10 @@ questionnaire's critical item (PHQ-9 item 9, CORE-10 item 6, as the instrument f
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
-from reverie.errors import InputError, ScoringError
-
-SOURCE_KINDS: tuple[str, ...] = ("entry", "utterance", "answer", "questionnaire")
-
-
-@dataclass
-class RiskFlag:
-    """A risk that needs a clinician's attention: where it came from, what kind, how severe, and why."""
-
-    source_kind: str
-    source_id: str
-    category: str
-    severity: str
-    evidence: list[str] = field(default_factory=list)
-    spans: list[tuple[int, int]] = field(default_factory=list)
-    reason: str = ""
-    urgency: str = ""  # how soon a clinician must look (orders the task list); "" = the ladder step's own
-
-    def __post_init__(self) -> None:
-        if self.source_kind not in SOURCE_KINDS:
-            raise InputError(f"unknown risk source kind '{self.source_kind}'", hint=f"use one of {SOURCE_KINDS}")
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"source_kind": self.source_kind, "source_id": self.source_id, "category": self.category,
-                "severity": self.severity, "evidence": list(self.evidence),
-                "spans": [list(s) for s in self.spans], "reason": self.reason, "urgency": self.urgency}
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> RiskFlag:
-        return cls(d["source_kind"], str(d["source_id"]), d["category"], d["severity"], list(d.get("evidence") or []),
-                   [(int(a), int(b)) for a, b in d.get("spans") or []], d.get("reason", ""), d.get("urgency", ""))
+from reverie.domain import RiskFlag
+from reverie.errors import ScoringError
 
 
 def flags_from_annotation(annotation: Any, source_kind: str = "entry", source_id: str | None = None,
@@ -59,7 +29,7 @@ def flags_from_annotation(annotation: Any, source_kind: str = "entry", source_id
     if discounted:
         reason += f". Also found and discounted: {', '.join(discounted)}"
     return [RiskFlag(source_kind, str(source_id if source_id is not None else unit_id), values.get("category"),
-                     values.get("severity"), quotes, spans, reason, values.get("urgency") or "")]
+                     values.get("severity"), quotes, spans, reason, values.get("urgency") or "", list(discounted))]
 
 
 def _critical_item(key: str) -> dict[str, Any] | None:

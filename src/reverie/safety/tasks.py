@@ -1,6 +1,7 @@
 """The safety service: risk screening of every new journal entry, questionnaire and analysed session.
 
-A present risk opens a safety task for the therapist (once per flagged text,
+The risk analyser's annotation and a questionnaire's critical item both become a
+``RiskFlag`` (``domain``); a flag opens a safety task for the therapist (once per flagged text,
 audited, kept until acknowledged) and yields the fixed safety message for the
 client's locale. Screening is a duty of care, not an analysis the client opts
 into, so it runs on every entry the client writes, shared or not: the client is
@@ -14,7 +15,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from reverie.analysis.base import REGISTRY, annotate_units, unit_from_entry
-from reverie.domain import Entry, Response
+from reverie.domain import Entry, Response, RiskFlag
+from reverie.safety.flags import flag_from_questionnaire, flags_from_annotation
 
 
 def _risk_analyzer() -> Any:
@@ -68,13 +70,14 @@ def flagged_sentences(text: str, spans: Sequence[Sequence[int]]) -> tuple[str, l
     return GAP.join(parts), moved
 
 
-def _evidence(text: str, values: dict[str, Any], spans: Sequence[Sequence[int]], **where: Any) -> dict[str, Any]:
+def _evidence(text: str, flag: RiskFlag, **where: Any) -> dict[str, Any]:
     """What a task keeps of a flagged text: the quoted words and their sentences, never the whole text; and where
     and when they were said or written (``where``: session date and turn, entry date)."""
-    excerpt, moved = flagged_sentences(text, spans)
-    return {"quotes": [text[s:e] for s, e in spans], "spans": moved,
-            "discounted": values.get("discounted") or [], "text": excerpt, "kept": "flagged sentences",
-            "severity_label": values.get("severity_label") or "", "urgency": values.get("urgency") or "", **where}
+    from reverie.analysis.risk import severity_label
+    excerpt, moved = flagged_sentences(text, flag.spans)
+    return {"quotes": [text[s:e] for s, e in flag.spans], "spans": moved,
+            "discounted": list(flag.discounted), "text": excerpt, "kept": "flagged sentences",
+            "severity_label": severity_label(flag.severity), "urgency": flag.urgency, **where}
 
 
 def message_for(workspace: Any, client: str) -> dict[str, Any]:
@@ -83,51 +86,40 @@ def message_for(workspace: Any, client: str) -> dict[str, Any]:
     return safety_message(locale, workspace.settings.crisis_contacts).to_dict()
 
 
-def _open_task(workspace: Any, client: str, source: str, ref: str, values: dict[str, Any],
-               evidence: dict[str, Any]) -> dict[str, Any]:
-    task_id, new = workspace.store.add_safety_task(client, source, ref, values.get("category") or "risk",
-                                                   values.get("severity") or "high", evidence)
-    return {"task": task_id, "new": new, "source": source, "source_ref": ref, "category": values.get("category"),
-            "severity": values.get("severity"), "urgency": evidence.get("urgency") or "", "quotes": evidence["quotes"]}
+def _open_task(workspace: Any, client: str, flag: RiskFlag, evidence: dict[str, Any]) -> dict[str, Any]:
+    """A therapist's task for one risk flag, whatever raised it (the screen of a text, a questionnaire item)."""
+    task_id, new = workspace.store.add_safety_task(client, flag.source_kind, flag.source_id, flag.category or "risk",
+                                                   flag.severity or "high", evidence)
+    return {"task": task_id, "new": new, "source": flag.source_kind, "source_ref": flag.source_id,
+            "category": flag.category, "severity": flag.severity, "urgency": evidence.get("urgency") or "",
+            "quotes": evidence["quotes"]}
 
 
 def screen_entries(workspace: Any, client: str, entries: Sequence[Entry]) -> list[dict[str, Any]]:
     if not entries:
         return []
-    analyzer = _risk_analyzer()
-    flags = []
     units = [unit_from_entry(e) for e in entries]
-    for entry, ann in zip(entries, annotate_units(analyzer, units, workspace.settings.jurisdiction)):
-        if ann.values.get("risk"):
-            flags.append(_open_task(workspace, client, "entry", str(entry.id), ann.values,
-                                    _evidence(entry.text, ann.values, ann.evidence,
-                                              entry_date=entry.written_at.isoformat())))
-    return flags
+    annotations = annotate_units(_risk_analyzer(), units, workspace.settings.jurisdiction)
+    return [_open_task(workspace, client, flag, _evidence(entry.text, flag, entry_date=entry.written_at.isoformat()))
+            for entry, ann in zip(entries, annotations)
+            for flag in flags_from_annotation(ann, "entry", str(entry.id), entry.text)]
 
 
 def screen_response(workspace: Any, client: str, response: Response) -> list[dict[str, Any]]:
-    from reverie.safety.flags import flag_from_questionnaire
-    flag = flag_from_questionnaire(response.instrument, response.answers)
+    from reverie.analysis.risk import severity_label
+    flag = flag_from_questionnaire(response.instrument, response.answers, f"{response.instrument}:{response.id}")
     if flag is None:
         return []
-    from reverie.analysis.risk import severity_label
-    values = {"category": flag.category, "severity": flag.severity}
-    quotes = flag.evidence if isinstance(flag.evidence, list) else [flag.evidence]
-    evidence = {"quotes": quotes, "spans": [], "discounted": [], "reason": flag.reason,
+    evidence = {"quotes": list(flag.evidence), "spans": [], "discounted": [], "reason": flag.reason,
                 "instrument": response.instrument, "session": response.session,
                 "severity_label": severity_label(flag.severity), "urgency": flag.urgency}
-    return [_open_task(workspace, client, "questionnaire", f"{response.instrument}:{response.id}", values, evidence)]
+    return [_open_task(workspace, client, flag, evidence)]
 
 
 def screen_analysis(workspace: Any, client: str, analysis: dict[str, Any]) -> list[dict[str, Any]]:
     """Open tasks for client utterances the risk analyser flagged in an analysis run."""
-    flags = []
-    for session in analysis.get("sessions", []):
-        for u in session["utterances"]:
-            risk = u["annotations"].get("risk")
-            if risk and risk.get("risk"):
-                flags.append(_open_task(workspace, client, "utterance", f"session:{session['id']}:{u['index']}", risk,
-                                        _evidence(u["text"], risk, risk.get("evidence", []),
-                                                  session_number=session.get("number"),
-                                                  session_date=session.get("date"), turn=u["index"])))
-    return flags
+    return [_open_task(workspace, client, flag, _evidence(u["text"], flag, session_number=session.get("number"),
+                                                          session_date=session.get("date"), turn=u["index"]))
+            for session in analysis.get("sessions", []) for u in session["utterances"]
+            for flag in flags_from_annotation(u["annotations"].get("risk") or {}, "utterance",
+                                              f"session:{session['id']}:{u['index']}", u["text"])]

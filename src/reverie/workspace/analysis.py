@@ -107,8 +107,8 @@ def _stored_analyzer(name: str, spec: dict[str, Any], jurisdiction: str) -> Base
     does not hide results made with it.
     """
     try:
-        cls = REGISTRY.get(name)
-        if spec.get("digest") is None or spec.get("version") != cls.version or switched_off(cls, jurisdiction):
+        cls = REGISTRY.get(f"{name}.v{spec.get('version')}")  # the version that made them, built-in or plug-in
+        if spec.get("digest") is None or switched_off(cls, jurisdiction):
             return None
         files = {s.name for s in cls.settings_spec if s.file}
         return cls(**{k: v for k, v in (spec.get("settings") or {}).items() if k not in files})
