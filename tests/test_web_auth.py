@@ -147,3 +147,10 @@ def test_totp_enrolment_then_login_needs_the_code(folder: Path) -> None:
     from reverie.store.tables import AccountRow, UserRow
     app.state.web.ws.db.transaction(lambda s: setattr(s.scalar(select(AccountRow).join(
         UserRow, UserRow.id == AccountRow.user_id).where(UserRow.name == "sam")), "totp_enc", None))
+
+
+def test_a_page_left_idle_leaves_the_screen_when_its_session_ends(folder: Path) -> None:
+    from datetime import timedelta
+    client = login(TestClient(web_app(folder, idle=timedelta(minutes=10))), "ruth")
+    assert '<meta http-equiv="refresh" content="605; url=/login">' in client.get("/account").text
+    assert 'http-equiv="refresh"' not in TestClient(web_app(folder)).get("/login").text

@@ -60,7 +60,8 @@ def render(request: Request, name: str, context: dict[str, Any] | None = None, s
            banner: bool = True) -> Response:
     found = login_session(request)
     token = csrf_token(request)
-    page = {"request": request, "user": found.user if found else None, "csrf_token": token,
+    idle = int(request.app.state.web.accounts.idle.total_seconds()) + 5  # an idle page leaves the screen with its session
+    page = {"request": request, "user": found.user if found else None, "csrf_token": token, "idle_seconds": idle,
             "safety_tasks": open_tasks(request) if banner else [], **(context or {})}
     response = templates.TemplateResponse(request, name, page, status_code=status_code)
     if found is None and request.cookies.get(CSRF_COOKIE) != token:
