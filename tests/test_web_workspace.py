@@ -143,6 +143,13 @@ def test_import_preview_shows_speakers_and_stores_nothing_until_confirmed(app, t
     assert stored.status_code == 200 and "I keep waking at four" in stored.text
     again = client.post("/import/confirm", data={"key": key, "therapist_speaker": "T", "csrf_token": token})
     assert again.status_code == 400  # an upload is imported once
+    preview = client.post("/import/preview", data={"client": "cara", "csrf_token": token},
+                          files={"file": ("copy.txt", SESSION_TEXT.encode(), "text/plain")})
+    key = re.search(r'name="key" value="([^"]+)"', preview.text).group(1)
+    same = client.post("/import/confirm", data={"key": key, "therapist_speaker": "T", "analyse": "1",
+                                                "csrf_token": token})
+    assert "This file was imported before" in same.text  # the same content again: the session it made, no new one
+    assert len(app.state.web.ws.acting_as(_ruth()).sessions("cara")) == 1
 
 
 def test_import_then_analysis_progress_ends_on_the_annotated_session(app) -> None:
