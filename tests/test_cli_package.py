@@ -18,8 +18,9 @@ from reverie.cli.common import JsonOpt, WorkspaceOptions, with_workspace, with_w
 
 CLI = Path(reverie.cli.__file__).parent
 COMMON = {"--workspace": ["--workspace", "-w"], "--db": ["--db"], "--key-file": ["--key-file"], "--user": ["--user"]}
-# Commands that never open an existing workspace: anything else must take the four options.
-NO_WORKSPACE = {"init", "demo", "analyzers list", "measures list", "measures items", "measures score", "eval defenses",
+# Commands that never open an existing workspace, and `serve` (it authenticates each person itself, so takes no
+# --user claim): anything else must take the four options.
+NO_WORKSPACE = {"init", "demo", "serve", "analyzers list", "measures list", "measures items", "measures score", "eval defenses",
                 "eval risk", "eval dreams", "eval patterns", "eval interventions", "corpus analyze"}
 HELPERS = {"common", "views"}  # modules a noun module may import
 

@@ -14,7 +14,7 @@ from typing import Annotated
 import typer
 
 from reverie.cli import (admin, analyze, case, consent, corpus, demo, erasure, evaluate, importing, measures, notes,
-                         records, safety)
+                         records, safety, web)
 from reverie.cli.common import EXIT_CODES, exit_status, set_debug
 
 __all__ = ["app", "main", "run"]
@@ -29,7 +29,7 @@ def _global_options(debug: Annotated[bool, typer.Option("--debug", help="Show th
 
 
 # The order here is the order of `reverie --help`: single commands first, then the groups.
-for command in (records.init, records.clients, records.sessions, records.entries, records.export, demo.demo,
+for command in (records.init, records.clients, records.sessions, records.entries, records.export, demo.demo, web.serve,
                 analyze.analyze, case.patterns, case.themes, case.progress, case.report, case.dreams,
                 erasure.erase, erasure.hold, admin.backup, admin.restore):
     app.command()(command)

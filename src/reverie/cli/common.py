@@ -50,6 +50,8 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")
 ClientOpt = Annotated[str, typer.Option("--client", "-c", help="The client's code.")]
 ForceOpt = Annotated[bool, typer.Option("--force", help="Overwrite an existing output file (never the workspace's own files or a key).")]
 SessionNumberOpt = Annotated[Optional[int], typer.Option("--session", min=0, max=MAX_INT, help="Session number.")]
+HostOpt = Annotated[str, typer.Option("--host", help="Address to listen on (loopback by default).")]
+PortOpt = Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")]
 
 
 # ----- the workspace options, declared once ---------------------------------------------------------------------

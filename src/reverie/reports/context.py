@@ -11,15 +11,15 @@ NOTICE = ("Markers and hypotheses for a clinician to weigh, each with the words 
           "never a diagnosis.")
 
 
-def key_moments(analysis: dict[str, Any]) -> list[dict[str, Any]]:
+def key_moments(analysis: dict[str, Any], limit_per_session: int | None = None) -> list[dict[str, Any]]:
     """Moments worth re-reading, by session, as each analyser's display declares them (connecting blocks,
-    links between the therapist and an earlier figure...)."""
+    links between the therapist and an earlier figure...); at most ``limit_per_session`` of each analyser's."""
     moments = []
     for s in analysis.get("sessions", []):
         for name, summary in s.get("summary", {}).items():
             annotated = [(u, u["annotations"][name]) for u in s.get("utterances", [])
                          if name in u.get("annotations", {})]
-            found = REGISTRY.display(name).key_moments(summary or {}, annotated)
+            found = REGISTRY.display(name).key_moments(summary or {}, annotated)[:limit_per_session]
             moments += [{"session": s["number"], "kind": m.get("kind", ""), "text": m.get("text", "")} for m in found]
     return moments
 

@@ -13,6 +13,7 @@ a reader finds every method's home from this file.
 
 from __future__ import annotations
 
+import copy
 import os
 import warnings
 from collections.abc import Callable, Iterator
@@ -45,6 +46,15 @@ class Store:
         self._audit_key: bytes | None = None
         self.anchor: Anchor | None = None  # set by the workspace: where the audit head is anchored
         db.on_commit(self._anchor_after_commit)
+
+    def acting_as(self, actor: User, origin: str = "") -> Store:
+        """This store for another, already authenticated actor (the web app, per request): it shares the
+        engine, the key caches and this instance's commit hook, so no listener is added per request."""
+        if self._audit_key is None:  # the shared hook advances the anchor with this instance's audit key
+            self.db.transaction(self.audit_key_in)
+        other = copy.copy(self)
+        other.actor, other.origin = actor, origin or self.origin
+        return other
 
     # ----- keys: the workspace key never leaves this class ------------------------------------------------
     def cipher(self, row: ClientRow) -> crypto.Cipher:

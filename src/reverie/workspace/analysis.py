@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from reverie import ingest
 from reverie.analysis.base import REGISTRY, BaseAnalyzer, settings_digest, switched_off
 from reverie.analysis.results import analyse
-from reverie.errors import AccessDenied, InputError
+from reverie.errors import AccessDenied, InputError, NotFoundError
 from reverie.settings import resolve
 
 if TYPE_CHECKING:
@@ -61,15 +61,22 @@ def analyze(ws: Workspace, client: str | None = None, session_id: int | None = N
     return out
 
 
-def stored_analysis(ws: Workspace, client: str) -> dict[str, Any]:
+def stored_analysis(ws: Workspace, client: str, session_id: int | None = None) -> dict[str, Any]:
     """The client's stored results in ``analyze``'s shape, read without running an analyser (what views show).
+
+    With ``session_id``, only that session of the client's (no journal entries): one page's worth.
 
     Each analyser's results are those of the newest run that included it; a unit without a
     stored result has no annotation. ``missing`` says why there is nothing at all: no active
     consent to analysis (withdrawal hides results already stored), a role that may not read
     results, or no run yet.
     """
-    sessions, entries = ws.store.client_sessions(client), ws.store.entries(client)
+    if session_id is not None:
+        sessions, entries = [ws.store.session(session_id)], []
+        if sessions[0].client != client:
+            raise NotFoundError(f"no session {session_id} for client '{client}'")
+    else:
+        sessions, entries = ws.store.client_sessions(client), ws.store.entries(client)
     chosen: list[BaseAnalyzer] = []
     digests: dict[str, str] = {}
     missing = None

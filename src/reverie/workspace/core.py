@@ -7,7 +7,9 @@ reader finds any method's home from this file.
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
+from typing import Any
 
 from reverie.domain import User
 from reverie.errors import ConsentRequired
@@ -16,7 +18,7 @@ from reverie.settings import CONFIG_FILE, Settings
 from reverie.store import Database, Store, crypto
 from reverie.store.anchor import Anchor
 from reverie.store.db import sqlite_file
-from reverie.workspace import analysis, care, exchange, governance, records, rooms, safety
+from reverie.workspace import accounts, analysis, care, exchange, governance, records, rooms, safety
 
 
 class Workspace:
@@ -34,6 +36,13 @@ class Workspace:
     @property
     def user(self) -> User:
         return self.store.actor
+
+    def acting_as(self, actor: User, origin: str = "") -> Workspace:
+        """This open workspace as another, already authenticated user (the web app's per-request view): cheap, it
+        shares the engine, keys and caches; every call still goes through the scoped, audited store."""
+        view = copy.copy(self)
+        view.store = self.store.acting_as(actor, origin)
+        return view
 
     def close(self) -> None:
         self.db.dispose()
@@ -65,6 +74,15 @@ class Workspace:
             files |= {self.key_path.with_name(self.key_path.name + suffix): "the workspace's key"
                       for suffix in ("", ".old", ".new")}
         return Protected(folders=() if inside_workspace else (self.settings.workspace,), files=files)
+
+    # ----- web accounts (accounts.py) ----------------------------------------------------------------------
+    def set_password(self, name: str, password: str, login: str | None = None) -> dict[str, Any]:
+        """Set a user's web password (Argon2id) and optional login alias; audited."""
+        return accounts.Accounts(self).set_password(self.user, name, password, login)
+
+    def verify_login(self, login: str, password: str, code: str | None = None) -> User:
+        """The user a login, password (and TOTP code) belong to; AccessDenied otherwise. Audited, rate-limited."""
+        return accounts.Accounts(self).verify(login, password, code)
 
     # ----- records (records.py) --------------------------------------------------------------------------
     add_client = records.add_client
@@ -120,5 +138,6 @@ class Workspace:
     progress = rooms.progress
     case_progress = rooms.case_progress
     report = rooms.report
+    report_html = rooms.report_html
     write_plot = rooms.write_plot
     write_dream_chart = rooms.write_dream_chart

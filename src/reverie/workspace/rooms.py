@@ -97,16 +97,21 @@ def report(ws: Workspace, client: str, out: str | Path, analysis: dict[str, Any]
     ``analysis`` is a result of ``analyze(client=...)`` already in hand; without it the stored results are read.
     ``out`` is checked before any work; ``inside_workspace`` is for Reverie's own reports (the demo's).
     """
-    from reverie.reports.case_report import render_case_report
-    from reverie.reports.context import build_context
     guard = ws.protected(inside_workspace)
     out = check_target(out, force=force, protected=guard)
+    return write_output(out, report_html(ws, client, analysis), force=force, protected=guard)
+
+
+def report_html(ws: Workspace, client: str, analysis: dict[str, Any] | None = None) -> str:
+    """The case report's HTML (what ``report`` writes, and the web app shows and prints to PDF); audited."""
+    from reverie.reports.case_report import render_case_report
+    from reverie.reports.context import build_context
     analysis = analysis or ws.stored_analysis(client)
     progress = ws.case_progress(client, analysis)
     context = build_context(client, progress, analysis, ws.safety_tasks(open_only=False))
-    path = write_output(out, render_case_report(context), force=force, protected=guard)
+    html = render_case_report(context)
     ws.store.audit_event("report", f"client:{client}", None, client)
-    return path
+    return html
 
 
 def write_plot(ws: Workspace, progress: dict[str, Any], out: str | Path, force: bool = False) -> Path:

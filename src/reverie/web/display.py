@@ -1,0 +1,94 @@
+"""How stored analyser results are shown on the web, from the analysers' display declarations.
+
+``chips`` turns one unit's annotations into marker chips (a label, its analyser,
+the evidence spans and the fields behind it) as each analyser declares them, so a
+plug-in analyser's markers appear here too. Templates only ever render what these
+return (macro ``marker`` in ``templates/_markers.html``). ``silence`` and
+``session_patterns`` still read two built-in summaries (the dialogue's silences,
+defensive functioning and cycle shares) for the session gaps and the case charts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from reverie.analysis.base import REGISTRY
+
+
+@dataclass
+class Chip:
+    """One marker on a unit: what it says, which analyser said it, and the words that made it say so."""
+
+    group: str  # the analyser's name: filters and colours go by it
+    label: str
+    spans: list[list[int]] = field(default_factory=list)
+    details: dict[str, Any] = field(default_factory=dict)
+    alert: bool = False
+    quotes: list[str] = field(default_factory=list)
+    kind: str = "process"  # the declared chip kind: a quiet styling class
+
+
+_SKIP_FIELDS = {"evidence", "terms", "cues", "probabilities", "components", "figures"}
+
+
+def chips(annotations: dict[str, Any], text: str = "") -> list[Chip]:
+    """The markers worth showing on a unit (``text`` is the unit's, for the quotes), as each analyser's display
+    declaration gives them, in the registry's order (``REGISTRY.ordered``)."""
+    out = []
+    for name in REGISTRY.ordered(annotations):
+        a = annotations[name]
+        if not isinstance(a, dict):
+            continue
+        for label, kind in REGISTRY.display(name).chip_texts(a):
+            details = {k: v for k, v in a.items() if k not in _SKIP_FIELDS and v not in (None, [], {}, "", False)}  # zeros and false flags say nothing
+            spans = [list(s[:2]) for s in a.get("evidence") or []]
+            out.append(Chip(name, label, spans, details, alert=kind == "risk", quotes=quotes(text, spans), kind=kind))
+    return out
+
+
+def group_label(name: str) -> str:
+    """The heading of an analyser's filter: its declared title."""
+    return REGISTRY.display(name).title or name
+
+
+def quotes(text: str, spans: list[list[int]]) -> list[str]:
+    """The words of the evidence spans, as written."""
+    return [text[s:e] for s, e in spans if 0 <= s < e <= len(text)]
+
+
+def highlight(text: str, spans: list[list[int]]) -> Markup:
+    """The text, escaped, with the evidence spans marked (overlapping spans merged)."""
+    merged: list[list[int]] = []
+    for s, e in sorted(sp for sp in spans if 0 <= sp[0] < sp[1] <= len(text)):
+        if merged and s <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], e)
+        else:
+            merged.append([s, e])
+    parts, at = [], 0
+    for s, e in merged:
+        parts += [escape(text[at:s]), Markup("<mark>"), escape(text[s:e]), Markup("</mark>")]
+        at = e
+    parts.append(escape(text[at:]))
+    return Markup("").join(parts)
+
+
+def silence(annotations: dict[str, Any]) -> dict[str, Any] | None:
+    """A silence before the unit, as a gap in time: its seconds (timed) or the written marker (a stage direction)."""
+    d = annotations.get("dialogue") or {}
+    if d.get("silence_before"):
+        return {"seconds": d["silence_before"], "size": "l" if d["silence_before"] >= 20 else "m"}
+    if d.get("marker_silence"):
+        seconds = d.get("marker_silence_seconds")
+        return {"seconds": seconds, "size": "l" if (seconds or 0) >= 20 else "s"}
+    return None
+
+
+def session_patterns(summary: dict[str, Any]) -> dict[str, Any]:
+    """What a session adds to the case picture: overall defensive functioning and the therapeutic-cycle shares."""
+    defenses = summary.get("defenses") or {}
+    shares = (summary.get("cycles") or {}).get("shares") or {}
+    return {"odf": defenses.get("odf"), "odf_n": defenses.get("odf_n"),
+            "cycles": {k: v for k, v in shares.items() if v is not None}}
