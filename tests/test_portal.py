@@ -244,3 +244,16 @@ def test_portal_check_in_uses_the_licensed_item_text_the_workspace_holds(ws: rw.
     sam = portal("sam")
     (a,) = sam.assignments()
     assert [i["text"] for i in sam.assignment(a["id"])["items"]][:2] == ["Test item 1", "Test item 2"]
+
+
+def test_cli_users_invite_prints_a_link_that_opens_the_invitation(wsdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.conftest import run_json
+    with rw.open(wsdir, user="ruth") as ws:
+        ws.add_client("c1")
+    shown = run_json(capsys, ["users", "invite", "--client", "c1", "--base-url", "http://portal.test:8000/"])
+    assert shown["user"] == "c1" and shown["link"].startswith("http://portal.test:8000/portal/invite/")
+    token = shown["link"].rsplit("/", 1)[1]
+    with rw.open(wsdir, user="ruth") as ws:
+        assert ws.invitation(token)["user"] == "c1"
+    from reverie.cli import main
+    assert main(["users", "invite", "--client", "c1", "--hours", "0"]) == 2

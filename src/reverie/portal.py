@@ -18,7 +18,13 @@ from reverie.store.portal import PortalRecords
 
 INVITATION_HOURS = 72.0
 MAX_INVITATION_HOURS = 24 * 30.0
+INVITATION_PATH = "/portal/invite/"
 PasswordSetter = Callable[[Any, Any], None]  # (ORM session, users row): writes the password inside the transaction
+
+
+def invitation_link(base_url: str, token: str) -> str:
+    """The link a client opens to set their password (the web app serves it at ``INVITATION_PATH``)."""
+    return base_url.rstrip("/") + INVITATION_PATH + token
 
 
 class PortalOps:
