@@ -7,6 +7,7 @@ encrypting store.
 
 from __future__ import annotations
 
+import copy
 import os
 import uuid
 from collections.abc import Callable, Sequence
@@ -223,6 +224,24 @@ class Workspace(WorkspaceOps, PortalOps):
     @property
     def user(self) -> User:
         return self.store.actor
+
+    def acting_as(self, actor: User, origin: str = "") -> Workspace:
+        """This open workspace as another, already authenticated user (the web app's per-request view): cheap, it
+        shares the engine, keys and caches; every call still goes through the scoped, audited store."""
+        view = copy.copy(self)
+        view.store = self.store.acting_as(actor, origin)
+        return view
+
+    # ----- web accounts (reverie.accounts) ---------------------------------------------------------------
+    def set_password(self, name: str, password: str, login: str | None = None) -> dict[str, Any]:
+        """Set a user's web password (Argon2id) and optional login alias; audited."""
+        from reverie.accounts import Accounts
+        return Accounts(self).set_password(self.user, name, password, login)
+
+    def verify_login(self, login: str, password: str, code: str | None = None) -> User:
+        """The user a login, password (and TOTP code) belong to; AccessDenied otherwise. Audited, rate-limited."""
+        from reverie.accounts import Accounts
+        return Accounts(self).verify(login, password, code)
 
     def close(self) -> None:
         self.db.dispose()
