@@ -153,8 +153,7 @@ def test_portal_safety_notice_has_the_locales_contacts(portal) -> None:
     assert any(c["number"] == "988" for c in portal("kim").safety_notice()["contacts"])  # no locale: en-US default
 
 
-def _record(names: list[str]):
-    return lambda _s, user: names.append(user.name)
+PASSWORD = "a long test password"
 
 
 def test_portal_invitation_works_once(ws: rw.Workspace) -> None:
@@ -164,14 +163,16 @@ def test_portal_invitation_works_once(ws: rw.Workspace) -> None:
     stored = workspace_bytes(ws.settings.workspace)
     assert inv["token"].encode() not in stored and store_portal.token_hash(inv["token"]).encode() in stored
     assert ws.invitation(inv["token"])["user"] == "c3"  # looking does not use it
-    names: list[str] = []
-    assert ws.accept_invitation(inv["token"], _record(names)) == {"user": "c3", "client": "c3"}
-    assert names == ["c3"]
+    with pytest.raises(InputError, match="at least"):
+        ws.accept_invitation(inv["token"], "short")  # refused: the link stays unused
+    assert ws.accept_invitation(inv["token"], PASSWORD) == {"user": "c3", "client": "c3"}
+    assert ws.verify_login("c3", PASSWORD).client_code == "c3"
     with pytest.raises(InvitationError, match="already been used"):
-        ws.accept_invitation(inv["token"], _record(names))
+        ws.accept_invitation(inv["token"], "another long password")
     with pytest.raises(InvitationError, match="already been used"):
         ws.invitation(inv["token"])
-    assert names == ["c3"]
+    with pytest.raises(AccessDenied):
+        ws.verify_login("c3", "another long password")
     assert any(r["action"] == "accept" and r["actor"] == "c3" for r in ws.audit_show("c3"))
 
 
@@ -180,13 +181,13 @@ def test_portal_expired_or_replaced_invitation_is_refused(ws: rw.Workspace, monk
     first = ws.invite("c3", hours=1)
     second = ws.invite("c3", hours=1)  # a new link replaces the unused one
     with pytest.raises(InvitationError, match="not valid"):
-        ws.accept_invitation(first["token"], _record([]))
+        ws.accept_invitation(first["token"], PASSWORD)
     later = store_portal.now() + timedelta(hours=1, seconds=1)
     monkeypatch.setattr(store_portal, "now", lambda: later)
-    names: list[str] = []
     with pytest.raises(InvitationError, match="expired"):
-        ws.accept_invitation(second["token"], _record(names))
-    assert names == []
+        ws.accept_invitation(second["token"], PASSWORD)
+    with pytest.raises(AccessDenied):
+        ws.verify_login("c3", PASSWORD)  # no password was set
     with pytest.raises(InputError):
         ws.invite("c3", hours=0)
 
@@ -207,7 +208,7 @@ def test_portal_invitation_of_an_erased_client_is_refused(ws: rw.Workspace) -> N
     inv = ws.invite("c3")
     ws.erase("c3")
     with pytest.raises(InvitationError):
-        ws.accept_invitation(inv["token"], _record([]))
+        ws.accept_invitation(inv["token"], PASSWORD)
 
 
 def test_portal_check_in_one_item_at_a_time_then_scored_with_safety(ws: rw.Workspace, portal) -> None:

@@ -7,7 +7,6 @@ the records layer (``store/portal.py``) checks scope and the access matrix on ev
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -19,7 +18,6 @@ from reverie.store.portal import PortalRecords
 INVITATION_HOURS = 72.0
 MAX_INVITATION_HOURS = 24 * 30.0
 INVITATION_PATH = "/portal/invite/"
-PasswordSetter = Callable[[Any, Any], None]  # (ORM session, users row): writes the password inside the transaction
 
 
 def invitation_link(base_url: str, token: str) -> str:
@@ -55,8 +53,14 @@ class PortalOps:
         """What a link opens, refused (``InvitationError``) if unknown, used or expired; the link stays unused."""
         return self._portal.invitation(token)
 
-    def accept_invitation(self, token: str, set_password: PasswordSetter) -> dict[str, Any]:
-        """Use the link once; ``set_password`` stores the new password in the same transaction (the web's hasher)."""
+    def accept_invitation(self, token: str, password: str) -> dict[str, Any]:
+        """Use the link once: the account's password is set (Argon2id, ``reverie.accounts``) in the same transaction,
+        so a refused password leaves the link unused. Acts as the invited account, whoever opened the workspace."""
+        from reverie.accounts import Accounts
+        from reverie.domain import User
+
+        def set_password(_s: Any, row: Any) -> None:
+            Accounts(self).set_password(User(row.name, row.role, None, False, row.id, row.client_id), row.name, password)
         return self._portal.redeem(token, set_password)
 
     def invitations(self, client: str) -> list[dict[str, Any]]:
