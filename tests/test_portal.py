@@ -5,37 +5,26 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 import reverie.workspace as rw
-from reverie.analysis import risk_semantic
 from reverie.domain import ENTRY_KINDS
 from reverie.errors import AccessDenied, InputError, InvitationError, NotFoundError
 from reverie.journal import KINDS, compose
 from reverie.safety import NOT_WATCHED_NOTE
 from reverie.store import portal as store_portal
+from reverie.store.tables import UserRow
 from tests.conftest import workspace_bytes
+from tests.portal_support import no_model  # noqa: F401 (a fixture)
 
 RISKY = "Work was long. I want to kill myself tonight."
 DREAM = {"dream": "A lighthouse with no stairs inside.", "feelings": "Calm, then a tightness.",
          "day_before": "My sister rang about the house.", "associations": "The summer we moved.", "title": "Lighthouse"}
 
 
-def _stub(texts: list[str]) -> np.ndarray:
-    """A stand-in for the MiniLM encoder (no model in these tests): hashed word counts, unit length."""
-    out = np.zeros((len(texts), 64), dtype=np.float32)
-    for i, t in enumerate(texts):
-        for w in t.lower().split():
-            out[i, sum(map(ord, w)) % 64] += 1.0
-    return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
-
-
 @pytest.fixture(autouse=True)
-def _no_model() -> None:
-    risk_semantic.set_encoder(_stub)
-    yield
-    risk_semantic.set_encoder(None)
+def _no_model(no_model: None) -> None:
+    """The risk screen runs with a stand-in encoder (``tests/portal_support.py``)."""
 
 
 @pytest.fixture
@@ -258,3 +247,14 @@ def test_cli_users_invite_prints_a_link_that_opens_the_invitation(wsdir: Path, c
         assert ws.invitation(token)["user"] == "c1"
     from reverie.cli import main
     assert main(["users", "invite", "--client", "c1", "--hours", "0"]) == 2
+
+
+def test_portal_calls_act_as_the_user_of_each_per_request_view(ws: rw.Workspace) -> None:
+    ws.add_client("c1")
+    sam = ws.add_user("sam", "client", client="c1")
+    ws.assignments("c1")  # the base workspace (ruth) uses the portal first...
+    view = ws.acting_as(rw._actor(ws.db, ws.db.transaction(lambda s: s.get(UserRow, sam["id"]))))
+    view.save_draft("dream", {"dream": "a boat"})  # ...then a view acting as the client: it is sam who writes
+    assert [d["kind"] for d in view.drafts()] == ["dream"]
+    with pytest.raises(AccessDenied):
+        ws.drafts()

@@ -30,9 +30,9 @@ class PortalOps:
 
     @property
     def _portal(self) -> PortalRecords:
-        if getattr(self, "_portal_records", None) is None:
-            self._portal_records = PortalRecords(self.store)
-        return self._portal_records
+        """Made afresh from ``self.store`` on each call (cheap): a cached one would outlive ``acting_as``'s copy and
+        act as the user of the workspace it was copied from."""
+        return PortalRecords(self.store)
 
     def own_client(self) -> str:
         """The logged-in client's own record (the portal's calls without a client code act on it)."""
