@@ -229,6 +229,8 @@ def test_portal_check_in_one_item_at_a_time_then_scored_with_safety(ws: rw.Works
 def test_portal_check_in_uses_the_licensed_item_text_the_workspace_holds(ws: rw.Workspace, portal) -> None:
     folder = Path(ws.settings.workspace) / "instruments"
     folder.mkdir()
+    with pytest.raises(InputError, match="licensed"):
+        ws.assign("c1", "core10")  # the client could not read the questions
     (folder / "core10.txt").write_text("\n".join(f"Test item {n}" for n in range(1, 11)), encoding="utf-8")
     ws.assign("c1", "core10")
     sam = portal("sam")

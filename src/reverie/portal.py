@@ -126,9 +126,13 @@ class PortalOps:
         return workspace_instrument(self.settings.workspace, instrument)
 
     def assign(self, client: str, instrument: str) -> dict[str, Any]:
-        """Ask the client to complete a questionnaire in the portal."""
-        from reverie.measures.instruments import get_instrument
-        return self._portal.assign(client, get_instrument(instrument).id)
+        """Ask the client to complete a questionnaire in the portal: only one whose item text the workspace holds
+        (shipped, or the practice's licensed copy), since the client answers it alone."""
+        inst = self.instrument_items(instrument)
+        if not inst.has_item_text:
+            raise InputError(f"{inst.name}: its item text is licensed and this workspace does not hold it",
+                             hint=f"load the practice's copy with `reverie measures items {inst.id} --load FILE`")
+        return self._portal.assign(client, inst.id)
 
     def assignments(self, client: str | None = None, open_only: bool = True) -> list[dict[str, Any]]:
         return self._portal.assignments(client or self.own_client(), open_only)
