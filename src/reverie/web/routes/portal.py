@@ -17,13 +17,16 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from reverie.domain import User
 from reverie.errors import InputError, InvitationError
 from reverie.journal import KINDS, kind
+from reverie.measures.instruments import list_instruments
 from reverie.portal import INVITATION_PATH, invitation_link
 from reverie.safety import PLAN_STEPS
 from reverie.web.auth import SESSION_COOKIE, require_role, set_cookie, workspace
-from reverie.web.pages import render
+from reverie.web.pages import render, templates
 from reverie.workspace import Workspace
 
 router = APIRouter()
+# the case page includes portal/_invite_button.html, whose check-in form lists the instruments
+templates.env.globals["checkin_instruments"] = lambda: [(i.id, i.name) for i in list_instruments()]
 client_only = require_role("client")
 therapist_only = require_role("therapist")
 
