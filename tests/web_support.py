@@ -42,6 +42,6 @@ def csrf(client: TestClient, path: str = "/login") -> str:
 
 def login(client: TestClient, name: str, password: str = PASSWORD) -> TestClient:
     response = client.post("/login", data={"login": f"{name}@test.local", "password": password,
-                                           "csrf_token": csrf(client)})
-    assert response.status_code == 200, response.text
+                                           "csrf_token": csrf(client)}, follow_redirects=False)
+    assert response.status_code == 303 and "reverie_session" in client.cookies, response.text
     return client

@@ -275,10 +275,13 @@ class Workspace(WorkspaceOps, PortalOps):
 
     def import_transcript(self, path: str | Path, client: str, date: Date | None = None, fmt: str = "auto",
                           therapist_label: str | None = None, client_label: str | None = None,
-                          number: int | None = None, encoding: str | None = None) -> dict[str, Any]:
-        """Read a transcript file and store its sessions in one transaction (a second import is a no-op)."""
+                          number: int | None = None, encoding: str | None = None,
+                          data: bytes | None = None) -> dict[str, Any]:
+        """Read a transcript file and store its sessions in one transaction (a second import is a no-op).
+
+        With ``data`` (an upload) the bytes are read and ``path`` only names the file."""
         transcript = ingest.read_transcript(path, client=client, fmt=fmt, therapist_label=therapist_label,
-                                            client_label=client_label, encoding=encoding)
+                                            client_label=client_label, encoding=encoding, data=data)
         if number is not None and not 0 <= number <= MAX_INT:
             raise InputError(f"session number {number} is out of range", hint=f"use 0 to {MAX_INT}")
         if (date is not None or number is not None) and len(transcript.sessions) > 1:

@@ -19,6 +19,7 @@ from fastapi.staticfiles import StaticFiles
 from reverie.accounts import IDLE, LOCK_AFTER, Accounts
 from reverie.web.auth import Throttle, csrf_guard
 from reverie.web.errors import install_error_pages
+from reverie.web.jobs import Jobs
 from reverie.web.security import SecurityHeaders
 from reverie.workspace import Workspace
 
@@ -33,19 +34,24 @@ class WebState:
     accounts: Accounts
     secure_cookies: bool = False
     throttle: Throttle = field(default_factory=Throttle)
+    jobs: Jobs = field(default_factory=Jobs)
+    analyzers: list[str] | None = None  # what an import analyses (None: every analyser the profile allows)
 
 
 def create_app(workspace: Path | None, *, db: str | None = None, key_file: Path | None = None, secure_cookies: bool = False,
-               passphrase: str | None = None, idle: timedelta = IDLE, lock_after: int = LOCK_AFTER) -> FastAPI:
+               passphrase: str | None = None, idle: timedelta = IDLE, lock_after: int = LOCK_AFTER,
+               analyzers: list[str] | None = None) -> FastAPI:
     """The web app over the workspace at ``workspace``; ``secure_cookies`` for TLS (set it behind HTTPS)."""
     import reverie.workspace as rw
     from reverie.web.routes import auth as auth_routes
+    from reverie.web.routes import imports as import_routes
+    from reverie.web.routes import safety as safety_routes
     from reverie.web.routes import workspace as workspace_routes
 
     ws = rw.open(workspace, db=db, key_file=key_file, passphrase=passphrase, user=None, origin="web")
     app = FastAPI(title="Reverie", docs_url=None, redoc_url=None, openapi_url=None,
                   dependencies=[Depends(csrf_guard)])
-    app.state.web = WebState(ws, Accounts(ws, idle=idle, lock_after=lock_after), secure_cookies)
+    app.state.web = WebState(ws, Accounts(ws, idle=idle, lock_after=lock_after), secure_cookies, analyzers=analyzers)
     app.add_middleware(SecurityHeaders)
     install_error_pages(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
@@ -57,6 +63,8 @@ def create_app(workspace: Path | None, *, db: str | None = None, key_file: Path 
 
     app.include_router(auth_routes.router)
     app.include_router(workspace_routes.router)
+    app.include_router(import_routes.router)
+    app.include_router(safety_routes.router)
     _include_optional(app, "reverie.web.routes.portal")
     app.router.on_shutdown.append(ws.close)
     return app
