@@ -138,12 +138,15 @@ def test_share_shows_the_entry_to_the_therapist_and_unshare_hides_it(app) -> Non
     done = _write(cleo, "moment", {"happened": "The bus left as I got there.", "felt": "Furious, then small."})
     path = done.headers["location"].split("?")[0]
     entry_id = int(path.rsplit("/", 1)[1])
-    assert _as(app, "ruth").entries("cleo") == []
+    ruth = login(TestClient(app), "ruth")
+    assert "The bus left as I got there." not in ruth.get("/clients/cleo").text
     shared = cleo.post(path + "/share", data={"shared": "yes", "csrf_token": _token(cleo, path)})
     assert "Your therapist can read this entry." in shared.text
+    timeline = ruth.get("/clients/cleo").text
+    assert "What happened\nThe bus left as I got there." in timeline and "read the shared entry" in timeline
     assert [e.id for e in _as(app, "ruth").entries("cleo")] == [entry_id]
     cleo.post(path + "/share", data={"shared": "no", "csrf_token": _token(cleo, path)})
-    assert _as(app, "ruth").entries("cleo") == []
+    assert "The bus left as I got there." not in ruth.get("/clients/cleo").text
     assert "Only you can read this entry." in cleo.get(path).text
 
 
@@ -197,6 +200,8 @@ def test_an_expired_invitation_is_refused_with_a_clear_page(app, monkeypatch: py
 
 def test_a_check_in_one_question_per_screen(app) -> None:
     ruth = login(TestClient(app), "ruth")
+    case = ruth.get("/clients/cleo").text
+    assert 'action="/clients/cleo/invite"' in case and '<option value="gad7">' in case
     assert ruth.post("/clients/cleo/assign", data={"instrument": "gad7", "csrf_token": _token(ruth, "/")},
                      follow_redirects=False).status_code == 303
     cleo = TestClient(app)
