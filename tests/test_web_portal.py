@@ -214,6 +214,8 @@ def test_a_check_in_one_question_per_screen(app) -> None:
         assert f"Question {number} of 7" in screen and len(re.findall(r'type="radio"', screen)) == 4
         cleo.post(path + "/answer", data={"item": number, "value": 1, "csrf_token": _token(cleo, path)})
     assert "Send my answers" in cleo.get(path).text
+    unchosen = cleo.post(path + "/answer", data={"item": 2, "csrf_token": _token(cleo, path)})
+    assert "Question 2 of 7" in unchosen.text and unchosen.status_code == 200
     done = cleo.post(path + "/complete", data={"csrf_token": _token(cleo, path)})
     assert "Thank you" in done.text and "Please reach out now" not in done.text
     (response,) = _as(app, "ruth").responses("cleo")

@@ -113,8 +113,10 @@ def checkin(request: Request, assignment_id: int, item: int | None = None, _user
 
 
 @router.post("/portal/checkins/{assignment_id}/answer")
-def answer(assignment_id: int, item: int = Form(...), value: int = Form(...), _user: User = Depends(client_only),
+def answer(assignment_id: int, item: int = Form(...), value: int | None = Form(None), _user: User = Depends(client_only),
            ws: Workspace = Depends(workspace)) -> Response:
+    if value is None:  # nothing chosen (a browser without form validation): the same question again
+        return RedirectResponse(f"/portal/checkins/{assignment_id}?item={item}", status_code=303)
     a = ws.answer_item(assignment_id, item, value)
     following = next((n for n in range(item + 1, len(a["answers"]) + 1) if a["answers"][n - 1] is None), a["next"])
     target = f"/portal/checkins/{assignment_id}" + (f"?item={following}" if following else "")
