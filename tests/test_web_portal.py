@@ -103,6 +103,11 @@ def test_a_client_cannot_open_therapist_pages_nor_a_therapist_the_portal(app) ->
     ruth = login(TestClient(app), "ruth")
     for path in ("/portal", "/portal/write/dream", "/portal/safety-plan"):
         assert ruth.get(path).status_code == 404, path
+    token = _token(ruth, "/")
+    # ruth administers the workspace, yet sam's client bob is not hers to invite or to assign to
+    assert ruth.post("/clients/bob/invite", data={"csrf_token": token}).status_code == 404
+    assert ruth.post("/clients/bob/assign", data={"instrument": "phq9", "csrf_token": token}).status_code == 404
+    assert _as(app, "sam").assignments("bob") == [] and _as(app, "sam").invitations("bob") == []
 
 
 def test_portal_posts_without_their_csrf_token_are_refused(app) -> None:

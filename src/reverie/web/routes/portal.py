@@ -22,6 +22,7 @@ from reverie.portal import INVITATION_PATH, invitation_link
 from reverie.safety import PLAN_STEPS
 from reverie.web.auth import SESSION_COOKIE, require_role, set_cookie, workspace
 from reverie.web.pages import render, templates
+from reverie.web.routes.workspace import own_client
 from reverie.workspace import Workspace
 
 router = APIRouter()
@@ -176,6 +177,7 @@ def accept(request: Request, token: str, password: str = Form(...), again: str =
 def invite(request: Request, code: str, _user: User = Depends(therapist_only),
            ws: Workspace = Depends(workspace)) -> Response:
     """Make the one-time link and show it once (only its hash is kept): the therapist passes it to the client."""
+    own_client(ws, code)
     inv = ws.invite(code)
     link = invitation_link(str(request.base_url), inv["token"])
     return render(request, "portal/invited.html", {"code": code, "invited": inv, "link": link})
@@ -184,5 +186,6 @@ def invite(request: Request, code: str, _user: User = Depends(therapist_only),
 @router.post("/clients/{code}/assign")
 def assign(code: str, instrument: str = Form(...), _user: User = Depends(therapist_only),
            ws: Workspace = Depends(workspace)) -> Response:
+    own_client(ws, code)
     ws.assign(code, instrument)
     return RedirectResponse(f"/clients/{code}?assigned={instrument}", status_code=303)
