@@ -166,6 +166,8 @@ def accept(request: Request, token: str, password: str = Form(...), again: str =
         return render(request, "portal/invite.html", {"invited": found, "token": token, "error": exc.message},
                       status_code=400, banner=False)
     user = web.accounts.verify(accepted["user"], password, second_factor=False)
+    if request.cookies.get(SESSION_COOKIE):  # whoever was logged in on this browser is logged out
+        web.accounts.end_session(request.cookies.get(SESSION_COOKIE))
     cookie, _csrf = web.accounts.start_session(user)
     response = RedirectResponse("/portal", status_code=303)
     set_cookie(request, response, SESSION_COOKIE, cookie)
