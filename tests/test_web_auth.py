@@ -136,9 +136,14 @@ def test_totp_enrolment_then_login_needs_the_code(folder: Path) -> None:
     fresh = TestClient(app)
     no_code = fresh.post("/login", data={"login": "sam@test.local", "password": PASSWORD, "csrf_token": csrf(fresh)})
     assert no_code.status_code == 401 and "authenticator" in no_code.text
+    code = pyotp.TOTP(secret).now()
     with_code = fresh.post("/login", data={"login": "sam@test.local", "password": PASSWORD, "csrf_token": csrf(fresh),
-                                          "code": pyotp.TOTP(secret).now()})
+                                          "code": code})
     assert with_code.status_code == 200
+    replayed = TestClient(app)
+    again = replayed.post("/login", data={"login": "sam@test.local", "password": PASSWORD,
+                                          "csrf_token": csrf(replayed), "code": code})
+    assert again.status_code == 401 and "reused" in again.text  # a code works once
     from reverie.store.tables import AccountRow, UserRow
     app.state.web.ws.db.transaction(lambda s: setattr(s.scalar(select(AccountRow).join(
         UserRow, UserRow.id == AccountRow.user_id).where(UserRow.name == "sam")), "totp_enc", None))

@@ -29,6 +29,22 @@ def _json_script(value: Any) -> Markup:
 templates.env.filters["json_script"] = _json_script
 
 
+def task_view(task: dict[str, Any]) -> dict[str, Any]:
+    """A safety task with where its evidence came from (and a link there) and the evidence's own date."""
+    ev, ref = task.get("evidence") or {}, str(task.get("source_ref") or "")
+    where, href, when = task["source"], None, ev.get("entry_date") or ev.get("session_date")
+    if task["source"] == "utterance" and ref.startswith("session:"):
+        sid = ref.split(":")[1]
+        where = f"session {ev.get('session_number', '')}, turn {ev.get('turn', ref.split(':')[-1])}".replace("  ", " ")
+        href = f"/clients/{task['client']}/sessions/{sid}#turn-{ref.split(':')[-1]}"
+    elif task["source"] == "entry":
+        where = "a journal entry"
+    elif task["source"] in ("questionnaire", "answer"):
+        where = f"{str(ev.get('instrument') or 'a questionnaire').upper()}" + \
+            (f" at session {ev['session']}" if ev.get("session") is not None else "")
+    return task | {"where": where, "href": href, "date": str(when or task["created_at"])[:10]}
+
+
 def open_tasks(request: Request) -> list[dict[str, Any]]:
     """The logged-in therapist's open safety tasks (for the banner); none for other roles."""
     found = login_session(request)
@@ -36,7 +52,7 @@ def open_tasks(request: Request) -> list[dict[str, Any]]:
         return []
     if not hasattr(request.state, "open_tasks"):
         ws = request.app.state.web.ws.acting_as(found.user, origin="web")
-        request.state.open_tasks = ws.safety_tasks(open_only=True)
+        request.state.open_tasks = [task_view(t) for t in ws.safety_tasks(open_only=True)]
     return request.state.open_tasks
 
 
