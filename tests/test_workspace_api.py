@@ -36,4 +36,4 @@ def test_workspace_api_methods_are_bound_from_concern_modules() -> None:
     assert homes["safety_tasks"] == "reverie.workspace.safety"
     assert homes["import_transcript"] == "reverie.workspace.records"
     assert set(homes.values()) <= {f"reverie.workspace.{m}" for m in (
-        "core", "records", "analysis", "care", "safety", "exchange", "governance", "rooms")}
+        "core", "records", "analysis", "care", "safety", "exchange", "governance", "rooms", "portal")}

@@ -93,6 +93,26 @@ def users_add(ws: Workspace, name: str, role: Annotated[str, typer.Option(help="
     out.print(f"Added user {name} ({role})")
 
 
+@users_app.command("invite")
+@with_workspace
+def users_invite(ws: Workspace, client: Annotated[str, typer.Option("--client", help="The client's code (in your caseload).")],
+                 name: Annotated[Optional[str], typer.Option("--name", help="The client's account (default: their "
+                                                             "existing one, else one named after the code).")] = None,
+                 hours: Annotated[float, typer.Option(help="Hours until the link expires (at most 720).")] = 72.0,
+                 base_url: Annotated[str, typer.Option("--base-url", help="Where `reverie serve` serves the portal.")]
+                 = "http://127.0.0.1:8765",
+                 as_json: JsonOpt = False) -> None:
+    """Invite a client to the portal: prints a one-time link that expires, where they set their password."""
+    from reverie.workspace.portal import invitation_link
+    inv = ws.invite(client, name, hours)
+    link = invitation_link(base_url, inv["token"])
+    if as_json:
+        emit_json({"link": link, "user": inv["user"], "client": inv["client"], "expires_at": inv["expires_at"]})
+        return
+    out.print(f"Invitation for {inv['user']} (client {inv['client']}), valid once until {inv['expires_at']} UTC:")
+    out.print(link)
+
+
 @users_app.command("list")
 @with_workspace
 def users_list(ws: Workspace, as_json: JsonOpt = False) -> None:

@@ -22,10 +22,10 @@ def add_user(store: Store, name: str, role: str, client_code: str | None = None,
     """Add an account. Staff accounts are the admin's to make; a client's account is their treating therapist's."""
     if role != "client":
         access.check(store.actor, "write", "users", is_admin=store.actor.is_admin)
-    return store.db.transaction(lambda s: _add_user(store, s, name, role, client_code, is_admin))
+    return store.db.transaction(lambda s: add_user_in(store, s, name, role, client_code, is_admin))
 
 
-def _add_user(store: Store, s: OrmSession, name: str, role: str, client_code: str | None, is_admin: bool) -> User:
+def add_user_in(store: Store, s: OrmSession, name: str, role: str, client_code: str | None, is_admin: bool) -> User:
     if role not in ("admin", "therapist", "client", "researcher"):
         raise InputError(f"unknown role '{role}'", hint="roles: admin, therapist, client, researcher")
     if role == "client" and not client_code:

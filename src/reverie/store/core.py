@@ -28,7 +28,7 @@ from reverie.errors import NotFoundError, WorkspaceKeyError
 from reverie.store import access, accounts, audit, backup, consent, crypto, erasure, keys, records, results, safety
 from reverie.store.anchor import Anchor
 from reverie.store.db import Database
-from reverie.store.tables import ClientRow, EntryRow, Meta, UserRow
+from reverie.store.tables import ClientRow, DraftRow, EntryRow, Meta, UserRow
 
 T = TypeVar("T")
 
@@ -110,8 +110,11 @@ class Store:
         return self._audit_key
 
     def audit_in(self, s: OrmSession, action: str, resource: str, client: str | None = None,
-                 detail: str | None = None) -> None:
-        """Append to the chain; a detail about an existing client is sealed under their key (erasure shreds it)."""
+                 detail: str | None = None, actor: str | None = None) -> None:
+        """Append to the chain; a detail about an existing client is sealed under their key (erasure shreds it).
+
+        ``actor`` names who acted when it is not the acting user (a client accepting an invitation, before login).
+        """
         sealed = None
         if client is not None and detail is not None:
             row = s.scalar(select(ClientRow).where(ClientRow.code == client))
@@ -119,7 +122,7 @@ class Store:
                 sealed, detail = self.cipher(row).seal(detail, "audit_log.detail"), None
         if self.anchor is not None and s.get(Meta, audit.ANCHORED_KEY) is None:
             s.add(Meta(key=audit.ANCHORED_KEY, value=b"1"))  # from now on a missing anchor file is a finding
-        s.info["audit_head"] = audit.append(s, self.audit_key_in(s), self.actor.name, action, resource, client,
+        s.info["audit_head"] = audit.append(s, self.audit_key_in(s), actor or self.actor.name, action, resource, client,
                                             self.origin, detail, sealed)
 
     def _anchor_after_commit(self, s: OrmSession) -> None:
@@ -171,6 +174,7 @@ class Store:
         """Delete a client's rows inside the caller's transaction (erasure); the wrapped key goes with the row."""
         if journal_only:
             s.execute(delete(EntryRow).where(EntryRow.client_id == row.id))
+            s.execute(delete(DraftRow).where(DraftRow.client_id == row.id))  # what was being written is journal too
             return
         s.delete(row)
         self._keys.pop(row.id, None)

@@ -202,7 +202,7 @@ def add_entries(store: Store, code: str, entries: Sequence[Entry]) -> list[tuple
             digest = cipher.digest("entry", e.content_digest())
             existing = s.scalar(select(EntryRow).where(EntryRow.client_id == row.id, EntryRow.digest == digest))
             if existing is not None:
-                out.append((_entry(existing, cipher, code), True))
+                out.append((entry_from_row(existing, cipher, code), True))
                 continue
             erow = EntryRow(client_id=row.id, written_at=e.written_at.replace(tzinfo=None), kind=e.kind,
                             title_enc=cipher.seal(e.title, "entries.title"), text_enc=cipher.seal(e.text, "entries.text"),
@@ -210,12 +210,12 @@ def add_entries(store: Store, code: str, entries: Sequence[Entry]) -> list[tuple
             s.add(erow)
             s.flush()
             store.audit_in(s, "write", f"entry:{erow.id}", code, e.kind)
-            out.append((_entry(erow, cipher, code), False))
+            out.append((entry_from_row(erow, cipher, code), False))
         return out
     return store.db.transaction(work)
 
 
-def _entry(row: EntryRow, cipher: crypto.Cipher, code: str) -> Entry:
+def entry_from_row(row: EntryRow, cipher: crypto.Cipher, code: str) -> Entry:
     return Entry(client=code, written_at=row.written_at, kind=row.kind, text=cipher.open(row.text_enc, "entries.text") or "",
                  title=cipher.open(row.title_enc, "entries.title") or "", shared_with_therapist=row.shared, id=row.id)
 
@@ -230,7 +230,7 @@ def entries(store: Store, code: str) -> list[Entry]:
         q = select(EntryRow).where(EntryRow.client_id == row.id).order_by(EntryRow.written_at, EntryRow.id)
         if not can_private:
             q = q.where(EntryRow.shared.is_(True))
-        out = [_entry(r, cipher, code) for r in s.scalars(q)]
+        out = [entry_from_row(r, cipher, code) for r in s.scalars(q)]
         store.audit_in(s, "read", "entries", code, f"{len(out)} entries")
         return out
     return store.db.transaction(work)

@@ -18,7 +18,7 @@ from reverie.settings import CONFIG_FILE, Settings
 from reverie.store import Database, Store, crypto
 from reverie.store.anchor import Anchor
 from reverie.store.db import sqlite_file
-from reverie.workspace import accounts, analysis, care, exchange, governance, records, rooms, safety
+from reverie.workspace import accounts, analysis, care, exchange, governance, portal, records, rooms, safety
 
 
 class Workspace:
@@ -141,3 +141,25 @@ class Workspace:
     report_html = rooms.report_html
     write_plot = rooms.write_plot
     write_dream_chart = rooms.write_dream_chart
+
+    # ----- the client portal: invitations, journal, check-ins (portal.py) ------------------------------
+    own_record = portal.own_record
+    invite = portal.invite
+    invitation = portal.invitation
+    accept_invitation = portal.accept_invitation
+    invitations = portal.invitations
+    save_draft = portal.save_draft
+    drafts = portal.drafts
+    draft = portal.draft
+    discard_draft = portal.discard_draft
+    write_entry = portal.write_entry
+    journal = portal.journal
+    entry = portal.entry
+    share_entry = portal.share_entry
+    instrument_items = portal.instrument_items
+    assign = portal.assign
+    assignments = portal.assignments
+    assignment = portal.assignment
+    answer_item = portal.answer_item
+    complete_assignment = portal.complete_assignment
+    safety_notice = portal.safety_notice

@@ -6,7 +6,7 @@ for the therapist) once they are stored.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date as Date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -88,13 +88,20 @@ def import_entries(ws: Workspace, path: str | Path, client: str) -> dict[str, An
     return add_entries(ws, client, ingest.read_entries(path, client=client))
 
 
-def add_entries(ws: Workspace, client: str, entries: Sequence[Entry]) -> dict[str, Any]:
-    """Store journal entries, then screen the new ones for risk (a safety task for the therapist)."""
+def add_entries(ws: Workspace, client: str, entries: Sequence[Entry],
+                also: Callable[[], object] | None = None) -> dict[str, Any]:
+    """Store journal entries, then screen the new ones for risk (a safety task for the therapist).
+
+    ``also`` runs in the storing transaction (the portal drops the draft an entry was written in).
+    """
     from reverie.safety.tasks import message_for, screen_entries
 
     def store() -> list[tuple[Entry, bool]]:
         ws.store.ensure_client(client)
-        return ws.store.add_entries(client, entries)
+        stored = ws.store.add_entries(client, entries)
+        if also is not None:
+            also()
+        return stored
     stored = ws.store.atomic(store)
     new = [e for e, dup in stored if not dup]
     flags = screen_entries(ws, client, new)
