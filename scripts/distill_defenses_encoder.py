@@ -19,16 +19,18 @@ about 10 minutes here.
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import re
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from reverie.analysis.defenses import ENCODER_FILE, MODEL_DIR
-from reverie.analysis.encoder import MAX_SEQ_LENGTH, cut_model, layer_weights, token_mean
+from reverie.analysis.encoder import MAX_SEQ_LENGTH, first_layers, token_mean
 
 STUDENT_LAYERS = [3, 4]
 TEACHER_LAYER = 6
@@ -41,6 +43,17 @@ SETTINGS = {"teacher": f"sentence-transformers/all-mpnet-base-v2, token mean of 
                     "sentences of 3+ words"}
 SENTENCE = re.compile(r"[^.!?]+[.!?]*")
 
+
+def cut_model(n_layers: int, max_seq_length: int = MAX_SEQ_LENGTH) -> tuple[Any, Any]:
+    """A fresh, trainable copy of MiniLM's first ``n_layers`` layers, with its tokenizer (for distillation)."""
+    tokenizer, model = first_layers(n_layers, max_seq_length)
+    return tokenizer, copy.deepcopy(model)
+
+
+def layer_weights(model: Any) -> dict[str, np.ndarray]:
+    """The transformer layers' weights of a cut model, as float16 arrays named as in its state dict."""
+    return {k: v.detach().numpy().astype(np.float16) for k, v in model.state_dict().items()
+            if k.startswith("encoder.layer.")}
 
 def unlabelled_texts(path: Path) -> list[str]:
     """Every dialogue turn that is not a coded turn, plus the sentences of those with several, in a fixed order.

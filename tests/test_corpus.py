@@ -199,7 +199,7 @@ def test_corpus_every_builtin_analyser_and_models_load_once_per_worker(frame: pd
     loads: list[int] = []
     small = frame.head(90)
     every = corpus.analyze(small, None, partition_size=30,
-                           progress=lambda done, total: loads.append(encoder._first_layers.cache_info().misses))
+                           progress=lambda done, total: loads.append(encoder.first_layers.cache_info().misses))
     assert len(loads) == 3 and loads[0] == loads[-1]
     for name in REGISTRY.names():
         assert any(c.startswith(f"{name}.") for c in every.columns), name

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "reverie"
-BELOW_THE_FACES = ("analysis", "ingest", "measures", "store", "safety", "reports")
+BELOW_THE_FACES = ("analysis", "ingest", "measures", "store", "safety", "reports", "batch", "evaluation")
 FACES = ("reverie.workspace", "reverie.cli", "reverie.web")
 
 

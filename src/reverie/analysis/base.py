@@ -333,6 +333,15 @@ class Registry:
 REGISTRY = Registry()
 
 
+def select_analyzers(names: Sequence[str] | None, settings: dict[str, dict[str, Any]] | None = None,
+                     jurisdiction: str = "none") -> list[BaseAnalyzer]:
+    """The analysers named (default: all, less those the profile switches off; the runner refuses a named one)."""
+    settings = settings or {}
+    classes = [REGISTRY.get(n) for n in names] if names else \
+        [c for c in map(REGISTRY.get, REGISTRY.names()) if not switched_off(c, jurisdiction)]
+    return [cls(**settings.get(cls.name, {})) for cls in classes]
+
+
 _BUILTINS: list[type] = []
 
 

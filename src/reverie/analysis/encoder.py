@@ -49,10 +49,10 @@ def minilm(max_seq_length: int = MAX_SEQ_LENGTH) -> Any:
 
 
 @cache
-def _first_layers(n_layers: int, max_seq_length: int, weights: str | None = None) -> tuple[Any, Any]:
+def first_layers(n_layers: int, max_seq_length: int, weights: str | None = None) -> tuple[Any, Any]:
     """The tokenizer and a copy of MiniLM cut after its first ``n_layers`` transformer layers (the rest is not run).
 
-    ``weights``: an npz of the cut model's transformer-layer weights (as ``layer_weights`` writes them) that
+    ``weights``: an npz of the cut model's transformer-layer weights (as ``scripts/distill_defenses_encoder.py`` writes them) that
     replace MiniLM's own; the word embeddings always come from the base package.
     """
     st = minilm(max_seq_length)
@@ -62,18 +62,6 @@ def _first_layers(n_layers: int, max_seq_length: int, weights: str | None = None
     if weights:
         _load_layer_weights(model, Path(weights))
     return st.tokenizer, model
-
-
-def cut_model(n_layers: int, max_seq_length: int = MAX_SEQ_LENGTH) -> tuple[Any, Any]:
-    """A fresh, trainable copy of MiniLM's first ``n_layers`` layers, with its tokenizer (for distillation)."""
-    tokenizer, model = _first_layers(n_layers, max_seq_length)
-    return tokenizer, copy.deepcopy(model)
-
-
-def layer_weights(model: Any) -> dict[str, np.ndarray]:
-    """The transformer layers' weights of a cut model, as float16 arrays named as in its state dict."""
-    return {k: v.detach().numpy().astype(np.float16) for k, v in model.state_dict().items()
-            if k.startswith("encoder.layer.")}
 
 
 def _load_layer_weights(model: Any, path: Path) -> None:
@@ -111,7 +99,7 @@ def pooled_layers(texts: Sequence[str], layers: Sequence[int], max_seq_length: i
     import torch
 
     unique = sorted(set(texts), key=lambda t: (len(t), t))
-    tokenizer, model = _first_layers(max(layers), max_seq_length, str(weights) if weights else None)
+    tokenizer, model = first_layers(max(layers), max_seq_length, str(weights) if weights else None)
     width = model.config.hidden_size
     out = np.zeros((len(unique), width * len(layers)), dtype=np.float32)
     with torch.inference_mode():

@@ -62,7 +62,7 @@ def make_analyzers(config: RunConfig) -> list[BaseAnalyzer]:
             classes = [REGISTRY.get(n) for n in config.analyzers]  # name.vN: the version the driver chose
             chosen = [cls(**settings.get(cls.name, {})) for cls in classes]
         else:
-            from reverie.workspace import select_analyzers
+            from reverie.analysis.base import select_analyzers
             chosen = select_analyzers(list(config.analyzers) or None, settings, config.jurisdiction)
         _ANALYZERS[config] = sorted(chosen, key=lambda a: a.name)
     return _ANALYZERS[config]

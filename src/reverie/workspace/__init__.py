@@ -8,8 +8,8 @@ and goes through the scoped, audited, encrypting store. One module per concern: 
 nothing stored).
 """
 
-from reverie.analysis.base import TextUnit
-from reverie.workspace.analysis import analyze_file, select_analyzers
+from reverie.analysis.base import TextUnit, select_analyzers
+from reverie.workspace.analysis import analyze_file
 from reverie.workspace.core import Workspace
 from reverie.workspace.opening import init, open  # noqa: A004
 

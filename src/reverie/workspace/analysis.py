@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reverie import ingest
-from reverie.analysis.base import REGISTRY, BaseAnalyzer, settings_digest, switched_off
+from reverie.analysis.base import REGISTRY, BaseAnalyzer, select_analyzers, settings_digest, switched_off
 from reverie.analysis.results import analyse
 from reverie.errors import AccessDenied, InputError, NotFoundError
 from reverie.settings import resolve
@@ -18,15 +18,6 @@ if TYPE_CHECKING:
     from reverie.workspace.core import Workspace
 
 ProgressFn = Callable[[str, int, int], None]
-
-
-def select_analyzers(names: Sequence[str] | None, settings: dict[str, dict[str, Any]] | None = None,
-                     jurisdiction: str = "none") -> list[BaseAnalyzer]:
-    """The analysers named (default: all, less those the profile switches off; the runner refuses a named one)."""
-    settings = settings or {}
-    classes = [REGISTRY.get(n) for n in names] if names else \
-        [c for c in map(REGISTRY.get, REGISTRY.names()) if not switched_off(c, jurisdiction)]
-    return [cls(**settings.get(cls.name, {})) for cls in classes]
 
 
 def analyzers(ws: Workspace, names: Sequence[str] | None = None, settings: dict[str, dict[str, Any]] | None = None

@@ -42,7 +42,7 @@ def patterns_file(path: str | Path, fmt: str = "auto", therapist_label: str | No
                   client_label: str | None = None, names: dict[str, str] | None = None) -> dict[str, Any]:
     """Patterns in a transcript, or else a journal file, without storing anything."""
     from reverie.analysis.results import analyse
-    from reverie.workspace.analysis import select_analyzers
+    from reverie.analysis.base import select_analyzers
 
     sessions, entries = read_case_file(path, fmt, therapist_label, client_label)
     out, _ = analyse(select_analyzers(["relational"]), sessions, entries)
