@@ -136,6 +136,28 @@ def test_display_a_plugin_appears_in_show_session_and_the_case_report(
     assert "an echo" in html and "My brother shouted again" in html  # a key moment it declared
 
 
+def test_display_a_plugin_appears_on_the_web_case_overview_and_session_view(echo_plugin: Any, wsdir: Path,
+                                                                          tmp_path: Path) -> None:
+    import reverie.workspace as rw
+    from fastapi.testclient import TestClient
+
+    from reverie.cli import main
+    from reverie.web.app import create_app
+    from tests.web_support import PASSWORD, login
+    f = tmp_path / "s1.txt"
+    f.write_text(ECHO_TEXT, encoding="utf-8")
+    assert main(["import", "transcript", str(f), "--client", "c1"]) == 0
+    assert main(["analyze", "--client", "c1", "--analyzers", "echoes,dialogue"]) == 0
+    with rw.open(wsdir, user="ruth") as ws:
+        ws.set_password("ruth", PASSWORD, login="ruth@test.local")
+        [session] = ws.sessions("c1")
+    client = login(TestClient(create_app(wsdir)), "ruth")
+    case = client.get("/clients/c1").text
+    assert ">Echoes over sessions</h2>" in case and "a marker written for a test" in case  # its declared panel
+    page = client.get(f"/clients/c1/sessions/{session['id']}").text
+    assert "<summary>echo x2</summary>" in page and "Echo words" in page  # its chip and its filter's title
+
+
 def test_display_builtin_chips_read_the_annotation_values() -> None:
     chips = {n: REGISTRY.display(n).chip_texts for n in ("relational", "dialogue", "defenses")}
     assert chips["relational"]({"episode": True, "object": "father", "object_basis": "word"}) == \

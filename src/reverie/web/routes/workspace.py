@@ -70,6 +70,7 @@ def case(request: Request, code: str, ws: Workspace = Depends(workspace), _: Use
     return render(request, "case.html", {
         "code": code, "timeline": _timeline(ws, code), "progress": progress, "chart": chart, "patterns": patterns,
         "class_label": CLASS_LABELS.get(progress["case"].get("class"), progress["case"].get("class")),
+        "panels": display.declared_panels(analysis["sessions"]),
         "missing": analysis.get("missing"), "moments": [m | {"session_id": ids.get(m["session"])}
                                                         for m in key_moments(analysis, limit_per_session=1)]})
 
