@@ -87,3 +87,18 @@ def test_store_restore_a_passphrase_workspace_into_a_new_one(tmp_path: Path, ses
     assert SECRET in again.session(again.sessions("c1")[0]["id"]).utterances[1].text
     assert again.audit_verify()["ok"] is True
     again.close()
+
+
+def test_store_restore_brings_back_no_web_login(tmp_path: Path, session_file: Path) -> None:
+    """A web session is not the record: one open at backup time (and logged out since) stays gone after a restore."""
+    from reverie.workspace.accounts import Accounts
+    a = _two_clients(tmp_path, session_file)
+    a.set_password("ruth", "a long test password")
+    token, _ = Accounts(a).start_session(a.verify_login("ruth", "a long test password"))
+    assert Accounts(a).session(token) is not None
+    a.backup(tmp_path / "b.rvb")
+    a.close()
+    b = rw.init(tmp_path / "b", key_file=a.key_path, user="ruth")
+    b.restore(tmp_path / "b.rvb")
+    assert Accounts(b).session(token) is None and b.verify_login("ruth", "a long test password").name == "ruth"
+    b.close()

@@ -24,7 +24,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Date, DateTime, LargeBinary, delete, func, insert, select, text
+from sqlalchemy import Date, DateTime, Integer, LargeBinary, delete, func, insert, select, text
 
 from reverie.errors import InputError, VerificationError
 from reverie.outputs import NOTHING, Protected, check_target, write_output
@@ -57,6 +57,10 @@ def _decode(column: Any, value: Any) -> Any:
     return value
 
 
+# Web logins are not the record: a restored backup must not bring back a session that was logged out since.
+NOT_BACKED_UP = frozenset({"login_sessions"})
+
+
 def write_backup(store: Store, out: Path, *, force: bool = False, protected: Protected = NOTHING) -> dict[str, Any]:
     """Snapshot, seal and write the backup; ``out`` is checked first (an existing file is replaced only with force)."""
     access.check(store.actor, "write", "backup", is_admin=store.actor.is_admin)
@@ -64,7 +68,7 @@ def write_backup(store: Store, out: Path, *, force: bool = False, protected: Pro
 
     def snapshot(s: Any) -> dict[str, list[dict[str, Any]]]:
         return {t.name: [{k: _encode(v) for k, v in row._mapping.items()} for row in s.execute(select(t))]
-                for t in Base.metadata.sorted_tables}
+                for t in Base.metadata.sorted_tables if t.name not in NOT_BACKED_UP}
 
     tables = store.db.transaction(snapshot)
     meta = {r["key"]: r["value"]["b64"] for r in tables.get("meta", [])}
@@ -168,7 +172,7 @@ def restore_backup(store: Store, path: Path, workspace_key: bytes | None = None)
         elif dialect == "postgresql":
             s.execute(text("ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only"))
             for table in Base.metadata.sorted_tables:
-                if "id" in table.columns and table.name != "meta":
+                if "id" in table.columns and isinstance(table.c.id.type, Integer):  # serial ids only
                     s.execute(text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
                                    f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"))
         store.verify_key(s.get(Meta, "key_check").value)
