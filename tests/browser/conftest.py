@@ -1,0 +1,135 @@
+"""Browser tests in real Chromium: the demo workspace served on a free port, pages that fail on any console error,
+page error or request to another site, and an axe-core check for serious or critical accessibility violations.
+
+Playwright drives Debian's ``chromium`` (``.ci/run`` installs it; Playwright cannot download a browser here).
+``REVERIE_TEST_CHROMIUM`` names another executable; when it is set and missing, the tests fail instead of skipping.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.browser.live import serve
+
+CHROMIUM = os.environ.get("REVERIE_TEST_CHROMIUM", "/usr/bin/chromium")
+LAPTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+DEMO_PASSWORD = "browser-test-demo-pass-7"  # written for the tests
+THERAPIST = "therapist@demo.local"
+CLIENT = "client@demo.local"
+CLEAN_ENV = ("REVERIE_WORKSPACE", "REVERIE_DATABASE_URL", "REVERIE_KEY_FILE", "REVERIE_PASSPHRASE", "REVERIE_USER",
+             "REVERIE_JURISDICTION")
+
+
+@dataclass(frozen=True)
+class Site:
+    """A served workspace: its base URL and where it lives."""
+    url: str
+    workspace: Path
+    key_file: Path
+
+
+@pytest.fixture(scope="session")
+def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """`reverie demo --no-serve` once per test run, then its workspace served by the web app in this process."""
+    from reverie.cli import main
+    from reverie.web import create_app
+
+    root = tmp_path_factory.mktemp("web-demo")
+    workspace, key_file = root / "demo", root / "keys" / "demo.key"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("XDG_CONFIG_HOME", str(root / "xdg"))
+        for name in CLEAN_ENV:
+            mp.delenv(name, raising=False)
+        assert main(["demo", "--workspace", str(workspace), "--key-file", str(key_file),
+                     "--password", DEMO_PASSWORD, "--no-serve"]) == 0
+        with serve(create_app(workspace, key_file=key_file)) as url:
+            yield Site(url, workspace, key_file)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        message = f"Chromium not found at {CHROMIUM} (.ci/run installs Debian's chromium)"
+        if "REVERIE_TEST_CHROMIUM" in os.environ:
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def new_page(browser: Any, demo_site: Site) -> Iterator[Callable[..., Any]]:
+    """Make pages, each in its own browser context (its own cookies: one per person in a journey).
+
+    The test fails when any page logged a console error, threw an uncaught error, or asked another site for anything.
+    """
+    problems: list[str] = []
+    contexts: list[Any] = []
+    own = demo_site.url + "/"
+
+    def make(viewport: dict[str, int] = LAPTOP) -> Any:
+        context = browser.new_context(viewport=viewport, base_url=demo_site.url)
+        context.set_default_timeout(20_000)
+        contexts.append(context)
+        page = context.new_page()
+        page.on("console", lambda msg: problems.append(f"console {msg.type} on {page.url}: {msg.text}")
+                if msg.type == "error" else None)
+        page.on("pageerror", lambda exc: problems.append(f"page error on {page.url}: {exc}"))
+        page.on("request", lambda req: problems.append(f"request to another site from {page.url}: {req.url}")
+                if not req.url.startswith((own, "data:", "blob:", "about:")) else None)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+    assert not problems, "\n".join(problems)
+
+
+@pytest.fixture
+def page(new_page: Callable[..., Any]) -> Any:
+    """One laptop-sized page."""
+    return new_page()
+
+
+_AXE: list[Any] = []
+
+
+def assert_accessible(page: Any) -> None:
+    """axe-core (bundled with axe-playwright-python, run offline) finds no serious or critical violation."""
+    from axe_playwright_python.sync_playwright import Axe
+    if not _AXE:
+        _AXE.append(Axe())
+    results = _AXE[0].run(page)
+    bad = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
+    details = "\n".join(f"{v['id']} ({v['impact']}): {v['help']} -> "
+                        + "; ".join(" ".join(n["target"]) for n in v["nodes"][:5]) for v in bad)
+    assert not bad, f"axe on {page.url}:\n{details}"
+
+
+def login(page: Any, email: str, password: str = DEMO_PASSWORD) -> None:
+    """Log in through the login form, as a person would."""
+    page.goto("/login")
+    page.get_by_label(re.compile("e-?mail", re.I)).fill(email)
+    page.get_by_label(re.compile("password", re.I)).first.fill(password)
+    page.get_by_role("button", name=re.compile("log ?in|sign ?in", re.I)).click()
+    page.wait_for_load_state()
+    assert "/login" not in page.url, f"login as {email} did not get past the login page"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test in this folder carries the `browser` marker (`-m "not browser"` leaves them out)."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.browser)
