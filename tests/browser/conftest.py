@@ -8,7 +8,6 @@ Playwright drives Debian's ``chromium`` (``.ci/run`` installs it; Playwright can
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -120,9 +119,9 @@ def assert_accessible(page: Any) -> None:
 def login(page: Any, email: str, password: str = DEMO_PASSWORD) -> None:
     """Log in through the login form, as a person would."""
     page.goto("/login")
-    page.get_by_label(re.compile("e-?mail", re.I)).fill(email)
-    page.get_by_label(re.compile("password", re.I)).first.fill(password)
-    page.get_by_role("button", name=re.compile("log ?in|sign ?in", re.I)).click()
+    page.get_by_label("Login", exact=True).fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Log in").click()
     page.wait_for_load_state()
     assert "/login" not in page.url, f"login as {email} did not get past the login page"
 
