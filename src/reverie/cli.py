@@ -254,18 +254,38 @@ def export(client: ClientOpt, fmt: Annotated[str, typer.Option("--format", help=
 
 @app.command()
 def demo(workspace: WorkspaceOpt = None, no_serve: Annotated[bool, typer.Option("--no-serve", help="Build and report only.")] = False,
-         key_file: KeyOpt = None) -> None:
-    """Build a fresh demo workspace (default ./reverie-demo) from the fictional demo case, analyse it and report it.
+         key_file: KeyOpt = None,
+         password: Annotated[Optional[str], typer.Option("--password", help="Password of both demo accounts "
+                                                                            "(default: generated and printed once).")] = None,
+         host: Annotated[str, typer.Option("--host", help="Address to serve on.")] = "127.0.0.1",
+         port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to serve on.")] = 8765) -> None:
+    """Build a fresh demo workspace (default ./reverie-demo) from the fictional demo case, analyse it, report it and
+    serve it with two web accounts (therapist@demo.local, client@demo.local).
 
     Only a folder the demo built is rebuilt; a folder holding any other workspace is refused.
     """
     from reverie.demo_build import DEFAULT_FOLDER, build_demo
-    result = build_demo(workspace or Path(DEFAULT_FOLDER), key_file=key_file,
-                        progress=lambda msg: err.print(msg, style="dim"))
+    from reverie.web.demo import demo_accounts
+    folder = workspace or Path(DEFAULT_FOLDER)
+    result = build_demo(folder, key_file=key_file, progress=lambda msg: err.print(msg, style="dim"))
     out.print(result["summary"])
     out.print(f"Case report: {result['report']}")
+    accounts = demo_accounts(folder, key_file, password)
+    out.print(f"Web accounts: {accounts['therapist']} (therapist) and {accounts['client']} (client), "
+              f"password: {accounts['password']}")
     if not no_serve:
-        err.print("The web workspace is not built yet: nothing to serve. The report above is the demo's main view.")
+        from reverie.web.serve import serve as run_server
+        run_server(folder, None, key_file, host, port, say=lambda m: err.print(m))
+
+
+@app.command()
+def serve(host: Annotated[str, typer.Option("--host", help="Address to listen on (loopback by default).")] = "127.0.0.1",
+          port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")] = 8765,
+          secure_cookies: Annotated[bool, typer.Option("--secure-cookies", help="Mark cookies Secure (behind HTTPS).")] = False,
+          workspace: WorkspaceOpt = None, db: DbOpt = None, key_file: KeyOpt = None) -> None:
+    """Serve the web workspace and the client portal (http://127.0.0.1:8765 by default)."""
+    from reverie.web.serve import serve as run_server
+    run_server(workspace, db, key_file, host, port, secure_cookies, say=lambda m: err.print(m))
 
 
 # ----- analysis ------------------------------------------------------------------------------------------------

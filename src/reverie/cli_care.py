@@ -280,3 +280,19 @@ def users_list(workspace: WorkspaceOpt = None, db: DbOpt = None, key_file: KeyOp
         rows = [u.to_dict() for u in ws.store.users()]
     emit_json(rows) if as_json else table("Users", ["name", "role", "client", "admin"],
                                           [[r["name"], r["role"], r["client_code"], r["is_admin"]] for r in rows])
+
+
+@users_app.command("passwd")
+def users_passwd(name: str,
+                 login: Annotated[Optional[str], typer.Option("--login", help="The name to log in with on the web (e.g. an "
+                                                                              "e-mail address); the user name also works.")] = None,
+                 password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from the "
+                                                                                       "first line of stdin.")] = False,
+                 workspace: WorkspaceOpt = None, db: DbOpt = None, key_file: KeyOpt = None, user: UserOpt = None) -> None:
+    """Set a user's web password (Argon2id): your own, staff's as an admin, a client's as their therapist."""
+    import sys
+    password = sys.stdin.readline().rstrip("\r\n") if password_stdin else \
+        typer.prompt("New password", hide_input=True, confirmation_prompt=True)
+    with opened(workspace, db, key_file, user) as ws:
+        result = ws.set_password(name, password, login)
+    out.print(f"Set the web password of {name}" + (f" (login: {result['login']})" if result["login"] else ""))

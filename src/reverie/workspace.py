@@ -7,6 +7,7 @@ encrypting store.
 
 from __future__ import annotations
 
+import copy
 import os
 import uuid
 from collections.abc import Callable, Sequence
@@ -223,6 +224,24 @@ class Workspace(WorkspaceOps):
     def user(self) -> User:
         return self.store.actor
 
+    def acting_as(self, actor: User, origin: str = "") -> Workspace:
+        """This open workspace as another, already authenticated user (the web app's per-request view): cheap, it
+        shares the engine, keys and caches; every call still goes through the scoped, audited store."""
+        view = copy.copy(self)
+        view.store = self.store.acting_as(actor, origin)
+        return view
+
+    # ----- web accounts (reverie.accounts) ---------------------------------------------------------------
+    def set_password(self, name: str, password: str, login: str | None = None) -> dict[str, Any]:
+        """Set a user's web password (Argon2id) and optional login alias; audited."""
+        from reverie.accounts import Accounts
+        return Accounts(self).set_password(self.user, name, password, login)
+
+    def verify_login(self, login: str, password: str, code: str | None = None) -> User:
+        """The user a login, password (and TOTP code) belong to; AccessDenied otherwise. Audited, rate-limited."""
+        from reverie.accounts import Accounts
+        return Accounts(self).verify(login, password, code)
+
     def close(self) -> None:
         self.db.dispose()
 
@@ -255,10 +274,13 @@ class Workspace(WorkspaceOps):
 
     def import_transcript(self, path: str | Path, client: str, date: Date | None = None, fmt: str = "auto",
                           therapist_label: str | None = None, client_label: str | None = None,
-                          number: int | None = None, encoding: str | None = None) -> dict[str, Any]:
-        """Read a transcript file and store its sessions in one transaction (a second import is a no-op)."""
+                          number: int | None = None, encoding: str | None = None,
+                          data: bytes | None = None) -> dict[str, Any]:
+        """Read a transcript file and store its sessions in one transaction (a second import is a no-op).
+
+        With ``data`` (an upload) the bytes are read and ``path`` only names the file."""
         transcript = ingest.read_transcript(path, client=client, fmt=fmt, therapist_label=therapist_label,
-                                            client_label=client_label, encoding=encoding)
+                                            client_label=client_label, encoding=encoding, data=data)
         if number is not None and not 0 <= number <= MAX_INT:
             raise InputError(f"session number {number} is out of range", hint=f"use 0 to {MAX_INT}")
         if (date is not None or number is not None) and len(transcript.sessions) > 1:

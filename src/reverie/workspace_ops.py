@@ -262,16 +262,20 @@ class WorkspaceOps:
         ``analysis`` is a result of ``analyze(client=...)`` already in hand; without it the stored results are read.
         ``out`` is checked before any work; ``inside_workspace`` is for Reverie's own reports (the demo's).
         """
-        from reverie.reports.case_report import render_case_report
-        from reverie.reports.context import build_context
         guard = self.protected(inside_workspace)
         out = check_target(out, force=force, protected=guard)
+        return write_output(out, self.report_html(client, analysis), force=force, protected=guard)
+
+    def report_html(self, client: str, analysis: dict[str, Any] | None = None) -> str:
+        """The case report's HTML (what ``report`` writes, and the web app shows and prints to PDF); audited."""
+        from reverie.reports.case_report import render_case_report
+        from reverie.reports.context import build_context
         analysis = analysis or self.stored_analysis(client)
         progress = self.case_progress(client, analysis)
         context = build_context(client, progress, analysis, self.safety_tasks(open_only=False))
-        path = write_output(out, render_case_report(context), force=force, protected=guard)
+        html = render_case_report(context)
         self.store.audit_event("report", f"client:{client}", None, client)
-        return path
+        return html
 
     def write_plot(self, progress: dict[str, Any], out: str | Path, force: bool = False) -> Path:
         """Write the progress plot (PNG or SVG by the suffix) where a user asked, checked like every output."""

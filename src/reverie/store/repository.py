@@ -8,6 +8,7 @@ A method either completes whole or changes nothing.
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import warnings
@@ -56,6 +57,15 @@ class Records:
         self._audit_key: bytes | None = None
         self.anchor: Anchor | None = None  # set by the workspace: where the audit head is anchored
         db.on_commit(self._anchor_after_commit)
+
+    def acting_as(self, actor: User, origin: str = "") -> Records:
+        """This repository for another, already authenticated actor (the web app, per request): it shares the
+        engine, the key caches and this instance's commit hook, so no listener is added per request."""
+        if self._audit_key is None:  # the shared hook advances the anchor with this instance's audit key
+            self.db.transaction(self._load_audit_key)
+        other = copy.copy(self)
+        other.actor, other.origin = actor, origin or self.origin
+        return other
 
     # ----- keys and audit -------------------------------------------------------------------------------
     def _load_audit_key(self, s: OrmSession) -> bytes:

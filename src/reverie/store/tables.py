@@ -201,3 +201,25 @@ class AuditRow(Base):
     detail_enc: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)  # under the client's key
     prev_mac: Mapped[str] = mapped_column(String(64))
     mac: Mapped[str] = mapped_column(String(64))
+
+
+class AccountRow(Base):
+    """How a user logs in to the web app (migration 0006): one row per user who has a password."""
+    __tablename__ = "accounts"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    login: Mapped[str | None] = mapped_column(String(254), unique=True, nullable=True)  # e.g. an e-mail address
+    password_hash: Mapped[str] = mapped_column(String(255))  # Argon2id, in the PHC string format
+    totp_enc: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)  # sealed by the workspace key
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    password_set_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class LoginSessionRow(Base):
+    """A web login: kept server-side so that logout and the inactivity time-out really end it."""
+    __tablename__ = "login_sessions"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # SHA-256 of the cookie's token, never the token
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    csrf: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    last_seen: Mapped[dt.datetime] = mapped_column(DateTime)

@@ -1,0 +1,241 @@
+"""Web accounts: passwords (Argon2id), the optional TOTP second factor, lockout, and server-side login sessions.
+
+The command line trusts whoever holds the key (``--user`` is a claim); the web app
+authenticates people, and this module is how. It works on a ``Workspace`` and
+audits through its store: ``login``, ``login_failed``, ``logout``, ``password``
+and ``totp`` rows, acting as the user concerned (a failed login acts as
+``anonymous`` and names the account only when it exists, so a password typed into
+the login field never reaches the log).
+
+Login sessions live in the database (``login_sessions``): the cookie holds a
+random token and the table only its SHA-256, so logout, the inactivity time-out
+and the absolute lifetime end a session for real, and a stolen database holds no
+usable cookie. Each session carries its CSRF token.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+import pyotp
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import delete, or_, select
+
+from reverie.domain import User
+from reverie.errors import AccessDenied, InputError, NotFoundError
+from reverie.store import access, crypto
+from reverie.store.repository import now
+from reverie.store.tables import AccountRow, LoginSessionRow, UserRow
+
+if TYPE_CHECKING:
+    from reverie.workspace import Workspace
+
+MIN_PASSWORD = 10
+LOCK_AFTER = 5  # failed logins in a row before the account is locked...
+LOCK_FOR = timedelta(minutes=15)  # ...for this long
+IDLE = timedelta(minutes=30)  # inactivity log-off
+MAX_AGE = timedelta(hours=12)  # a login never lasts longer than a working day
+_TOUCH_EVERY = timedelta(seconds=60)  # last_seen is written at most once a minute per session
+_HASHER = PasswordHasher()  # argon2-cffi's defaults: Argon2id, RFC 9106 low-memory profile
+_DUMMY = _HASHER.hash("not a password of anyone's")  # verified against for unknown logins: same time either way
+_TOTP_AAD = b"accounts.totp"
+ANONYMOUS = User("anonymous", "none")
+
+
+@dataclass
+class LoginSession:
+    """An authenticated web session: the user it acts as and its CSRF token."""
+
+    user: User
+    csrf: str
+    token_id: str
+
+
+def _token_id(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class Accounts:
+    """The accounts of one workspace; ``ws`` is any view of it (the web app passes its base workspace)."""
+
+    def __init__(self, ws: Workspace, idle: timedelta = IDLE, lock_after: int = LOCK_AFTER):
+        self.ws = ws
+        self.db = ws.db
+        self.idle = idle
+        self.lock_after = lock_after
+
+    # ----- passwords --------------------------------------------------------------------------------------
+    def set_password(self, actor: User, name: str, password: str, login: str | None = None) -> dict[str, str | None]:
+        """Set ``name``'s password (and login alias): the user themself, an admin for staff, the treating therapist
+        for a client. Audited as ``password`` on ``user:NAME``."""
+        if len(password) < MIN_PASSWORD:
+            raise InputError(f"a password needs at least {MIN_PASSWORD} characters", hint="a few words make a good one")
+        login = login.strip().lower() if login else None
+
+        def work(s):  # noqa: ANN001, ANN202
+            row = s.scalar(select(UserRow).where(UserRow.name == name))
+            if row is None:
+                raise NotFoundError(f"no user named '{name}'", hint="`reverie users list` shows the users")
+            self._may_manage(s, actor, row)
+            if login is not None:
+                other = s.scalar(select(AccountRow).where(AccountRow.login == login, AccountRow.user_id != row.id))
+                taken = s.scalar(select(UserRow).where(UserRow.name == login, UserRow.id != row.id))
+                if other is not None or taken is not None:
+                    raise InputError(f"the login '{login}' is taken", hint="choose another login")
+            account = s.get(AccountRow, row.id)
+            if account is None:
+                account = AccountRow(user_id=row.id, failed_logins=0)
+                s.add(account)
+            account.password_hash = _HASHER.hash(password)
+            account.password_set_at = now()
+            account.failed_logins, account.locked_until = 0, None
+            if login is not None:
+                account.login = login
+            s.execute(delete(LoginSessionRow).where(LoginSessionRow.user_id == row.id))  # a new password ends logins
+            self.ws.acting_as(actor).store._audit(s, "password", f"user:{name}")
+            return {"user": name, "login": account.login}
+        return self.db.transaction(work)
+
+    @staticmethod
+    def _may_manage(s, actor: User, row: UserRow) -> None:  # noqa: ANN001
+        if actor.id == row.id or actor.name == row.name:
+            return
+        if row.role == "client":
+            from reverie.store.tables import ClientRow
+            client = s.get(ClientRow, row.client_id) if row.client_id else None
+            if client is not None and actor.role == "therapist" and access.in_scope(actor, client.code, client.therapist):
+                return
+            raise AccessDenied(f"{actor.name} may not set the password of client user '{row.name}'",
+                               hint="only the client's treating therapist may")
+        access.check(actor, "write", "users", is_admin=actor.is_admin)
+
+    # ----- logging in -------------------------------------------------------------------------------------
+    def verify(self, login: str, password: str, code: str | None = None, second_factor: bool = True) -> User:
+        """The user whose login and password (and TOTP code, when enrolled) these are; AccessDenied otherwise.
+
+        Each failure counts; ``lock_after`` failures in a row lock the account for ``LOCK_FOR``.
+        ``second_factor`` False checks the password alone (a logged-in user confirming it)."""
+        login = login.strip()
+
+        def work(s):  # noqa: ANN001, ANN202
+            row = s.scalar(select(UserRow).outerjoin(AccountRow, AccountRow.user_id == UserRow.id)
+                           .where(or_(AccountRow.login == login.lower(), UserRow.name == login)))
+            account = s.get(AccountRow, row.id) if row is not None else None
+            if account is None:
+                _check(_DUMMY, password)
+                self.ws.acting_as(ANONYMOUS).store._audit(s, "login_failed", "user:unknown")
+                return None, "wrong login or password"
+            if account.locked_until is not None and account.locked_until > now():
+                self.ws.acting_as(ANONYMOUS).store._audit(s, "login_failed", f"user:{row.name}", detail="locked")
+                return None, f"too many failed logins: this account is locked until {account.locked_until:%H:%M} UTC"
+            reason = None if _check(account.password_hash, password) else "wrong login or password"
+            if reason is None and second_factor and account.totp_enc is not None and not (
+                    code and pyotp.TOTP(self._open_totp(account.totp_enc)).verify(code.strip(), valid_window=1)):
+                reason = "wrong or missing code from your authenticator app"
+            if reason is not None:
+                account.failed_logins += 1
+                if account.failed_logins >= self.lock_after:
+                    account.locked_until, account.failed_logins = now() + LOCK_FOR, 0
+                self.ws.acting_as(ANONYMOUS).store._audit(s, "login_failed", f"user:{row.name}")
+                return None, reason
+            account.failed_logins, account.locked_until = 0, None
+            if _HASHER.check_needs_rehash(account.password_hash):
+                account.password_hash = _HASHER.hash(password)
+            from reverie.workspace import _actor
+            user = _actor(self.db, row)
+            self.ws.acting_as(user).store._audit(s, "login", f"user:{row.name}")
+            return user, None
+        user, problem = self.db.transaction(work)
+        if user is None:
+            raise AccessDenied(problem, hint="check your login and password; after "
+                               f"{self.lock_after} failures the account is locked for {LOCK_FOR.seconds // 60} minutes")
+        return user
+
+    def has_totp(self, user: User) -> bool:
+        return self.db.transaction(lambda s: (a := s.get(AccountRow, user.id)) is not None and a.totp_enc is not None)
+
+    def enrol_totp(self, user: User, secret: str, code: str) -> None:
+        """Turn on the second factor once the user shows a code made from the new secret (audited as ``totp``)."""
+        if not pyotp.TOTP(secret).verify(code.strip(), valid_window=1):
+            raise InputError("that code does not match: check the time on your phone and try again")
+
+        def work(s):  # noqa: ANN001, ANN202
+            account = s.get(AccountRow, user.id)
+            if account is None:
+                raise NotFoundError(f"user '{user.name}' has no password yet")
+            account.totp_enc = crypto.encrypt(self._key, secret.encode(), _TOTP_AAD)
+            self.ws.acting_as(user).store._audit(s, "totp", f"user:{user.name}", detail="enrolled")
+        self.db.transaction(work)
+
+    @property
+    def _key(self) -> bytes:
+        return self.ws.store._workspace_key  # the TOTP secret is sealed by the workspace key, like the audit key
+
+    def _open_totp(self, blob: bytes) -> str:
+        return crypto.decrypt(self._key, blob, _TOTP_AAD).decode()
+
+    # ----- sessions ---------------------------------------------------------------------------------------
+    def start_session(self, user: User) -> tuple[str, str]:
+        """A new login session; returns the cookie token (shown once, stored only hashed) and its CSRF token."""
+        token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+        at = now()
+        self.db.transaction(lambda s: s.add(LoginSessionRow(id=_token_id(token), user_id=user.id, csrf=csrf,
+                                                            created_at=at, last_seen=at)))
+        return token, csrf
+
+    def session(self, token: str | None) -> LoginSession | None:
+        """The live session of a cookie token; None (and the row deleted) once idle or too old, or for no token."""
+        if not token:
+            return None
+        token_id, at = _token_id(token), now()
+
+        def work(s):  # noqa: ANN001, ANN202
+            row = s.get(LoginSessionRow, token_id)
+            if row is None:
+                return None
+            if at - row.last_seen > self.idle or at - row.created_at > MAX_AGE:
+                s.delete(row)
+                return None
+            user_row = s.get(UserRow, row.user_id)
+            if at - row.last_seen > _TOUCH_EVERY:
+                row.last_seen = at
+            return user_row, row.csrf
+        found = self.db.transaction(work)
+        if found is None or found[0] is None:
+            return None
+        from reverie.workspace import _actor
+        try:
+            return LoginSession(_actor(self.db, found[0]), found[1], token_id)
+        except AccessDenied:  # a client user whose record was erased
+            return None
+
+    def end_session(self, token: str | None, user: User | None = None) -> None:
+        """Log out: the session row is deleted, so the cookie is worth nothing even if kept (audited)."""
+        if not token:
+            return
+
+        def work(s):  # noqa: ANN001, ANN202
+            gone = s.execute(delete(LoginSessionRow).where(LoginSessionRow.id == _token_id(token))).rowcount
+            if gone and user is not None:
+                self.ws.acting_as(user).store._audit(s, "logout", f"user:{user.name}")
+        self.db.transaction(work)
+
+
+def _check(hashed: str, password: str) -> bool:
+    try:
+        return _HASHER.verify(hashed, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def new_totp_secret() -> str:
+    return pyotp.random_base32()
+
+
+def totp_uri(secret: str, name: str) -> str:
+    return pyotp.TOTP(secret).provisioning_uri(name=name, issuer_name="Reverie")

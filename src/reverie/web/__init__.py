@@ -1,0 +1,1 @@
+"""The web workspace and client portal: a FastAPI app over the Python API (``create_app`` in ``app.py``)."""

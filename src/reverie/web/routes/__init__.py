@@ -1,0 +1,1 @@
+"""The routers: ``auth`` (login, logout, account), ``workspace`` (the therapist's pages), ``portal`` (the client's)."""
