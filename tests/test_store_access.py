@@ -18,9 +18,10 @@ EXPECTED = {
     ("therapist", "client"): "rwe", ("therapist", "session"): "rwe", ("therapist", "entry"): "rw",
     ("therapist", "entry_private"): "w", ("therapist", "response"): "rw", ("therapist", "note"): "rwe",
     ("therapist", "annotation"): "rw", ("therapist", "consent"): "rw", ("therapist", "safety"): "rw",
-    ("therapist", "export"): "r",
+    ("therapist", "export"): "r", ("therapist", "invitation"): "rw", ("therapist", "assignment"): "rwe",
     ("client", "client"): "r", ("client", "session"): "r", ("client", "entry"): "rwe", ("client", "entry_private"): "rwe",
     ("client", "response"): "rw", ("client", "consent"): "rw", ("client", "safety"): "r", ("client", "export"): "r",
+    ("client", "draft"): "rwe", ("client", "assignment"): "rw",
     ("admin", "client"): "we", ("admin", "audit"): "r", ("admin", "users"): "rw", ("admin", "keys"): "w",
     ("admin", "backup"): "rw",
 }

@@ -406,11 +406,11 @@ def measures_items(instrument: str,
                    load: Annotated[Optional[Path], typer.Option("--load", help="A file of the licensed item text (one item a line, or a YAML/JSON list) to keep in the workspace.")] = None,
                    workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
     """Show an instrument's items; load the licensed item text a practice holds for CORE-10, WAI-SR, DSQ-40, LPFS-BF."""
-    from reverie.measures.instruments import get_instrument, load_item_text
+    from reverie.measures.instruments import get_instrument, kept_item_file, load_item_text
     from reverie.outputs import atomic_write
     from reverie.settings import resolve
     folder = resolve(workspace=workspace).workspace / "instruments"
-    kept = next(iter(sorted(folder.glob(f"{instrument}.*"))), None) if folder.exists() else None
+    kept = kept_item_file(folder.parent, instrument)
     if load is not None:
         load_item_text(instrument, load)  # validates the count and order before anything is kept
         folder.mkdir(parents=True, exist_ok=True)

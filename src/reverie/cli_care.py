@@ -272,6 +272,27 @@ def users_add(name: str, role: Annotated[str, typer.Option(help="therapist | cli
     out.print(f"Added user {name} ({role})")
 
 
+@users_app.command("invite")
+def users_invite(client: Annotated[str, typer.Option("--client", help="The client's code (in your caseload).")],
+                 name: Annotated[Optional[str], typer.Option("--name", help="The client's account (default: their "
+                                                             "existing one, else one named after the code).")] = None,
+                 hours: Annotated[float, typer.Option(help="Hours until the link expires (at most 720).")] = 72.0,
+                 base_url: Annotated[str, typer.Option("--base-url", help="Where `reverie serve` serves the portal.")]
+                 = "http://127.0.0.1:8765",
+                 workspace: WorkspaceOpt = None, db: DbOpt = None, key_file: KeyOpt = None, user: UserOpt = None,
+                 as_json: JsonOpt = False) -> None:
+    """Invite a client to the portal: prints a one-time link that expires, where they set their password."""
+    from reverie.portal import invitation_link
+    with opened(workspace, db, key_file, user) as ws:
+        inv = ws.invite(client, name, hours)
+    link = invitation_link(base_url, inv["token"])
+    if as_json:
+        emit_json({"link": link, "user": inv["user"], "client": inv["client"], "expires_at": inv["expires_at"]})
+        return
+    out.print(f"Invitation for {inv['user']} (client {inv['client']}), valid once until {inv['expires_at']} UTC:")
+    out.print(link)
+
+
 @users_app.command("list")
 def users_list(workspace: WorkspaceOpt = None, db: DbOpt = None, key_file: KeyOpt = None, user: UserOpt = None,
                as_json: JsonOpt = False) -> None:

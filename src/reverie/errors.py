@@ -57,6 +57,10 @@ class AccessDenied(ReverieError):
     exit_code = 3
 
 
+class InvitationError(AccessDenied):
+    """An invitation link that cannot open an account: unknown, already used, expired, or its record erased."""
+
+
 class ConsentRequired(ReverieError):
     """The client has not consented (or has withdrawn consent) to this use of their text."""
 

@@ -29,6 +29,7 @@ from reverie.store import Database, Store, crypto, upgrade
 from reverie.store.anchor import Anchor
 from reverie.store.db import create_sqlite_file, has_schema, sqlite_file
 from reverie.store.tables import Meta, UserRow
+from reverie.portal import PortalOps
 from reverie.workspace_ops import WorkspaceOps
 
 ProgressFn = Callable[[str, int, int], None]
@@ -208,7 +209,7 @@ def _actor(database: Database, row: UserRow) -> User:
     return User(row.name, row.role, code, False, row.id, row.client_id)
 
 
-class Workspace(WorkspaceOps):
+class Workspace(WorkspaceOps, PortalOps):
     """One workspace as seen by one user: the calls the CLI, the web app and scripts make."""
 
     def __init__(self, settings: Settings, db: Database, key: bytes, actor: User, key_path: Path | None = None,
@@ -313,11 +314,18 @@ class Workspace(WorkspaceOps):
         entries = ingest.read_entries(path, client=client)
         return self.add_entries(client, entries)
 
-    def add_entries(self, client: str, entries: Sequence[Entry]) -> dict[str, Any]:
-        """Store journal entries, then screen the new ones for risk (a safety task for the therapist)."""
+    def add_entries(self, client: str, entries: Sequence[Entry],
+                    also: Callable[[], object] | None = None) -> dict[str, Any]:
+        """Store journal entries, then screen the new ones for risk (a safety task for the therapist).
+
+        ``also`` runs in the storing transaction (the portal drops the draft an entry was written in).
+        """
         def store() -> list[tuple[Entry, bool]]:
             self.store.ensure_client(client)
-            return self.store.add_entries(client, entries)
+            stored = self.store.add_entries(client, entries)
+            if also is not None:
+                also()
+            return stored
         stored = self.store.atomic(store)
         new = [e for e, dup in stored if not dup]
         from reverie.safety_service import message_for, screen_entries

@@ -184,6 +184,18 @@ def _read_item_lines(path: Path, data: str) -> list[str]:
     return [line.strip() for line in data.splitlines() if line.strip()]
 
 
+def kept_item_file(workspace: Path, instrument_id: str) -> Path | None:
+    """The licensed item text a workspace keeps for an instrument (``instruments/ID.*``), if any."""
+    folder = Path(workspace) / "instruments"
+    return next(iter(sorted(folder.glob(f"{instrument_id}.*"))), None) if folder.exists() else None
+
+
+def workspace_instrument(workspace: Path, instrument_id: str) -> Instrument:
+    """The instrument with the item text the workspace holds (shipped text, or the practice's licensed copy)."""
+    kept = kept_item_file(workspace, get_instrument(instrument_id).id)
+    return load_item_text(instrument_id, kept) if kept else get_instrument(instrument_id)
+
+
 def load_item_text(instrument_id: str, path: str | Path) -> Instrument:
     """The instrument with practice-supplied licensed item text (YAML/JSON list, or a text file one item a line).
 

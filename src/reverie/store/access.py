@@ -23,6 +23,9 @@ RESOURCES = (
     "annotation",  # analyser results
     "consent",
     "safety",  # safety tasks and the safety plan
+    "draft",  # a journal entry being written in the portal: its writer's alone
+    "invitation",  # the one-time link that opens a client's portal account
+    "assignment",  # a questionnaire the therapist asked the client to complete
     "export",
     "audit",
     "users",
@@ -43,6 +46,8 @@ MATRIX: dict[str, dict[str, frozenset[str]]] = {
         "consent": frozenset({_R, _W}),
         "safety": frozenset({_R, _W}),
         "export": frozenset({_R}),
+        "invitation": frozenset({_R, _W}),  # the treating therapist opens the client's account
+        "assignment": frozenset({_R, _W, _E}),
     },
     "client": {
         "client": frozenset({_R}),
@@ -53,6 +58,8 @@ MATRIX: dict[str, dict[str, frozenset[str]]] = {
         "consent": frozenset({_R, _W}),
         "safety": frozenset({_R}),
         "export": frozenset({_R}),
+        "draft": frozenset({_R, _W, _E}),
+        "assignment": frozenset({_R, _W}),  # answer and complete it
     },
     "admin": {
         "client": frozenset({_W, _E}),  # create, hold and erase records; no clinical reads

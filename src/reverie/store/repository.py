@@ -77,8 +77,11 @@ class Records:
         return self._audit_key
 
     def _audit(self, s: OrmSession, action: str, resource: str, client: str | None = None,
-               detail: str | None = None) -> None:
-        """Append to the chain; a detail about an existing client is sealed under their key (erasure shreds it)."""
+               detail: str | None = None, actor: str | None = None) -> None:
+        """Append to the chain; a detail about an existing client is sealed under their key (erasure shreds it).
+
+        ``actor`` names who acted when it is not the acting user (a client accepting an invitation, before login).
+        """
         sealed = None
         if client is not None and detail is not None:
             row = s.scalar(select(ClientRow).where(ClientRow.code == client))
@@ -86,7 +89,7 @@ class Records:
                 sealed, detail = self._cipher(row).seal(detail, "audit_log.detail"), None
         if self.anchor is not None and s.get(Meta, audit.ANCHORED_KEY) is None:
             s.add(Meta(key=audit.ANCHORED_KEY, value=b"1"))  # from now on a missing anchor file is a finding
-        s.info["audit_head"] = audit.append(s, self._load_audit_key(s), self.actor.name, action, resource, client,
+        s.info["audit_head"] = audit.append(s, self._load_audit_key(s), actor or self.actor.name, action, resource, client,
                                             self.origin, detail, sealed)
 
     def _anchor_after_commit(self, s: OrmSession) -> None:

@@ -186,6 +186,48 @@ class SafetyPlanRow(Base):
     updated_by: Mapped[str] = mapped_column(String(120))
 
 
+# ----- the client portal (migration 0007) --------------------------------------------------------------------------
+class InvitationRow(Base):
+    """A one-time link that lets a client set the password of their account: only a hash of the token is kept."""
+
+    __tablename__ = "invitations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # SHA-256 of a 256-bit random token
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    invited_by: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    used_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class DraftRow(Base):
+    """A journal entry being written, saved as the client types (one per account and kind), sealed like entries."""
+
+    __tablename__ = "entry_drafts"
+    __table_args__ = (UniqueConstraint("user_id", "kind"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(32))
+    fields_enc: Mapped[bytes] = mapped_column(LargeBinary)  # JSON {field: text}
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class AssignmentRow(Base):
+    """A questionnaire a therapist asked a client to complete; answers so far are sealed until it is completed."""
+
+    __tablename__ = "assignments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
+    instrument: Mapped[str] = mapped_column(String(32))
+    assigned_by: Mapped[str] = mapped_column(String(120))
+    assigned_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    answers_enc: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)  # JSON list, None = not answered
+    completed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    response_id: Mapped[int | None] = mapped_column(ForeignKey("responses.id", ondelete="SET NULL"), nullable=True)
+
+
 class AuditRow(Base):
     """Append-only, hash-chained access log: who, what, which record, when in the clear; a client's detail sealed."""
 
