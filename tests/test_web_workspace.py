@@ -18,7 +18,7 @@ C: I felt so sad and lonely after the call, and then angry at myself.
 T: Sad, and then angry at yourself.
 """
 PAGES = ["/", "/clients/anna", "/clients/anna/sessions/{sid}", "/safety", "/clients/anna/safety-plan", "/import",
-         "/clients/anna/report", "/account"]
+         "/clients/anna/report", "/account", "/clients/anna/questionnaire?instrument=gad7"]
 
 
 @pytest.fixture(scope="module")
@@ -39,9 +39,7 @@ def app(folder: Path):
 
 
 def _session_id(app, code: str = "anna", number: int = 2) -> int:
-    ws = app.state.web.ws
-    from reverie.domain import User
-    view = ws.acting_as(User("ruth", "therapist", is_admin=True, id=1))
+    view = app.state.web.ws.acting_as(_ruth())
     return next(s["id"] for s in view.sessions(code) if s["number"] == number)
 
 
@@ -203,3 +201,26 @@ def test_the_report_is_html_and_pdf(app) -> None:
     pdf = client.get("/clients/anna/report.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert pdf.headers["content-type"] == "application/pdf"
+
+
+def test_questionnaire_answers_entered_in_session_are_scored_and_stored(app) -> None:
+    client = login(TestClient(app), "ruth")
+    before = len(app.state.web.ws.acting_as(_ruth()).responses("anna"))
+    answers = {f"item{n}": "1" for n in range(1, 8)}
+    page = client.post("/clients/anna/questionnaire", data={"instrument": "gad7", "session": "2", **answers,
+                                                            "csrf_token": csrf(client, "/")})
+    assert page.status_code == 200 and "total 7" in page.text
+    stored = app.state.web.ws.acting_as(_ruth()).responses("anna")
+    assert len(stored) == before + 1 and stored[-1].answers == [1] * 7 and stored[-1].session == 2
+
+
+def test_an_out_of_range_answer_is_refused_with_the_item_named(app) -> None:
+    client = login(TestClient(app), "ruth")
+    page = client.post("/clients/anna/questionnaire", data={"instrument": "gad7", "item1": "9",
+                                                            "csrf_token": csrf(client, "/")})
+    assert page.status_code == 400 and "item 1" in page.text.lower()
+
+
+def _ruth():
+    from reverie.domain import User
+    return User("ruth", "therapist", is_admin=True, id=1)

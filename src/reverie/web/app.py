@@ -45,6 +45,7 @@ def create_app(workspace: Path | None, *, db: str | None = None, key_file: Path 
     import reverie.workspace as rw
     from reverie.web.routes import auth as auth_routes
     from reverie.web.routes import imports as import_routes
+    from reverie.web.routes import measures as measure_routes
     from reverie.web.routes import safety as safety_routes
     from reverie.web.routes import workspace as workspace_routes
 
@@ -65,6 +66,7 @@ def create_app(workspace: Path | None, *, db: str | None = None, key_file: Path 
     app.include_router(workspace_routes.router)
     app.include_router(import_routes.router)
     app.include_router(safety_routes.router)
+    app.include_router(measure_routes.router)
     _include_optional(app, "reverie.web.routes.portal")
     app.router.on_shutdown.append(ws.close)
     return app

@@ -79,7 +79,7 @@ def chips(annotations: dict[str, Any], text: str = "") -> list[Chip]:
         a = annotations.get(name)
         label = rule(a) if isinstance(a, dict) else None
         if label:
-            details = {k: v for k, v in a.items() if k not in _SKIP_FIELDS and v not in (None, [], {}, "")}
+            details = {k: v for k, v in a.items() if k not in _SKIP_FIELDS and v not in (None, [], {}, "", False)}  # zeros and false flags say nothing
             spans = [list(s[:2]) for s in a.get("evidence") or []]
             out.append(Chip(name, label, spans, details, alert=name == "risk" and bool(a.get("risk")),
                             quotes=quotes(text, spans)))
