@@ -260,3 +260,21 @@ def test_portal_calls_act_as_the_user_of_each_per_request_view(ws: rw.Workspace)
     assert [d["kind"] for d in view.drafts()] == ["dream"]
     with pytest.raises(AccessDenied):
         ws.drafts()
+
+
+def test_portal_erasing_the_journal_erases_drafts_and_erasing_the_client_all_portal_rows(ws: rw.Workspace, portal) -> None:
+    from sqlalchemy import func, select
+
+    from reverie.store.tables import AssignmentRow, DraftRow, InvitationRow
+    sam = portal("sam")
+    sam.save_draft("dream", {"dream": "an unfinished dream"})
+    sam.write_entry("reflection", {"text": "kept a moment"})
+    ws.erase("c1", journal_only=True)
+    assert sam.drafts() == [] and sam.journal() == []
+    sam.save_draft("dream", {"dream": "another"})
+    ws.assign("c1", "gad7")
+    ws.invite("c1")
+    ws.erase("c1")
+    counts = ws.db.transaction(lambda s: [s.scalar(select(func.count()).select_from(t))
+                                          for t in (DraftRow, AssignmentRow, InvitationRow)])
+    assert counts == [0, 0, 0]

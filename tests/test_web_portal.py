@@ -103,6 +103,11 @@ def test_a_client_cannot_open_therapist_pages_nor_a_therapist_the_portal(app) ->
     ruth = login(TestClient(app), "ruth")
     for path in ("/portal", "/portal/write/dream", "/portal/safety-plan"):
         assert ruth.get(path).status_code == 404, path
+    token = _token(ruth, "/")
+    # ruth administers the workspace, yet sam's client bob is not hers to invite or to assign to
+    assert ruth.post("/clients/bob/invite", data={"csrf_token": token}).status_code == 404
+    assert ruth.post("/clients/bob/assign", data={"instrument": "phq9", "csrf_token": token}).status_code == 404
+    assert _as(app, "sam").assignments("bob") == [] and _as(app, "sam").invitations("bob") == []
 
 
 def test_portal_posts_without_their_csrf_token_are_refused(app) -> None:
@@ -214,6 +219,8 @@ def test_a_check_in_one_question_per_screen(app) -> None:
         assert f"Question {number} of 7" in screen and len(re.findall(r'type="radio"', screen)) == 4
         cleo.post(path + "/answer", data={"item": number, "value": 1, "csrf_token": _token(cleo, path)})
     assert "Send my answers" in cleo.get(path).text
+    unchosen = cleo.post(path + "/answer", data={"item": 2, "csrf_token": _token(cleo, path)})
+    assert "Question 2 of 7" in unchosen.text and unchosen.status_code == 200
     done = cleo.post(path + "/complete", data={"csrf_token": _token(cleo, path)})
     assert "Thank you" in done.text and "Please reach out now" not in done.text
     (response,) = _as(app, "ruth").responses("cleo")

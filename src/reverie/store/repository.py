@@ -27,6 +27,7 @@ from reverie.store.db import Database
 from reverie.store.tables import (
     ClientRow,
     ConsentRow,
+    DraftRow,
     EntryRow,
     Meta,
     ProcessNoteRow,
@@ -458,6 +459,7 @@ class Records:
         """Delete a client's rows inside the caller's transaction (erasure); the wrapped key goes with the row."""
         if journal_only:
             s.execute(delete(EntryRow).where(EntryRow.client_id == row.id))
+            s.execute(delete(DraftRow).where(DraftRow.client_id == row.id))  # what was being written is journal too
             return
         s.delete(row)
         self._keys.pop(row.id, None)

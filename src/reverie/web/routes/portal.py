@@ -22,6 +22,7 @@ from reverie.portal import INVITATION_PATH, invitation_link
 from reverie.safety import PLAN_STEPS
 from reverie.web.auth import SESSION_COOKIE, require_role, set_cookie, workspace
 from reverie.web.pages import render, templates
+from reverie.web.routes.workspace import own_client
 from reverie.workspace import Workspace
 
 router = APIRouter()
@@ -113,8 +114,10 @@ def checkin(request: Request, assignment_id: int, item: int | None = None, _user
 
 
 @router.post("/portal/checkins/{assignment_id}/answer")
-def answer(assignment_id: int, item: int = Form(...), value: int = Form(...), _user: User = Depends(client_only),
+def answer(assignment_id: int, item: int = Form(...), value: int | None = Form(None), _user: User = Depends(client_only),
            ws: Workspace = Depends(workspace)) -> Response:
+    if value is None:  # nothing chosen (a browser without form validation): the same question again
+        return RedirectResponse(f"/portal/checkins/{assignment_id}?item={item}", status_code=303)
     a = ws.answer_item(assignment_id, item, value)
     following = next((n for n in range(item + 1, len(a["answers"]) + 1) if a["answers"][n - 1] is None), a["next"])
     target = f"/portal/checkins/{assignment_id}" + (f"?item={following}" if following else "")
@@ -163,6 +166,8 @@ def accept(request: Request, token: str, password: str = Form(...), again: str =
         return render(request, "portal/invite.html", {"invited": found, "token": token, "error": exc.message},
                       status_code=400, banner=False)
     user = web.accounts.verify(accepted["user"], password, second_factor=False)
+    if request.cookies.get(SESSION_COOKIE):  # whoever was logged in on this browser is logged out
+        web.accounts.end_session(request.cookies.get(SESSION_COOKIE))
     cookie, _csrf = web.accounts.start_session(user)
     response = RedirectResponse("/portal", status_code=303)
     set_cookie(request, response, SESSION_COOKIE, cookie)
@@ -174,6 +179,7 @@ def accept(request: Request, token: str, password: str = Form(...), again: str =
 def invite(request: Request, code: str, _user: User = Depends(therapist_only),
            ws: Workspace = Depends(workspace)) -> Response:
     """Make the one-time link and show it once (only its hash is kept): the therapist passes it to the client."""
+    own_client(ws, code)
     inv = ws.invite(code)
     link = invitation_link(str(request.base_url), inv["token"])
     return render(request, "portal/invited.html", {"code": code, "invited": inv, "link": link})
@@ -182,5 +188,6 @@ def invite(request: Request, code: str, _user: User = Depends(therapist_only),
 @router.post("/clients/{code}/assign")
 def assign(code: str, instrument: str = Form(...), _user: User = Depends(therapist_only),
            ws: Workspace = Depends(workspace)) -> Response:
+    own_client(ws, code)
     ws.assign(code, instrument)
     return RedirectResponse(f"/clients/{code}?assigned={instrument}", status_code=303)
