@@ -39,7 +39,7 @@ class Site:
 def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     """`reverie demo --no-serve` once per test run, then its workspace served by the web app in this process."""
     from reverie.cli import main
-    from reverie.web import create_app
+    from reverie.web.app import create_app
 
     root = tmp_path_factory.mktemp("web-demo")
     workspace, key_file = root / "demo", root / "keys" / "demo.key"
@@ -82,8 +82,8 @@ def new_page(browser: Any, demo_site: Site) -> Iterator[Callable[..., Any]]:
         context.set_default_timeout(20_000)
         contexts.append(context)
         page = context.new_page()
-        page.on("console", lambda msg: problems.append(f"console {msg.type} on {page.url}: {msg.text}")
-                if msg.type == "error" else None)
+        page.on("console", lambda msg: problems.append(f"console error on {page.url}: {msg.text} "
+                                                       f"({msg.location.get('url')})") if msg.type == "error" else None)
         page.on("pageerror", lambda exc: problems.append(f"page error on {page.url}: {exc}"))
         page.on("request", lambda req: problems.append(f"request to another site from {page.url}: {req.url}")
                 if not req.url.startswith((own, "data:", "blob:", "about:")) else None)
