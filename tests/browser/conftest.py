@@ -21,8 +21,9 @@ CHROMIUM = os.environ.get("REVERIE_TEST_CHROMIUM", "/usr/bin/chromium")
 LAPTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 DEMO_PASSWORD = "browser-test-demo-pass-7"  # written for the tests
-THERAPIST = "therapist@demo.local"
+THERAPIST = "therapist@demo.local"  # the demo's therapist, ruth.adler, whose client is "demo"
 CLIENT = "client@demo.local"
+THERAPIST_USER = "ruth.adler"
 CLEAN_ENV = ("REVERIE_WORKSPACE", "REVERIE_DATABASE_URL", "REVERIE_KEY_FILE", "REVERIE_PASSPHRASE", "REVERIE_USER",
              "REVERIE_JURISDICTION")
 
@@ -33,6 +34,11 @@ class Site:
     url: str
     workspace: Path
     key_file: Path
+
+    def open_as(self, user: str = THERAPIST_USER) -> Any:
+        """The served workspace through the Python API, for a test's setup (the server keeps running)."""
+        import reverie.workspace as rw
+        return rw.open(self.workspace, key_file=self.key_file, user=user)
 
 
 @pytest.fixture(scope="session")
@@ -81,13 +87,15 @@ def new_page(browser: Any, demo_site: Site) -> Iterator[Callable[..., Any]]:
         context = browser.new_context(viewport=viewport, base_url=demo_site.url)
         context.set_default_timeout(20_000)
         contexts.append(context)
-        page = context.new_page()
-        page.on("console", lambda msg: problems.append(f"console error on {page.url}: {msg.text} "
-                                                       f"({msg.location.get('url')})") if msg.type == "error" else None)
-        page.on("pageerror", lambda exc: problems.append(f"page error on {page.url}: {exc}"))
-        page.on("request", lambda req: problems.append(f"request to another site from {page.url}: {req.url}")
-                if not req.url.startswith((own, "data:", "blob:", "about:")) else None)
-        return page
+        # on the context, so every page opened in it (a second tab too) is watched
+        context.on("console", lambda msg: problems.append(f"console error on {msg.page.url if msg.page else '?'}: "
+                                                          f"{msg.text} ({msg.location.get('url')})")
+                   if msg.type == "error" else None)
+        context.on("weberror", lambda err: problems.append(f"page error on {err.page.url if err.page else '?'}: "
+                                                           f"{err.error}"))
+        context.on("request", lambda req: problems.append(f"request to another site: {req.url}")
+                   if not req.url.startswith((own, "data:", "blob:", "about:")) else None)
+        return context.new_page()
 
     yield make
     for context in contexts:
