@@ -25,7 +25,7 @@ install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
 demo: install
-	$(BIN)/reverie demo --workspace $(WORKSPACE)
+	$(BIN)/reverie demo --workspace $(WORKSPACE) $(if $(PASSWORD),--password "$(PASSWORD)")
 
 test: install-test
 	$(BIN)/python -m pytest -q

@@ -136,9 +136,21 @@ def test_totp_enrolment_then_login_needs_the_code(folder: Path) -> None:
     fresh = TestClient(app)
     no_code = fresh.post("/login", data={"login": "sam@test.local", "password": PASSWORD, "csrf_token": csrf(fresh)})
     assert no_code.status_code == 401 and "authenticator" in no_code.text
+    code = pyotp.TOTP(secret).now()
     with_code = fresh.post("/login", data={"login": "sam@test.local", "password": PASSWORD, "csrf_token": csrf(fresh),
-                                          "code": pyotp.TOTP(secret).now()})
+                                          "code": code})
     assert with_code.status_code == 200
+    replayed = TestClient(app)
+    again = replayed.post("/login", data={"login": "sam@test.local", "password": PASSWORD,
+                                          "csrf_token": csrf(replayed), "code": code})
+    assert again.status_code == 401 and "reused" in again.text  # a code works once
     from reverie.store.tables import AccountRow, UserRow
     app.state.web.ws.db.transaction(lambda s: setattr(s.scalar(select(AccountRow).join(
         UserRow, UserRow.id == AccountRow.user_id).where(UserRow.name == "sam")), "totp_enc", None))
+
+
+def test_a_page_left_idle_leaves_the_screen_when_its_session_ends(folder: Path) -> None:
+    from datetime import timedelta
+    client = login(TestClient(web_app(folder, idle=timedelta(minutes=10))), "ruth")
+    assert '<meta http-equiv="refresh" content="605; url=/login">' in client.get("/account").text
+    assert 'http-equiv="refresh"' not in TestClient(web_app(folder)).get("/login").text

@@ -61,15 +61,23 @@ def test_serve_refuses_a_missing_workspace_before_listening(tmp_path: Path, caps
 
 
 def test_demo_accounts_log_in_as_the_demo_therapist_and_client(tmp_path: Path) -> None:
-    from reverie.demo_build import load_manifest
-    from reverie.web.demo import demo_accounts
+    from reverie.demo_build import add_demo_accounts, load_manifest
     manifest = load_manifest()
     (tmp_path / "s.txt").write_text(SESSION_TEXT, encoding="utf-8")
     with rw.init(tmp_path / "ws", user=manifest["therapist"]["name"]) as ws:
         ws.import_transcript(tmp_path / "s.txt", manifest["client"]["code"])
-    accounts = demo_accounts(tmp_path / "ws", password="demo password 1")
+        accounts = add_demo_accounts(ws, manifest["client"]["code"], "demo password 1")
     with rw.open(tmp_path / "ws") as ws:
         therapist = ws.verify_login("therapist@demo.local", "demo password 1")
         client = ws.verify_login("client@demo.local", "demo password 1")
     assert accounts["therapist"] == "therapist@demo.local" and therapist.name == manifest["therapist"]["name"]
     assert client.role == "client" and client.client_code == manifest["client"]["code"]
+
+
+def test_demo_accounts_get_a_generated_password_when_none_is_given(tmp_path: Path) -> None:
+    from reverie.demo_build import add_demo_accounts
+    (tmp_path / "s.txt").write_text(SESSION_TEXT, encoding="utf-8")
+    with rw.init(tmp_path / "ws", user="ruth") as ws:
+        ws.import_transcript(tmp_path / "s.txt", "c1")
+        first = add_demo_accounts(ws, "c1")["password"]
+        assert len(first) >= 16 and ws.verify_login("therapist@demo.local", first).name == "ruth"

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
@@ -134,9 +135,12 @@ class Accounts:
                 self.ws.acting_as(ANONYMOUS).store._audit(s, "login_failed", f"user:{row.name}", detail="locked")
                 return None, f"too many failed logins: this account is locked until {account.locked_until:%H:%M} UTC"
             reason = None if _check(account.password_hash, password) else "wrong login or password"
-            if reason is None and second_factor and account.totp_enc is not None and not (
-                    code and pyotp.TOTP(self._open_totp(account.totp_enc)).verify(code.strip(), valid_window=1)):
-                reason = "wrong or missing code from your authenticator app"
+            if reason is None and second_factor and account.totp_enc is not None:
+                step = _totp_step(self._open_totp(account.totp_enc), code, account.totp_step)
+                if step is None:
+                    reason = "wrong, reused or missing code from your authenticator app"
+                else:
+                    account.totp_step = step
             if reason is not None:
                 account.failed_logins += 1
                 if account.failed_logins >= self.lock_after:
@@ -224,6 +228,19 @@ class Accounts:
             if gone and user is not None:
                 self.ws.acting_as(user).store._audit(s, "logout", f"user:{user.name}")
         self.db.transaction(work)
+
+
+def _totp_step(secret: str, code: str | None, last: int | None) -> int | None:
+    """The 30-second step a TOTP code belongs to (this one or a neighbour, for clock drift), if it is later than the
+    last step used: a code works once."""
+    if not code:
+        return None
+    totp, at = pyotp.TOTP(secret), time.time()
+    for offset in (0, -1, 1):
+        step = totp.timecode(at) + offset
+        if (last is None or step > last) and secrets.compare_digest(totp.at(at, counter_offset=offset), code.strip()):
+            return step
+    return None
 
 
 def _check(hashed: str, password: str) -> bool:

@@ -265,14 +265,13 @@ def demo(workspace: WorkspaceOpt = None, no_serve: Annotated[bool, typer.Option(
     Only a folder the demo built is rebuilt; a folder holding any other workspace is refused.
     """
     from reverie.demo_build import DEFAULT_FOLDER, build_demo
-    from reverie.web.demo import demo_accounts
     folder = workspace or Path(DEFAULT_FOLDER)
-    result = build_demo(folder, key_file=key_file, progress=lambda msg: err.print(msg, style="dim"))
+    result = build_demo(folder, key_file=key_file, progress=lambda msg: err.print(msg, style="dim"), password=password)
     out.print(result["summary"])
     out.print(f"Case report: {result['report']}")
-    accounts = demo_accounts(folder, key_file, password)
-    out.print(f"Web accounts: {accounts['therapist']} (therapist) and {accounts['client']} (client), "
-              f"password: {accounts['password']}")
+    if accounts := result.get("accounts"):
+        out.print(f"Web accounts: {accounts['therapist']} (therapist) and {accounts['client']} (client), "
+                  f"password: {accounts['password']}")
     if not no_serve:
         from reverie.web.serve import serve as run_server
         run_server(folder, None, key_file, host, port, say=lambda m: err.print(m))

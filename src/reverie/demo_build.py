@@ -6,6 +6,7 @@ The demo rebuilds only a folder it made itself: one holding its marker file. A f
 
 from __future__ import annotations
 
+import secrets
 import shutil
 from collections.abc import Callable
 from datetime import date
@@ -22,6 +23,8 @@ from reverie.workspace import init
 DEMO_DIR = Path(str(files("reverie") / "demo"))
 DEFAULT_FOLDER = "reverie-demo"
 MARKER = "reverie-demo.txt"
+THERAPIST_LOGIN = "therapist@demo.local"
+CLIENT_LOGIN = "client@demo.local"
 MARKER_TEXT = ("This folder was built by `reverie demo` from a fictional case.\n"
                "`reverie demo` deletes and rebuilds it: do not keep real clients' data here.\n")
 
@@ -53,9 +56,20 @@ def clear_demo_folder(folder: Path) -> None:
                          hint="choose an empty or new --workspace folder")
 
 
+def add_demo_accounts(ws: Any, code: str, password: str | None = None) -> dict[str, str]:
+    """The demo's web accounts: ``therapist@demo.local`` (the acting therapist) and ``client@demo.local`` (the client),
+    with one password (generated when not given)."""
+    password = password or secrets.token_urlsafe(12)
+    ws.set_password(ws.user.name, password, login=THERAPIST_LOGIN)
+    ws.add_user(CLIENT_LOGIN, "client", code)
+    ws.set_password(CLIENT_LOGIN, password)
+    return {"therapist": THERAPIST_LOGIN, "client": CLIENT_LOGIN, "password": password}
+
+
 def build_demo(workspace: str | Path, key_file: str | Path | None = None,
-               progress: Callable[[str], None] = lambda _msg: None) -> dict[str, Any]:
-    """A fresh workspace with the demo client imported, analysed and reported; returns the report path and a summary."""
+               progress: Callable[[str], None] = lambda _msg: None, password: str | None = None) -> dict[str, Any]:
+    """A fresh workspace with the demo client imported, analysed and reported, and its two web accounts; returns the
+    report path, a summary and the accounts."""
     manifest = load_manifest()
     profile = manifest["client"]
     therapist = manifest["therapist"]["name"]
@@ -84,10 +98,12 @@ def build_demo(workspace: str | Path, key_file: str | Path | None = None,
                            inside_workspace=True)
         prog = ws.case_progress(code, analysis)
         tasks = ws.safety_tasks()
+        accounts = add_demo_accounts(ws, code, password)
     finally:
         ws.close()
     summary = (f"Demo workspace {workspace}: client '{code}' (fictional), {len(manifest['sessions'])} sessions, "
                f"{journal['imported']} journal entries, {measures['imported']} questionnaire responses.\n"
                f"Progress: {prog['case']['class']} — {prog['case']['explanation']}\n"
                f"Open safety tasks: {len(tasks)} (see `reverie safety list --workspace {workspace}`).")
-    return {"workspace": str(workspace), "report": str(report), "summary": summary, "progress": prog}
+    return {"workspace": str(workspace), "report": str(report), "summary": summary, "progress": prog,
+            "accounts": accounts}

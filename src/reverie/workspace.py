@@ -400,15 +400,22 @@ class Workspace(WorkspaceOps, PortalOps):
         out["client"] = client
         return out
 
-    def stored_analysis(self, client: str) -> dict[str, Any]:
+    def stored_analysis(self, client: str, session_id: int | None = None) -> dict[str, Any]:
         """The client's stored results in ``analyze``'s shape, read without running an analyser (what views show).
+
+        With ``session_id``, only that session of the client's (no journal entries): one page's worth.
 
         Each analyser's results are those of the newest run that included it; a unit without a
         stored result has no annotation. ``missing`` says why there is nothing at all: no active
         consent to analysis (withdrawal hides results already stored), a role that may not read
         results, or no run yet.
         """
-        sessions, entries = self.store.client_sessions(client), self.store.entries(client)
+        if session_id is not None:
+            sessions, entries = [self.store.session(session_id)], []
+            if sessions[0].client != client:
+                raise NotFoundError(f"no session {session_id} for client '{client}'")
+        else:
+            sessions, entries = self.store.client_sessions(client), self.store.entries(client)
         chosen: list[BaseAnalyzer] = []
         digests: dict[str, str] = {}
         missing = None

@@ -357,9 +357,10 @@ class AnnotationCache:
             cipher = st._cipher(row)
             wanted = {self._key(cipher, k): k for k in keys}
             found: dict[tuple[str, ...], dict[str, Any]] = {}
-            rows = s.scalars(select(AnnotationRow).where(AnnotationRow.client_id == row.id))
-            for a in rows:
-                if a.key in wanted:
+            digests = list(wanted)
+            for i in range(0, len(digests), 500):  # only the rows asked for (unique on client and key), in chunks
+                for a in s.scalars(select(AnnotationRow).where(AnnotationRow.client_id == row.id,
+                                                               AnnotationRow.key.in_(digests[i:i + 500]))):
                     found[wanted[a.key]] = json.loads(cipher.open(a.payload_enc, "annotations.payload") or "{}")
             st._audit(s, "read", "annotations", self.code, f"{len(found)} cached")
             return found

@@ -252,6 +252,7 @@ class AccountRow(Base):
     login: Mapped[str | None] = mapped_column(String(254), unique=True, nullable=True)  # e.g. an e-mail address
     password_hash: Mapped[str] = mapped_column(String(255))  # Argon2id, in the PHC string format
     totp_enc: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)  # sealed by the workspace key
+    totp_step: Mapped[int | None] = mapped_column(Integer, nullable=True)  # the last 30 s step used: no replay
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     password_set_at: Mapped[dt.datetime] = mapped_column(DateTime)

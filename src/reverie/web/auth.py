@@ -61,10 +61,12 @@ class Throttle:
         self._failures: dict[str, deque[float]] = defaultdict(deque)
 
     def blocked(self, address: str) -> bool:
-        q = self._failures[address]
+        q = self._failures.get(address)
         while q and q[0] < time.monotonic() - self.window:
             q.popleft()
-        return len(q) >= self.limit
+        if q is not None and not q:
+            del self._failures[address]  # forget quiet addresses
+        return bool(q) and len(q) >= self.limit
 
     def failed(self, address: str) -> None:
         self._failures[address].append(time.monotonic())

@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 from reverie.domain import User
 from reverie.safety import PLAN_STEPS
 from reverie.web.auth import require_role, workspace
-from reverie.web.pages import render
+from reverie.web.pages import render, task_view
 from reverie.web.routes.workspace import own_client
 from reverie.workspace import Workspace
 
@@ -17,18 +17,9 @@ router = APIRouter()
 therapist = require_role("therapist")
 
 
-def _where(task: dict) -> str:
-    ref = str(task.get("source_ref") or "")
-    if task["source"] == "utterance" and ref.startswith("session:"):
-        _, sid, turn = (ref.split(":") + ["", ""])[:3]
-        return f"a session (turn {turn})"
-    return {"entry": "a journal entry", "answer": "a questionnaire answer",
-            "questionnaire": "a questionnaire"}.get(task["source"], task["source"])
-
-
 @router.get("/safety")
 def safety(request: Request, ws: Workspace = Depends(workspace), _: User = Depends(therapist)) -> Response:
-    tasks = [t | {"where": _where(t)} for t in ws.safety_tasks(open_only=False)
+    tasks = [task_view(t) for t in ws.safety_tasks(open_only=False)
              if t["client"] in {c["code"] for c in ws.clients() if c["therapist"] == ws.user.name}]
     return render(request, "safety.html", {"open": [t for t in tasks if not t["acknowledged_at"]],
                                            "done": [t for t in tasks if t["acknowledged_at"]]})

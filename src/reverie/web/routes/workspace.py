@@ -64,12 +64,14 @@ def case(request: Request, code: str, ws: Workspace = Depends(workspace), _: Use
     progress = ws.case_progress(code, analysis)
     patterns = [{"number": s["number"], "id": s["id"], **display.session_patterns(s["summary"])}
                 for s in analysis["sessions"]]
+    ids = {s["number"]: s["id"] for s in analysis["sessions"]}
     chart = {"sessions": progress.get("sessions", []), "bands": progress.get("bands") or {},
              "flags": progress.get("flags") or [], "patterns": patterns, "client": code}
     return render(request, "case.html", {
         "code": code, "timeline": _timeline(ws, code), "progress": progress, "chart": chart, "patterns": patterns,
         "class_label": CLASS_LABELS.get(progress["case"].get("class"), progress["case"].get("class")),
-        "missing": analysis.get("missing"), "moments": key_moments(analysis)})
+        "missing": analysis.get("missing"), "moments": [m | {"session_id": ids.get(m["session"])}
+                                                        for m in key_moments(analysis, limit_per_session=1)]})
 
 
 @router.get("/clients/{code}/sessions/{session_id}")
@@ -79,7 +81,7 @@ def session_view(request: Request, code: str, session_id: int, show: list[str] =
     meta = next((s for s in ws.sessions(code) if s["id"] == session_id), None)
     if meta is None:
         raise NotFoundError(f"no session {session_id} for client '{code}'")
-    analysis = ws.stored_analysis(code)
+    analysis = ws.stored_analysis(code, session_id)
     stored = next((s for s in analysis["sessions"] if s["id"] == session_id), None)
     turns, present = [], []
     for u in stored["utterances"] if stored else []:

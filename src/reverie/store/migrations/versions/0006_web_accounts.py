@@ -21,6 +21,7 @@ def upgrade() -> None:
         sa.Column('login', sa.String(length=254), nullable=True, unique=True),
         sa.Column('password_hash', sa.String(length=255), nullable=False),
         sa.Column('totp_enc', sa.LargeBinary(), nullable=True),
+        sa.Column('totp_step', sa.Integer(), nullable=True),
         sa.Column('failed_logins', sa.Integer(), nullable=False, server_default='0'),
         sa.Column('locked_until', sa.DateTime(), nullable=True),
         sa.Column('password_set_at', sa.DateTime(), nullable=False),
