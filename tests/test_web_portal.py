@@ -150,9 +150,12 @@ def test_share_shows_the_entry_to_the_therapist_and_unshare_hides_it(app) -> Non
     timeline = ruth.get("/clients/cleo").text
     assert "What happened\nThe bus left as I got there." in timeline and "read the shared entry" in timeline
     assert [e.id for e in _as(app, "ruth").entries("cleo")] == [entry_id]
+    home = cleo.get("/portal").text  # the journal's list has the same control, one tap per entry
+    assert f'action="{path}/share"' in home and 'name="shared" value="no"' in home
     cleo.post(path + "/share", data={"shared": "no", "csrf_token": _token(cleo, path)})
     assert "The bus left as I got there." not in ruth.get("/clients/cleo").text
     assert "Only you can read this entry." in cleo.get(path).text
+    assert 'name="shared" value="yes"' in cleo.get("/portal").text
 
 
 def test_a_risky_entry_shows_the_safety_message_and_opens_a_task(app) -> None:

@@ -34,7 +34,7 @@ class PortalOps:
         act as the user of the workspace it was copied from."""
         return PortalRecords(self.store)
 
-    def own_client(self) -> str:
+    def own_record(self) -> str:
         """The logged-in client's own record (the portal's calls without a client code act on it)."""
         if self.user.role != "client" or not self.user.client_code:
             raise AccessDenied(f"{self.user.name} ({self.user.role}) has no journal of their own",
@@ -86,7 +86,7 @@ class PortalOps:
 
         Returns the entry's id, the safety flags and the fixed safety message when the entry carries risk.
         """
-        code = self.own_client()
+        code = self.own_record()
         title, text = compose(kind_id, fields)
         entry = Entry(code, datetime.now(), kind_id, text, title, False)
         result = self.add_entries(code, [entry], also=lambda: self._portal.delete_draft(kind_id))
@@ -98,7 +98,7 @@ class PortalOps:
 
     def journal(self) -> list[Entry]:
         """The logged-in client's own entries, newest first."""
-        return sorted(self.entries(self.own_client()), key=lambda e: (e.written_at, e.id or 0), reverse=True)
+        return sorted(self.entries(self.own_record()), key=lambda e: (e.written_at, e.id or 0), reverse=True)
 
     def entry(self, entry_id: int) -> Entry:
         """One entry this user may read (``NotFoundError`` otherwise, also for an unshared one)."""
@@ -109,7 +109,7 @@ class PortalOps:
 
         Withdrawn, the entry leaves the therapist's view again; what a safety task kept of it stays (duty of care).
         """
-        code = self.own_client()
+        code = self.own_record()
         entry = self._portal.entry(entry_id)  # the client's own, or not found
         if entry.shared_with_therapist != shared:
             if shared:
@@ -135,7 +135,7 @@ class PortalOps:
         return self._portal.assign(client, inst.id)
 
     def assignments(self, client: str | None = None, open_only: bool = True) -> list[dict[str, Any]]:
-        return self._portal.assignments(client or self.own_client(), open_only)
+        return self._portal.assignments(client or self.own_record(), open_only)
 
     def assignment(self, assignment_id: int) -> dict[str, Any]:
         """One assignment with its items, the answers given so far and the next item to answer (None when done)."""
@@ -180,7 +180,7 @@ class PortalOps:
     def safety_notice(self, client: str | None = None) -> dict[str, Any]:
         """The steady notice: the journal is not watched in real time, and the crisis contacts for the locale."""
         from reverie.safety_service import message_for
-        return message_for(self, client or self.own_client())
+        return message_for(self, client or self.own_record())
 
 
 __all__ = ["PortalOps"]

@@ -134,7 +134,7 @@ def complete(request: Request, assignment_id: int, _user: User = Depends(client_
 # ----- the safety plan -----------------------------------------------------------------------------------
 @router.get("/portal/safety-plan")
 def safety_plan(request: Request, _user: User = Depends(client_only), ws: Workspace = Depends(workspace)) -> Response:
-    return _page(request, ws, "safety_plan.html", {"plan": ws.safety_plan(ws.own_client()), "steps": PLAN_STEPS})
+    return _page(request, ws, "safety_plan.html", {"plan": ws.safety_plan(ws.own_record()), "steps": PLAN_STEPS})
 
 
 # ----- the invitation (no login: the token is the credential) --------------------------------------------
