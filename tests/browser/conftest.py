@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -112,16 +113,20 @@ def page(new_page: Callable[..., Any]) -> Any:
 _AXE: list[Any] = []
 
 
-def assert_accessible(page: Any) -> None:
-    """axe-core (bundled with axe-playwright-python, run offline) finds no serious or critical violation."""
+def accessibility_problems(page: Any) -> list[str]:
+    """axe-core's serious and critical violations on the page (axe ships with axe-playwright-python: run offline)."""
     from axe_playwright_python.sync_playwright import Axe
     if not _AXE:
         _AXE.append(Axe())
     results = _AXE[0].run(page)
-    bad = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
-    details = "\n".join(f"{v['id']} ({v['impact']}): {v['help']} -> "
-                        + "; ".join(" ".join(n["target"]) for n in v["nodes"][:5]) for v in bad)
-    assert not bad, f"axe on {page.url}:\n{details}"
+    path = urlsplit(page.url).path
+    return [f"{path}: {v['id']} ({v['impact']}): {v['help']} -> " + "; ".join(" ".join(n["target"]) for n in v["nodes"][:5])
+            for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
+
+
+def assert_accessible(page: Any) -> None:
+    problems = accessibility_problems(page)
+    assert not problems, "axe-core:\n" + "\n".join(problems)
 
 
 def login(page: Any, email: str, password: str = DEMO_PASSWORD) -> None:
