@@ -49,56 +49,61 @@ from bench_concurrency import SENTENCES, _cause, _percentile, _reset_postgres  #
 PASSWORD = "load-test-password-42"  # written for the benchmark
 ADMIN = "ruth"
 CLIENTS_PER_THERAPIST = 4
-KINDS = ("login", "caseload", "overview", "session", "journal", "checkin")
+KINDS = ("login", "caseload", "overview", "session", "write-page", "journal", "checkin-page", "checkin-answer",
+         "checkin-send")
 JOURNAL_KINDS = ("free_association", "dream", "moment", "reflection")
 GAD7 = "gad7"
-_CSRF = re.compile(r'name="csrf(?:_token)?"\s+(?:value|content)="([^"]+)"')
+_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+_PART = re.compile(r'<textarea id="f-[\w-]+" name="(\w+)"')
 
 
 # ----- the workspace and the server ----------------------------------------------------------------------------
 @dataclass
 class Person:
-    """One account: its login, its role, and the clients it sees (a client: its own code)."""
+    """One account: its login, its role, and the clients it sees (a client: its own code) with their session ids."""
     login: str
     role: str
-    clients: list[str] = field(default_factory=list)
-
-
-def build_workspace(path: Path, key_file: Path, db: str | None, users: int, scratch: Path) -> list[Person]:
-    """Accounts for ``users`` simulated people: one in five a therapist with four clients, the rest those clients."""
-    import reverie.workspace as rw
-
-    therapists = max(1, users // 5)
-    clients_needed = max(1, users - therapists)
-    people: list[Person] = []
-    with rw.init(path, db=db, key_file=key_file, user=ADMIN) as ws:
-        codes = [f"LOAD-{i:03d}" for i in range(clients_needed)]
-        for t in range(therapists):
-            name = f"therapist{t:02d}"
-            ws.add_user(name, "therapist")
-            ws.set_password(name, PASSWORD, login=f"{name}@load.local")
-        for i, code in enumerate(codes):
-            therapist = f"therapist{i % therapists:02d}"
-            with rw.open(path, db=db, key_file=key_file, user=therapist) as own:
-                own.add_client(code)
-                own.grant_consent(code, "transcription")
-                own.grant_consent(code, "analysis")
-                transcript = scratch / f"{code}.txt"
-                transcript.write_text("\n".join(f"{'Therapist' if k % 2 == 0 else 'Client'}: {SENTENCES[k % 6]}"
-                                                for k in range(8)) + "\n", encoding="utf-8")
-                own.import_transcript(transcript, code)
-                own.add_user(client_user(code), "client", client=code)
-                own.set_password(client_user(code), PASSWORD, login=f"{code.lower()}@load.local")
-                own.assign_questionnaire(code, GAD7)
-        for t in range(therapists):
-            mine = [c for i, c in enumerate(codes) if i % therapists == t]
-            people.append(Person(f"therapist{t:02d}@load.local", "therapist", mine))
-        people += [Person(f"{code.lower()}@load.local", "client", [code]) for code in codes]
-    return people[:users]
+    clients: dict[str, list[int]] = field(default_factory=dict)
 
 
 def client_user(code: str) -> str:
     return f"client-{code.lower()}"
+
+
+def build_workspace(path: Path, key_file: Path, db: str | None, users: int, checkins: int,
+                    scratch: Path) -> list[Person]:
+    """Accounts for ``users`` people: one in five a therapist with about four clients, the rest those clients.
+
+    Each client has one imported session, ``checkins`` GAD-7s assigned, and an account opened as a client would,
+    through the invitation link."""
+    import reverie.workspace as rw
+
+    therapists = max(1, users // 5)
+    codes = [f"LOAD-{i:03d}" for i in range(max(1, users - therapists))]
+    people, assigned = [], {}
+    with rw.init(path, db=db, key_file=key_file, user=ADMIN) as admin:
+        for t in range(therapists):
+            name = f"therapist{t:02d}"
+            admin.add_user(name, "therapist")
+            admin.set_password(name, PASSWORD, login=f"{name}@load.local")
+        for t in range(therapists):
+            name = f"therapist{t:02d}"
+            person = Person(f"{name}@load.local", "therapist")
+            with rw.open(path, db=db, key_file=key_file, user=name) as own:
+                for code in codes[t::therapists]:
+                    own.add_client(code)
+                    own.grant_consent(code, "transcription")
+                    own.grant_consent(code, "analysis")
+                    transcript = scratch / f"{code}.txt"
+                    transcript.write_text("\n".join(f"{'Therapist' if k % 2 == 0 else 'Client'}: {SENTENCES[k % 6]}"
+                                                    for k in range(8)) + "\n", encoding="utf-8")
+                    person.clients[code] = [s["id"] for s in own.import_transcript(transcript, code)["sessions"]]
+                    assigned[code] = [own.assign(code, GAD7)["id"] for _ in range(checkins)]
+                    invited = own.invite(code, user=client_user(code))
+                    own.accept_invitation(invited["token"], PASSWORD)
+            people.append(person)
+    people += [Person(client_user(code), "client", {code: assigned[code]}) for code in codes]
+    return people[:users]
 
 
 def free_port() -> int:
@@ -146,110 +151,121 @@ class Unexpected(Exception):
     """A response other than the one a browser would get."""
 
 
-def csrf_token(html: str) -> str:
-    found = _CSRF.search(html)
-    if found is None:
-        raise Unexpected("no CSRF token on the page")
-    return found.group(1)
+class Browser:
+    """One person's HTTP client (cookies kept, redirects followed, as a browser does) that times every request."""
+
+    def __init__(self, base: str, latency: dict[str, list[float]]):
+        import httpx
+        self.http = httpx.Client(base_url=base, timeout=120, follow_redirects=True)
+        self.latency = latency
+        self.csrf = ""
+
+    def call(self, kind: str, method: str, path: str, expect: str | None = None, **form: Any) -> Any:
+        """One request (a form post carries the page's CSRF token); its latency is kept under ``kind``."""
+        data = {"csrf_token": self.csrf, **form} if method == "POST" else None
+        t0 = time.perf_counter()
+        resp = self.http.request(method, path, data=data)
+        self.latency[kind].append(time.perf_counter() - t0)
+        if resp.status_code != 200:
+            raise Unexpected(f"{method} {path} -> {resp.status_code} (at {resp.url.path})")
+        if expect is not None and not re.search(expect, resp.url.path):
+            raise Unexpected(f"{method} {path} ended at {resp.url.path}, not {expect}")
+        found = _CSRF.search(resp.text)
+        if found:
+            self.csrf = found.group(1)
+        return resp
 
 
-def expect(resp: Any, *codes: int) -> Any:
-    if resp.status_code not in codes:
-        raise Unexpected(f"{resp.request.method} {resp.request.url.path} -> {resp.status_code}")
-    return resp
+def log_in(browser: Browser, person: Person) -> None:
+    browser.call("login", "GET", "/login")
+    home = "^/portal$" if person.role == "client" else "^/$"
+    browser.call("login", "POST", "/login", expect=home, login=person.login, password=PASSWORD)
 
 
-def log_in(http: Any, person: Person) -> None:
-    form = expect(http.get("/login"), 200)
-    resp = expect(http.post("/login", data={"login": person.login, "password": PASSWORD,
-                                            "csrf_token": csrf_token(form.text)}), 303)
-    if "/login" in resp.headers.get("location", ""):
-        raise Unexpected(f"login of {person.login} was refused")
-
-
-def therapist_step(http: Any, person: Person, rng: random.Random, state: dict[str, Any]) -> tuple[str, None]:
-    kind = rng.choice(("caseload", "overview", "session", "session"))
-    code = rng.choice(person.clients)
-    if kind == "caseload":
-        expect(http.get("/"), 200)
-    elif kind == "overview":
-        expect(http.get(f"/clients/{code}"), 200)
+def therapist_step(browser: Browser, person: Person, rng: random.Random) -> None:
+    """A therapist reads: the caseload, a case overview, or a session (the most common)."""
+    code = rng.choice(sorted(person.clients))
+    what = rng.choices(("caseload", "overview", "session"), (1, 1, 3))[0]
+    if what == "caseload":
+        browser.call("caseload", "GET", "/")
+    elif what == "overview":
+        browser.call("overview", "GET", f"/clients/{code}")
     else:
-        sessions = state.setdefault("sessions", {})
-        if code not in sessions:
-            page = expect(http.get(f"/clients/{code}"), 200).text
-            sessions[code] = sorted(set(re.findall(r'href="(/sessions/\d+)"', page))) or ["none"]
-        if sessions[code] == ["none"]:
-            raise Unexpected(f"the case overview of {code} links no session")
-        expect(http.get(rng.choice(sessions[code])), 200)
-    return kind, None
+        browser.call("session", "GET", f"/clients/{code}/sessions/{rng.choice(person.clients[code])}")
 
 
-def client_step(http: Any, person: Person, rng: random.Random, tag: str) -> tuple[str, dict[str, Any]]:
-    code = person.clients[0]
-    if rng.random() < 0.6:
-        text = f"{rng.choice(SENTENCES)} Note {tag}."
+def client_step(browser: Browser, person: Person, rng: random.Random, tag: str) -> dict[str, Any]:
+    """A client writes: a journal entry (two times in three), else the next check-in assigned to them."""
+    code = next(iter(person.clients))
+    if rng.random() < 2 / 3 or not person.clients[code]:
         kind = rng.choice(JOURNAL_KINDS)
+        page = browser.call("write-page", "GET", f"/portal/write/{kind}")
+        fields = {name: f"{rng.choice(SENTENCES)} Note {tag}." for name in _PART.findall(page.text)}
         share = rng.random() < 0.5
-        form = expect(http.get(f"/journal/new?kind={kind}"), 200)
-        data = {"csrf_token": csrf_token(form.text), "kind": kind, "text": text}
         if share:
-            data["shared"] = "on"
-        expect(http.post("/journal", data=data), 303)
-        return "journal", {"kind": "journal", "client": code, "tag": tag, "text": text, "shared": share}
+            fields["share"] = "yes"
+        saved = browser.call("journal", "POST", f"/portal/write/{kind}", expect=r"^/portal/entries/\d+$", **fields)
+        entry = int(saved.url.path.rsplit("/", 1)[1])
+        return {"kind": "journal", "client": code, "tag": tag, "id": entry, "shared": share}
+    assignment = person.clients[code].pop(0)
     answers = [rng.randint(0, 3) for _ in range(7)]
-    form = expect(http.get(f"/checkins/{GAD7}"), 200)
-    data = {"csrf_token": csrf_token(form.text), **{f"item{i + 1}": str(a) for i, a in enumerate(answers)}}
-    expect(http.post(f"/checkins/{GAD7}", data=data), 303)
-    return "checkin", {"kind": "checkin", "client": code, "tag": tag, "answers": answers}
+    browser.call("checkin-page", "GET", f"/portal/checkins/{assignment}")
+    for item, value in enumerate(answers, start=1):
+        browser.call("checkin-answer", "POST", f"/portal/checkins/{assignment}/answer", item=str(item),
+                     value=str(value))
+    done = browser.call("checkin-send", "POST", f"/portal/checkins/{assignment}/complete")
+    if "Thank you" not in done.text:
+        raise Unexpected(f"check-in {assignment} was not thanked for")
+    return {"kind": "checkin", "client": code, "tag": tag, "id": assignment, "answers": answers}
 
 
 def simulate(index: int, person: Person, base: str, seconds: float, seed: int, start: threading.Barrier,
              out: dict[str, Any]) -> None:
     """Log in, wait for everyone, then act until the deadline, recording latencies, errors and writes."""
-    import httpx
-
     rng = random.Random(seed * 1000 + index)
     latency: dict[str, list[float]] = defaultdict(list)
     errors: list[dict[str, str]] = []
     writes: list[dict[str, Any]] = []
-    state: dict[str, Any] = {}
-    with httpx.Client(base_url=base, timeout=60, follow_redirects=False) as http:
-        t0 = time.perf_counter()
+    browser = Browser(base, latency)
+    try:
+        log_in(browser, person)
+        logged_in = True
+    except Exception:  # noqa: BLE001 - the benchmark reports every failure
+        errors.append({"kind": "login", "error": traceback.format_exc()})
+        logged_in = False
+    start.wait()
+    began = time.perf_counter()
+    deadline = began + seconds
+    seq = 0
+    while logged_in and time.perf_counter() < deadline:
+        seq += 1
+        tag = f"u{index}s{seq}r{rng.getrandbits(32):08x}"
         try:
-            log_in(http, person)
-            latency["login"].append(time.perf_counter() - t0)
-            logged_in = True
-        except Exception:  # noqa: BLE001 - the benchmark reports every failure
-            errors.append({"kind": "login", "error": traceback.format_exc()})
-            logged_in = False
-        start.wait()
-        began = time.perf_counter()
-        deadline = began + seconds
-        seq = 0
-        while logged_in and time.perf_counter() < deadline:
-            seq += 1
-            tag = f"u{index}s{seq}r{rng.getrandbits(32):08x}"
-            t0 = time.perf_counter()
-            kind = "?"
-            try:
-                if person.role == "therapist":
-                    kind, record = therapist_step(http, person, rng, state)
-                else:
-                    kind, record = client_step(http, person, rng, tag)
-            except Exception:  # noqa: BLE001
-                errors.append({"kind": kind, "error": traceback.format_exc()})
-                continue
-            latency[kind].append(time.perf_counter() - t0)
-            if record is not None:
-                writes.append(record)
+            if person.role == "therapist":
+                therapist_step(browser, person, rng)
+            else:
+                writes.append(client_step(browser, person, rng, tag))
+        except Exception:  # noqa: BLE001
+            errors.append({"kind": person.role, "error": traceback.format_exc()})
+    browser.http.close()
     out.update(latency=latency, errors=errors, writes=writes, elapsed=time.perf_counter() - began)
+
+
+def warm_up(base: str, person: Person) -> dict[str, Any]:
+    """One journal entry before the clock starts: the server loads the risk screen's sentence encoder for the first
+    entry it screens, once. The entry is checked afterwards like the others; its latency is not counted."""
+    browser = Browser(base, defaultdict(list))
+    log_in(browser, person)
+    no_checkins = Person(person.login, "client", {code: [] for code in person.clients})  # so: a journal entry
+    record = client_step(browser, no_checkins, random.Random(0), "warm-up")
+    browser.http.close()
+    return record
 
 
 # ----- checking and reporting ---------------------------------------------------------------------------------
 def check_writes(path: Path, key_file: Path, db: str | None, writes: list[dict[str, Any]]) -> list[str]:
-    """Every entry (text, shared or not) and check-in (answers) a simulated client wrote is stored: read back through
-    the Python API as that client's own user, who sees their private entries too."""
+    """Every entry (its text and sharing) and check-in (its answers) a simulated client sent is stored: read back
+    through the Python API as that client's own user, who sees their private entries too."""
     import reverie.workspace as rw
 
     problems = []
@@ -258,40 +274,41 @@ def check_writes(path: Path, key_file: Path, db: str | None, writes: list[dict[s
         by_client[w["client"]].append(w)
     for code, mine in sorted(by_client.items()):
         with rw.open(path, db=db, key_file=key_file, user=client_user(code)) as ws:
-            entries = {e.text: e for e in ws.entries(code)}
-            answers = Counter(tuple(r.answers) for r in ws.responses(code) if r.instrument == GAD7)
-        for w in mine:
-            if w["kind"] == "journal":
-                stored = entries.get(w["text"])
-                if stored is None:
-                    problems.append(f"{code}: journal entry {w['tag']} is missing")
-                elif bool(stored.shared_with_therapist) != w["shared"]:
-                    problems.append(f"{code}: journal entry {w['tag']} was stored with the wrong sharing")
-            else:
-                key = tuple(w["answers"])
-                if answers[key] <= 0:
-                    problems.append(f"{code}: check-in {w['tag']} {list(key)} is missing")
-                answers[key] -= 1
+            entries = {e.id: e for e in ws.journal()}
+            responses = {r.id: r for r in ws.responses(code)}
+            for w in mine:
+                if w["kind"] == "journal":
+                    entry = entries.get(w["id"])
+                    if entry is None or w["tag"] not in entry.text:
+                        problems.append(f"{code}: journal entry {w['id']} ({w['tag']}) is missing or changed")
+                    elif entry.shared_with_therapist != w["shared"]:
+                        problems.append(f"{code}: journal entry {w['id']} was stored with the wrong sharing")
+                    continue
+                a = ws.assignment(w["id"])
+                stored = responses.get(a["response"])
+                if a["completed_at"] is None or stored is None or list(stored.answers) != w["answers"]:
+                    problems.append(f"{code}: check-in {w['id']} {w['answers']} is missing or changed")
     return problems
 
 
-def report(backend: str, users: int, logs: list[dict[str, Any]], problems: list[str], errors: list[dict]) -> None:
+def report(backend: str, users: int, logs: list[dict[str, Any]], problems: list[str], errors: list[dict],
+           writes: list[dict[str, Any]]) -> None:
     elapsed = max((lg.get("elapsed", 0.0) for lg in logs), default=0.0) or 1e-9
     latency: dict[str, list[float]] = defaultdict(list)
     for lg in logs:
         for kind, values in lg.get("latency", {}).items():
             latency[kind].extend(values)
-    total = sum(len(v) for k, v in latency.items() if k != "login")
-    print(f"\n== {backend}: {users} users over HTTP, {elapsed:.1f} s, {total} requests-steps, "
-          f"{total / elapsed:.1f} steps/s, {len(errors)} errors, {len(problems)} missing or changed writes")
-    print(f"{'kind':<10}{'steps':>7}{'per s':>9}{'p50 ms':>10}{'p95 ms':>10}{'p99 ms':>10}{'max ms':>10}")
-    every = [x for k, v in latency.items() if k != "login" for x in v]
-    for kind, v in [(k, latency.get(k, [])) for k in KINDS] + [("all", every)]:
+    under_load = [x for k, v in latency.items() if k != "login" for x in v]
+    print(f"\n== {backend}: {users} users over HTTP for {elapsed:.1f} s: {len(under_load)} requests, "
+          f"{len(under_load) / elapsed:.1f} requests/s, {len(writes)} entries and check-ins written "
+          f"({len(writes) / elapsed:.1f}/s); {len(errors)} errors, {len(problems)} writes missing or changed")
+    print(f"{'request':<16}{'count':>7}{'per s':>9}{'p50 ms':>10}{'p95 ms':>10}{'p99 ms':>10}{'max ms':>10}")
+    for kind, v in [(k, latency.get(k, [])) for k in KINDS] + [("all under load", under_load)]:
         if not v:
-            print(f"{kind:<10}{0:>7}")
+            print(f"{kind:<16}{0:>7}")
             continue
         rate = "" if kind == "login" else f"{len(v) / elapsed:.2f}"
-        print(f"{kind:<10}{len(v):>7}{rate:>9}{_percentile(v, 50) * 1e3:>10.1f}"
+        print(f"{kind:<16}{len(v):>7}{rate:>9}{_percentile(v, 50) * 1e3:>10.1f}"
               f"{_percentile(v, 95) * 1e3:>10.1f}{_percentile(v, 99) * 1e3:>10.1f}{max(v) * 1e3:>10.1f}")
     if errors:
         for cause, n in Counter(_cause(e["error"]) for e in errors).most_common(10):
@@ -302,16 +319,20 @@ def report(backend: str, users: int, logs: list[dict[str, Any]], problems: list[
         print(f"MISSING: {p}")
 
 
-def run_backend(backend: str, users: int, seconds: float, pg_url: str | None, seed: int, keep: bool) -> bool:
+def run_backend(backend: str, users: int, seconds: float, pg_url: str | None, seed: int, keep: bool,
+                checkins: int) -> bool:
     tmp = Path(tempfile.mkdtemp(prefix=f"reverie-http-{backend}-"))
     path, key_file = tmp / "workspace", tmp / "keys" / "load.key"
     db = pg_url if backend == "postgres" else None
     if db:
         _reset_postgres(db)
     (tmp / "scratch").mkdir()
-    people = build_workspace(path, key_file, db, users, tmp / "scratch")
+    t0 = time.perf_counter()
+    people = build_workspace(path, key_file, db, users, checkins, tmp / "scratch")
+    print(f"{backend}: workspace built in {time.perf_counter() - t0:.0f} s", file=sys.stderr, flush=True)
     port = free_port()
     server = start_server(path, key_file, db, port, tmp / "server.log")
+    warm = warm_up(f"http://127.0.0.1:{port}", next(p for p in people if p.role == "client"))
     print(f"{backend}: {len(people)} users ({sum(p.role == 'therapist' for p in people)} therapists) logging in, "
           f"then {seconds:.0f} s of load on port {port} (workspace {tmp})", file=sys.stderr, flush=True)
     barrier = threading.Barrier(len(people))
@@ -325,10 +346,10 @@ def run_backend(backend: str, users: int, seconds: float, pg_url: str | None, se
     errors = [e for lg in logs for e in lg.get("errors", [])]
     errors += [{"kind": "hang", "error": "a simulated user never finished"} for lg in logs if not lg]
     stop_server(server)
-    writes = [w for lg in logs for w in lg.get("writes", [])]
+    writes = [warm] + [w for lg in logs for w in lg.get("writes", [])]
     problems = check_writes(path, key_file, db, writes)
-    report(backend, len(people), logs, problems, errors)
-    print(f"writes checked: {dict(Counter(w['kind'] for w in writes))}", flush=True)
+    report(backend, len(people), logs, problems, errors, writes)
+    print(f"writes checked afterwards: {dict(Counter(w['kind'] for w in writes))}", flush=True)
     if not keep:
         shutil.rmtree(tmp, ignore_errors=True)
     return not errors and not problems
@@ -341,6 +362,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--backend", choices=("sqlite", "postgres", "both"), default="both")
     parser.add_argument("--db", default=os.environ.get("REVERIE_TEST_POSTGRES_URL"),
                         help="PostgreSQL URL (default: $REVERIE_TEST_POSTGRES_URL); its public schema is reset")
+    parser.add_argument("--checkins", type=int, default=40, help="GAD-7s assigned to each client beforehand (40)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep", action="store_true", help="keep the temporary workspace and the server's log")
     args = parser.parse_args(argv)
@@ -354,7 +376,7 @@ def main(argv: list[str] | None = None) -> int:
         backends.remove("postgres")
     ok = True
     for backend in backends:
-        ok = run_backend(backend, args.users, args.seconds, args.db, args.seed, args.keep) and ok
+        ok = run_backend(backend, args.users, args.seconds, args.db, args.seed, args.keep, args.checkins) and ok
     return 0 if ok else 1
 
 
