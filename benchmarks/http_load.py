@@ -1,4 +1,5 @@
-"""The concurrency benchmark over HTTP (issue 16): simulated people against one ``reverie serve``, SQLite and PostgreSQL.
+"""The concurrency benchmark over HTTP (issue 16): simulated people against one ``reverie serve``, on SQLite and
+PostgreSQL.
 
 A fresh workspace gets therapist accounts, each with a few clients (one imported session each) and a client account
 per client with a GAD-7 assigned. One ``reverie serve`` subprocess serves it. U simulated users (default 50: one in
@@ -126,7 +127,8 @@ def start_server(path: Path, key_file: Path, db: str | None, port: int, log: Pat
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"reverie serve exited with {proc.returncode}:\n{log.read_text(errors='replace')[-2000:]}")
+            tail = log.read_text(errors="replace")[-2000:]
+            raise RuntimeError(f"reverie serve exited with {proc.returncode}:\n{tail}")
         try:
             if httpx.get(f"http://127.0.0.1:{port}/login", timeout=2).status_code == 200:
                 return proc

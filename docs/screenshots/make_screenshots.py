@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -27,16 +28,19 @@ CLIENT = "client@demo.local"
 LAPTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 
-# (file name, who is logged in, path, viewport): the main pages, in the order the README shows them
+MANY_MARKERS = ".turn.client:has(details.marker ~ details.marker ~ details.marker)"  # a client turn, 3+ markers
+# (file name, who is logged in, path, viewport, what to scroll to the top: a CSS selector or None), in README order
 PAGES = [
-    ("caseload", THERAPIST, "/", LAPTOP),
-    ("case-overview", THERAPIST, "/clients/demo", LAPTOP),
-    ("session", THERAPIST, "/sessions/{session}", LAPTOP),
-    ("import", THERAPIST, "/import", LAPTOP),
-    ("portal", CLIENT, "/portal", LAPTOP),
-    ("free-association", CLIENT, "/journal/new?kind=free_association", PHONE),
-    ("check-in", CLIENT, "/checkins", PHONE),
+    ("caseload", THERAPIST, "/", LAPTOP, None),
+    ("case-overview", THERAPIST, "/clients/demo", LAPTOP, "#progress-h"),
+    ("session", THERAPIST, "/clients/demo/sessions/{session}", LAPTOP, MANY_MARKERS),
+    ("import", THERAPIST, "/import", LAPTOP, None),
+    ("safety", THERAPIST, "/safety", LAPTOP, "main h1"),
+    ("portal", CLIENT, "/portal", LAPTOP, None),
+    ("free-association", CLIENT, "/portal/write/free_association", PHONE, None),
+    ("check-in", CLIENT, "/portal/checkins/{checkin}", PHONE, None),
 ]
+SESSION = "8"  # the demo's session shown: a middle one, with markers of several analysers
 
 
 def reverie(*args: str) -> list[str]:
@@ -73,14 +77,32 @@ def log_in(page, email: str) -> None:  # noqa: ANN001 - a Playwright page
     page.get_by_label("Login", exact=True).fill(email)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    page.wait_for_load_state("networkidle")
+    page.wait_for_url(re.compile(r"/(portal)?$"))
 
 
-def first_session(page) -> str:  # noqa: ANN001
-    """The number in the first session link of the demo's case overview."""
+def session_id(page) -> str:  # noqa: ANN001
+    """The id of the demo's session number SESSION, from the case overview's links."""
     page.goto("/clients/demo")
-    href = page.locator("a[href*='/sessions/']").first.get_attribute("href")
-    return href.rstrip("/").rsplit("/", 1)[-1]
+    return page.locator("a[href*='/sessions/']", has_text=re.compile(f"^{SESSION}$")).first.get_attribute(
+        "href").rsplit("/", 1)[-1]
+
+
+def assign_checkin(page) -> None:  # noqa: ANN001
+    """The therapist asks the demo client for a GAD-7 on the case page (the check-in screenshot answers it)."""
+    page.goto("/clients/demo")
+    page.get_by_label("Ask for a check-in").select_option("gad7")
+    page.get_by_role("button", name="Assign").click()
+    page.wait_for_load_state()
+
+
+def show(page, selector: str) -> None:  # noqa: ANN001
+    """Scroll the first match to the top of the screen; a marker in it is opened on its evidence."""
+    target = page.locator(selector).first
+    marker = target.locator("details.marker summary")
+    if marker.count():
+        marker.first.click()
+    target.evaluate("el => { el.scrollIntoView({block: 'start'}); window.scrollBy(0, -24); }")
+    page.wait_for_timeout(300)  # Plotly redraws on scroll-driven resize; let it settle before the picture
 
 
 def shrink(path: Path) -> None:
@@ -107,12 +129,18 @@ def main(argv: list[str] | None = None) -> int:
             for who in (THERAPIST, CLIENT):
                 contexts[who] = browser.new_context(base_url=base, viewport=LAPTOP)
                 log_in(contexts[who].new_page(), who)
-            session = first_session(contexts[THERAPIST].pages[0])
-            for name, who, path, viewport in PAGES:
+            session = session_id(contexts[THERAPIST].pages[0])
+            assign_checkin(contexts[THERAPIST].pages[0])
+            client_home = contexts[CLIENT].pages[0]
+            client_home.goto("/portal")
+            checkin = client_home.locator("a[href^='/portal/checkins/']").last.get_attribute("href").rsplit("/", 1)[-1]
+            for name, who, path, viewport, focus in PAGES:
                 page = contexts[who].pages[0]
                 page.set_viewport_size(viewport)
-                page.goto(path.format(session=session))
+                page.goto(path.format(session=session, checkin=checkin))
                 page.wait_for_load_state("networkidle")
+                if focus:
+                    show(page, focus)
                 out = args.out / f"{name}.png"
                 page.screenshot(path=str(out))
                 shrink(out)

@@ -120,7 +120,8 @@ def accessibility_problems(page: Any) -> list[str]:
         _AXE.append(Axe())
     results = _AXE[0].run(page)
     path = urlsplit(page.url).path
-    return [f"{path}: {v['id']} ({v['impact']}): {v['help']} -> " + "; ".join(" ".join(n["target"]) for n in v["nodes"][:5])
+    return [f"{path}: {v['id']} ({v['impact']}): {v['help']} -> "
+            + "; ".join(" ".join(n["target"]) for n in v["nodes"][:5])
             for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
 
 

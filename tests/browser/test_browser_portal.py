@@ -68,8 +68,8 @@ def test_browser_client_accepts_an_invitation_writes_and_shares_a_free_associati
     shared = therapist.locator(".timeline li").filter(has_text="free association")
     expect(shared).to_have_count(1)
     shared.get_by_text("read the shared entry").click()
-    expect(shared.locator("p.entry")).to_contain_text(
-        "the lighthouse keeper from my grandmother's stories, the smell of tar and the boat I was never allowed to row.")
+    expect(shared.locator("p.entry")).to_contain_text("the lighthouse keeper from my grandmother's stories, "
+                                                      "the smell of tar and the boat I was never allowed to row.")
 
 
 def test_browser_client_completes_a_check_in_on_a_phone(new_page, demo_site) -> None:
