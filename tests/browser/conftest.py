@@ -82,10 +82,11 @@ def new_page(browser: Any, demo_site: Site) -> Iterator[Callable[..., Any]]:
     """
     problems: list[str] = []
     contexts: list[Any] = []
-    own = demo_site.url + "/"
 
-    def make(viewport: dict[str, int] = LAPTOP) -> Any:
-        context = browser.new_context(viewport=viewport, base_url=demo_site.url)
+    def make(viewport: dict[str, int] = LAPTOP, base_url: str | None = None) -> Any:
+        base_url = base_url or demo_site.url
+        own = base_url + "/"
+        context = browser.new_context(viewport=viewport, base_url=base_url)
         context.set_default_timeout(20_000)
         contexts.append(context)
         # on the context, so every page opened in it (a second tab too) is watched
