@@ -143,6 +143,13 @@ def test_import_preview_shows_speakers_and_stores_nothing_until_confirmed(app, t
     assert stored.status_code == 200 and "I keep waking at four" in stored.text
     again = client.post("/import/confirm", data={"key": key, "therapist_speaker": "T", "csrf_token": token})
     assert again.status_code == 400  # an upload is imported once
+    preview = client.post("/import/preview", data={"client": "cara", "csrf_token": token},
+                          files={"file": ("copy.txt", SESSION_TEXT.encode(), "text/plain")})
+    key = re.search(r'name="key" value="([^"]+)"', preview.text).group(1)
+    same = client.post("/import/confirm", data={"key": key, "therapist_speaker": "T", "analyse": "1",
+                                                "csrf_token": token})
+    assert "This file was imported before" in same.text  # the same content again: the session it made, no new one
+    assert len(app.state.web.ws.acting_as(_ruth()).sessions("cara")) == 1
 
 
 def test_import_then_analysis_progress_ends_on_the_annotated_session(app) -> None:
@@ -224,3 +231,27 @@ def test_an_out_of_range_answer_is_refused_with_the_item_named(app) -> None:
 def _ruth():
     from reverie.domain import User
     return User("ruth", "therapist", is_admin=True, id=1)
+
+
+VTT = ("WEBVTT\n\n00:00:01.000 --> 00:00:03.000\n<v Therapist>Where would you like to start?\n\n"
+       "00:00:09.000 --> 00:00:12.000\n<v Client>With the dream about the flooded house.\n")
+
+
+def test_a_timed_silence_is_drawn_as_a_gap_before_the_turn(app, tmp_path: Path) -> None:
+    (tmp_path / "s.vtt").write_text(VTT, encoding="utf-8")
+    ruth = app.state.web.ws.acting_as(_ruth())
+    stored = ruth.import_transcript(tmp_path / "s.vtt", "hal")
+    sid = stored["sessions"][0]["id"]
+    ruth.analyze(session_id=sid, analyzers=["dialogue"])
+    page = login(TestClient(app), "ruth").get(f"/clients/hal/sessions/{sid}").text
+    gap = page.index("6 s of silence")
+    assert page.index("would you like to start?") < gap < page.index("flooded house")
+
+
+def test_import_reads_other_formats_by_their_content(app) -> None:
+    vtt = ("WEBVTT\n\n00:00:01.000 --> 00:00:03.000\n<v Therapist>Where would you like to start?\n\n"
+           "00:00:09.000 --> 00:00:12.000\n<v Client>With the dream about the flooded house.\n")
+    client = login(TestClient(app), "ruth")
+    preview = client.post("/import/preview", data={"client": "gus", "csrf_token": csrf(client, "/import")},
+                          files={"file": ("session.vtt", vtt.encode(), "text/vtt")})
+    assert preview.status_code == 200 and "format vtt" in preview.text and "flooded house" in preview.text

@@ -77,6 +77,7 @@ class Accounts:
         if len(password) < MIN_PASSWORD:
             raise InputError(f"a password needs at least {MIN_PASSWORD} characters", hint="a few words make a good one")
         login = login.strip().lower() if login else None
+        hashed = _HASHER.hash(password)  # before the transaction: Argon2 takes a while, the write lock should not
 
         def work(s):  # noqa: ANN001, ANN202
             row = s.scalar(select(UserRow).where(UserRow.name == name))
@@ -92,7 +93,7 @@ class Accounts:
             if account is None:
                 account = AccountRow(user_id=row.id, failed_logins=0)
                 s.add(account)
-            account.password_hash = _HASHER.hash(password)
+            account.password_hash = hashed
             account.password_set_at = now()
             account.failed_logins, account.locked_until = 0, None
             if login is not None:
@@ -120,27 +121,37 @@ class Accounts:
         """The user whose login and password (and TOTP code, when enrolled) these are; AccessDenied otherwise.
 
         Each failure counts; ``lock_after`` failures in a row lock the account for ``LOCK_FOR``.
-        ``second_factor`` False checks the password alone (a logged-in user confirming it)."""
+        ``second_factor`` False checks the password alone (a logged-in user confirming it). The Argon2 work is done
+        between two short transactions, so a login never holds the database's write lock while it hashes."""
         login = login.strip()
 
-        def work(s):  # noqa: ANN001, ANN202
+        def find(s):  # noqa: ANN001, ANN202
             row = s.scalar(select(UserRow).outerjoin(AccountRow, AccountRow.user_id == UserRow.id)
-                           .where(or_(AccountRow.login == login.lower(), UserRow.name == login)))
+                           .where(or_(AccountRow.login == login.lower(), UserRow.name == login))
+                           .order_by(AccountRow.login.is_(None)))  # a login alias before a user name
             account = s.get(AccountRow, row.id) if row is not None else None
-            if account is None:
-                _check(_DUMMY, password)
-                self.ws.acting_as(ANONYMOUS).store._audit(s, "login_failed", "user:unknown")
+            return (row.id, account.password_hash, account.totp_enc) if account is not None else None
+        found = self.db.transaction(find)
+        ok = _check(found[1] if found else _DUMMY, password)  # an unknown login costs the same
+        if found is None:
+            self.ws.acting_as(ANONYMOUS).store.audit_event("login_failed", "user:unknown")
+            raise self._refusal("wrong login or password")
+        user_id, hashed, totp_enc = found
+        totp = self._open_totp(totp_enc) if ok and second_factor and totp_enc is not None else None
+
+        def record(s):  # noqa: ANN001, ANN202
+            row, account = s.get(UserRow, user_id), s.get(AccountRow, user_id)
+            if account is None or account.password_hash != hashed:  # changed meanwhile: judge the new one next time
                 return None, "wrong login or password"
             if account.locked_until is not None and account.locked_until > now():
                 self.ws.acting_as(ANONYMOUS).store._audit(s, "login_failed", f"user:{row.name}", detail="locked")
                 return None, f"too many failed logins: this account is locked until {account.locked_until:%H:%M} UTC"
-            reason = None if _check(account.password_hash, password) else "wrong login or password"
-            if reason is None and second_factor and account.totp_enc is not None:
-                step = _totp_step(self._open_totp(account.totp_enc), code, account.totp_step)
+            reason = None if ok else "wrong login or password"
+            if totp is not None:
+                step = _totp_step(totp, code, account.totp_step)
                 if step is None:
                     reason = "wrong, reused or missing code from your authenticator app"
-                else:
-                    account.totp_step = step
+                account.totp_step = step if step is not None else account.totp_step
             if reason is not None:
                 account.failed_logins += 1
                 if account.failed_logins >= self.lock_after:
@@ -148,17 +159,21 @@ class Accounts:
                 self.ws.acting_as(ANONYMOUS).store._audit(s, "login_failed", f"user:{row.name}")
                 return None, reason
             account.failed_logins, account.locked_until = 0, None
-            if _HASHER.check_needs_rehash(account.password_hash):
-                account.password_hash = _HASHER.hash(password)
             from reverie.workspace import _actor
             user = _actor(self.db, row)
             self.ws.acting_as(user).store._audit(s, "login", f"user:{row.name}")
             return user, None
-        user, problem = self.db.transaction(work)
+        user, problem = self.db.transaction(record)
         if user is None:
-            raise AccessDenied(problem, hint="check your login and password; after "
-                               f"{self.lock_after} failures the account is locked for {LOCK_FOR.seconds // 60} minutes")
+            raise self._refusal(problem)
+        if _HASHER.check_needs_rehash(hashed):  # stronger parameters since it was set: rehash, outside the lock
+            new = _HASHER.hash(password)
+            self.db.transaction(lambda s: setattr(s.get(AccountRow, user_id), "password_hash", new))
         return user
+
+    def _refusal(self, problem: str) -> AccessDenied:
+        return AccessDenied(problem, hint=f"check your login and password; after {self.lock_after} failures the "
+                            f"account is locked for {LOCK_FOR.seconds // 60} minutes")
 
     def has_totp(self, user: User) -> bool:
         return self.db.transaction(lambda s: (a := s.get(AccountRow, user.id)) is not None and a.totp_enc is not None)

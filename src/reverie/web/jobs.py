@@ -67,6 +67,7 @@ class Jobs:
         """Run ``work(job)`` in a thread; the job records its end (a failure keeps only the error's message)."""
         key = secrets.token_urlsafe(16)
         with self._lock:
+            self._jobs = {k: j for k, j in self._jobs.items() if j.state == "running" or len(self._jobs) < 200}
             self._jobs[key] = job
 
         def run() -> None:

@@ -80,6 +80,8 @@ def confirm(request: Request, key: str = Form(...), therapist_speaker: str = For
                                   data=upload.data)
     code, first = o["client"], result["sessions"][0]
     href = f"/clients/{code}/sessions/{first['id']}"
+    if result["duplicate"]:
+        return RedirectResponse(href + "?already=1", status_code=303)  # imported before: nothing new to analyse
     if not analyse:
         return RedirectResponse(href, status_code=303)
     ids, chosen = [s["id"] for s in result["sessions"]], request.app.state.web.analyzers

@@ -39,7 +39,7 @@ def caseload(request: Request, ws: Workspace = Depends(workspace)) -> Response:
     for c in clients:
         sessions = ws.sessions(c["code"]) if c["sessions"] else []
         c["last_session"] = sessions[-1]["date"] or f"session {sessions[-1]['number']}" if sessions else None
-        case = ws.progress(c["code"])["case"] if c["responses"] else {}
+        case = ws.progress(c["code"])["case"] if c["responses"] else {}  # questionnaires only: cheap, no markers
         c["progress_label"] = CLASS_LABELS.get(case.get("class"), case.get("class"))
     return render(request, "caseload.html", {"clients": clients})
 
