@@ -42,9 +42,10 @@ class Site:
         return rw.open(self.workspace, key_file=self.key_file, user=user)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    """`reverie demo --no-serve` once per test run, then its workspace served by the web app in this process."""
+    """`reverie demo --no-serve` once for the browser tests, then its workspace served by the web app in this process
+    (stopped when the browser tests are done)."""
     from reverie.cli import main
     from reverie.web.app import create_app
 
@@ -60,7 +61,7 @@ def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
             yield Site(url, workspace, key_file)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Any]:
     if not Path(CHROMIUM).exists():
         message = f"Chromium not found at {CHROMIUM} (.ci/run installs Debian's chromium)"
