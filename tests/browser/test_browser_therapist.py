@@ -63,6 +63,16 @@ def test_browser_therapist_imports_a_session_and_opens_the_annotated_view(page, 
     expect(first.locator(".marker-body")).to_contain_text("analyser:")
     assert_accessible(page)
 
+    # filters per analyser: unticking one hides its markers, the others stay
+    groups = page.get_by_role("group", name="Show markers of").get_by_role("checkbox")
+    assert groups.count() >= 2, "the annotated view offers fewer than two analysers to filter"
+    hidden = groups.first.get_attribute("value")
+    expect(page.locator(f'details.marker[data-group="{hidden}"]').first).to_be_visible()
+    groups.first.uncheck()
+    expect(page).to_have_url(re.compile(rf"show=(?!{hidden}\b)"))
+    expect(page.locator(f'details.marker[data-group="{hidden}"]')).to_have_count(0)
+    expect(page.locator("details.marker").first).to_be_visible()
+
     # the new client is on the caseload, with this session as the last one
     page.get_by_role("link", name="Caseload").click()
     expect(page.locator("main")).to_contain_text("BR-IMPORT")
