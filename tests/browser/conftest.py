@@ -7,6 +7,7 @@ Playwright drives Debian's ``chromium`` (``.ci/run`` installs it; Playwright can
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -112,15 +113,16 @@ def page(new_page: Callable[..., Any]) -> Any:
     return new_page()
 
 
-_AXE: list[Any] = []
+@functools.cache
+def _axe() -> Any:
+    """axe-core, as bundled with axe-playwright-python (its axe.min.js: nothing is fetched)."""
+    from axe_playwright_python.sync_playwright import Axe
+    return Axe()
 
 
 def accessibility_problems(page: Any) -> list[str]:
-    """axe-core's serious and critical violations on the page (axe ships with axe-playwright-python: run offline)."""
-    from axe_playwright_python.sync_playwright import Axe
-    if not _AXE:
-        _AXE.append(Axe())
-    results = _AXE[0].run(page)
+    """axe-core's serious and critical violations on the page, one line each."""
+    results = _axe().run(page)
     path = urlsplit(page.url).path
     return [f"{path}: {v['id']} ({v['impact']}): {v['help']} -> "
             + "; ".join(" ".join(n["target"]) for n in v["nodes"][:5])
@@ -137,8 +139,8 @@ def login(page: Any, email: str, password: str = DEMO_PASSWORD) -> None:
     page.goto("/login")
     page.get_by_label("Login", exact=True).fill(email)
     page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Log in").click()
     assert "/login" not in page.url, f"login as {email} did not get past the login page"
 
 
