@@ -9,9 +9,10 @@ from typing import Any
 from tests.browser.conftest import CLIENT, PHONE, THERAPIST, accessibility_problems, login
 
 THERAPIST_PAGES = ["/", "/clients/demo", "/clients/demo/sessions/{session}", "/import", "/safety",
-                   "/clients/demo/safety-plan", "/clients/demo/report", "/account"]
+                   "/clients/demo/safety-plan", "/clients/demo/questionnaire", "/clients/demo/report", "/account"]
 CLIENT_PAGES = ["/portal", "/portal/write/free_association", "/portal/write/dream", "/portal/write/moment",
-                "/portal/write/reflection", "/portal/checkins/{checkin}", "/portal/safety-plan", "/account"]
+                "/portal/write/reflection", "/portal/entries/{entry}", "/portal/checkins/{checkin}",
+                "/portal/safety-plan", "/account"]
 
 
 def _visit_all(page: Any, paths: list[str], phone: bool = False) -> list[str]:
@@ -44,6 +45,8 @@ def test_browser_pages_therapist_pages_are_accessible(page, demo_site) -> None:
 def test_browser_pages_client_pages_are_accessible_on_a_phone(new_page, demo_site) -> None:
     with demo_site.open_as() as ws:
         checkin = ws.assign("demo", "phq9")["id"]
+    with demo_site.open_as(CLIENT) as ws:
+        entry = ws.journal()[0].id
     phone = new_page(viewport=PHONE)
     login(phone, CLIENT)
-    assert _visit_all(phone, [p.format(checkin=checkin) for p in CLIENT_PAGES], phone=True) == []
+    assert _visit_all(phone, [p.format(checkin=checkin, entry=entry) for p in CLIENT_PAGES], phone=True) == []
