@@ -62,6 +62,11 @@ def create_app(workspace: Path | None, *, db: str | None = None, key_file: Path 
         """Plotly's own bundle from the installed ``plotly`` package: not copied into Reverie, not from a CDN."""
         return FileResponse(_plotly_js(), media_type="text/javascript", headers={"Cache-Control": "max-age=86400"})
 
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> FileResponse:
+        """Browsers ask for it on pages that name no icon (the case report): answer rather than log a 404."""
+        return FileResponse(STATIC / "favicon.svg", media_type="image/svg+xml", headers={"Cache-Control": "max-age=86400"})
+
     app.include_router(auth_routes.router)
     app.include_router(workspace_routes.router)
     app.include_router(import_routes.router)
