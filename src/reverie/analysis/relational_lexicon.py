@@ -17,15 +17,28 @@ FIGURES: tuple[tuple[str, str, str], ...] = (
              r"|(?:managing |the |my )director|team leader", ""),
     ("mother", r"mother|mum|mom|mummy|mommy|mam|stepmother", "f"),
     ("father", r"father|dad|daddy|stepfather|papa", "m"),
-    ("parent", r"parents|folks|mum and dad|mom and dad", ""),
-    ("partner", r"husband|wife|boyfriend|girlfriend|fianc[eé]e?|spouse|other half|(?:my|our) partner", ""),
+    ("parent", r"parents|folks|mum and dad|mom and dad|dad and mum|(?:my|our) family", ""),
+    ("partner", r"husband|wife|boyfriend|girlfriend|fianc[eé]e?|spouse|other half|(?:my|our) partner|(?:my|our) ex\b", ""),
     ("sibling", r"brother|sister|siblings?|twin", ""),
     ("child", r"son|daughter|(?:my|our|the) (?:kids?|child|children|baby)|little (?:boy|girl)", ""),
-    ("friend", r"(?:best |old |close )?friends?|mates?|flatmate|housemate", ""),
-    ("colleague", r"colleagues?|co-?workers?|teammates?|(?:the|my|our) (?:new )?team|people at work", ""),
+    ("friend", r"(?:best |old |close )?friends?|mates?|flatmate|housemate|roommate", ""),
+    ("colleague", r"colleagues?|co-?workers?|teammates?|(?:the|my|our) (?:new )?team|people at work"
+                  r"|(?:the )?others (?:on|in) (?:my|the|our) team", ""),
     ("therapist", r"(?:my|the) therapist|(?:my|the) analyst|my counsell?or", "f"),
     ("other", r"doctor|gp|nurse|teacher|neighbou?r|landlord|landlady|stranger|receptionist|uncle|aunt"
-              r"|grandmother|grandfather|gran|granny|grandma|grandpa|nana|in-laws?|mother-in-law|father-in-law", ""),
+              r"|grandmother|grandfather|gran|granny|grandma|grandpa|nana|in-laws?|mother-in-law|father-in-law"
+              r"|(?:the )?(?:man|woman|guy|lady|people|couple|family) (?:next door|upstairs|downstairs)", ""),
+)
+# A relative clause or role phrase that introduces a name: "a woman called Helen who runs our department".
+ROLE_PHRASES: tuple[tuple[str, str], ...] = (
+    ("boss", r"runs (?:our|the|my) (?:department|team|office|unit|ward|section|practice)|(?:is|was) in charge of"
+             r"|(?:my|our) (?:line )?manager|(?:my|our) boss|heads? (?:up )?(?:our|the) (?:team|department)"),
+    ("colleague", r"works? (?:with me|next to me|on my team|in (?:my|our) (?:team|office))|sits? (?:next to|opposite) me"
+                  r"|from (?:work|the office)|(?:in|on) (?:my|our) team"),
+    ("friend", r"(?:I've|I have|I've been) (?:known|been friends with) (?:him|her|them|since)|known (?:him|her) (?:since|for)"
+               r"|from (?:school|uni|university|college)|my (?:best |oldest |closest )?friend"),
+    ("partner", r"(?:I've been|I'm|I am|I was) (?:seeing|going out with|with) (?:him|her)|(?:my|our) (?:partner|ex)\b"
+                r"|(?:been|got) (?:together|married)"),
 )
 FEMALE_WORDS = r"mother|mum|mom|mummy|mommy|mam|stepmother|wife|girlfriend|sister|daughter|little girl|fianc[eé]e" \
                r"|aunt|grandmother|gran|granny|grandma|nana|landlady|mother-in-law"
@@ -39,8 +52,13 @@ NOT_NAMES = frozenset(
     " Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July August"
     " September October November December Leeds London Dr Mr Mrs Ms Not All Part In On At After Before Last Next"
     " Mum Dad Mom Mummy Daddy Seriously Honestly Still Because If Or Nobody Everyone Something Nothing Was".split())
-HOME_CUES = r"\b(?:home|sofa|dinner|bed|kiss|wedding|love[sd]?|together|kitchen|risotto|breakfast|toast|soup|holiday)\b"
-WORK_CUES = r"\b(?:meeting|office|team|desk|report|project|client|deadline|work|valuation|rota|memo|pitch|shift)\b"
+HOME_CUES = (r"\b(?:home|sofa|dinner|bed|kiss|wedding|love[sd]?|together|kitchen|risotto|breakfast|toast|soup|holiday"
+             r"|pregnant|anniversary|engaged|married|moved in|our (?:flat|house|place|bedroom)|date night|washing up|laundry)\b")
+WORK_CUES = (r"\b(?:meeting|office|team|desk|report|project|client|deadline|work|valuation|rota|memo|pitch|shift"
+             r"|spreadsheet|slides|presentation|appraisal|the directors|conference call|payroll|draft|schedule|promotion)\b")
+# Someone who visits or is met, not someone who lives with the client: a name with these is guessed a friend.
+FRIEND_CUES = (r"\b(?:came (?:round|over)|popped (?:round|over|in)|(?:met|meet|meeting) (?:up|for)|for (?:a )?(?:coffee|drink)"
+               r"|the pub|catch(?:ing)? up|from school|from uni|(?:a|her|his) party|(?:her|his) place)\b")
 
 # ----- components ---------------------------------------------------------------------------------------------
 WISH_VERB = (r"\b(?:I|me)(?:'d|\u2019d)?\s+(?:(?!felt|feel|feeling|was|am|been)\w+\s+){0,2}?"
