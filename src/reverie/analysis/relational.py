@@ -129,9 +129,10 @@ def _mentions(text: str, unit: TextUnit, names: dict[str, str], therapist_names:
             if obj == "partner" and re.search(r"senior\s+$", text[:m.start()], _I):
                 continue
             taken.append(m.span())
-            if obj not in ("other", "therapist") and _OTHERS_KIN.search(text[max(0, m.start() - 30):m.start()]):
-                obj = "other"  # "his brother", "other boys' fathers": someone else's relative, not the client's
-            out.append({"span": m.span(), "object": obj, "gender": _gender(m.group(), gender), "basis": "word"})
+            # "his brother", "other boys' fathers": someone else's relative, not the client's
+            relative = obj not in ("other", "therapist") and bool(_OTHERS_KIN.search(text[max(0, m.start() - 30):m.start()]))
+            out.append({"span": m.span(), "object": "other" if relative else obj,
+                        "gender": _gender(m.group(), gender), "basis": "word", "relative": relative})
     cues = {"colleague": len(_WORK.findall(text)), "partner": len(_HOME.findall(text)),
             "friend": 2 * len(_FRIEND.findall(text))}  # a visit outweighs the soup it brought
     top = max(cues.values())
@@ -181,8 +182,10 @@ def _subjects(text: str, mentions: list[dict[str, Any]], context: Sequence[dict[
         elif word in ("he", "she", "they"):
             want = {"he": "m", "she": "f"}.get(word)
             before = [f for f in [*context, *mentions] if f["span"][0] < m.start() and f["basis"] != "you"]
+            own = [f for f in before if not f.get("relative")]  # "she lost her mother": she is not the mother
             # a figure of that gender, or a name, before a role word of unknown gender ("the nurse ... he")
-            prior = [f for f in before if want and (f["gender"] == want or f["basis"] in ("name", "guess"))] or \
+            prior = [f for f in own if want and (f["gender"] == want or f["basis"] in ("name", "guess"))] or \
+                [f for f in own if want is None or f["gender"] in (want, "")] or \
                 [f for f in before if want is None or f["gender"] in (want, "")]
             marks.append((m.start(), prior[-1]["object"] if prior else None, prior[-1] if prior else None))
         else:
@@ -267,10 +270,10 @@ def _parts(text: str, unit: TextUnit, known: dict[str, str], therapist_names: Se
 def _episode(text: str, unit: TextUnit, known: dict[str, str], therapist_names: Sequence[str]) -> dict[str, Any]:
     """The one episode of a text (or stretch of it), its object the figure that acts in it most."""
     mentions = _mentions(text, unit, known, therapist_names)
-    context = [] if mentions else [
+    context = [] if any(not f.get("relative") for f in mentions) else [
         {**f, "span": (-1, -1), "basis": "context"} for turn in unit.context[-2:]
         for f in _mentions(turn.text, TextUnit.of(turn.text, role="other"), known, therapist_names)
-        if f["basis"] in ("word", "name")]
+        if f["basis"] in ("word", "name") and not f.get("relative")]
     marks = _subjects(text, mentions, context)
     wishes, zones, targets = _wishes(text, marks)
     ro: list[dict[str, Any]] = []
