@@ -294,3 +294,13 @@ def test_relational_display_gives_the_case_report_and_web_a_panel_and_moments() 
 def test_relational_chip_shows_both_figures_of_a_turn() -> None:
     chip = REGISTRY.display("relational").chip_texts(annotate(TWO).values)
     assert chip == [("episodes: mother, boss", "relational")]
+
+
+def test_relational_a_name_the_client_speaks_to_is_the_therapist() -> None:
+    assert learn_names("Thank you, Imelda. It helped.") == {"Imelda": "therapist"}
+    assert learn_names('My mother said, "Look, Imelda, you never listen."') == {}  # reported speech
+    case = run([RelationalAnalyzer()], _sessions([
+        ("s1", ["Sorry, Imelda, I know it's late."]),
+        ("s2", ["Imelda ignored my email last week and I felt stupid."]),
+    ])).summaries["relational"].case
+    assert [e["object"] for e in case["episodes"]] == ["therapist"]

@@ -76,6 +76,13 @@ _INTRO = (
 # "a woman called Helen who runs our department", "Sam, who I've known since school": a role phrase just after
 _INTRO_PHRASE = re.compile(r"\b(?P<name>[A-Z][a-z]{2,})(?:,\s*|\s+)(?:who|whom|that|\(|she|he|-)\s*(?P<rest>[^.;!?)]{0,70})")
 _ROLE_PHRASES = [(obj, re.compile(rf"\b(?:{pat})", _I)) for obj, pat in lex.ROLE_PHRASES]
+_VOCATIVE = re.compile(r"\b(?:[Tt]hank you|[Tt]hanks|[Ll]ook|[Ss]orry|[Ll]isten|[Hh]onestly|[Yy]es|[Nn]o|[Oo]kay|[Ww]ell),\s+"
+                       r"(?P<name>[A-Z][a-z]{2,})\s*[,.!?]")
+
+
+def _in_quotes(text: str, pos: int) -> bool:
+    """Inside reported speech: an odd number of quotation marks before ``pos``."""
+    return (text.count('"', 0, pos) + text.count("\u201c", 0, pos) - text.count("\u201d", 0, pos)) % 2 == 1
 
 
 def _compile(table: dict[str, str | tuple[str, ...]]) -> list[tuple[str, re.Pattern[str]]]:
@@ -110,6 +117,9 @@ def learn_names(text: str) -> dict[str, str]:
             obj = role_object(m.group("role")) or ("partner" if m.group("role").lower() == "partner" else None)
             if obj and m.group("name") not in lex.NOT_NAMES:
                 found.setdefault(m.group("name"), obj)
+    for m in _VOCATIVE.finditer(text):  # "Thank you, Ruth.": the client speaks to the therapist by name
+        if m.group("name") not in lex.NOT_NAMES and not _in_quotes(text, m.start()):
+            found.setdefault(m.group("name"), "therapist")
     for m in _INTRO_PHRASE.finditer(text):
         obj = next((o for o, p in _ROLE_PHRASES if p.search(m.group("rest"))), None)
         if obj and m.group("name") not in lex.NOT_NAMES:
