@@ -74,10 +74,11 @@ _INTRO = (
                rf"(?:\w+\s+)?(?P<role>{_ROLE_WORDS})\b"),
 )
 # "a woman called Helen who runs our department", "Sam, who I've known since school": a role phrase just after
-_INTRO_PHRASE = re.compile(r"\b(?P<name>[A-Z][a-z]{2,})(?:,\s*|\s+)(?:who|whom|that|\(|she|he|-)\s*(?P<rest>[^.;!?)]{0,70})")
+_INTRO_PHRASE = re.compile(r"\b(?P<name>[A-Z][a-z]{2,})(?:,\s*|\s+)(?:who|whom|that|\(|she|he|-)\s*"
+                           r"(?P<rest>[^.;!?)]{0,70})")
 _ROLE_PHRASES = [(obj, re.compile(rf"\b(?:{pat})", _I)) for obj, pat in lex.ROLE_PHRASES]
-_VOCATIVE = re.compile(r"\b(?:[Tt]hank you|[Tt]hanks|[Ll]ook|[Ss]orry|[Ll]isten|[Hh]onestly|[Yy]es|[Nn]o|[Oo]kay|[Ww]ell),\s+"
-                       r"(?P<name>[A-Z][a-z]{2,})\s*[,.!?]")
+_VOCATIVE = re.compile(r"\b(?:[Tt]hank you|[Tt]hanks|[Ll]ook|[Ss]orry|[Ll]isten|[Hh]onestly|[Yy]es|[Nn]o|[Oo]kay"
+                       r"|[Ww]ell),\s+(?P<name>[A-Z][a-z]{2,})\s*[,.!?]")
 
 
 def _in_quotes(text: str, pos: int) -> bool:
@@ -140,7 +141,8 @@ def _mentions(text: str, unit: TextUnit, names: dict[str, str], therapist_names:
                 continue
             taken.append(m.span())
             # "his brother", "other boys' fathers": someone else's relative, not the client's
-            relative = obj not in ("other", "therapist") and bool(_OTHERS_KIN.search(text[max(0, m.start() - 30):m.start()]))
+            relative = obj not in ("other", "therapist") and \
+                bool(_OTHERS_KIN.search(text[max(0, m.start() - 30):m.start()]))
             out.append({"span": m.span(), "object": "other" if relative else obj,
                         "gender": _gender(m.group(), gender), "basis": "word", "relative": relative})
     cues = {"colleague": len(_WORK.findall(text)), "partner": len(_HOME.findall(text)),

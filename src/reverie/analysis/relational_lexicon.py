@@ -33,9 +33,10 @@ FIGURES: tuple[tuple[str, str, str], ...] = (
 ROLE_PHRASES: tuple[tuple[str, str], ...] = (
     ("boss", r"runs (?:our|the|my) (?:department|team|office|unit|ward|section|practice)|(?:is|was) in charge of"
              r"|(?:my|our) (?:line )?manager|(?:my|our) boss|heads? (?:up )?(?:our|the) (?:team|department)"),
-    ("colleague", r"works? (?:with me|next to me|on my team|in (?:my|our) (?:team|office))|sits? (?:next to|opposite) me"
-                  r"|from (?:work|the office)|(?:in|on) (?:my|our) team"),
-    ("friend", r"(?:I've|I have|I've been) (?:known|been friends with) (?:him|her|them|since)|known (?:him|her) (?:since|for)"
+    ("colleague", r"works? (?:with me|next to me|on my team|in (?:my|our) (?:team|office))"
+                  r"|sits? (?:next to|opposite) me|from (?:work|the office)|(?:in|on) (?:my|our) team"),
+    ("friend", r"(?:I've|I have|I've been) (?:known|been friends with) (?:him|her|them|since)"
+               r"|known (?:him|her) (?:since|for)"
                r"|from (?:school|uni|university|college)|my (?:best |oldest |closest )?friend"),
     ("partner", r"(?:I've been|I'm|I am|I was) (?:seeing|going out with|with) (?:him|her)|(?:my|our) (?:partner|ex)\b"
                 r"|(?:been|got) (?:together|married)"),
