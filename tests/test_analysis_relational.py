@@ -222,8 +222,9 @@ TWO = ("My mother criticised my dress and I felt ashamed all through lunch. Then
 
 
 def test_relational_a_turn_telling_two_interactions_gives_two_episodes() -> None:
-    values = annotate(TWO).values
-    parts = values["episodes"]
+    annotation = annotate(TWO)
+    values, parts = annotation.values, annotation.values["episodes"]
+    assert {tuple(c["span"]) for p in parts for c in p["components"]} <= set(map(tuple, annotation.evidence))
     assert [p["object"] for p in parts] == ["mother", "boss"]
     assert [codes(p)[2:] for p in parts] == [("RO5", "RS8"), ("RO5", "RS2")]
     assert parts[0]["span"][1] == parts[1]["span"][0] == TWO.index("Then")

@@ -469,7 +469,8 @@ class RelationalAnalyzer(BaseAnalyzer):
         for turn in unit.context:  # names introduced in the turns just before count too
             names = {**learn_names(turn.text), **names}
         values = analyse_text(text, unit, names, self._therapist)
-        evidence = sorted({tuple(c["span"]) for c in values["components"]})
+        evidence = sorted({tuple(c["span"]) for c in [*values["components"],
+                                                      *(c for p in values["episodes"] for c in p["components"])]})
         return Annotation(self.name, self.version, unit.id, values, [tuple(e) for e in evidence])
 
     def summarize(self, sessions: Sequence[SessionUnits]) -> Summary:
