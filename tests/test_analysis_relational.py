@@ -24,7 +24,7 @@ def codes(values) -> tuple:
 
 def test_relational_is_registered_with_its_fields() -> None:
     analyser = REGISTRY.create("relational")
-    assert analyser.key == "relational.v1"
+    assert analyser.key == "relational.v2"
     assert {"episode", "object", "wish", "response_of_other", "response_of_self"} <= set(analyser.fields)
 
 
@@ -176,3 +176,132 @@ def test_relational_a_bare_apology_is_the_speakers_response() -> None:
     values = analyse_text("My boss asked why I hadn't finished the schedule. Sorry. I stayed until ten to do it.")
     assert codes(values) == ("boss", None, "RO5", "RS8")
     assert [c["quote"] for c in values["components"] if c["component"] == "response_of_self"][0] == "Sorry"
+
+
+# ----- objects: general rules (issue 17) ---------------------------------------------------------------------
+@pytest.mark.parametrize("text, obj, names", [
+    ("There's a man called Owen who runs our team. On Friday he said my report was wrong. I apologised and "
+     "stayed late.", "boss", {"Owen": "boss"}),
+    ("Rosa, who I've known since school, cancelled on me again. I wanted her to make time for me. I felt let down.",
+     "friend", {"Rosa": "friend"}),
+    ("Dev's been my partner for ten years. Yesterday he laughed at my plan and I went quiet.",
+     "partner", {"Dev": "partner"}),
+])
+def test_relational_names_introduced_by_a_role_phrase_in_the_turn(text, obj, names) -> None:
+    values = analyse_text(text)
+    assert values["episode"] is True and values["object"] == obj and values["object_basis"] == "name"
+    assert values["names"] == names
+
+
+def test_relational_someone_elses_relative_is_not_the_clients() -> None:
+    values = analyse_text("My husband was away, and his sister came round and criticised the way I fold towels. "
+                          "I just said sorry.")
+    assert values["object"] == "other"  # his sister: the client's sister-in-law, not a sibling
+    assert analyse_text("I told her my boss had shouted at me and I felt stupid.")["object"] == "boss"
+
+
+def test_relational_here_and_now_you_is_the_therapist() -> None:
+    values = annotate("Just now you yawned while I was talking. I wanted you to care. I went quiet.").values
+    assert values["object"] == "therapist" and values["object_basis"] == "you"
+
+
+def test_relational_pronoun_prefers_a_figure_of_its_gender_to_a_role_word() -> None:
+    values = analyse_text("My father was at his desk and the receptionist kept typing. He didn't look up once. "
+                          "I felt stupid.")
+    assert values["object"] == "father" and values["response_of_other"]["cluster"] == "RO5"
+
+
+def test_relational_a_name_that_visits_is_guessed_a_friend() -> None:
+    values = analyse_text("After the operation Imogen came round with soup and sat with me. I felt cared for.")
+    assert values["object"] == "friend" and values["name_guesses"] == {"Imogen": "friend"}
+
+
+# ----- several episodes in one turn --------------------------------------------------------------------------
+TWO = ("My mother criticised my dress and I felt ashamed all through lunch. Then at work my boss ignored my "
+       "report in the meeting, and I went quiet for the rest of the day.")
+
+
+def test_relational_a_turn_telling_two_interactions_gives_two_episodes() -> None:
+    annotation = annotate(TWO)
+    values, parts = annotation.values, annotation.values["episodes"]
+    assert {tuple(c["span"]) for p in parts for c in p["components"]} <= set(map(tuple, annotation.evidence))
+    assert [p["object"] for p in parts] == ["mother", "boss"]
+    assert [codes(p)[2:] for p in parts] == [("RO5", "RS8"), ("RO5", "RS2")]
+    assert parts[0]["span"][1] == parts[1]["span"][0] == TWO.index("Then")
+    for p in parts:  # spans are the whole text's, inside the part they belong to
+        for c in p["components"]:
+            assert TWO[c["span"][0]:c["span"][1]] == c["quote"] and p["span"][0] <= c["span"][0] < p["span"][1]
+    assert values["episode"] is True and values["object"] in ("mother", "boss")  # the turn as a whole, as before
+
+
+@pytest.mark.parametrize("text", [
+    "My mother criticised my hair. My father said nothing. I felt ashamed.",  # no transition: one story
+    "My mother criticised my hair and I felt ashamed. Then my mother laughed at me and I went quiet.",  # one figure
+    "My mother criticised my hair and I felt ashamed. Then I went to work.",  # the second stretch is no episode
+])
+def test_relational_one_episode_unless_the_text_clearly_separates_two(text: str) -> None:
+    assert analyse_text(text)["episodes"] == []
+
+
+def test_relational_case_counts_each_episode_of_a_turn() -> None:
+    case = run([RelationalAnalyzer()], _sessions([("s1", [TWO])])).summaries["relational"].case
+    assert [(e["object"], e["source"], e["part"]) for e in case["episodes"]] == [("mother", "s1:0", 1),
+                                                                                 ("boss", "s1:0", 2)]
+    assert case["objects"]["mother"]["episodes"] == case["objects"]["boss"]["episodes"] == 1
+
+
+# ----- display: the CCRT panel and replays as key moments ----------------------------------------------------
+def _replay_case():
+    sessions = _sessions([
+        ("s1", ["My father laughed at my drawing. I felt ashamed.",
+                "My boss ignored my email about the deadline. I wanted a reply. I felt anxious all night."]),
+        ("s2", ["When you looked at the clock I thought you were bored with me. I felt embarrassed."]),
+    ])
+    return run([RelationalAnalyzer()], sessions).summaries["relational"]
+
+
+def test_relational_session_summary_holds_its_ccrt_and_its_replays() -> None:
+    summary = _replay_case()
+    s2 = summary.sessions["s2"]
+    assert s2["episodes"] == 1 and s2["ccrt"]["response_of_self"]["cluster"] == "RS8"
+    replay = next(r for r in s2["replays"] if r["pattern"] == "RO5->RS8")
+    assert replay["objects"] == ["boss", "father", "therapist"] and replay["transference"] is True
+    assert [b["source"] for b in replay["episodes"]] == ["s2:0"]  # only this session's episodes, quoted
+
+
+def test_relational_display_gives_the_case_report_and_web_a_panel_and_moments() -> None:
+    from reverie.reports.case_report import render_case_report
+    from reverie.reports.context import key_moments
+    from reverie.web.display import declared_panels
+
+    summary = _replay_case()
+    units = {"s1": ["My father laughed at my drawing. I felt ashamed."], "s2": ["x"]}
+    analysis = {"sessions": [{"number": i + 1, "id": i + 1, "summary": {"relational": summary.sessions[sid]},
+                              "utterances": [{"annotations": {}, "text": t} for t in units[sid]]}
+                             for i, sid in enumerate(("s1", "s2"))]}
+    moments = key_moments(analysis)
+    hypothesis = [m for m in moments if m["session"] == 2 and m["kind"] == "transference hypothesis"]
+    assert hypothesis and "\u201cbored\u201d" in hypothesis[0]["text"] and "therapist" in hypothesis[0]["text"]
+    panels = declared_panels(analysis["sessions"])
+    panel = next(p for p in panels if p["title"].startswith("Relational patterns"))
+    assert [r["session"] for r in panel["rows"]] == [1, 2]
+    assert panel["rows"][1]["cells"][1] == "therapist" and "RO5->RS8 with boss, father, therapist" in \
+        panel["rows"][1]["cells"][5]
+    html = render_case_report({"client": "t1", "sessions": [{"number": s["number"], "summaries": s["summary"]}
+                                                            for s in analysis["sessions"]], "key_moments": moments})
+    assert "Relational patterns (CCRT) by session" in html and "transference hypothesis" in html
+
+
+def test_relational_chip_shows_both_figures_of_a_turn() -> None:
+    chip = REGISTRY.display("relational").chip_texts(annotate(TWO).values)
+    assert chip == [("episodes: mother, boss", "relational")]
+
+
+def test_relational_a_name_the_client_speaks_to_is_the_therapist() -> None:
+    assert learn_names("Thank you, Imelda. It helped.") == {"Imelda": "therapist"}
+    assert learn_names('My mother said, "Look, Imelda, you never listen."') == {}  # reported speech
+    case = run([RelationalAnalyzer()], _sessions([
+        ("s1", ["Sorry, Imelda, I know it's late."]),
+        ("s2", ["Imelda ignored my email last week and I felt stupid."]),
+    ])).summaries["relational"].case
+    assert [e["object"] for e in case["episodes"]] == ["therapist"]

@@ -14,6 +14,8 @@ from reverie.evaluation.patterns import evaluate, format_report, kappa, load_row
 
 DATA = Path(__file__).parent / "data"
 CHECK = DATA / "ccrt_check.jsonl"
+HOLDOUT_V2 = DATA / "ccrt_holdout_v2.jsonl"
+TUNE_V3 = DATA / "ccrt_tune_v3.jsonl"
 
 
 def _write(tmp_path: Path, rows: list[str]) -> Path:
@@ -78,7 +80,7 @@ def test_evaluation_patterns_figures_on_the_check_set(split: str) -> None:
     """The figures in docs/analysers/relational.md; the holdout was never tuned on."""
     result = evaluate(load_rows(CHECK, split))
     assert result["recall"] >= 0.85 and result["precision"] >= 0.9
-    assert result["object_accuracy"] >= 0.8  # measured: tune 0.93, holdout 0.83 (the issue's target is 0.85)
+    assert result["object_accuracy"] >= 0.9  # measured: tune 0.93, holdout 0.94 (0.83 before v2 of the analyser)
     for part in ("wish", "response_of_other", "response_of_self"):
         assert result[part]["kappa"] >= 0.55, part
 
@@ -131,3 +133,27 @@ def test_cli_patterns_usage_errors_exit_2(tmp_path: Path) -> None:
     assert main(["patterns"]) == 2
     assert main(["patterns", str(f), "--names", "Zed=uncle"]) == 2
     assert main(["patterns", str(tmp_path / "missing.txt")]) == 2
+
+
+def test_evaluation_patterns_holdout_v2_is_fresh_and_varied() -> None:
+    rows = load_rows(HOLDOUT_V2)
+    episodes = [r for r in rows if r["object"]]
+    assert len(episodes) >= 20 and len(rows) > len(episodes) and {r["split"] for r in rows} == {"holdout_v2"}
+    assert len({r["object"] for r in episodes}) >= 10
+    texts = {r["text"] for r in [*load_rows(CHECK), *load_rows(TUNE_V3)]}
+    assert not any(r["text"] in texts for r in rows)
+
+
+def test_evaluation_patterns_figures_on_holdout_v2() -> None:
+    """The unseen set's figures in docs/analysers/relational.md: objects are found, components much less often."""
+    result = evaluate(load_rows(HOLDOUT_V2))
+    assert result["precision"] == 1.0 and result["recall"] >= 0.6  # measured 0.654: 17 of 26 (v1: 0.577)
+    assert result["object_accuracy"] >= 0.85  # measured 0.882: 15 of 17 (v1: 0.867, 13 of 15)
+
+
+def test_evaluation_patterns_figures_on_tune_v3() -> None:
+    """The set the v2 word lists were widened on (so tuned figures, a regression guard, not a measure)."""
+    result = evaluate(load_rows(TUNE_V3))
+    assert result["recall"] == 1.0 and result["object_accuracy"] == 1.0  # v1: recall 0.50
+    for part in ("wish", "response_of_other", "response_of_self"):
+        assert result[part]["kappa"] >= 0.6, part  # measured 0.80, 1.00, 0.70 (v1: -0.05, 0.26, 0.21)

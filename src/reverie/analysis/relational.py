@@ -23,7 +23,7 @@ from typing import Any, ClassVar
 
 from reverie.analysis import relational_lexicon as lex
 from reverie.analysis.base import BaseAnalyzer, SessionUnits, Setting, Summary, TextUnit, register
-from reverie.analysis.display import Chip, Display
+from reverie.analysis.display import Chip, Display, Panel
 from reverie.analysis.transference import find_references
 from reverie.domain import Annotation
 
@@ -34,6 +34,13 @@ _MALE = re.compile(rf"^(?:{lex.MALE_WORDS})$", _I)
 _NAME = re.compile(r"\b[A-Z][a-z]{2,}(?:'s)?\b")
 _SUBJECT = re.compile(r"\b(I|he|she|they|you|we|it|this|that)\b(?!')|\bI(?='[dm])", _I)
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
+_PARTS = ("wish", "response_of_other", "response_of_self")
+# Where a turn moves on to another interaction: a sentence that opens with a move in time or place, or "and then"
+_TRANSITION = re.compile(
+    r"(?:(?<=[.!?])\s+|\n)(?P<cut>(?:and\s+|but\s+)?(?:then|later|after(?:wards| that)|the next (?:day|morning|week)"
+    r"|that (?:evening|night|afternoon)|at work|on (?:mon|tues|wednes|thurs|fri|satur|sun)day|meanwhile"
+    r"|when I got (?:home|back|in|to work)|it was the same (?:with|at)|same (?:thing )?with)\b)"
+    r"|,?\s+(?P<cut2>and then|and later|and the next day)\b", _I)
 _CLAUSE_BREAK = re.compile(r"[,;:\"\u201c\u201d]|\b(?:and|but|because|when|then|until|while|so that|which)\b", _I)
 _WISH = re.compile(lex.WISH_VERB, _I)
 _NEGATION = re.compile(lex.NEGATION, _I)
@@ -41,19 +48,42 @@ _FELT = re.compile(r"\b(?:felt|feel|feels|feeling|was|am|'m|got|get|left me|made
 _NAME_VERB = re.compile(r"(?:'s)?\s+(?:[a-z]+(?<=[a-z]{3})(?:ed|[^s']s)\b|said|asked|told|came|was|is|kept|always|never|just|had|has|and|didn't|would|sat"
                        r"|drove|went|got|made|met|forgot|laughed|rang|called|texted|emailed|says|thinks|wants|sent|took|gave|put"
                        r"|did|does|won't|wouldn't|can't|couldn't|never|always|just|told|left|knew|thought)\b")
-_YOU_ACTS = re.compile(r"\byou\s+(?:\w+\s+)?(?:said|told|didn't|did|were|was|had|helped|let|looked|seemed|sent"
-                       r"|cancell?ed|asked|wanted|thought|listened|went|left|forgot)\b", _I)
+_YOU_ACTS = re.compile(  # "you" that addresses the therapist: what you did or are doing, a wish aimed at you
+    r"\byou(?:'ve|'d| have| had)?\s+(?:just\s+|really\s+|never\s+|always\s+|even\s+|kind of\s+)?"
+    r"(?:said|told|didn't|did|were|was|had|helped|let|looked|seemed|sent|cancell?ed|asked|wanted|thought|listened"
+    r"|went|left|forgot|glanced|moved|changed|stopped|smiled|laughed|sighed|frowned|nodded|paused|interrupted"
+    r"|mentioned|suggested|raised|wrote|yawned|checked|ended)\b"
+    r"|\byou(?:'re| are| were| seem| look)\s+(?:\w+\s+)?(?:disappointed|bored|annoyed|cross|angry|tired|fed up|sick of"
+    r"|judging|going to|away|leaving|busy|impatient|frustrated|pleased|right|wrong)\b"
+    r"|\bI\s+(?:\w+\s+)?(?:wanted|needed|want|need|wished|hoped)\s+you\b|\b(?:with|to|from|at) you\b(?!\s+know)"
+    r"|\bin here\b|\bthis room\b|\blast session\b", _I)
+_GENERIC_YOU = re.compile(r"\byou(?=\s+(?:know|see|can|could|have to|never know|get used)\b|'d think)", _I)
+_OTHERS_KIN = re.compile(r"(?:\b(?:his|her|their|other|someone's|somebody's|everyone's)\s+(?:(?!my\b|our\b)\w+\s+)?"
+                         r"|\b(?!(?:it|that|there|here|what|who|he|she|where|how|let)'s)\w+'s\s+|\w+s'\s+)$", _I)
 _SELF_CUE = re.compile(r"\bmyself\b|voice in my head|something in me|part of me|\bmy own\b|inner critic", _I)
 _HOME = re.compile(lex.HOME_CUES, _I)
 _WORK = re.compile(lex.WORK_CUES, _I)
+_FRIEND = re.compile(lex.FRIEND_CUES, _I)
 _ROLE_WORDS = "|".join(p for _, p, _ in lex.FIGURES) + "|partner"
 _INTRO = (
     re.compile(rf"\b(?P<name>[A-Z][a-z]{{2,}})(?:,\s*[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)?[,.]\s*(?:[Ss]he|[Hh]e)(?:'s|\s+is|\s+was)\s+"
                rf"(?:my|the|our)\s+(?P<role>{_ROLE_WORDS})\b"),
     re.compile(rf"\b(?:my|our)\s+(?P<role>{_ROLE_WORDS}),?\s+(?P<name>[A-Z][a-z]{{2,}})\b"),
     re.compile(rf"\b(?P<name>[A-Z][a-z]{{2,}}),\s+(?:my|our|the)\s+(?P<role>{_ROLE_WORDS})\b"),
-    re.compile(rf"\b(?P<name>[A-Z][a-z]{{2,}})\s+(?:is|was)\s+my\s+(?P<role>{_ROLE_WORDS})\b"),
+    re.compile(rf"\b(?P<name>[A-Z][a-z]{{2,}})(?:'s|\s+is|\s+was|\s+has|\s+had)(?:\s+been)?\s+(?:my|our)\s+"
+               rf"(?:\w+\s+)?(?P<role>{_ROLE_WORDS})\b"),
 )
+# "a woman called Helen who runs our department", "Sam, who I've known since school": a role phrase just after
+_INTRO_PHRASE = re.compile(r"\b(?P<name>[A-Z][a-z]{2,})(?:,\s*|\s+)(?:who|whom|that|\(|she|he|-)\s*"
+                           r"(?P<rest>[^.;!?)]{0,70})")
+_ROLE_PHRASES = [(obj, re.compile(rf"\b(?:{pat})", _I)) for obj, pat in lex.ROLE_PHRASES]
+_VOCATIVE = re.compile(r"\b(?:[Tt]hank you|[Tt]hanks|[Ll]ook|[Ss]orry|[Ll]isten|[Hh]onestly|[Yy]es|[Nn]o|[Oo]kay"
+                       r"|[Ww]ell),\s+(?P<name>[A-Z][a-z]{2,})\s*[,.!?]")
+
+
+def _in_quotes(text: str, pos: int) -> bool:
+    """Inside reported speech: an odd number of quotation marks before ``pos``."""
+    return (text.count('"', 0, pos) + text.count("\u201c", 0, pos) - text.count("\u201d", 0, pos)) % 2 == 1
 
 
 def _compile(table: dict[str, str | tuple[str, ...]]) -> list[tuple[str, re.Pattern[str]]]:
@@ -88,6 +118,13 @@ def learn_names(text: str) -> dict[str, str]:
             obj = role_object(m.group("role")) or ("partner" if m.group("role").lower() == "partner" else None)
             if obj and m.group("name") not in lex.NOT_NAMES:
                 found.setdefault(m.group("name"), obj)
+    for m in _VOCATIVE.finditer(text):  # "Thank you, Ruth.": the client speaks to the therapist by name
+        if m.group("name") not in lex.NOT_NAMES and not _in_quotes(text, m.start()):
+            found.setdefault(m.group("name"), "therapist")
+    for m in _INTRO_PHRASE.finditer(text):
+        obj = next((o for o, p in _ROLE_PHRASES if p.search(m.group("rest"))), None)
+        if obj and m.group("name") not in lex.NOT_NAMES:
+            found.setdefault(m.group("name"), obj)
     return found
 
 
@@ -103,9 +140,16 @@ def _mentions(text: str, unit: TextUnit, names: dict[str, str], therapist_names:
             if obj == "partner" and re.search(r"senior\s+$", text[:m.start()], _I):
                 continue
             taken.append(m.span())
-            out.append({"span": m.span(), "object": obj, "gender": _gender(m.group(), gender), "basis": "word"})
-    work, home = len(_WORK.findall(text)), len(_HOME.findall(text))
-    guess = "colleague" if work > home else "partner" if home > work else "friend"
+            # "his brother", "other boys' fathers": someone else's relative, not the client's
+            relative = obj not in ("other", "therapist") and \
+                bool(_OTHERS_KIN.search(text[max(0, m.start() - 30):m.start()]))
+            out.append({"span": m.span(), "object": "other" if relative else obj,
+                        "gender": _gender(m.group(), gender), "basis": "word", "relative": relative})
+    cues = {"colleague": len(_WORK.findall(text)), "partner": len(_HOME.findall(text)),
+            "friend": 2 * len(_FRIEND.findall(text))}  # a visit outweighs the soup it brought
+    top = max(cues.values())
+    guess = "friend" if not top or cues["friend"] == top or list(cues.values()).count(top) > 1 else \
+        max(cues, key=cues.__getitem__)
     for m in _NAME.finditer(text):
         name = m.group().removesuffix("'s")
         if name in lex.NOT_NAMES or any(a <= m.start() < b for a, b in taken) or role_object(name) or \
@@ -121,7 +165,7 @@ def _mentions(text: str, unit: TextUnit, names: dict[str, str], therapist_names:
     if unit.role == "client" and unit.kind == "utterance" and (_YOU_ACTS.search(text) or any(
             ref in ("therapist", "therapist_link") for ref, _, _ in find_references(text))):
         out += [{"span": m.span(), "object": "therapist", "gender": "", "basis": "you"}
-                for m in re.finditer(r"\byou(?:r)?\b", text, _I)]
+                for m in re.finditer(r"\byou(?:r)?\b", text, _I) if not _GENERIC_YOU.match(text, m.start())]
     return sorted(out, key=lambda f: f["span"])
 
 
@@ -133,7 +177,8 @@ def _subjects(text: str, mentions: list[dict[str, Any]], context: Sequence[dict[
               ) -> list[tuple[int, str | None, dict[str, Any] | None]]:
     """Subject markers in text order: (position, "I" or an object id or None, the mention it resolves to).
 
-    ``context`` holds figures of the turns before (span -1): a "he" with no figure in the text refers back.
+    ``context`` holds figures of the turns before (span -1): a "he" with no figure in the text refers back
+    to the last of them that fits.
     """
     marks: list[tuple[int, str | None, dict[str, Any] | None]] = []
     for f in mentions:
@@ -148,8 +193,12 @@ def _subjects(text: str, mentions: list[dict[str, Any]], context: Sequence[dict[
             marks.append((m.start(), "therapist" if ther else None, ther))
         elif word in ("he", "she", "they"):
             want = {"he": "m", "she": "f"}.get(word)
-            prior = [f for f in [*context, *mentions] if f["span"][0] < m.start() and f["basis"] != "you"
-                     and (want is None or f["gender"] in (want, ""))]
+            before = [f for f in [*context, *mentions] if f["span"][0] < m.start() and f["basis"] != "you"]
+            own = [f for f in before if not f.get("relative")]  # "she lost her mother": she is not the mother
+            # a figure of that gender, or a name, before a role word of unknown gender ("the nurse ... he")
+            prior = [f for f in own if want and (f["gender"] == want or f["basis"] in ("name", "guess"))] or \
+                [f for f in own if want is None or f["gender"] in (want, "")] or \
+                [f for f in before if want is None or f["gender"] in (want, "")]
             marks.append((m.start(), prior[-1]["object"] if prior else None, prior[-1] if prior else None))
         else:
             marks.append((m.start(), None, None))
@@ -189,15 +238,54 @@ def _clause_start(text: str, pos: int, floor: int) -> int:
 
 def analyse_text(text: str, unit: TextUnit | None = None, names: dict[str, str] | None = None,
                  therapist_names: Sequence[str] = ()) -> dict[str, Any]:
-    """The relationship episode in one text (or ``episode: False``), with its components and evidence."""
+    """The relationship episode in one text (or ``episode: False``), with its components and evidence, and
+    ``episodes``: the separate episodes when the text clearly tells more than one (else empty)."""
     unit = unit or TextUnit.of(text)
     learned = learn_names(text)
     known = {**learned, **(names or {})}
+    values = _episode(text, unit, known, therapist_names)
+    values["names"] = learned
+    values["episodes"] = _parts(text, unit, known, therapist_names)
+    return values
+
+
+def _parts(text: str, unit: TextUnit, known: dict[str, str], therapist_names: Sequence[str]) -> list[dict[str, Any]]:
+    """Two or more episodes told one after another with different figures ("my mother ... Then at work my
+    boss ..."): the text is cut only where a transition opens a stretch that names a new figure, and each
+    stretch must be an episode on its own; spans stay those of the whole text."""
+    if not _TRANSITION.search(text):
+        return []
+    mentions = [f for f in _mentions(text, unit, known, therapist_names) if f["basis"] != "guess"]
+    cuts = [m.start("cut") if m.group("cut") else m.start("cut2") for m in _TRANSITION.finditer(text)]
+    stretches: list[list[Any]] = []  # [start, end, figure]
+    for a, b in zip([0, *cuts], [*cuts, len(text)]):
+        lead = next((f["object"] for f in mentions if a <= f["span"][0] < b), None)
+        if stretches and (lead is None or stretches[-1][2] in (None, lead)):
+            stretches[-1][1], stretches[-1][2] = b, stretches[-1][2] or lead
+        else:
+            stretches.append([a, b, lead])
+    if len(stretches) < 2:
+        return []
+    parts = []
+    for a, b, _ in stretches:
+        v = _episode(text[a:b], unit, known, therapist_names)
+        if not v["episode"]:
+            return []
+        shift = [{**c, "span": [c["span"][0] + a, c["span"][1] + a]} for c in v["components"]]
+        by_span = {tuple(c["span"]): c for c in shift}
+        pick = {p: (by_span.get((v[p]["span"][0] + a, v[p]["span"][1] + a)) if v[p] else None) for p in _PARTS}
+        parts.append({"object": v["object"], "object_basis": v["object_basis"], "object_name": v["object_name"],
+                      **pick, "components": shift, "span": [a, b]})
+    return parts if len({p["object"] for p in parts}) == len(parts) else []
+
+
+def _episode(text: str, unit: TextUnit, known: dict[str, str], therapist_names: Sequence[str]) -> dict[str, Any]:
+    """The one episode of a text (or stretch of it), its object the figure that acts in it most."""
     mentions = _mentions(text, unit, known, therapist_names)
-    context = [] if mentions else [
+    context = [] if any(not f.get("relative") for f in mentions) else [
         {**f, "span": (-1, -1), "basis": "context"} for turn in unit.context[-2:]
         for f in _mentions(turn.text, TextUnit.of(turn.text, role="other"), known, therapist_names)
-        if f["basis"] in ("word", "name")][-1:]
+        if f["basis"] in ("word", "name") and not f.get("relative")]
     marks = _subjects(text, mentions, context)
     wishes, zones, targets = _wishes(text, marks)
     ro: list[dict[str, Any]] = []
@@ -253,7 +341,6 @@ def analyse_text(text: str, unit: TextUnit | None = None, names: dict[str, str] 
         "response_of_self": _primary(rs) if episode else None,
         "components": (wishes + ro + rs) if episode else [],
         "figures": sorted(counts),
-        "names": learned,
         "name_guesses": {f["name"]: f["object"] for f in mentions if f["basis"] == "guess"},
     }
 
@@ -283,16 +370,54 @@ def _names_setting(raw: Any) -> dict[str, str]:
     return {k.strip(): v.strip() for k, v in pairs if k.strip() and v.strip() in lex.OBJECTS}
 
 
+def _code(part: Any) -> str:
+    return f"{part['cluster']} {part['label']}" if part else ""
+
+
+def _ccrt_row(summary: Any) -> list[Any] | None:
+    """A session's row of the CCRT panel: its episodes, figures, most pervasive W / RO / RS and the replays."""
+    if not summary.get("episodes"):
+        return None
+    ccrt = summary.get("ccrt") or {}
+    replays = "; ".join(f"{r['pattern']} with {', '.join(r['objects'])}" for r in summary.get("replays") or [])
+    return [summary["episodes"], ", ".join(sorted(summary.get("objects") or {})),
+            *(_code(ccrt.get(p)) for p in _PARTS), replays]
+
+
+def _replay_moments(summary: Any, annotated: Any) -> list[dict[str, Any]]:
+    """The replays a session's episodes take part in, with its quoted episodes; transference hypotheses first."""
+    out = []
+    for r in sorted(summary.get("replays") or [], key=lambda r: not r.get("transference")):
+        told = "; ".join(f"{b['object']}: " + " … ".join(f"“{q}”" for q in b.get("quotes") or [])
+                         for b in r["episodes"])
+        out.append({"kind": "transference hypothesis" if r.get("transference") else "relational replay",
+                    "text": f"{r['note']}. Here: {told}"})
+    return out
+
+
+def _episode_chip(values: Any) -> str | None:
+    """Only figures the text names (guesses are settled per case); a turn with two episodes shows both."""
+    named = [p for p in values.get("episodes") or [] if p.get("object_basis") in ("word", "name", "you")]
+    if len(named) > 1:
+        return "episodes: " + ", ".join(p["object"] for p in named)
+    if values.get("episode") and values.get("object") and values.get("object_basis") in ("word", "name"):
+        return f"episode: {values['object']}"
+    return None
+
+
 DISPLAY = Display(
     title="Relationship episodes",
     explanation=("Stories of an interaction with a specific other, with the wish, the response of the other and "
                  "the response of the self where the text names them (Luborsky's CCRT clusters). Across sessions "
                  "they suggest a recurring relational pattern: a hypothesis for the clinician to test, never a "
-                 "formulation."),
+                 "formulation. A replay is the same response of the other and of the self told with several "
+                 "figures; with the therapist among them it is a transference hypothesis to explore."),
     evidence="the words that name the other person and each component",
-    chips=(Chip(lambda a: f"episode: {a['object']}"  # only a figure the text names; guesses are settled per case
-                if a.get("episode") and a.get("object") and a.get("object_basis") in ("word", "name") else None,
-                "relational"),),
+    chips=(Chip(_episode_chip, "relational"),),
+    panels=(Panel("Relational patterns (CCRT) by session",
+                  ("episodes", "figures", "wish", "response of other", "response of self", "replays"), _ccrt_row),),
+    hidden=("ccrt", "replays"),
+    moments=_replay_moments,
 )
 
 
@@ -301,7 +426,7 @@ class RelationalAnalyzer(BaseAnalyzer):
     """Relationship episodes with Wish, Response of Other and Response of Self (CCRT, edition-3 clusters)."""
 
     name: ClassVar[str] = "relational"
-    version: ClassVar[str] = "1"
+    version: ClassVar[str] = "2"
     description: ClassVar[str] = (
         "Finds relationship episodes (an interaction told with a specific other) in client speech and journal "
         "text and codes the wish, response of other and response of self in the CCRT edition-3 clusters, with "
@@ -322,7 +447,10 @@ class RelationalAnalyzer(BaseAnalyzer):
         "components": "every component found, in text order",
         "figures": "every object mentioned",
         "names": "names this text introduces with a role (name -> object)",
-        "name_guesses": "other names, with the object guessed from work or home words (settled across the case)",
+        "name_guesses": "other names, with the object guessed from work, home or visiting words (settled across the case)",
+        "episodes": "the separate episodes when the text clearly tells more than one with different figures (each "
+                    "with object, object_basis, object_name, wish, response_of_other, response_of_self, components "
+                    "and its span), else empty; the fields above then describe the text as a whole",
     }
     settings_spec: ClassVar[tuple[Setting, ...]] = (
         Setting("names", "", "known figures as NAME=OBJECT pairs, comma-separated (e.g. 'Margaret=boss,Jonah=partner')"),
@@ -341,17 +469,17 @@ class RelationalAnalyzer(BaseAnalyzer):
         for turn in unit.context:  # names introduced in the turns just before count too
             names = {**learn_names(turn.text), **names}
         values = analyse_text(text, unit, names, self._therapist)
-        evidence = sorted({tuple(c["span"]) for c in values["components"]})
+        evidence = sorted({tuple(c["span"]) for c in [*values["components"],
+                                                      *(c for p in values["episodes"] for c in p["components"])]})
         return Annotation(self.name, self.version, unit.id, values, [tuple(e) for e in evidence])
 
     def summarize(self, sessions: Sequence[SessionUnits]) -> Summary:
-        from reverie.analysis.relational_case import episodes_of, formulate, names_of
+        from reverie.analysis.relational_case import episodes_of, formulate, names_of, session_view
         summary = Summary()
-        all_episodes = []
-        for s in sessions:
-            eps = episodes_of(s)
-            summary.sessions[s.session_id] = {"episodes": len(eps), "objects": dict(Counter(e["object"] for e in eps))}
-            all_episodes += eps
+        per_session = {s.session_id: episodes_of(s) for s in sessions}
         names, guesses = names_of([a.values for s in sessions for a in s.annotations])
-        summary.case = formulate(all_episodes, names, guesses)
+        summary.case = formulate([e for eps in per_session.values() for e in eps], names, guesses)
+        for sid, eps in per_session.items():  # after the case settled guessed names
+            summary.sessions[sid] = {"episodes": len(eps), "objects": dict(Counter(e["object"] for e in eps)),
+                                     **session_view(eps, summary.case)}
         return summary

@@ -23,12 +23,22 @@ _PREFIX = {"wish": "W", "response_of_other": "RO", "response_of_self": "RS"}
 _NOT_FIGURES = frozenset({"self"})
 
 
+def _episodes(unit_id: str, session: str | None, kind: str | None, text: str | None,
+              values: dict[str, Any]) -> list[dict[str, Any]]:
+    """The episodes of one annotated text: its separate ``episodes`` when it tells several (numbered by
+    ``part`` from 1), else the one episode of the text (``part`` None)."""
+    parts = values.get("episodes") or []
+    if not parts:
+        return [_episode(unit_id, session, kind, text, values)] if values.get("episode") else []
+    return [_episode(unit_id, session, kind, text, p, k) for k, p in enumerate(parts, 1)]
+
+
 def _episode(unit_id: str, session: str | None, kind: str | None, text: str | None,
-             values: dict[str, Any]) -> dict[str, Any]:
+             values: dict[str, Any], part: int | None = None) -> dict[str, Any]:
     components = values.get("components") or []
     return {
         "object": values["object"], "object_basis": values.get("object_basis"),
-        "object_name": values.get("object_name"), "source": unit_id, "session": session, "kind": kind,
+        "object_name": values.get("object_name"), "source": unit_id, "part": part, "session": session, "kind": kind,
         "wish": values.get("wish"), "response_of_other": values.get("response_of_other"),
         "response_of_self": values.get("response_of_self"), "components": components,
         "evidence": [{"component": c["component"], "cluster": c["cluster"], "quote": c["quote"], "span": c["span"]}
@@ -40,9 +50,9 @@ def _episode(unit_id: str, session: str | None, kind: str | None, text: str | No
 def episodes_of(session: SessionUnits) -> list[dict[str, Any]]:
     """The episodes among a session's annotations, each with its source and the quoted evidence."""
     units = {u.id: u for u in session.units}
-    return [_episode(a.unit_id, session.session_id, getattr(units.get(a.unit_id), "kind", None),
-                     getattr(units.get(a.unit_id), "text", None), a.values)
-            for a in session.annotations if a.values.get("episode")]
+    return [e for a in session.annotations
+            for e in _episodes(a.unit_id, session.session_id, getattr(units.get(a.unit_id), "kind", None),
+                               getattr(units.get(a.unit_id), "text", None), a.values)]
 
 
 def names_of(values: list[dict[str, Any]]) -> tuple[dict[str, str], dict[str, Counter[str]]]:
@@ -71,7 +81,7 @@ def from_analysis(analysis: dict[str, Any], names: dict[str, str] | None = None)
              for e in analysis.get("entries", [])]
     values = [v for *_, v in rows if v]
     found, guesses = names_of(values)
-    episodes = [_episode(uid, session, kind, text, v) for uid, session, kind, text, v in rows if v and v.get("episode")]
+    episodes = [e for uid, session, kind, text, v in rows if v for e in _episodes(uid, session, kind, text, v)]
     return formulate(episodes, {**found, **(names or {})}, guesses)
 
 
@@ -149,7 +159,7 @@ def replays(episodes: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _brief(e: dict[str, Any]) -> dict[str, Any]:
-    return {"source": e["source"], "object": e["object"],
+    return {"source": e["source"], "part": e["part"], "session": e["session"], "object": e["object"],
             **{p: (e[p]["cluster"] if e[p] else None) for p in PARTS},
             "quotes": [ev["quote"] for ev in e["evidence"]]}
 
@@ -184,10 +194,22 @@ def formulate(episodes: list[dict[str, Any]], names: dict[str, str] | None = Non
     ccrt = _ccrt(table)
     ccrt["figures"] = _ccrt_figures(episodes, ccrt)
     return {
-        "episodes": [{k: e[k] for k in ("object", "source", "session", "kind", *PARTS, "evidence", "text")}
+        "episodes": [{k: e[k] for k in ("object", "source", "part", "session", "kind", *PARTS, "evidence", "text")}
                      for e in episodes],
         "pervasiveness": table,
         "ccrt": ccrt,
         "replays": replays(episodes),
         "objects": objects_table(episodes),
     }
+
+
+def session_view(episodes: list[dict[str, Any]], case: dict[str, Any]) -> dict[str, Any]:
+    """What one session adds to the case: its CCRT (most pervasive clusters among its episodes), and the case's
+    replays its episodes take part in, with only this session's quoted episodes (for panels and key moments)."""
+    sources = {(e["source"], e["part"]) for e in episodes}
+    replayed = []
+    for r in case.get("replays", []):
+        mine = [b for b in r["episodes"] if (b["source"], b["part"]) in sources]
+        if mine:
+            replayed.append({k: r[k] for k in ("pattern", "objects", "transference", "note")} | {"episodes": mine})
+    return {"ccrt": _ccrt(pervasiveness(episodes)), "replays": replayed}

@@ -59,7 +59,8 @@ def render_patterns(console: Console, data: dict[str, Any]) -> None:
     for col in ("source", "object", "wish", "response of other", "response of self"):
         table.add_column(Text(col))
     for e in episodes:
-        table.add_row(Text(str(e["source"])), Text(str(e["object"])), _component(e["wish"]),
+        source = f"{e['source']} ({e['part']})" if e.get("part") else str(e["source"])  # one of a turn's episodes
+        table.add_row(Text(source), Text(str(e["object"])), _component(e["wish"]),
                       _component(e["response_of_other"]), _component(e["response_of_self"]))
     console.print(table)
     ccrt = data.get("ccrt") or {}
