@@ -89,7 +89,8 @@ def session_view(request: Request, code: str, session_id: int, show: list[str] =
         chips = display.chips(u.get("annotations") or {}, u["text"])
         present += [c.group for c in chips if c.group not in present]
         shown = [c for c in chips if not show or c.group in show]
-        turns.append({**u, "chips": shown, "html": display.highlight(u["text"], [sp for c in shown for sp in c.spans]),
+        quiet = [sp for c in shown if c.kind != "process" for sp in c.spans]  # process figures (RA...) keep to their chip
+        turns.append({**u, "chips": shown, "html": display.highlight(u["text"], quiet),
                       "gap": display.silence(u.get("annotations") or {})})
     notes = [n for n in ws.notes(code) if n["session"] == meta["number"]]
     moments = [m for m in key_moments(analysis, limit_per_session=5) if m["session"] == meta["number"]]
