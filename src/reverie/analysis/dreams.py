@@ -22,9 +22,10 @@ from functools import cache
 from typing import Any
 
 from reverie.analysis.base import BaseAnalyzer, SessionUnits, Setting, Summary, TextUnit, register
-from reverie.analysis.display import Display
+from reverie.analysis.display import Display, Panel
 from reverie.analysis.dream_coder import code_dream, lexicon
 from reverie.analysis.dream_indicators import PRESENCE, h_profile, indicators, presence
+from reverie.analysis.results import JOURNAL
 from reverie.analysis.text import tokenize
 from reverie.domain import Annotation
 from reverie.errors import ModelError
@@ -130,12 +131,51 @@ def presence_model() -> PresenceModel | None:
     return PresenceModel.from_dict(json.loads(path.read_text(encoding="utf-8")))
 
 
+# the journal group's summary: the shares a clinician reads first, as the panel's cells (in this order)
+_SHARES = (("aggression %", "Dreams with ≥ 1 aggression %"), ("friendliness %", "Dreams with ≥ 1 friendliness %"),
+           ("misfortune %", "Dreams with ≥ 1 misfortune %"), ("negative emotions %", "Negative Emotions %"))
+
+
+def coded_families(values: dict[str, Any]) -> list[str]:
+    """The present categories of one coded dream, in HVdC's order (what its moment and the panel name)."""
+    present = values.get("presence") or {}
+    return [c for c in PRESENCE if present.get(c)]
+
+
+def _panel_row(summary: Any) -> list[Any] | None:
+    if not summary.get("dreams"):
+        return None
+    pct = (lambda v: None if v is None else round(100 * v))
+    return [summary["dreams"], summary["characters_per_dream"], *(pct(summary.get(k)) for k, _ind in _SHARES)]
+
+
+def _note(summary: Any) -> str | None:
+    if not summary.get("dreams"):
+        return None
+    top = ", ".join(f"{c} in {n}" for c, n in summary.get("most_coded") or [])
+    return (f"{summary['dreams']} dream(s) coded (Hall and Van de Castle){'; most often ' + top if top else ''}. "
+            "The h-profile against the norms: `reverie dreams --client CODE`.")
+
+
+def _moments(summary: Any, annotated: Sequence[tuple[Any, Any]]) -> list[dict[str, Any]]:
+    """Each coded dream with what it holds, the richest first: the dreams worth re-reading."""
+    rows = [(coded_families(v), u) for u, v in annotated if v.get("presence")]
+    rows.sort(key=lambda r: -len(r[0]))
+    return [{"kind": "dream: " + (", ".join(fams) or "no interaction, emotion or outcome coded"),
+             "text": str(u.get("text") or "")[:200]} for fams, u in rows]
+
+
 DISPLAY = Display(
     title="Dream content",
     explanation=("Hall and Van de Castle content codes of each dream report (characters, social interactions, "
                  "emotions, misfortunes, successes and failures, settings) and the client's profile against the "
                  "published norms. The codes describe the text of the dream; they do not interpret it."),
     evidence="the words behind each code",
+    panels=(Panel("Dreams in the journal (Hall and Van de Castle codes)",
+                  ("dreams", "characters per dream", *(h for h, _k in _SHARES)), _panel_row),),
+    hidden=("indicators", "most_coded"),
+    note=_note,
+    moments=_moments,
 )
 
 
@@ -203,11 +243,19 @@ class DreamsAnalyzer(BaseAnalyzer):
         return Annotation(self.name, self.version, unit.id, values, [tuple(s) for s in evidence])
 
     def summarize(self, sessions: Sequence[SessionUnits]) -> Summary:
-        """Case summary: the indicators and counts over all the client's coded dreams (norms need the client's sex)."""
+        """Case summary: the indicators over all the client's coded dreams (norms need the client's sex); the
+        journal group's: the count, characters per dream and the shares its display panel shows."""
         coded = [a.values for s in sessions for a in s.annotations if a.values.get("characters") is not None]
         summary = Summary()
         if coded:
-            summary.case = {"dreams": len(coded), "indicators": indicators(coded)}
+            ind = indicators(coded)
+            summary.case = {"dreams": len(coded), "indicators": ind}
+            counts = Counter(f for v in coded for f in coded_families(v))
+            summary.sessions[JOURNAL] = {
+                "dreams": len(coded),
+                "characters_per_dream": round(sum(len(v["characters"]) for v in coded) / len(coded), 1),
+                **{k: ind.get(name) for k, name in _SHARES}, "indicators": ind,
+                "most_coded": [[c, n] for c, n in counts.most_common(3)]}
         return summary
 
 

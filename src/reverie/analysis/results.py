@@ -37,6 +37,18 @@ def analyse(analyzers: Sequence[BaseAnalyzer], sessions: Sequence[Session], entr
     return to_json(sessions, entries, result), result
 
 
+def with_journal(analysis: dict[str, Any]) -> list[dict[str, Any]]:
+    """The sessions, then the journal as one more group (``number`` "journal", no id) when an entry-level
+    analyser summarised it: what the case report and the web overview show, so a journal analyser's
+    panels, note and moments appear there as a session analyser's do."""
+    groups = list(analysis.get("sessions", []))
+    summary = {k: v for k, v in (analysis.get("journal_summary") or {}).items() if v}
+    if summary:
+        groups.append({"id": None, "number": JOURNAL, "label": JOURNAL, "date": None, "summary": summary,
+                       "utterances": [{**e, "index": i} for i, e in enumerate(analysis.get("entries") or [])]})
+    return groups
+
+
 def _annotations(result: RunResult, unit_id: str) -> dict[str, Any]:
     return {name: ann.to_dict() for name, ann in sorted(result.annotations.get(unit_id, {}).items())}
 
