@@ -316,3 +316,22 @@ def test_workspace_dreams_links_to_nearby_entries_only(ws):
     near_id = ws.entries("c7")[1].id
     assert ("figure", f"e{near_id}") in sources and ("relational pattern", f"e{near_id}") in sources
     assert all(o["source"] == f"e{near_id}" for o in dream["links"])  # three months later is not nearby
+
+
+def test_dreams_weak_cue_words_are_taken_out_before_presence_and_items():
+    from reverie.analysis.dreams import PresenceModel, drop_weak
+    text = "I was shocked at the party, then afraid of the dog."
+    codes = code_dream(text)
+    assert _codes(codes["emotions"]) == ["AP", "AP"]  # the rules read both words as apprehension
+    weak = [[] for _ in range(11)]
+    weak[4] = ["shocked"]  # apprehension
+    drop_weak(codes, weak)
+    assert [i["text"] for i in codes["emotions"]] == ["afraid of"]  # only the weak word's item goes
+    n = 11
+    model = PresenceModel({"zz": 0}, [1.0], [[0.0]] * n, [[0.0] * 14] * n, [-5.0] * n, [0.5] * n, ["rules"] * n,
+                          [0.5] * n, weak)
+    shocked_only = DreamsAnalyzer().annotate_with(TextUnit.of("I was shocked.", kind="dream"), model).values
+    assert not shocked_only["presence"]["apprehension"] and shocked_only["emotions"] == []
+    both = DreamsAnalyzer().annotate_with(TextUnit.of(text, kind="dream"), model).values
+    assert both["presence"]["apprehension"] and [i["text"] for i in both["emotions"]] == ["afraid of"]
+    assert PresenceModel.from_dict(model.to_dict()).weak_cues == weak  # saved and read back with the model

@@ -17,7 +17,7 @@ import json
 import math
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -47,6 +47,21 @@ def _items(codes: dict[str, Any], category: str) -> list[dict[str, Any]]:
 def _drop(codes: dict[str, Any], category: str) -> None:
     family, code = _SOURCE[category]
     codes[family] = [i for i in codes[family] if code is not None and i.get("code") != code]
+
+
+def cue_texts(codes: dict[str, Any], category: str) -> list[str]:
+    """The words (lower-cased) of the rule items behind a category: what a weak-cue list is made of."""
+    return [i["text"].lower() for i in _items(codes, category)]
+
+
+def drop_weak(codes: dict[str, Any], weak: Sequence[Sequence[str]]) -> None:
+    """Take out the items whose cue words mostly raised false alarms in training (``weak[category]``), so they
+    count neither for the rules' presence nor as the model's cue features."""
+    for category, words in zip(PRESENCE, weak):
+        drop = {id(i) for i in _items(codes, category) if i["text"].lower() in set(words)}
+        if drop:
+            family = _SOURCE[category][0]
+            codes[family] = [i for i in codes[family] if id(i) not in drop]
 
 
 def _infer(codes: dict[str, Any], category: str, spans: list[list[int]], text: str) -> None:
@@ -89,6 +104,7 @@ class PresenceModel:
     thresholds: list[float]
     sources: list[str]  # per category: "model", or "rules" where the rules did better in cross-validation
     rate_thresholds: list[float]  # per category: the cut that keeps coded items at the human coders' rate
+    weak_cues: list[list[str]] = field(default_factory=list)  # per category: cue words that were mostly wrong
 
     def scores(self, words: Counter[str], cues: list[float]) -> tuple[list[float], dict[int, float]]:
         if len(cues) != len(self.cue_weights[0]):
@@ -112,13 +128,13 @@ class PresenceModel:
         return {"format": 1, "categories": list(PRESENCE), "vocab": sorted(self.vocab, key=self.vocab.get),
                 "idf": self.idf, "word_weights": self.word_weights, "cue_weights": self.cue_weights,
                 "bias": self.bias, "thresholds": self.thresholds, "sources": self.sources,
-                "rate_thresholds": self.rate_thresholds}
+                "rate_thresholds": self.rate_thresholds, "weak_cues": self.weak_cues}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> PresenceModel:
         return cls({w: i for i, w in enumerate(d["vocab"])}, d["idf"], d["word_weights"], d["cue_weights"],
                    d["bias"], d["thresholds"], d.get("sources") or ["model"] * len(PRESENCE),
-                   d.get("rate_thresholds") or d["thresholds"])
+                   d.get("rate_thresholds") or d["thresholds"], d.get("weak_cues") or [])
 
 
 @cache
@@ -182,7 +198,7 @@ DISPLAY = Display(
 @register
 class DreamsAnalyzer(BaseAnalyzer):
     name = "dreams"
-    version = "2"
+    version = "3"  # 3: weak emotion cue words learned from the coders' codes
     description = "Hall & Van de Castle content codes of dream reports, with the client's profile against the norms."
     level = "entry"
     roles = frozenset({"client"})
@@ -207,6 +223,8 @@ class DreamsAnalyzer(BaseAnalyzer):
 
     def annotate_with(self, unit: TextUnit, model: PresenceModel | None) -> Annotation:
         codes = code_dream(unit.text)
+        if model is not None:
+            drop_weak(codes, model.weak_cues)
         rules = presence(codes)
         scores: dict[str, float] | None = None
         present = dict(rules)
