@@ -59,6 +59,19 @@ def test_dreams_a_name_after_a_sentence_end_is_another_character():
     assert len(code_dream("I saw my friend Anna at the car.")["characters"]) == 1
 
 
+def test_dreams_the_dreamers_father_named_twice_is_one_character():
+    # "my father … my dad": one father (and one mother, husband, wife); someone else's dad is another person
+    assert _codes(code_dream("My father was there, and later my dad drove off.")["characters"]) == ["1MFA"]
+    assert len(code_dream("My father waved. His dad shouted.")["characters"]) == 2
+    assert len(code_dream("My brother came, then my older brother Tom.")["characters"]) >= 2  # brothers: many
+
+
+def test_dreams_a_proper_name_that_is_not_a_person_is_no_character():
+    # "Haydn Hall" is a building: its second word is not a person's name (a known first name still is)
+    assert code_dream("We met in the snack bar of Haydn Hall with nobody.")["characters"] == []
+    assert _codes(code_dream("Later Aunt Mary Anne came by.")["characters"]) != []
+
+
 def test_dreams_aggression_initiator_recipient_and_intensity():
     text = "A man chased me down the street. Then I yelled at him."
     agg = code_dream(text)["aggression"]
