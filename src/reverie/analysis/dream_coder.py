@@ -224,8 +224,8 @@ class _Reader:
             return False
         if i and w[i - 1] in _PLACE_PREPS:
             return False
-        if i and toks.original(i - 1)[:1].isupper() and w[i - 1] not in _TITLES and self.sentence_of[i - 1] == \
-                self.sentence_of[i] and not self._known_name(i - 1):
+        if i and toks.original(i - 1)[:1].isupper() and w[i - 1] not in _TITLES.keys() | _CLERGY and \
+                self.sentence_of[i - 1] == self.sentence_of[i] and not self._known_name(i - 1):
             return False  # the second word of a proper name that is not a person's: "Haydn Hall"
         nxt = toks.original(i + 1) if i + 1 < len(w) else ""
         return not nxt[:1].isupper()
