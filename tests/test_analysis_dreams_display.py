@@ -65,3 +65,15 @@ def test_dreams_appear_on_the_web_case_overview_from_the_declaration(wsdir: Path
     page = login(TestClient(create_app(wsdir)), "ruth").get("/clients/c1").text
     assert ">Dreams in the journal (Hall and Van de Castle codes)</h2>" in page
     assert "characters per dream" in page and "dream: aggression" in page
+
+
+def test_the_journal_group_carries_only_entry_level_analysers_summaries() -> None:
+    from reverie.analysis.results import with_journal
+    session = {"id": 1, "number": 1, "summary": {}, "utterances": []}
+    entry = {"id": 7, "text": CHASE, "annotations": {}}
+    groups = with_journal({"sessions": [session], "entries": [entry],
+                           "journal_summary": {"affect": {"units": 3}, "dreams": {"dreams": 1}, "gone": {"x": 1}}})
+    assert groups[0] is session and groups[1]["number"] == "journal" and groups[1]["id"] is None
+    assert list(groups[1]["summary"]) == ["dreams"]  # affect shows in sessions; an unknown analyser is skipped
+    assert groups[1]["utterances"][0]["text"] == CHASE
+    assert with_journal({"sessions": [session], "journal_summary": {"affect": {"units": 3}}}) == [session]

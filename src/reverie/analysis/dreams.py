@@ -147,9 +147,10 @@ def presence_model() -> PresenceModel | None:
     return PresenceModel.from_dict(json.loads(path.read_text(encoding="utf-8")))
 
 
-# the journal group's summary: the shares a clinician reads first, as the panel's cells (in this order)
-_SHARES = (("aggression %", "Dreams with ≥ 1 aggression %"), ("friendliness %", "Dreams with ≥ 1 friendliness %"),
-           ("misfortune %", "Dreams with ≥ 1 misfortune %"), ("negative emotions %", "Negative Emotions %"))
+# the journal group's summary: the shares a clinician reads first, as the panel's cells (in this order): the
+# share of dreams where a category is present (as each dream's presence says), and Negative Emotions %
+_SHARES = (("aggression %", "aggression"), ("friendliness %", "friendliness"), ("misfortune %", "misfortune"),
+           ("negative emotions %", "Negative Emotions %"))
 
 
 def coded_families(values: dict[str, Any]) -> list[str]:
@@ -272,7 +273,8 @@ class DreamsAnalyzer(BaseAnalyzer):
             summary.sessions[JOURNAL] = {
                 "dreams": len(coded),
                 "characters_per_dream": round(sum(len(v["characters"]) for v in coded) / len(coded), 1),
-                **{k: ind.get(name) for k, name in _SHARES}, "indicators": ind,
+                **{k: counts[name] / len(coded) if name in PRESENCE else ind.get(name) for k, name in _SHARES},
+                "indicators": ind,
                 "most_coded": [[c, n] for c, n in counts.most_common(3)]}
         return summary
 
