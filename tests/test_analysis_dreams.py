@@ -37,6 +37,7 @@ def test_dreams_characters_dreamer_excluded_family_named_animals():
     ("His mother was there.", "1FKA"),  # someone else's mother: known, not the dreamer's family
     ("Some people were dancing.", "2JSA"),
     ("A ghost floated by.", "1CZZ"),
+    ("The lifeguard waved from the tower.", "1IOA"),  # an occupation (added in dreams.v3)
     ("A man came in, then another man.", None),  # "another" makes a second character
 ])
 def test_dreams_character_codes(text, code):
