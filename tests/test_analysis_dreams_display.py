@@ -12,6 +12,7 @@ from reverie.domain import Entry
 
 CHASE = "A man chased me across a field and I was afraid."
 KITCHEN = "I was in my kitchen with my brother. We laughed."
+PRIVATE = "A stranger shouted at me on a ferry and I was furious."  # not shared with the therapist
 
 
 def _client(wsdir: Path) -> None:
@@ -21,7 +22,8 @@ def _client(wsdir: Path) -> None:
         ws.grant_consent("c1", "analysis")
         ws.add_entries("c1", [Entry("c1", datetime(2026, 3, 1, 7, 0), "dream", CHASE, "Chase", shared_with_therapist=True),
                               Entry("c1", datetime(2026, 3, 2, 7, 0), "dream", KITCHEN, "Kitchen",
-                                    shared_with_therapist=True)])
+                                    shared_with_therapist=True),
+                              Entry("c1", datetime(2026, 3, 3, 7, 0), "dream", PRIVATE, "Kept")])
 
 
 def test_dreams_journal_summary_feeds_its_panel_note_and_moments() -> None:
@@ -49,6 +51,7 @@ def test_dreams_appear_in_the_case_report_from_the_declaration(wsdir: Path, tmp_
     assert "<h3>Dreams in the journal (Hall and Van de Castle codes)</h3>" in html
     assert "2 dream(s) coded" in html  # its note
     assert "A man chased me across a field" in html and "dream: aggression" in html  # a coded dream as a key moment
+    assert "ferry" not in html and "2 dream(s) coded" in html  # the dream the client kept is not shown or counted
 
 
 def test_dreams_appear_on_the_web_case_overview_from_the_declaration(wsdir: Path) -> None:
