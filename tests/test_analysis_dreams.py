@@ -37,6 +37,7 @@ def test_dreams_characters_dreamer_excluded_family_named_animals():
     ("His mother was there.", "1FKA"),  # someone else's mother: known, not the dreamer's family
     ("Some people were dancing.", "2JSA"),
     ("A ghost floated by.", "1CZZ"),
+    ("The lifeguard waved from the tower.", "1IOA"),  # an occupation (added in dreams.v3)
     ("A man came in, then another man.", None),  # "another" makes a second character
 ])
 def test_dreams_character_codes(text, code):
@@ -57,6 +58,19 @@ def test_dreams_a_name_after_a_sentence_end_is_another_character():
     # the name opens the next sentence: two characters, not "my father" named Anna
     assert len(code_dream("I saw my father. Anna ran to the car.")["characters"]) == 2
     assert len(code_dream("I saw my friend Anna at the car.")["characters"]) == 1
+
+
+def test_dreams_the_dreamers_father_named_twice_is_one_character():
+    # "my father … my dad": one father (and one mother, husband, wife); someone else's dad is another person
+    assert _codes(code_dream("My father was there, and later my dad drove off.")["characters"]) == ["1MFA"]
+    assert len(code_dream("My father waved. His dad shouted.")["characters"]) == 2
+    assert len(code_dream("My brother came, then my older brother Tom.")["characters"]) >= 2  # brothers: many
+
+
+def test_dreams_a_proper_name_that_is_not_a_person_is_no_character():
+    # "Haydn Hall" is a building: its second word is not a person's name (a known first name still is)
+    assert code_dream("We met in the snack bar of Haydn Hall with nobody.")["characters"] == []
+    assert _codes(code_dream("Later Aunt Mary Anne came by.")["characters"]) != []
 
 
 def test_dreams_aggression_initiator_recipient_and_intensity():
@@ -316,3 +330,22 @@ def test_workspace_dreams_links_to_nearby_entries_only(ws):
     near_id = ws.entries("c7")[1].id
     assert ("figure", f"e{near_id}") in sources and ("relational pattern", f"e{near_id}") in sources
     assert all(o["source"] == f"e{near_id}" for o in dream["links"])  # three months later is not nearby
+
+
+def test_dreams_weak_cue_words_are_taken_out_before_presence_and_items():
+    from reverie.analysis.dreams import PresenceModel, drop_weak
+    text = "I was shocked at the party, then afraid of the dog."
+    codes = code_dream(text)
+    assert _codes(codes["emotions"]) == ["AP", "AP"]  # the rules read both words as apprehension
+    weak = [[] for _ in range(11)]
+    weak[4] = ["shocked"]  # apprehension
+    drop_weak(codes, weak)
+    assert [i["text"] for i in codes["emotions"]] == ["afraid of"]  # only the weak word's item goes
+    n = 11
+    model = PresenceModel({"zz": 0}, [1.0], [[0.0]] * n, [[0.0] * 14] * n, [-5.0] * n, [0.5] * n, ["rules"] * n,
+                          [0.5] * n, weak)
+    shocked_only = DreamsAnalyzer().annotate_with(TextUnit.of("I was shocked.", kind="dream"), model).values
+    assert not shocked_only["presence"]["apprehension"] and shocked_only["emotions"] == []
+    both = DreamsAnalyzer().annotate_with(TextUnit.of(text, kind="dream"), model).values
+    assert both["presence"]["apprehension"] and [i["text"] for i in both["emotions"]] == ["afraid of"]
+    assert PresenceModel.from_dict(model.to_dict()).weak_cues == weak  # saved and read back with the model

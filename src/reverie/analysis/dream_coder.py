@@ -50,6 +50,8 @@ _TITLES = {"mr": "M", "mrs": "F", "ms": "F", "miss": "F", "dr": "I", "aunt": "F"
 _FAMILY_IDS = frozenset("FMXBTHWADCIYR")
 _CLERGY = frozenset({"father", "sister", "brother", "mother"})  # as titles before a name, capitalised
 _KIN_OWNERS = frozenset({"my", "our", "his", "her", "their", "your"})
+_KIN_OWN = frozenset({"my", "our"})
+_ONE_OF = frozenset("FMHW")  # father, mother, husband, wife: one of each, however named
 _PLACE_PREPS = frozenset({"in", "at", "to", "from", "into", "near", "toward", "towards", "of"})
 _SCENE_PREPS = frozenset({"in", "at", "into", "inside", "outside", "on", "to", "toward", "towards", "through",
                           "near", "by", "across", "along", "onto", "around", "entered", "enter", "enters", "left",
@@ -190,6 +192,8 @@ class _Reader:
                 continue
             fresh = before in _NEW_MARKERS
             key = f"{word}#{sum(1 for k in seen if k.startswith(word + '#'))}" if fresh else f"{word}#0"
+            if ident in _ONE_OF and number == "1" and before in _KIN_OWN and not fresh:
+                key = "kin:" + ident  # "my father … my dad": the dreamer has one father
             self._add(seen, key, f"{number}{sex}{ident}{age}", i, j)
         for i, word in enumerate(w):
             if i in self.char_at or i in named_by_term:
@@ -214,15 +218,21 @@ class _Reader:
             return False
         if orig.isupper() and len(orig) > 2:  # shouting or an acronym, not a name
             return False
-        known = base in lex.female_names or base in lex.male_names
-        if known:
+        if self._known_name(i):
             return True
         if self.sentence_of[i] != (self.sentence_of[i - 1] if i else -1):  # sentence start: only known names
             return False
         if i and w[i - 1] in _PLACE_PREPS:
             return False
+        if i and toks.original(i - 1)[:1].isupper() and w[i - 1] not in _TITLES.keys() | _CLERGY and \
+                self.sentence_of[i - 1] == self.sentence_of[i] and not self._known_name(i - 1):
+            return False  # the second word of a proper name that is not a person's: "Haydn Hall"
         nxt = toks.original(i + 1) if i + 1 < len(w) else ""
         return not nxt[:1].isupper()
+
+    def _known_name(self, i: int) -> bool:
+        base = self.words[i].removesuffix("'s")
+        return base in self.lex.female_names or base in self.lex.male_names
 
     def _name_sex(self, i: int, default: str) -> str:
         base = self.words[i].removesuffix("'s")

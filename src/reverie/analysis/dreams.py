@@ -17,14 +17,15 @@ import json
 import math
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
 from reverie.analysis.base import BaseAnalyzer, SessionUnits, Setting, Summary, TextUnit, register
-from reverie.analysis.display import Display
+from reverie.analysis.display import Display, Panel
 from reverie.analysis.dream_coder import code_dream, lexicon
 from reverie.analysis.dream_indicators import PRESENCE, h_profile, indicators, presence
+from reverie.analysis.results import JOURNAL
 from reverie.analysis.text import tokenize
 from reverie.domain import Annotation
 from reverie.errors import ModelError
@@ -46,6 +47,21 @@ def _items(codes: dict[str, Any], category: str) -> list[dict[str, Any]]:
 def _drop(codes: dict[str, Any], category: str) -> None:
     family, code = _SOURCE[category]
     codes[family] = [i for i in codes[family] if code is not None and i.get("code") != code]
+
+
+def cue_texts(codes: dict[str, Any], category: str) -> list[str]:
+    """The words (lower-cased) of the rule items behind a category: what a weak-cue list is made of."""
+    return [i["text"].lower() for i in _items(codes, category)]
+
+
+def drop_weak(codes: dict[str, Any], weak: Sequence[Sequence[str]]) -> None:
+    """Take out the items whose cue words mostly raised false alarms in training (``weak[category]``), so they
+    count neither for the rules' presence nor as the model's cue features."""
+    for category, words in zip(PRESENCE, weak):
+        drop = {id(i) for i in _items(codes, category) if i["text"].lower() in set(words)}
+        if drop:
+            family = _SOURCE[category][0]
+            codes[family] = [i for i in codes[family] if id(i) not in drop]
 
 
 def _infer(codes: dict[str, Any], category: str, spans: list[list[int]], text: str) -> None:
@@ -88,6 +104,7 @@ class PresenceModel:
     thresholds: list[float]
     sources: list[str]  # per category: "model", or "rules" where the rules did better in cross-validation
     rate_thresholds: list[float]  # per category: the cut that keeps coded items at the human coders' rate
+    weak_cues: list[list[str]] = field(default_factory=list)  # per category: cue words that were mostly wrong
 
     def scores(self, words: Counter[str], cues: list[float]) -> tuple[list[float], dict[int, float]]:
         if len(cues) != len(self.cue_weights[0]):
@@ -111,13 +128,13 @@ class PresenceModel:
         return {"format": 1, "categories": list(PRESENCE), "vocab": sorted(self.vocab, key=self.vocab.get),
                 "idf": self.idf, "word_weights": self.word_weights, "cue_weights": self.cue_weights,
                 "bias": self.bias, "thresholds": self.thresholds, "sources": self.sources,
-                "rate_thresholds": self.rate_thresholds}
+                "rate_thresholds": self.rate_thresholds, "weak_cues": self.weak_cues}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> PresenceModel:
         return cls({w: i for i, w in enumerate(d["vocab"])}, d["idf"], d["word_weights"], d["cue_weights"],
                    d["bias"], d["thresholds"], d.get("sources") or ["model"] * len(PRESENCE),
-                   d.get("rate_thresholds") or d["thresholds"])
+                   d.get("rate_thresholds") or d["thresholds"], d.get("weak_cues") or [])
 
 
 @cache
@@ -130,19 +147,59 @@ def presence_model() -> PresenceModel | None:
     return PresenceModel.from_dict(json.loads(path.read_text(encoding="utf-8")))
 
 
+# the journal group's summary: the shares a clinician reads first, as the panel's cells (in this order): the
+# share of dreams where a category is present (as each dream's presence says), and Negative Emotions %
+_SHARES = (("aggression %", "aggression"), ("friendliness %", "friendliness"), ("misfortune %", "misfortune"),
+           ("negative emotions %", "Negative Emotions %"))
+
+
+def coded_families(values: dict[str, Any]) -> list[str]:
+    """The present categories of one coded dream, in HVdC's order (what its moment and the panel name)."""
+    present = values.get("presence") or {}
+    return [c for c in PRESENCE if present.get(c)]
+
+
+def _panel_row(summary: Any) -> list[Any] | None:
+    if not summary.get("dreams"):
+        return None
+    pct = (lambda v: None if v is None else round(100 * v))
+    return [summary["dreams"], summary["characters_per_dream"], *(pct(summary.get(k)) for k, _ind in _SHARES)]
+
+
+def _note(summary: Any) -> str | None:
+    if not summary.get("dreams"):
+        return None
+    top = ", ".join(f"{c} in {n}" for c, n in summary.get("most_coded") or [])
+    return (f"{summary['dreams']} dream(s) coded (Hall and Van de Castle){'; most often ' + top if top else ''}. "
+            "The h-profile against the norms: `reverie dreams --client CODE`.")
+
+
+def _moments(summary: Any, annotated: Sequence[tuple[Any, Any]]) -> list[dict[str, Any]]:
+    """Each coded dream with what it holds, the richest first: the dreams worth re-reading."""
+    rows = [(coded_families(v), u) for u, v in annotated if v.get("presence")]
+    rows.sort(key=lambda r: -len(r[0]))
+    return [{"kind": "dream: " + (", ".join(fams) or "no interaction, emotion or outcome coded"),
+             "text": str(u.get("text") or "")[:200]} for fams, u in rows]
+
+
 DISPLAY = Display(
     title="Dream content",
     explanation=("Hall and Van de Castle content codes of each dream report (characters, social interactions, "
                  "emotions, misfortunes, successes and failures, settings) and the client's profile against the "
                  "published norms. The codes describe the text of the dream; they do not interpret it."),
     evidence="the words behind each code",
+    panels=(Panel("Dreams in the journal (Hall and Van de Castle codes)",
+                  ("dreams", "characters per dream", *(h for h, _k in _SHARES)), _panel_row),),
+    hidden=("indicators", "most_coded"),
+    note=_note,
+    moments=_moments,
 )
 
 
 @register
 class DreamsAnalyzer(BaseAnalyzer):
     name = "dreams"
-    version = "2"
+    version = "3"  # 3: weak emotion cue words learned from the coders' codes
     description = "Hall & Van de Castle content codes of dream reports, with the client's profile against the norms."
     level = "entry"
     roles = frozenset({"client"})
@@ -167,6 +224,8 @@ class DreamsAnalyzer(BaseAnalyzer):
 
     def annotate_with(self, unit: TextUnit, model: PresenceModel | None) -> Annotation:
         codes = code_dream(unit.text)
+        if model is not None:
+            drop_weak(codes, model.weak_cues)
         rules = presence(codes)
         scores: dict[str, float] | None = None
         present = dict(rules)
@@ -203,11 +262,20 @@ class DreamsAnalyzer(BaseAnalyzer):
         return Annotation(self.name, self.version, unit.id, values, [tuple(s) for s in evidence])
 
     def summarize(self, sessions: Sequence[SessionUnits]) -> Summary:
-        """Case summary: the indicators and counts over all the client's coded dreams (norms need the client's sex)."""
+        """Case summary: the indicators over all the client's coded dreams (norms need the client's sex); the
+        journal group's: the count, characters per dream and the shares its display panel shows."""
         coded = [a.values for s in sessions for a in s.annotations if a.values.get("characters") is not None]
         summary = Summary()
         if coded:
-            summary.case = {"dreams": len(coded), "indicators": indicators(coded)}
+            ind = indicators(coded)
+            summary.case = {"dreams": len(coded), "indicators": ind}
+            counts = Counter(f for v in coded for f in coded_families(v))
+            summary.sessions[JOURNAL] = {
+                "dreams": len(coded),
+                "characters_per_dream": round(sum(len(v["characters"]) for v in coded) / len(coded), 1),
+                **{k: counts[name] / len(coded) if name in PRESENCE else ind.get(name) for k, name in _SHARES},
+                "indicators": ind,
+                "most_coded": [[c, n] for c, n in counts.most_common(3)]}
         return summary
 
 

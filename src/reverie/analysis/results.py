@@ -10,8 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from reverie.analysis.base import BaseAnalyzer, RunResult, TextUnit, run, unit_from_entry, units_from_session
+from reverie.analysis.base import (REGISTRY, BaseAnalyzer, RunResult, TextUnit, run, unit_from_entry,
+                                   units_from_session)
 from reverie.domain import Entry, Session
+from reverie.errors import ReverieError
 
 JOURNAL = "journal"
 
@@ -35,6 +37,26 @@ def analyse(analyzers: Sequence[BaseAnalyzer], sessions: Sequence[Session], entr
     result = run(analyzers, groups, cache=cache, progress=progress, jurisdiction=jurisdiction, compute=compute,
                  digests=digests)
     return to_json(sessions, entries, result), result
+
+
+def _entry_level(name: str) -> bool:
+    try:
+        return getattr(REGISTRY.get(name), "level", None) == "entry"
+    except ReverieError:  # results of an analyser since removed
+        return False
+
+
+def with_journal(analysis: dict[str, Any]) -> list[dict[str, Any]]:
+    """The sessions, then the journal as one more group (``number`` "journal", no id) with the summaries of the
+    entry-level analysers (those that read journal entries only, so no session shows them): what the case
+    report and the web overview show, so such an analyser's panels, note and moments appear there as a session
+    analyser's do."""
+    groups = list(analysis.get("sessions", []))
+    summary = {k: v for k, v in (analysis.get("journal_summary") or {}).items() if v and _entry_level(k)}
+    if summary:
+        groups.append({"id": None, "number": JOURNAL, "label": JOURNAL, "date": None, "summary": summary,
+                       "utterances": [{**e, "index": i} for i, e in enumerate(analysis.get("entries") or [])]})
+    return groups
 
 
 def _annotations(result: RunResult, unit_id: str) -> dict[str, Any]:

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from reverie.analysis.base import REGISTRY
+from reverie.analysis.results import with_journal
 
 NOTICE = ("Markers and hypotheses for a clinician to weigh, each with the words that produced it; "
           "never a diagnosis.")
@@ -13,9 +14,9 @@ NOTICE = ("Markers and hypotheses for a clinician to weigh, each with the words 
 
 def key_moments(analysis: dict[str, Any], limit_per_session: int | None = None) -> list[dict[str, Any]]:
     """Moments worth re-reading, by session, as each analyser's display declares them (connecting blocks,
-    links between the therapist and an earlier figure...); at most ``limit_per_session`` of each analyser's."""
+    links between the therapist and an earlier figure, a journal analyser's entries...); at most ``limit_per_session`` of each analyser's."""
     moments = []
-    for s in analysis.get("sessions", []):
+    for s in with_journal(analysis):
         for name, summary in s.get("summary", {}).items():
             annotated = [(u, u["annotations"][name]) for u in s.get("utterances", [])
                          if name in u.get("annotations", {})]
@@ -59,7 +60,7 @@ def build_context(client: str, progress: dict[str, Any], analysis: dict[str, Any
         "progress": progress,
         "plot_svg": progress_svg(progress),
         "sessions": [{"number": s["number"], "date": s["date"], "summaries": s["summary"]}
-                     for s in analysis.get("sessions", [])],
+                     for s in with_journal(analysis)],
         "key_moments": key_moments(analysis),
         "safety": safety_rows([t for t in safety if t["client"] == client], analysis),
         "notice": notice or NOTICE,

@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
+from reverie.analysis.results import with_journal
 from reverie.domain import User
 from reverie.errors import NotFoundError
 from reverie.reports.case_report import CLASS_LABELS
@@ -70,7 +71,7 @@ def case(request: Request, code: str, ws: Workspace = Depends(workspace), _: Use
     return render(request, "case.html", {
         "code": code, "timeline": _timeline(ws, code), "progress": progress, "chart": chart, "patterns": patterns,
         "class_label": CLASS_LABELS.get(progress["case"].get("class"), progress["case"].get("class")),
-        "panels": display.declared_panels(analysis["sessions"]),
+        "panels": display.declared_panels(with_journal(analysis)),
         "missing": analysis.get("missing"), "moments": [m | {"session_id": ids.get(m["session"])}
                                                         for m in key_moments(analysis, limit_per_session=1)]})
 
