@@ -74,7 +74,8 @@ def render_plot(progress_dict: dict[str, Any], fmt: str = "svg") -> bytes:
     if xs:
         ax.set_xticks(xs)
     ax.grid(alpha=0.3)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=2, fontsize=7, frameon=False)
+    if ax.get_legend_handles_labels()[0]:  # no questionnaires yet: no lines, no legend
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=2, fontsize=7, frameon=False)
     fig.tight_layout()
     metadata = {"Date": None} if fmt == "svg" else {"Software": None}
     buffer = io.BytesIO()
