@@ -15,9 +15,11 @@ from reverie.domain import Annotation
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "reverie"
 # Where things are shown. views.py may move into cli/ (both places are checked).
-SHOWING = ["views.py", "cli/views.py", "reports"]
+SHOWING = ["views.py", "cli/views.py", "reports", "web/display.py", "web/routes/workspace.py", "web/templates"]
 # String literals that are an analyser's name but not a lookup of its results, each with why.
 ALLOWED = {
+    ("web/display.py", "risk"): "the declared chip kind 'risk' (an alert style), not a lookup of the risk analyser",
+    ("web/templates/safety.html", "risk"): "prose on the safety page: 'Opened by risk screening of sessions...'",
     ("views.py", "dreams"): "the `reverie dreams` command's own result key (the number of dreams coded)",
     ("reports/charts.py", "dreams"): "the same result key, in the plot's title",
 }
@@ -68,6 +70,19 @@ def test_display_progress_markers_come_from_the_declarations() -> None:
         2: {"odf": 4.5, "connecting_share": 0.25, "referential_activity": 0.4}}
     summary["defenses"]["odf_n"] = 4  # too few rated turns for an ODF
     assert "odf" not in markers_from_analysis({"sessions": [{"number": 2, "summary": summary}]})[2]
+
+
+def test_display_web_case_series_and_gaps_come_from_the_declarations() -> None:
+    from reverie.web.display import session_series, silence
+    summary = {"defenses": {"odf": 4.5, "odf_n": 6}, "cycles": {"shares": {"connecting": 0.25}}}
+    series = session_series([{"number": 2, "id": 9, "summary": summary},
+                             {"number": 3, "id": 10, "summary": {"defenses": {"odf": 5.0, "odf_n": 2}}}])
+    assert [(s["label"], s["share"], [(p["number"], p["value"]) for p in s["points"]]) for s in series] == [
+        ("connecting share (cycle)", True, [(2, 0.25)]),  # cycles rank before defenses
+        ("ODF (defensive functioning, 1-7)", False, [(2, 4.5)])]  # session 3: too few rated turns, no point
+    assert silence({"dialogue": {"silence_before": 25.0}}) == {"seconds": 25.0, "size": "l"}
+    assert silence({"dialogue": {"marker_silence": True}}) == {"seconds": None, "size": "s"}  # written, untimed
+    assert silence({"dialogue": {"intervention": "question_open"}}) is None
 
 
 # ----- a plug-in registered in the test appears everywhere, with no other change -----------------------------

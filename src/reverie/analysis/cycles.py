@@ -83,7 +83,7 @@ DISPLAY = Display(
     columns=(Column("connecting blocks", lambda s: f"{sum(1 for b in s.get('blocks') or [] if b.get('class') == 'connecting')}"
                                                  f"/{len(s.get('blocks') or [])}"),),
     moments=_connecting_moments,
-    progress=(ProgressMarker("connecting_share", _connecting_share),),
+    progress=(ProgressMarker("connecting_share", _connecting_share, "connecting share (cycle)", share=True),),
     rank=30,
 )
 

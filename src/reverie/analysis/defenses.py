@@ -238,7 +238,7 @@ DISPLAY = Display(
     chips=(Chip(lambda a: f"defense: {a['level_name']}"
                 if a.get("level_name") and a.get("level") not in (None, 0, 8) else None, "defense"),),
     columns=(Column("ODF", lambda s: fmt(s.get("odf"), ".2f")),),
-    progress=(ProgressMarker("odf", _odf),),
+    progress=(ProgressMarker("odf", _odf, "ODF (defensive functioning, 1-7)"),),
     rank=40,
 )
 

@@ -71,6 +71,15 @@ def _snippet(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
 
 
+def _gap(a: Mapping[str, Any]) -> dict[str, Any] | None:
+    """A timed silence before the turn, or a written one (a stage direction, its seconds where it gives them)."""
+    if a.get("silence_before"):
+        return {"seconds": a["silence_before"]}
+    if a.get("marker_silence"):
+        return {"seconds": a.get("marker_silence_seconds")}
+    return None
+
+
 DISPLAY = Display(
     title="Dialogue and interventions",
     explanation=("Who talks how much (words and seconds), response latencies and silences, and each therapist "
@@ -90,6 +99,7 @@ DISPLAY = Display(
                       *((s["profile"].get("continuum_shares") or {}).get(k)
                         for k in ("expressive", "intermediate", "supportive")),
                       s["profile"].get("reflection_to_question"), s["profile"].get("complex_reflection_share"))),),
+    gap=_gap,
     rank=10,
 )
 

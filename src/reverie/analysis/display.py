@@ -87,6 +87,8 @@ class ProgressMarker:
 
     name: str
     read: Callable[[Values], float | None]
+    label: str = ""  # how the case picture names it (its chart over sessions); ``name`` when empty
+    share: bool = False  # a 0-1 share (drawn on the percent axis) rather than a level on its own scale
 
     def value(self, summary: Values) -> float | None:
         try:
@@ -109,7 +111,8 @@ class Display:
     - ``note``: one quiet line of text from a session summary (e.g. markers for review);
     - ``moments``: key moments for the case picture, from a session summary and the session's
       (utterance, values) pairs: ``[{"kind", "text"}]``;
-    - ``progress``: the markers it gives the progress index;
+    - ``progress``: the markers it gives the progress index (also drawn over sessions in the case picture);
+    - ``gap``: a pause before an utterance, from its values: ``{"seconds": float | None}`` (None: no pause);
     - ``rank``: the order of its columns and panels among other analysers' (lower first, then by name).
     """
 
@@ -123,6 +126,7 @@ class Display:
     note: Callable[[Values], str | None] | None = None
     moments: Callable[[Values, Sequence[tuple[Values, Values]]], list[dict[str, Any]]] | None = None
     progress: tuple[ProgressMarker, ...] = ()
+    gap: Callable[[Values], Mapping[str, Any] | None] | None = None
     rank: int = 50  # where its columns and panels stand among other analysers' (lower first)
 
     def chip_texts(self, values: Values) -> list[tuple[str, str]]:
@@ -136,6 +140,16 @@ class Display:
             return self.note(summary) or None
         except READ_ERRORS:
             return None
+
+    def gap_before(self, values: Values) -> dict[str, Any] | None:
+        """The pause before the utterance this analyser declares, or None."""
+        if self.gap is None:
+            return None
+        try:
+            found = self.gap(values)
+        except READ_ERRORS:
+            return None
+        return dict(found) if found else None
 
     def key_moments(self, summary: Values, annotated: Sequence[tuple[Values, Values]]) -> list[dict[str, Any]]:
         if self.moments is None:

@@ -131,7 +131,8 @@ DISPLAY = Display(
                  "a marker to read with the text, not a measure of progress by itself."),
     evidence="the sensory, specific, past-tense, reflection and disfluency words behind the score",
     chips=(Chip(lambda a: None if a.get("ra") is None else f"RA {a['ra']:.2f}"),),
-    progress=(ProgressMarker("referential_activity", lambda s: s.get("mean_ra")),),
+    progress=(ProgressMarker("referential_activity", lambda s: s.get("mean_ra"), "referential activity (mean RA)",
+                             share=True),),
 )
 
 

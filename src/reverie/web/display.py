@@ -3,9 +3,10 @@
 ``chips`` turns one unit's annotations into marker chips (a label, its analyser,
 the evidence spans and the fields behind it) as each analyser declares them, so a
 plug-in analyser's markers appear here too. Templates only ever render what these
-return (macro ``marker`` in ``templates/_markers.html``). ``silence`` and
-``session_patterns`` still read two built-in summaries (the dialogue's silences,
-defensive functioning and cycle shares) for the session gaps and the case charts.
+return (macro ``marker`` in ``templates/_markers.html``). The pauses drawn as gaps
+(``Display.gap``), the case overview's figures over sessions (``Display.progress``)
+and its tables (``Display.panels``) come from the declarations too: this module
+names no analyser.
 """
 
 from __future__ import annotations
@@ -96,19 +97,26 @@ def highlight(text: str, spans: list[list[int]]) -> Markup:
 
 
 def silence(annotations: dict[str, Any]) -> dict[str, Any] | None:
-    """A silence before the unit, as a gap in time: its seconds (timed) or the written marker (a stage direction)."""
-    d = annotations.get("dialogue") or {}
-    if d.get("silence_before"):
-        return {"seconds": d["silence_before"], "size": "l" if d["silence_before"] >= 20 else "m"}
-    if d.get("marker_silence"):
-        seconds = d.get("marker_silence_seconds")
-        return {"seconds": seconds, "size": "l" if (seconds or 0) >= 20 else "s"}
+    """A pause before the unit, as a gap in time (its seconds, timed or written), as an analyser declares it."""
+    for name in REGISTRY.ordered(annotations):
+        values = annotations[name]
+        found = REGISTRY.display(name).gap_before(values) if isinstance(values, dict) else None
+        if found:
+            seconds = found.get("seconds")
+            return {"seconds": seconds, "size": "l" if (seconds or 0) >= 20 else "m" if seconds else "s"}
     return None
 
 
-def session_patterns(summary: dict[str, Any]) -> dict[str, Any]:
-    """What a session adds to the case picture: overall defensive functioning and the therapeutic-cycle shares."""
-    defenses = summary.get("defenses") or {}
-    shares = (summary.get("cycles") or {}).get("shares") or {}
-    return {"odf": defenses.get("odf"), "odf_n": defenses.get("odf_n"),
-            "cycles": {k: v for k, v in shares.items() if v is not None}}
+def session_series(sessions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The session figures analysers give the progress index (``Display.progress``: ODF, connecting share...), one
+    series each over sessions, for the case picture's chart and table."""
+    names = REGISTRY.ordered(n for s in sessions for n in (s.get("summary") or {}))
+    out = []
+    for name in names:
+        for marker in REGISTRY.display(name).progress:
+            points = [{"number": s.get("number"), "id": s.get("id"), "value": v} for s in sessions
+                      if isinstance(summary := (s.get("summary") or {}).get(name), dict)
+                      and (v := marker.value(summary)) is not None]
+            if points:
+                out.append({"label": marker.label or marker.name, "share": marker.share, "points": points})
+    return out

@@ -58,18 +58,24 @@ def _timeline(ws: Workspace, code: str) -> list[dict[str, Any]]:
     return sorted(items, key=lambda i: i["when"] or "9999")
 
 
+def _series_rows(sessions: list[dict[str, Any]], series: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One table row per session: its value in each declared series (None where the series has no point)."""
+    values = [{p["id"]: p["value"] for p in s["points"]} for s in series]
+    return [{"number": s["number"], "id": s["id"], "cells": [v.get(s["id"]) for v in values]} for s in sessions]
+
+
 @router.get("/clients/{code}")
 def case(request: Request, code: str, ws: Workspace = Depends(workspace), _: User = Depends(therapist)) -> Response:
     own_client(ws, code)
     analysis = ws.stored_analysis(code)
     progress = ws.case_progress(code, analysis)
-    patterns = [{"number": s["number"], "id": s["id"], **display.session_patterns(s["summary"])}
-                for s in analysis["sessions"]]
+    series = display.session_series(analysis["sessions"])
     ids = {s["number"]: s["id"] for s in analysis["sessions"]}
     chart = {"sessions": progress.get("sessions", []), "bands": progress.get("bands") or {},
-             "flags": progress.get("flags") or [], "patterns": patterns, "client": code}
+             "flags": progress.get("flags") or [], "series": series, "client": code}
     return render(request, "case.html", {
-        "code": code, "timeline": _timeline(ws, code), "progress": progress, "chart": chart, "patterns": patterns,
+        "code": code, "timeline": _timeline(ws, code), "progress": progress, "chart": chart, "series": series,
+        "series_rows": _series_rows(analysis["sessions"], series),
         "class_label": CLASS_LABELS.get(progress["case"].get("class"), progress["case"].get("class")),
         "panels": display.declared_panels(with_journal(analysis)),
         "missing": analysis.get("missing"), "moments": [m | {"session_id": ids.get(m["session"])}

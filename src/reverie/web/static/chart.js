@@ -38,25 +38,25 @@
     }, {displaylogo: false, responsive: true});
   }
 
-  // Defensive functioning (ODF, 1-7) and the share of connecting blocks of the therapeutic cycle, per session.
+  // The session figures the analysers declare for the progress index (ODF, connecting share...), one line each:
+  // levels on the left axis, 0-1 shares on the right (percent) axis.
   function drawPatterns() {
     var el = document.getElementById("patterns-chart");
     var block = document.getElementById("progress-data");
     if (!el || !block || !window.Plotly) { return; }
-    var rows = JSON.parse(block.textContent).patterns || [];
-    var odf = rows.filter(function (r) { return r.odf !== null && r.odf !== undefined; });
-    var conn = rows.filter(function (r) { return r.cycles && r.cycles.connecting !== undefined; });
-    if (!odf.length && !conn.length) { el.remove(); return; }
-    window.Plotly.newPlot(el, [
-      {x: odf.map(function (r) { return r.number; }), y: odf.map(function (r) { return r.odf; }),
-       name: "ODF (defensive functioning)", mode: "lines+markers", line: {color: "#6a3d9a"}},
-      {x: conn.map(function (r) { return r.number; }), y: conn.map(function (r) { return r.cycles.connecting; }),
-       name: "connecting share (cycle)", mode: "lines+markers", yaxis: "y2", line: {color: "#b15928", dash: "dot"}}
-    ], {
+    var series = JSON.parse(block.textContent).series || [];
+    if (!series.length) { el.remove(); return; }
+    var colours = ["#6a3d9a", "#b15928", "#1f78b4", "#33a02c", "#e31a1c"];
+    var traces = series.map(function (s, i) {
+      return {x: s.points.map(function (p) { return p.number; }), y: s.points.map(function (p) { return p.value; }),
+              name: s.label, mode: "lines+markers", yaxis: s.share ? "y2" : "y",
+              line: {color: colours[i % colours.length], dash: s.share ? "dot" : "solid"}};
+    });
+    window.Plotly.newPlot(el, traces, {
       margin: {t: 10, r: 55, b: 40, l: 55}, hovermode: "x unified",
       xaxis: {title: {text: "session"}, dtick: 1},
-      yaxis: {title: {text: "ODF"}, range: [1, 7]},
-      yaxis2: {title: {text: "connecting share"}, overlaying: "y", side: "right", range: [0, 1], dtick: 0.25, tickformat: ".0%"},
+      yaxis: {title: {text: "level"}},
+      yaxis2: {title: {text: "share"}, overlaying: "y", side: "right", range: [0, 1], dtick: 0.25, tickformat: ".0%"},
       legend: {orientation: "h", y: -0.3}
     }, {displaylogo: false, responsive: true});
   }
