@@ -57,7 +57,7 @@
       xaxis: {title: {text: "session"}, dtick: 1},
       yaxis: {title: {text: "level"}},
       yaxis2: {title: {text: "share"}, overlaying: "y", side: "right", range: [0, 1], dtick: 0.25, tickformat: ".0%"},
-      legend: {orientation: "h", y: -0.3}
+      legend: {orientation: "h", y: -0.45}
     }, {displaylogo: false, responsive: true});
   }
 
