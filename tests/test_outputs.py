@@ -190,3 +190,16 @@ def test_outputs_csv_export_has_no_formula_cells_and_reimports_the_words(wsdir: 
     finally:
         ws.close()
     assert texts == said
+
+
+@pytest.mark.parametrize("command", ["progress", "dreams"])
+def test_outputs_a_chart_with_an_unknown_suffix_is_refused_before_any_work(
+        wsdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str) -> None:
+    from reverie.workspace.core import Workspace
+
+    def never(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("the work ran before the chart's file was checked")
+    monkeypatch.setattr(Workspace, "case_progress", never)
+    monkeypatch.setattr(Workspace, "dreams", never)
+    assert main([command, "--client", "c1", "--plot", str(tmp_path / "chart.txt")]) == 2
+    assert not (tmp_path / "chart.txt").exists()

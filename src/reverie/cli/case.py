@@ -57,14 +57,21 @@ def themes(options: WorkspaceOptions, file: FileArg = None, client: CaseClientOp
     emit_json(result) if as_json else render_themes(out, result)
 
 
+def _check_chart_target(ws: Workspace, plot: Path, force: bool) -> None:
+    """A chart's file is checked before any work, like every output: its suffix (.png or .svg), then its place."""
+    from reverie.outputs import check_target
+    from reverie.reports.charts import chart_format
+    chart_format(plot)
+    check_target(plot, force=force, protected=ws.protected())
+
+
 @with_workspace
 def progress(ws: Workspace, client: ClientOpt, plot: Annotated[Optional[Path], typer.Option(help="Write the progress plot (.png or .svg).")] = None,
              force: ForceOpt = False, as_json: JsonOpt = False) -> None:
     """Feeling better vs getting better, session by session, with reliable change and sudden gains."""
     from reverie.cli.views import render_progress
-    from reverie.outputs import check_target
     if plot is not None:
-        check_target(plot, force=force, protected=ws.protected())
+        _check_chart_target(ws, plot, force)
     result = ws.case_progress(client)
     if plot is not None:
         ws.write_plot(result, plot, force=force)
@@ -86,11 +93,8 @@ def dreams(ws: Workspace, client: ClientOpt, plot: Annotated[Optional[Path], typ
            force: ForceOpt = False, as_json: JsonOpt = False) -> None:
     """A client's dreams coded with Hall & Van de Castle, the indicators and the h-profile against the norms."""
     from reverie.cli.views import render_dreams
-    from reverie.outputs import check_target
-    from reverie.reports.charts import chart_format
-    if plot is not None:  # checked before any work, like every output
-        chart_format(plot)
-        check_target(plot, force=force, protected=ws.protected())
+    if plot is not None:
+        _check_chart_target(ws, plot, force)
     result = ws.dreams(client)
     if plot is not None:
         ws.write_dream_chart(result, plot, force=force)
