@@ -237,3 +237,15 @@ def test_a_check_in_with_a_critical_answer_shows_the_safety_message(app) -> None
     done = cleo.post(path + "/complete", data={"csrf_token": _token(cleo, path)})
     assert "Please reach out now" in done.text
     assert [t["source"] for t in _as(app, "ruth").safety_tasks()] == ["questionnaire"]
+
+
+def test_markup_a_client_writes_is_shown_as_text_to_both_sides(app) -> None:
+    """What a client types is text: a script tag in an entry reaches neither their page nor the therapist's as markup."""
+    cleo = login(TestClient(app), "cleo.user")
+    typed = '<script>alert("x")</script><img src=x onerror=alert(1)> {{ 7*7 }}'
+    done = _write(cleo, "moment", {"happened": typed, "felt": "=HYPERLINK(\"http://x\")"})
+    path = done.headers["location"].split("?")[0]
+    cleo.post(path + "/share", data={"shared": "yes", "csrf_token": _token(cleo, path)})
+    for page in (cleo.get(path).text, login(TestClient(app), "ruth").get("/clients/cleo").text):
+        assert "&lt;script&gt;alert(" in page and "<script>alert(" not in page
+        assert "<img src=x" not in page and "{{ 7*7 }}" in page  # escaped, and no template evaluation
