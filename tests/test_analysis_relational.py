@@ -272,7 +272,7 @@ def test_relational_session_summary_holds_its_ccrt_and_its_replays() -> None:
 def test_relational_display_gives_the_case_report_and_web_a_panel_and_moments() -> None:
     from reverie.reports.case_report import render_case_report
     from reverie.reports.context import key_moments
-    from reverie.web.display import declared_panels
+    from reverie.reports.context import declared_panels
 
     summary = _replay_case()
     units = {"s1": ["My father laughed at my drawing. I felt ashamed."], "s2": ["x"]}

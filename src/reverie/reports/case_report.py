@@ -19,6 +19,7 @@ from string import Template
 from typing import Any, Iterable, Mapping, Sequence
 
 from reverie.analysis.base import REGISTRY
+from reverie.reports.context import declared_panels
 
 CLASS_LABELS = {
     "getting_better": "getting better",
@@ -176,18 +177,9 @@ def _cell(value: Any) -> str:
 
 def _panels(sessions: Sequence[Mapping[str, Any]]) -> str:
     """The tables over sessions that analysers declare (e.g. interventions on the expressive-supportive continuum)."""
-    parts = []
-    for name in _analysers(sessions):
-        for panel in REGISTRY.display(name).panels:
-            rows = []
-            for s in sessions:
-                summary = (s.get("summaries") or {}).get(name)
-                cells = panel.cells(summary) if isinstance(summary, Mapping) else None
-                if cells is not None:
-                    rows.append([_e(s.get("number")), *map(_cell, cells)])
-            if rows:
-                parts.append(f"<h3>{_e(panel.title)}</h3>" + _table(["session", *panel.headers], rows))
-    return "".join(parts)
+    return "".join(f"<h3>{_e(p['title'])}</h3>" + _table(["session", *p["headers"]],
+                                                          [[_e(r["session"]), *map(_cell, r["cells"])] for r in p["rows"]])
+                   for p in declared_panels(list(sessions), "summaries"))
 
 
 def _explanations(sessions: Sequence[Mapping[str, Any]]) -> str:

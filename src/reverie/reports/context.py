@@ -12,6 +12,26 @@ NOTICE = ("Markers and hypotheses for a clinician to weigh, each with the words 
           "never a diagnosis.")
 
 
+def declared_panels(sessions: list[dict[str, Any]], key: str = "summary") -> list[dict[str, Any]]:
+    """The tables over sessions that analysers declare (``Display.panels``), with their words, for the case report
+    and the web case overview alike: ``[{"analyser", "title", "headers", "rows": [{"session", "id", "cells"}],
+    "explanation"}]``. ``key`` names where each session keeps its summaries."""
+    out = []
+    for name in REGISTRY.ordered(n for s in sessions for n in (s.get(key) or {})):
+        shown = REGISTRY.display(name)
+        for panel in shown.panels:
+            rows = []
+            for s in sessions:
+                summary = (s.get(key) or {}).get(name)
+                cells = panel.cells(summary) if isinstance(summary, dict) else None
+                if cells is not None:
+                    rows.append({"session": s.get("number"), "id": s.get("id"), "cells": list(cells)})
+            if rows:
+                out.append({"analyser": name, "title": panel.title, "headers": list(panel.headers), "rows": rows,
+                            "explanation": shown.explanation})
+    return out
+
+
 def key_moments(analysis: dict[str, Any], limit_per_session: int | None = None) -> list[dict[str, Any]]:
     """Moments worth re-reading, by session, as each analyser's display declares them (connecting blocks,
     links between the therapist and an earlier figure, a journal analyser's entries...); at most ``limit_per_session`` of each analyser's."""

@@ -55,26 +55,6 @@ def group_label(name: str) -> str:
     return REGISTRY.display(name).title or name
 
 
-def declared_panels(sessions: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The tables over sessions that analysers declare (``Display.panels``), with their words: how a plug-in or a
-    later analyser adds its panel to the case overview without editing the page."""
-    names = REGISTRY.ordered(n for s in sessions for n in (s.get("summary") or {}))
-    out = []
-    for name in names:
-        shown = REGISTRY.display(name)
-        for panel in shown.panels:
-            rows = []
-            for s in sessions:
-                summary = (s.get("summary") or {}).get(name)
-                cells = panel.cells(summary) if isinstance(summary, dict) else None
-                if cells is not None:
-                    rows.append({"session": s.get("number"), "id": s.get("id"), "cells": list(cells)})
-            if rows:
-                out.append({"analyser": name, "title": panel.title, "headers": list(panel.headers), "rows": rows,
-                            "explanation": shown.explanation})
-    return out
-
-
 def quotes(text: str, spans: list[list[int]]) -> list[str]:
     """The words of the evidence spans, as written."""
     return [text[s:e] for s, e in spans if 0 <= s < e <= len(text)]

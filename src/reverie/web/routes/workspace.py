@@ -16,7 +16,7 @@ from reverie.analysis.results import with_journal
 from reverie.domain import User
 from reverie.errors import NotFoundError
 from reverie.reports.case_report import CLASS_LABELS
-from reverie.reports.context import key_moments
+from reverie.reports.context import declared_panels, key_moments
 from reverie.web import display
 from reverie.web.auth import require_role, workspace
 from reverie.web.pages import render
@@ -77,7 +77,7 @@ def case(request: Request, code: str, ws: Workspace = Depends(workspace), _: Use
         "code": code, "timeline": _timeline(ws, code), "progress": progress, "chart": chart, "series": series,
         "series_rows": _series_rows(analysis["sessions"], series),
         "class_label": CLASS_LABELS.get(progress["case"].get("class"), progress["case"].get("class")),
-        "panels": display.declared_panels(with_journal(analysis)),
+        "panels": declared_panels(with_journal(analysis)),
         "missing": analysis.get("missing"), "moments": [m | {"session_id": ids.get(m["session"])}
                                                         for m in key_moments(analysis, limit_per_session=1)]})
 
