@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session as OrmSession
 
 from reverie.domain import User
+from reverie.errors import AccessDenied
 from reverie.store import crypto
 from reverie.store.db import Database, has_schema
 from reverie.store.tables import ClientRow, Meta, UserRow, now
@@ -41,10 +42,22 @@ def account(db: Database, name: str) -> User | None:
     bound to (by id), None once that record was erased."""
     def work(s: OrmSession) -> User | None:
         row = s.scalar(select(UserRow).where(UserRow.name == name))
-        if row is None:
-            return None
-        if row.role != "client":
-            return User(row.name, row.role, None, row.is_admin, row.id)
-        bound = s.get(ClientRow, row.client_id) if row.client_id else None
-        return User(row.name, row.role, bound.code if bound else None, False, row.id, row.client_id)
+        return None if row is None else user_of(s, row)
     return db.transaction(work)
+
+
+def user_of(s: OrmSession, row: UserRow) -> User:
+    """The user a row names, inside the caller's transaction; a client user's ``client`` is the code of the record
+    they are bound to (by id), None once that record was erased."""
+    if row.role != "client":
+        return User(row.name, row.role, None, row.is_admin, row.id)
+    bound = s.get(ClientRow, row.client_id) if row.client_id else None
+    return User(row.name, row.role, bound.code if bound else None, False, row.id, row.client_id)
+
+
+def refuse_unbound(user: User) -> User:
+    """The user, unless it is a client user whose record was erased: such a user acts for no record."""
+    if user.role == "client" and user.client_code is None:
+        raise AccessDenied(f"user '{user.name}' is bound to no client record (it was erased)",
+                           hint="the treating therapist can create a new account for the client")
+    return user

@@ -29,8 +29,8 @@ from sqlalchemy import delete, or_, select
 
 from reverie.domain import User
 from reverie.errors import AccessDenied, InputError, NotFoundError
-from reverie.store import access, crypto
-from reverie.store.tables import AccountRow, ClientRow, LoginSessionRow, UserRow, now
+from reverie.store import access, crypto, meta
+from reverie.store.tables import AccountRow, LoginSessionRow, UserRow, now
 
 if TYPE_CHECKING:
     from reverie.workspace import Workspace
@@ -158,7 +158,7 @@ class Accounts:
                 self.ws.acting_as(ANONYMOUS).store.audit_in(s, "login_failed", f"user:{row.name}")
                 return None, reason
             account.failed_logins, account.locked_until = 0, None
-            user = _actor(s, row)
+            user = meta.refuse_unbound(meta.user_of(s, row))
             self.ws.acting_as(user).store.audit_in(s, "login", f"user:{row.name}")
             return user, None
         user, problem = self.db.transaction(record)
@@ -222,7 +222,7 @@ class Accounts:
             if at - row.last_seen > _TOUCH_EVERY:
                 row.last_seen = at
             try:
-                return (_actor(s, user_row) if user_row is not None else None), row.csrf
+                return (meta.refuse_unbound(meta.user_of(s, user_row)) if user_row is not None else None), row.csrf
             except AccessDenied:  # a client user whose record was erased
                 return None
         found = self.db.transaction(work)
@@ -268,14 +268,3 @@ def new_totp_secret() -> str:
 
 def totp_uri(secret: str, name: str) -> str:
     return pyotp.TOTP(secret).provisioning_uri(name=name, issuer_name="Reverie")
-
-
-def _actor(s, row: UserRow) -> User:  # noqa: ANN001
-    """The acting user; a client user acts for the record they are bound to (by id), and for none once it is erased."""
-    if row.role != "client":
-        return User(row.name, row.role, None, row.is_admin, row.id)
-    bound = s.get(ClientRow, row.client_id) if row.client_id else None
-    if bound is None:
-        raise AccessDenied(f"user '{row.name}' is bound to no client record (it was erased)",
-                           hint="the treating therapist can create a new account for the client")
-    return User(row.name, row.role, bound.code, False, row.id, row.client_id)

@@ -165,9 +165,7 @@ def open(workspace: str | Path | None = None, *, db: str | None = None, key_file
     actor = meta.account(database, name)
     if actor is None:
         raise AccessDenied(f"no user named '{name}' in this workspace", hint="pass --user NAME or set REVERIE_USER")
-    if actor.role == "client" and actor.client_code is None:  # a client user acts for no record once it is erased
-        raise AccessDenied(f"user '{name}' is bound to no client record (it was erased)",
-                           hint="the treating therapist can create a new account for the client")
+    meta.refuse_unbound(actor)
     ws = Workspace(settings, database, key, actor, key_path, origin)
     if migrated:
         ws.store.seal_legacy_text()
