@@ -111,6 +111,19 @@ def test_security_headers_on_every_page(app) -> None:
         assert headers["x-frame-options"] == "DENY" and headers["referrer-policy"] == "no-referrer"
 
 
+def test_head_is_answered_as_get_without_the_body(app) -> None:
+    client = TestClient(app)
+    get, head = client.get("/login"), client.head("/login")
+    assert head.status_code == get.status_code == 200 and head.content == b"" and len(get.content) > 0
+    assert head.headers["content-length"] == get.headers["content-length"]
+    assert head.headers["content-security-policy"] == get.headers["content-security-policy"]
+    page = client.head("/account", follow_redirects=False)  # a page that needs a login still sends you to it
+    assert page.status_code == 303 and page.headers["location"] == "/login?next=/account"
+    login(client, "ruth")
+    assert client.head("/clients/anna").status_code == 200
+    assert client.head("/clients/bob").status_code == 404  # another therapist's client, as for GET
+
+
 def test_login_and_failures_are_audited_without_the_typed_text(app) -> None:
     client = TestClient(app)
     client.post("/login", data={"login": "my secret password", "password": "x" * 12, "csrf_token": csrf(client)})

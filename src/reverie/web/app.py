@@ -19,6 +19,7 @@ from fastapi.staticfiles import StaticFiles
 from reverie.workspace.accounts import IDLE, LOCK_AFTER, Accounts
 from reverie.web.auth import Throttle, csrf_guard
 from reverie.web.errors import install_error_pages
+from reverie.web.head import HeadAsGet
 from reverie.web.jobs import Jobs
 from reverie.web.security import SecurityHeaders
 from reverie.workspace import Workspace
@@ -54,6 +55,7 @@ def create_app(workspace: Path | None, *, db: str | None = None, key_file: Path 
                   dependencies=[Depends(csrf_guard)])
     app.state.web = WebState(ws, Accounts(ws, idle=idle, lock_after=lock_after), secure_cookies, analyzers=analyzers)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(HeadAsGet)
     install_error_pages(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
