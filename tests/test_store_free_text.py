@@ -96,7 +96,7 @@ def test_store_migration_seals_hold_reasons_and_consent_details_of_an_older_work
         conn.execute("ALTER TABLE consents DROP COLUMN detail_enc")
         conn.execute("UPDATE consents SET detail = ? WHERE scope = 'analysis'", (CONSENT,))
         conn.execute("ALTER TABLE audit_log DROP COLUMN detail_enc")
-        for table in ("assignments", "entry_drafts", "invitations", "login_sessions", "accounts"):  # from later revisions
+        for table in ("note_drafts", "assignments", "entry_drafts", "invitations", "login_sessions", "accounts"):  # from later revisions
             conn.execute(f"DROP TABLE IF EXISTS {table}")
         conn.execute("UPDATE alembic_version SET version_num = '0003'")
     conn.close()

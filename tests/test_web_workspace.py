@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 import reverie.workspace as rw
-from tests.conftest import SESSION_TEXT
+from tests.conftest import SESSION_TEXT, workspace_bytes
 from tests.web_support import csrf, login, make_workspace, web_app
 
 FEELING_TEXT = """# written for the tests
@@ -108,6 +108,26 @@ def test_process_notes_stay_in_their_own_panel(app) -> None:
     panel = response.text.split('id="notes-h"')[1]
     assert "Felt pulled to reassure her." in panel
     assert "Felt pulled" not in response.text.split('id="notes-h"')[0]
+
+
+def test_a_note_being_typed_is_kept_for_its_writer_through_a_log_off_until_it_is_saved(app, folder: Path) -> None:
+    sid = _session_id(app)
+    page = f"/clients/anna/sessions/{sid}"
+    client = login(TestClient(app), "ruth")
+    typed = {"text": "Half a thought about the break and", "session": "2"}
+    saved = client.post("/clients/anna/notes/draft", data=typed | {"csrf_token": csrf(client, "/")})
+    assert saved.status_code == 200 and "Draft kept at" in saved.text
+    assert client.post("/clients/anna/notes/draft", data=typed).status_code == 403  # no CSRF token
+    outsider = login(TestClient(app), "sam")
+    assert outsider.post("/clients/anna/notes/draft", data=typed | {"csrf_token": csrf(outsider, "/")}).status_code == 404
+    assert b"Half a thought" not in workspace_bytes(folder)  # sealed like the notes
+    again = login(TestClient(app), "ruth")  # logged off meanwhile: a new session finds the draft in the form
+    assert "Half a thought about the break and</textarea>" in again.get(page).text
+    again.post("/clients/anna/notes", data={"text": "Half a thought about the break and her silence.", "session": "2",
+                                            "back": page, "csrf_token": csrf(again, "/")})
+    shown = again.get(page).text
+    assert "Half a thought about the break and her silence." in shown and "the break and</textarea>" not in shown
+    assert ">Kept as you type.<" in shown  # saving the note ended its draft
 
 
 def test_the_safety_banner_shows_until_the_task_is_acknowledged_by_the_logged_in_user(folder: Path) -> None:

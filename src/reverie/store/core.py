@@ -199,6 +199,8 @@ class Store:
     responses = records.responses
     add_note = records.add_note
     notes = records.notes
+    save_note_draft = records.save_note_draft
+    note_draft = records.note_draft
 
     # ----- consent (consent.py) -------------------------------------------------------------------------
     grant_consent = consent.grant_consent

@@ -8,7 +8,7 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session as OrmSession
 
 from reverie.domain import Client, Entry, ProcessNote, Response, Session, Utterance
@@ -18,6 +18,7 @@ from reverie.store.tables import (
     ClientRow,
     ConsentRow,
     EntryRow,
+    NoteDraftRow,
     ProcessNoteRow,
     ResponseRow,
     SafetyTaskRow,
@@ -302,6 +303,8 @@ def add_note(store: Store, code: str, text: str, session: int | None = None) -> 
         s.add(nrow)
         s.flush()
         store.audit_in(s, "write", f"note:{nrow.id}", code)
+        if store.actor.id is not None:  # the draft it was typed in has become the note
+            s.execute(delete(NoteDraftRow).where(*_draft_of(store, row, session)))
         return ProcessNote(code, text, nrow.written_at, store.actor.name, session, nrow.id)
     return store.db.transaction(work)
 
@@ -317,4 +320,45 @@ def notes(store: Store, code: str) -> list[ProcessNote]:
                                   .order_by(ProcessNoteRow.written_at))]
         store.audit_in(s, "read", "notes", code, f"{len(out)} notes")
         return out
+    return store.db.transaction(work)
+
+
+def _draft_of(store: Store, row: ClientRow, session: int | None) -> tuple[Any, ...]:
+    """The acting writer's draft for this client and session: a draft is only ever its writer's."""
+    if store.actor.id is None:
+        raise AccessDenied(f"'{store.actor.name}' has no account to keep a draft under")
+    number = NoteDraftRow.session_number.is_(None) if session is None else NoteDraftRow.session_number == session
+    return NoteDraftRow.user_id == store.actor.id, NoteDraftRow.client_id == row.id, number
+
+
+def save_note_draft(store: Store, code: str, text: str, session: int | None = None) -> dict[str, Any]:
+    """Keep the process note being typed (the web page saves it every few seconds), sealed like a note."""
+    def work(s: OrmSession) -> dict[str, Any]:
+        row = store.client_row(s, code)
+        store.check("write", "note", row)
+        blob = store.cipher(row).seal(text, "note_drafts.text")
+        draft = s.scalar(select(NoteDraftRow).where(*_draft_of(store, row, session)))
+        if draft is None:
+            draft = NoteDraftRow(client_id=row.id, user_id=store.actor.id, session_number=session, text_enc=blob,
+                                 updated_at=now())
+            s.add(draft)
+            s.flush()
+        else:
+            draft.text_enc, draft.updated_at = blob, now()
+        store.audit_in(s, "write", f"note_draft:{draft.id}", code)
+        return {"session": session, "updated_at": draft.updated_at.isoformat()}
+    return store.db.transaction(work)
+
+
+def note_draft(store: Store, code: str, session: int | None = None) -> dict[str, Any] | None:
+    """The acting writer's unsaved note for this client and session, or None."""
+    def work(s: OrmSession) -> dict[str, Any] | None:
+        row = store.client_row(s, code)
+        store.check("read", "note", row)
+        draft = s.scalar(select(NoteDraftRow).where(*_draft_of(store, row, session)))
+        if draft is None:
+            return None
+        store.audit_in(s, "read", f"note_draft:{draft.id}", code)
+        return {"session": session, "text": store.cipher(row).open(draft.text_enc, "note_drafts.text") or "",
+                "updated_at": draft.updated_at.isoformat()}
     return store.db.transaction(work)

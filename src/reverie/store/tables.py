@@ -126,6 +126,20 @@ class ProcessNoteRow(Base):
     text_enc: Mapped[bytes] = mapped_column(LargeBinary)
 
 
+class NoteDraftRow(Base):
+    """A process note being written, saved as the therapist types (one per writer, client and session), sealed like
+    the notes. It becomes the note when saved; nobody but its writer reads it (a log-off never loses it)."""
+
+    __tablename__ = "note_drafts"
+    __table_args__ = (UniqueConstraint("user_id", "client_id", "session_number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    session_number: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    text_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
 class ConsentRow(Base):
     __tablename__ = "consents"
     id: Mapped[int] = mapped_column(primary_key=True)

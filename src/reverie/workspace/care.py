@@ -37,6 +37,16 @@ def notes(ws: Workspace, client: str) -> list[dict[str, Any]]:
     return [n.to_dict() for n in ws.store.notes(client)]
 
 
+def save_note_draft(ws: Workspace, client: str, text: str, session: int | None = None) -> dict[str, Any]:
+    """Keep the note being typed under the acting user's account, until it is saved as a note."""
+    return ws.store.save_note_draft(client, text, session)
+
+
+def note_draft(ws: Workspace, client: str, session: int | None = None) -> dict[str, Any] | None:
+    """The acting user's unsaved note for this client and session, or None."""
+    return ws.store.note_draft(client, session)
+
+
 def _entry_id(scope: str, detail: str | None) -> int | None:
     if scope != "sharing" or not detail or not detail.startswith("entry:"):
         return None

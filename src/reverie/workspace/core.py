@@ -109,6 +109,8 @@ class Workspace:
     consents = care.consents
     add_note = care.add_note
     notes = care.notes
+    save_note_draft = care.save_note_draft
+    note_draft = care.note_draft
 
     # ----- safety tasks and plans (safety.py) ------------------------------------------------------------
     safety_tasks = safety.safety_tasks

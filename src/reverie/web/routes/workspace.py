@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Depends, Form, Query, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from reverie.analysis.results import with_journal
 from reverie.domain import User
@@ -100,10 +100,11 @@ def session_view(request: Request, code: str, session_id: int, show: list[str] =
         turns.append({**u, "chips": shown, "html": display.highlight(u["text"], quiet),
                       "gap": display.silence(u.get("annotations") or {})})
     notes = [n for n in ws.notes(code) if n["session"] == meta["number"]]
+    draft = ws.note_draft(code, meta["number"])
     moments = [m for m in key_moments(analysis, limit_per_session=5) if m["session"] == meta["number"]]
     return render(request, "session.html", {
         "code": code, "meta": meta, "turns": turns, "groups": [(g, display.group_label(g)) for g in present],
-        "show": show, "notes": notes, "moments": moments, "missing": analysis.get("missing"),
+        "show": show, "notes": notes, "draft": draft, "moments": moments, "missing": analysis.get("missing"),
         "summary": stored["summary"] if stored else {}})
 
 
@@ -113,6 +114,17 @@ def add_note(code: str, text: str = Form(...), session: int | None = Form(None),
     own_client(ws, code)
     ws.add_note(code, text, session)
     return RedirectResponse(back if back.startswith(f"/clients/{code}") else f"/clients/{code}", status_code=303)
+
+
+@router.post("/clients/{code}/notes/draft")
+def save_note_draft(code: str, text: str = Form(""), session: int | None = Form(None),
+                    ws: Workspace = Depends(workspace), _: User = Depends(therapist)) -> Response:
+    """Autosave of the note being typed (htmx, a few seconds after typing stops): answers with the status line. Each
+    save is a request, so a therapist writing a long note is not logged off as idle, and one who walks away finds
+    the draft on the session page again."""
+    own_client(ws, code)
+    saved = ws.save_note_draft(code, text, session)
+    return HTMLResponse(f"Draft kept at {saved['updated_at'][11:16]} UTC (only you see it until you save the note)")
 
 
 @router.get("/clients/{code}/report")
