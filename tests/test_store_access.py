@@ -158,3 +158,29 @@ def test_access_erasure_ends_a_client_users_binding(two_caseloads: rw.Workspace)
     sam = next(u for u in two_caseloads.store.users() if u.name == "sam")
     assert (sam.client_id, sam.client_code) == (None, None)
     assert any(r["action"] == "revoke" and r["resource"] == "user:sam" for r in two_caseloads.audit_show("c1"))
+
+
+def test_access_a_note_draft_is_its_writers_kept_by_journal_erasure_ended_by_saving(two_caseloads: rw.Workspace) -> None:
+    from sqlalchemy import func, select
+
+    from reverie.store import meta
+    from reverie.store.tables import NoteDraftRow
+    ws = _as(two_caseloads, "ruth")  # opened as her account (a draft is kept under an account)
+    ws.save_note_draft("c1", "Half a thought about", 3)
+    assert ws.note_draft("c1", 3)["text"] == "Half a thought about"
+    assert ws.note_draft("c1", 4) is None and ws.note_draft("c1") is None  # one draft per session
+    other = _as(ws, "mira")
+    with pytest.raises(NotFoundError):
+        other.note_draft("c1", 3)
+    other.close()
+    client = ws.acting_as(meta.account(ws.db, "sam"))
+    with pytest.raises(AccessDenied):
+        client.note_draft("c1", 3)
+    ws.erase("c1", journal_only=True)  # a process note is not journal
+    assert ws.note_draft("c1", 3)["text"] == "Half a thought about"
+    ws.add_note("c1", "Half a thought about the break.", 3)
+    assert ws.note_draft("c1", 3) is None
+    ws.save_note_draft("c1", "another", 5)
+    ws.erase("c1")
+    assert ws.db.transaction(lambda s: s.scalar(select(func.count()).select_from(NoteDraftRow))) == 0
+    ws.close()
