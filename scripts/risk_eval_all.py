@@ -17,7 +17,7 @@ from reverie.analysis.risk import RiskAnalyzer
 from counselchat import counselchat_rows  # scripts/counselchat.py (evaluation data only)
 from reverie.evaluation.risk import evaluate, load_rows
 
-SETS = ("risk_check", "risk_holdout_v1", "risk_holdout", "risk_holdout_v3", "risk_holdout_v4", "risk_everyday",
+SETS = ("risk_check", "risk_holdout_v1", "risk_holdout", "risk_holdout_v3", "risk_holdout_v4", "risk_holdout_v5", "risk_tune_v6", "risk_everyday",
         "risk_session_talk")
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"

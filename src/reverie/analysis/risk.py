@@ -112,7 +112,13 @@ _PLAN_CUE = re.compile(
     r"nobody\s+(?:is|will\s+be)\s+(?:home|back)|I'?ve\s+(?:planned|timed)\s+it|the\s+plan\s+is\s+set|scouting|"
     r"after\s+the\s+kids\s+are\s+asleep|hid(?:ing|den|e)?\s+(?:the\s+|my\s+|some\s+)?(?:tablets|pills)|"
     r"so\s+no\s+one\s+has\s+to|where\s+I\s+can\s+reach|after\s+my\s+birthday|all\s+(?:of\s+)?(?:my|the|them)\s+"
-    r"(?:pills|tablets)|(?:a\s+lot|loads|lots)\s+of\s+(?:them|pills|tablets)|whole\s+(?:packet|box|bottle|strip))\b", re.IGNORECASE)
+    r"(?:pills|tablets)|(?:a\s+lot|loads|lots)\s+of\s+(?:them|pills|tablets)|whole\s+(?:packet|box|bottle|strip)|"
+    r"for\s+the\s+(?:last|final)\s+time|this\s+is\s+goodbye|sorry\s+for\s+everything|take\s+everything\s+I\s+(?:have|'ve\s+got)|"
+    r"(?:letters?|notes?)\s+(?:for|to)\s+(?:everyone|everybody|each\s+of)|my\s+passwords|looking\s+up\s+how)\b", re.IGNORECASE)
+# A goodbye meant as the last one: never the end of a session or a holiday, and a plan cue.
+_FINAL_GOODBYE = re.compile(
+    r"\b(?:for\s+the\s+(?:last|final)\s+time|this\s+is\s+(?:my\s+)?goodbye|goodbye\s+(?:forever|for\s+good)|"
+    r"(?:say|said|saying)\s+goodbye\s+(?:properly|for\s+good|forever)|sorry\s+for\s+everything)\b", re.IGNORECASE)
 # A therapist's question about risk, and an answer that takes it up.
 _RISK_QUESTION = re.compile(
     r"\b(?:suicid\w*|kill(?:ing)?\s+yourself|end(?:ing)?\s+your\s+(?:own\s+)?life|take\s+your\s+(?:own\s+)?life|"
@@ -167,7 +173,20 @@ _OTHER = frozenset({
     "protagonist", "narrator", "teacher", "client", "doctor", "neighbour", "neighbor", "stranger", "article",
     "documentary", "film", "movie", "show", "book", "novel", "story", "podcast", "news", "report", "song",
     "episode", "game", "series", "play",
+    # groups and roles a supportive or informational text speaks about ("patients after suicide attempts")
+    "op", "men", "women", "students", "pupils", "patients", "clients", "teens", "teenagers", "kids", "children",
+    "youth", "survivors", "callers", "veterans", "victims", "others", "those", "folks", "members", "users",
+    "anyone", "anybody",  # but "anyone else" counts the writer in (_subject)
 })
+# Nouns that name suicide or self-harm as a topic: with no first person in the clause and other people (or
+# information, prevention, statistics) around them, they are not the writer's own ("suicide is the biggest killer
+# of men", "survivors of suicide loss", "pupils who are self-harming").
+_TOPIC_MATCH = re.compile(r"^(?:suicid\w*|self[- ]?(?:harm\w*|injur\w*|mutilat\w*)|overdos(?:e|es|ing))$", re.IGNORECASE)
+_TOPIC_FRAME = re.compile(
+    r"\b(?:signs?|rates?|risk\s+factors?|statistics|stats|research|stud(?:y|ies)|prevention|awareness|training|charity|"
+    r"campaign|leading\s+cause|killer\s+of|loss|bereave\w*|survivors?|memory|memorial|lost\s+(?:\w+\s+)?to|died\s+by|"
+    r"information|resources?|hotline|helpline|support\s+group)\b", re.IGNORECASE)
+_OBJECT_ONLY = frozenset({"him", "them"})  # never a subject: "paid off my debts so nobody gets stuck with them"
 _FIRST_IN_MATCH = re.compile(r"\b(?:I|I'm|I've|I'd|I'll|me|my|myself|kms)\b", re.IGNORECASE)
 
 
@@ -314,8 +333,10 @@ def _negated(before: str, after: str) -> bool:
 
 def _subject(before: str) -> str:
     """'first', 'other' or 'unknown': the nearest person word before the match (up to eight words back)."""
-    for tok in reversed(_tokens(before)[-8:]):
-        if tok in _FIRST:
+    toks = _tokens(before)[-8:]
+    for i in range(len(toks) - 1, -1, -1):
+        tok = toks[i]
+        if tok in _FIRST or (tok in {"anyone", "anybody"} and toks[i + 1:i + 2] == ["else"]):  # "does anyone else want to die"
             return "first"
         if tok in _OTHER:
             return "other"
@@ -369,6 +390,14 @@ def _object_frame(rules_: _Rules, chunk: str, words: str, category: str) -> str 
     return None
 
 
+def _not_the_writers(clause: str) -> bool:
+    """A clause with no first person that speaks of other people, or of suicide as a topic (signs, prevention)."""
+    toks = _tokens(clause)
+    if set(toks) & _FIRST or any(a in {"anyone", "anybody"} and b == "else" for a, b in zip(toks, toks[1:])):
+        return False
+    return bool(set(toks) & _OTHER or _TOPIC_FRAME.search(clause))
+
+
 def _frame(rules_: _Rules, text: str, clause: tuple[int, int], m: re.Match[str], category: str,
            idiom_spans: list[tuple[int, int]]) -> str | None:
     """The hard-negative frame that discounts this match in its clause, or None (a present risk)."""
@@ -390,6 +419,8 @@ def _frame(rules_: _Rules, text: str, clause: tuple[int, int], m: re.Match[str],
         return "third_person"
     if _reported(rules_, before, m.group(0)):
         return "reported_speech"
+    if _TOPIC_MATCH.match(m.group(0)) and _not_the_writers(ctext):
+        return "third_person"
     anchored = bool(_FIRST_IN_MATCH.search(m.group(0)))
     subject = "first" if anchored else _subject(before)
     if subject == "other":
@@ -425,6 +456,8 @@ def find_risk(text: str) -> list[RiskMatch]:
             seen.add((p.category, m.start(), m.end()))
             clause = next((c for c in clauses if c[0] <= m.start() < c[1]), (0, len(text)))
             frame = _frame(r, text, clause, m, p.category, idiom_spans)
+            if frame is None and p.weak and _not_the_writers(text[clause[0]:clause[1]]):
+                frame = "third_person"  # "signs of suicide include talking about being a burden"
             found.append(RiskMatch(p.category, p.severity, m.start(), m.end(), m.group(0), frame, p.weak))
     found.extend(_echoes(r, text, clauses, found))
     return sorted(found, key=lambda x: (x.start, x.end))
@@ -479,7 +512,7 @@ def _governing_frame(r: _Rules, text: str, span: tuple[int, int], matches: list[
         return "quoted"
     chunk = text[s:e]
     toks = set(_tokens(chunk))
-    if not toks & (_FIRST - {"my"}) and toks & _OTHER:  # "my toddler wants her daddy to die": not the writer
+    if not toks & (_FIRST - {"my"}) and toks & (_OTHER - _OBJECT_ONLY):  # "my toddler wants her daddy to die"
         return "fiction" if r.frames["fiction"].search(chunk) else "third_person"
     if r.frames["past"].search(chunk) and not r.frames["present"].search(chunk):
         return "past"
@@ -487,6 +520,8 @@ def _governing_frame(r: _Rules, text: str, span: tuple[int, int], matches: list[
         return "medical"
     if not _DEATH.search(chunk):  # an ordinary object or occasion: a habit, an accident, goodbye
         for frame in ("habit", "accident", "leave_taking"):
+            if frame == "leave_taking" and _FINAL_GOODBYE.search(chunk):  # not "see you next week"
+                continue
             if r.frames[frame].search(chunk):
                 return frame
     return None
@@ -737,7 +772,7 @@ class RiskAnalyzer(BaseAnalyzer):
     """Risk language in client utterances, journal entries and free-text answers (rules + semantic, recall first)."""
 
     name: ClassVar[str] = "risk"
-    version: ClassVar[str] = "5"
+    version: ClassVar[str] = "6"
     description: ClassVar[str] = (
         "Risk language (suicidal ideation, plans, preparations, attempts, self-harm, harm to others) with "
         "severity and the evidence words; negation, other people's words, idioms, marked past and fiction are "
