@@ -390,6 +390,32 @@ def _object_frame(rules_: _Rules, chunk: str, words: str, category: str) -> str 
     return None
 
 
+# The writer says the crisis is behind them ("I'm so glad I'm still here", "it does get better"), not someone telling
+# them so ("people keep telling me it gets better"): a risk told in the past tense then belongs to that past.
+_RECOVERY = re.compile(
+    r"\b(?:(?:I'?m|I\s+am)\s+(?:so\s+|really\s+|just\s+)?(?:glad|grateful|thankful|happy)\s+(?:that\s+)?(?:I'?m\s+|I\s+am\s+|to\s+be\s+)?"
+    r"(?:still\s+)?(?:here|alive)|(?:I'?m|I\s+am)\s+(?:in\s+)?(?:a\s+)?(?:much\s+|far\s+|so\s+much\s+)?better\s+place|"
+    r"(?:things|it|life)\s+(?:does\s+|did\s+|can\s+|will\s+)?(?:got|get|gets)\s+better|recovery\s+is\s+possible|"
+    r"(?:years?|months?)\s+(?:in\s+recovery|clean|free)|glad\s+I\s+(?:didn'?t|failed|survived|reached\s+out|stayed)|"
+    r"I\s+made\s+it\s+through|hang\s+in\s+there)\b", re.IGNORECASE)
+_HEARSAY = re.compile(r"\b(?:says?|said|saying|tell\w*|told|supposed\s+to|keep\s+hearing|but|if|hope)\W+(?:\w+\W+){0,4}$",
+                      re.IGNORECASE)
+_PAST_VERB = re.compile(r"\b(?:tried|attempted|wanted|survived|overdosed|took|swallowed|cut|was|were|used\s+to|once)\b",
+                        re.IGNORECASE)
+_RECENT = re.compile(r"\blast\s+(?:week|month|weekend|year|night)\b|\b(?:days?|weeks?)\s+ago\b|"
+                     r"\b(?:on|this|last)\s+(?:mon|tues|wednes|thurs|fri|satur|sun)day\b", re.IGNORECASE)
+
+
+def _recovered(text: str) -> bool:
+    """The writer says, in their own voice, that the crisis is behind them."""
+    return any(not _HEARSAY.search(text[max(0, m.start() - 40):m.start()]) for m in _RECOVERY.finditer(text))
+
+
+def _told_as_past(r: _Rules, clause: str) -> bool:
+    """A clause in the past tense with no present or recent marker ("I tried to kill myself once")."""
+    return bool(_PAST_VERB.search(clause)) and not r.frames["present"].search(clause) and not _RECENT.search(clause)
+
+
 def _not_the_writers(clause: str) -> bool:
     """A clause with no first person that speaks of other people, or of suicide as a topic (signs, prevention)."""
     toks = _tokens(clause)
@@ -445,6 +471,7 @@ def find_risk(text: str) -> list[RiskMatch]:
     clauses = _clauses(text)
     lowered = text.lower().replace("\u2019", "'")
     idiom_spans = idioms_in(text, lowered)
+    recovered = _recovered(text)
     found: list[RiskMatch] = []
     seen: set[tuple[str, int, int]] = set()
     for p in r.patterns:
@@ -458,6 +485,8 @@ def find_risk(text: str) -> list[RiskMatch]:
             frame = _frame(r, text, clause, m, p.category, idiom_spans)
             if frame is None and p.weak and _not_the_writers(text[clause[0]:clause[1]]):
                 frame = "third_person"  # "signs of suicide include talking about being a burden"
+            if frame is None and recovered and _told_as_past(r, text[clause[0]:clause[1]]):
+                frame = "past"  # "I tried to kill myself once. I'm in a much better place now"
             found.append(RiskMatch(p.category, p.severity, m.start(), m.end(), m.group(0), frame, p.weak))
     found.extend(_echoes(r, text, clauses, found))
     return sorted(found, key=lambda x: (x.start, x.end))
