@@ -508,3 +508,94 @@ def test_analysis_risk_semantic_layer_reads_sentences_that_put_affairs_in_order(
         risk_semantic.set_encoder(None)
     assert hit["risk"] is True and hit["method"] == "semantic" and hit["corroboration"] == "plan_or_means"
     assert plain["risk"] is False and plain["review"] is False  # no gate word: never encoded
+
+
+# Version 6 (issue 15): supportive and informational talk about suicide is not the writer's own risk.
+@pytest.mark.parametrize("text", [
+    "Self-harm among university students has doubled since 2015, the report says.",  # a statistic
+    "The leading cause of death for young men is suicide.",
+    "Our support group meets on Thursdays for families bereaved by suicide.",  # grief and bereavement
+    "We teach staff to ask callers directly about suicide.",  # a volunteer's or a trainer's work
+    "Common signs of self-harm include long sleeves in summer and talking about being a burden.",  # weak cue too
+    "If anybody here is thinking of ending it tonight, please message the mods.",  # addressed to others
+])
+def test_analysis_risk_talk_about_suicide_as_a_topic_or_others_is_not_the_writers(text):
+    result = assess(text)
+    assert result["risk"] is False and {"third_person", "fiction"} & set(result["discounted"])  # a report is news
+
+
+@pytest.mark.parametrize("text, category", [
+    ("Suicidal again tonight, can't stop thinking about it.", "active_ideation"),  # no subject at all: the writer's
+    ("Does anyone else want to die every single day?", "active_ideation"),  # "anyone else" counts the writer in
+    ("I'm a teacher and I've been self-harming since the term started.", "self_harm"),  # a role, but first person
+])
+def test_analysis_risk_a_topic_word_said_of_oneself_stays_a_risk(text, category):
+    result = assess(text)
+    assert result["risk"] is True and category in result["categories"]
+
+
+@pytest.mark.parametrize("text, risk", [
+    # the writer, in their own voice, says the crisis is behind them: a past-tense risk belongs to that past
+    ("I took an overdose once. These days I run a peer group and I'm grateful to be alive.", False),
+    ("I know how it feels to want to die. It does get better, I promise you.", False),
+    # someone else saying it gets better is not recovery; a recent or present risk stays a risk
+    ("My mum says it gets better, but I still want to die.", True),
+    ("I tried to hang myself last week. I'm glad I'm still here, I think.", True),
+    ("Things got better for a bit, but now I want to die again.", True),
+])
+def test_analysis_risk_a_recovery_story_puts_a_past_risk_in_the_past(text, risk):
+    assert assess(text)["risk"] is risk
+
+
+@pytest.mark.parametrize("text, risk", [
+    ("I've been checking how high the multi-storey by the station is.", True),  # method research
+    ("We looked up how high the castle walls are for the school project.", False),  # not a place to fall from
+    ("I googled how high the Shard is before our trip.", False),
+])
+def test_analysis_risk_looking_up_how_high_a_place_to_fall_from_is_preparation(text, risk):
+    result = assess(text)
+    assert result["risk"] is risk
+    if risk:
+        assert result["severity"] == "preparatory_behaviour"
+
+
+@pytest.mark.parametrize("text, risk", [
+    ("I've been hiding my husband's sleeping tablets, saving my husband's pills in a sock.", True),  # a possessive
+    ("I'm saving my daughter's drawings in a folder.", False),
+])
+def test_analysis_risk_saving_someone_elses_pills_is_preparation(text, risk):
+    assert assess(text)["risk"] is risk
+
+
+def test_analysis_risk_means_words_let_a_sentence_reach_the_semantic_layer(monkeypatch):
+    # A prototype whose only risk-adjacent word is a place to fall from: the sentence must be encoded and the
+    # means word corroborates the resemblance; the same sentence with an ordinary place is never encoded.
+    proto = "I picture my body at the bottom of the stairwell."
+    monkeypatch.setattr(risk_semantic, "prototypes", lambda: {
+        "risk": {"active_ideation": [proto]}, "negative": {"everyday": ["We had toast and tea."]}})
+    risk_semantic.set_encoder(_bag_of_words)
+    try:
+        hit, plain = assess_many([proto, "I picture my body at the bottom of the garden."], semantic=True)
+    finally:
+        risk_semantic.set_encoder(None)
+    assert hit["risk"] is True and hit["corroboration"] == "plan_or_means"
+    assert plain["risk"] is False and plain["review"] is False
+
+
+@pytest.mark.parametrize("text, risk", [
+    ("I think this is goodbye. I'm sorry for everything.", True),  # a final goodbye: not leave-taking, a plan cue
+    ("Right, goodbye then, I'll see you next week.", False),
+])
+def test_analysis_risk_a_final_goodbye_is_not_leave_taking(monkeypatch, text, risk):
+    proto = "I think this is goodbye. I'm sorry for everything."
+    monkeypatch.setattr(risk_semantic, "prototypes", lambda: {
+        "risk": {"preparation": [proto, "Right, goodbye then, I'll see you next week."]},
+        "negative": {"everyday": ["We had toast and tea."]}})
+    risk_semantic.set_encoder(_bag_of_words)
+    try:
+        [result] = assess_many([text], semantic=True)
+    finally:
+        risk_semantic.set_encoder(None)
+    assert result["risk"] is risk
+    if not risk:
+        assert "leave_taking" in result["discounted"]

@@ -400,8 +400,9 @@ _RECOVERY = re.compile(
     r"I\s+made\s+it\s+through|hang\s+in\s+there)\b", re.IGNORECASE)
 _HEARSAY = re.compile(r"\b(?:says?|said|saying|tell\w*|told|supposed\s+to|keep\s+hearing|but|if|hope)\W+(?:\w+\W+){0,4}$",
                       re.IGNORECASE)
-_PAST_VERB = re.compile(r"\b(?:tried|attempted|wanted|survived|overdosed|took|swallowed|cut|was|were|used\s+to|once)\b",
-                        re.IGNORECASE)
+_PAST_VERB = re.compile(r"\b(?:tried|attempted|wanted|survived|overdosed|took|swallowed|cut|was|were|used\s+to|once)\b|"
+                        r"\b(?:know|understand)\s+(?:exactly\s+)?(?:how|what)\s+it(?:'s|\s+is|\s+feels?)(?:\s+like)?\s+to\b",
+                        re.IGNORECASE)  # or the empathy of one who has been there: "I know how it feels to ..."
 _RECENT = re.compile(r"\blast\s+(?:week|month|weekend|year|night)\b|\b(?:days?|weeks?)\s+ago\b|"
                      r"\b(?:on|this|last)\s+(?:mon|tues|wednes|thurs|fri|satur|sun)day\b", re.IGNORECASE)
 
@@ -446,7 +447,7 @@ def _frame(rules_: _Rules, text: str, clause: tuple[int, int], m: re.Match[str],
     if _reported(rules_, before, m.group(0)):
         return "reported_speech"
     if _TOPIC_MATCH.match(m.group(0)) and _not_the_writers(ctext):
-        return "third_person"
+        return "fiction" if rules_.frames["fiction"].search(ctext) else "third_person"
     anchored = bool(_FIRST_IN_MATCH.search(m.group(0)))
     subject = "first" if anchored else _subject(before)
     if subject == "other":
