@@ -177,6 +177,7 @@ _OTHER = frozenset({
     "op", "men", "women", "students", "pupils", "patients", "clients", "teens", "teenagers", "kids", "children",
     "youth", "survivors", "callers", "veterans", "victims", "others", "those", "folks", "members", "users",
     "anyone", "anybody",  # but "anyone else" counts the writer in (_subject)
+    "your", "yours", "yourself",
 })
 # Nouns that name suicide or self-harm as a topic: with no first person in the clause and other people (or
 # information, prevention, statistics) around them, they are not the writer's own ("suicide is the biggest killer
@@ -185,7 +186,16 @@ _TOPIC_MATCH = re.compile(r"^(?:suicid\w*|self[- ]?(?:harm\w*|injur\w*|mutilat\w
 _TOPIC_FRAME = re.compile(
     r"\b(?:signs?|rates?|risk\s+factors?|statistics|stats|research|stud(?:y|ies)|prevention|awareness|training|charity|"
     r"campaign|leading\s+cause|killer\s+of|loss|bereave\w*|survivors?|memory|memorial|lost\s+(?:\w+\s+)?to|died\s+by|"
-    r"information|resources?|hotline|helpline|support\s+group)\b", re.IGNORECASE)
+    r"information|resources?|hotline|helpline|support\s+group|suicide\s+(?:is|isn't|is\s+not|is\s+never|was\s+never)\s+"
+    r"(?:a|an|the|never|not|selfish|cowardly|preventable))\b", re.IGNORECASE)
+# Someone else's death by suicide, even in the writer's own sentence ("I've lost two friends to suicide").
+_OTHERS_SUICIDE = re.compile(
+    r"\b(?:lost|losing|lose)\s+(?:\w+\s+){1,4}to\s+$|\b(?:died|death|deaths|dead)\s+(?:by|from|of|through)\s+$|"
+    r"\b(?:his|her|their|(?:my|our|a)\s+(?:\w+\s+)?(?:friend|brother|sister|son|daughter|dad|father|mum|mom|mother|"
+    r"cousin|uncle|aunt|partner|husband|wife|colleague|classmate|student|patient)'s)\s+$", re.IGNORECASE)
+# Empathy of one who has been there: "I understand wanting to die" speaks of a feeling in general.
+_EMPATHY = re.compile(r"\b(?:understand|remember|know|get|relate\s+to|been\s+through)\s+(?:the\s+feeling\s+of\s+|exactly\s+)?$",
+                      re.IGNORECASE)
 _OBJECT_ONLY = frozenset({"him", "them"})  # never a subject: "paid off my debts so nobody gets stuck with them"
 _FIRST_IN_MATCH = re.compile(r"\b(?:I|I'm|I've|I'd|I'll|me|my|myself|kms)\b", re.IGNORECASE)
 
@@ -338,6 +348,8 @@ def _subject(before: str) -> str:
         tok = toks[i]
         if tok in _FIRST or (tok in {"anyone", "anybody"} and toks[i + 1:i + 2] == ["else"]):  # "does anyone else want to die"
             return "first"
+        if tok == "that" and i and toks[i - 1] not in _OTHER:  # "I want someone to know that tonight is the night"
+            return "unknown"  # a clause of its own after a verb; "someone that wants to die" is still someone
         if tok in _OTHER:
             return "other"
     return "unknown"
@@ -446,6 +458,10 @@ def _frame(rules_: _Rules, text: str, clause: tuple[int, int], m: re.Match[str],
         return "third_person"
     if _reported(rules_, before, m.group(0)):
         return "reported_speech"
+    if _TOPIC_MATCH.match(m.group(0)) and _OTHERS_SUICIDE.search(text[max(0, start - 50):start]):
+        return "third_person"
+    if re.match(r"(?:wanting|feeling|being|thinking)\b", m.group(0), re.IGNORECASE) and _EMPATHY.search(before):
+        return "third_person"
     if _TOPIC_MATCH.match(m.group(0)) and _not_the_writers(ctext):
         return "fiction" if rules_.frames["fiction"].search(ctext) else "third_person"
     anchored = bool(_FIRST_IN_MATCH.search(m.group(0)))
