@@ -178,7 +178,7 @@ _OTHER = frozenset({
     "op", "men", "women", "students", "pupils", "patients", "clients", "teens", "teenagers", "kids", "children",
     "youth", "survivors", "callers", "veterans", "victims", "others", "those", "folks", "members", "users",
     "anyone", "anybody",  # but "anyone else" counts the writer in (_subject)
-    "your", "yours", "yourself",
+    "your", "yours", "yourself", "daddy", "mummy", "mommy", "papa", "mama", "granny", "grandparents", "parents",
 })
 # Nouns that name suicide or self-harm as a topic: with no first person in the clause and other people (or
 # information, prevention, statistics) around them, they are not the writer's own ("suicide is the biggest killer
@@ -688,8 +688,12 @@ def _corroboration(text: str, blank: list[tuple[int, int]], strong: bool, contex
     def said(rx: re.Pattern[str]) -> bool:  # a cue the client says, not one they negate ("I don't mean ... a burden")
         for m in rx.finditer(plain):
             c = next((c for c in clauses if c[0] <= m.start() < c[1]), (0, len(plain)))
-            if not _negated(plain[c[0]:m.start()], plain[m.end():c[1]]):
-                return True
+            if _negated(plain[c[0]:m.start()], plain[m.end():c[1]]):
+                continue
+            if rx is _DEATH and not _FIRST_IN_MATCH.search(m.group(0)) \
+                    and _subject(" ".join(_tokens(plain[c[0]:m.start()])[-3:])) == "other":
+                continue  # someone else's death ("if daddy dies", "since my brother died") is not the writer's
+            return True
         return False
 
     if said(_DEATH):
