@@ -77,7 +77,7 @@ _INTENT = re.compile(
 _DEATH = re.compile(
     r"\b(?:die|dies|died|dying|dead(?!\s+inside)|death|suicid\w*|kill(?:ing)?\s+myself|end(?:ing)?\s+(?:it\s+all|my\s+life)|"
     r"take\s+my\s+(?:own\s+)?life|(?:not|never)\s+(?:to\s+)?(?:be\s+)?(?:here|alive|around)|(?:be|being|stay|staying)\s+alive|"
-    r"(?:not|never)\s+(?:to\s+)?wak(?:e|ing)(?:\s+up)?|woke\s+up\s+anyway|disappear\w*|stop\s+existing|not\s+exist|"
+    r"(?:not|never)\s+(?:to\s+)?wak(?:e|ing)(?:\s+up)?|(?:won|wouldn|didn)'?t\s+wake(?:\s+up)?|woke\s+up\s+anyway|disappear\w*|stop\s+existing|not\s+exist|"
     r"cease\s+to\s+exist|without\s+me|(?:hurt|harm|cut|cutting|burn)\s+myself|self[- ]?harm\w*|bleed|"
     r"never\s+been\s+born|being\s+around\s+(?:next|much|for)|survive|for\s+good|already\s+gone|end\s+to\s+myself|"
     r"stop\s+my\s+heart|time\s+for\s+me\s+to\s+go|carry\s+on\s+living|disappointed\s+(?:that\s+)?I\s+woke|"
@@ -178,6 +178,8 @@ _OTHER = frozenset({
     "op", "men", "women", "students", "pupils", "patients", "clients", "teens", "teenagers", "kids", "children",
     "youth", "survivors", "callers", "veterans", "victims", "others", "those", "folks", "members", "users",
     "anyone", "anybody",  # but "anyone else" counts the writer in (_subject)
+    "mate", "mates", "pal", "buddy", "bestie", "bf", "gf", "ex", "fiance", "fiancee", "nephew", "niece", "stepdad",
+    "stepmum", "stepmom", "boss", "manager", "coworker", "lad", "lads",
     "your", "yours", "yourself", "daddy", "mummy", "mommy", "papa", "mama", "granny", "grandparents", "parents",
 })
 # Nouns that name suicide or self-harm as a topic: with no first person in the clause and other people (or
@@ -195,8 +197,8 @@ _OTHERS_SUICIDE = re.compile(
     r"\b(?:his|her|their|(?:my|our|a)\s+(?:\w+\s+)?(?:friend|brother|sister|son|daughter|dad|father|mum|mom|mother|"
     r"cousin|uncle|aunt|partner|husband|wife|colleague|classmate|student|patient)'s)\s+$", re.IGNORECASE)
 # Empathy of one who has been there: "I understand wanting to die" speaks of a feeling in general.
-_EMPATHY = re.compile(r"\b(?:understand|remember|know|get|relate\s+to|been\s+through)\s+(?:the\s+feeling\s+of\s+|exactly\s+)?$",
-                      re.IGNORECASE)
+_EMPATHY = re.compile(r"\b(?:understand|know|get|relate\s+to|been\s+through)\s+(?:the\s+feeling\s+of\s+|exactly\s+)?$|"
+                      r"\bremember(?:ed)?\s+(?:(?!(?:I|and|but|now)\b)[\w']+\s+){0,4}$", re.IGNORECASE)
 _OBJECT_ONLY = frozenset({"him", "them"})  # never a subject: "paid off my debts so nobody gets stuck with them"
 _FIRST_IN_MATCH = re.compile(r"\b(?:I|I'm|I've|I'd|I'll|me|my|myself|kms)\b", re.IGNORECASE)
 
@@ -386,6 +388,12 @@ _PILLS = re.compile(r"\b(?:pills?|tablets?|meds|medication|insulin|paracetamol|p
 _THIRD_SUBJECT = frozenset({"he", "she", "they", "he's", "she's", "they're", "he'd", "she'd", "they'd"})
 
 
+_KILLS_ME = re.compile(r"\b(?:kills?|killed|finish(?:es|ed)?)\s+me\b", re.IGNORECASE)  # "glad if the smoking kills me"
+# Fear of dying is not a wish to die: "I thought I was going to die" in the ambulance is about the illness.
+_FEAR_OF_DYING = re.compile(r"\b(?:thought|felt\s+like|was\s+sure|was\s+convinced|scared|afraid|terrified)\s+"
+                            r"(?:that\s+)?I\s+(?:was\s+going\s+to|would|might|could)\s+die\b", re.IGNORECASE)
+
+
 def _object_frame(rules_: _Rules, chunk: str, words: str, category: str) -> str | None:
     """The object or time that makes risk words ordinary here: pills for an illness, stopping a habit, goodbye.
 
@@ -397,7 +405,7 @@ def _object_frame(rules_: _Rules, chunk: str, words: str, category: str) -> str 
             and not re.search(r"hoard|stockpil|sav|stash|collect|lethal|enough", words, re.IGNORECASE) \
             and rules_.frames["medical"].search(chunk) and not _DEATH.search(chunk):
         return "medical"
-    if category in ("passive_ideation", "active_ideation") and not _DEATH.search(words) \
+    if category in ("passive_ideation", "active_ideation") and not _DEATH.search(words) and not _KILLS_ME.search(words) \
             and rules_.frames["habit"].search(chunk):
         return "habit"
     return None
@@ -461,8 +469,9 @@ def _frame(rules_: _Rules, text: str, clause: tuple[int, int], m: re.Match[str],
         return "reported_speech"
     if _TOPIC_MATCH.match(m.group(0)) and _OTHERS_SUICIDE.search(text[max(0, start - 50):start]):
         return "third_person"
-    if re.match(r"(?:wanting|feeling|being|thinking)\b", m.group(0), re.IGNORECASE) and _EMPATHY.search(before):
-        return "third_person"
+    empathy = _EMPATHY.search(before)
+    if empathy and re.match(r"[a-z]+ing\b", m.group(0), re.IGNORECASE):  # "I remember wishing I wouldn't wake up"
+        return "past" if empathy.group(0).lower().startswith("remember") else "third_person"
     if _TOPIC_MATCH.match(m.group(0)) and _not_the_writers(ctext):
         return "fiction" if rules_.frames["fiction"].search(ctext) else "third_person"
     anchored = bool(_FIRST_IN_MATCH.search(m.group(0)))
@@ -563,7 +572,7 @@ def _governing_frame(r: _Rules, text: str, span: tuple[int, int], matches: list[
         return "fiction" if r.frames["fiction"].search(chunk) else "third_person"
     if r.frames["past"].search(chunk) and not r.frames["present"].search(chunk):
         return "past"
-    if r.frames["medical"].search(chunk) and not _WISH.search(chunk):  # "in hospital with my heart, I thought I was dying"
+    if r.frames["medical"].search(chunk) and not _WISH.search(_FEAR_OF_DYING.sub(" ", chunk)):  # "in hospital with my heart, I thought I was dying"
         return "medical"
     if not _DEATH.search(chunk):  # an ordinary object or occasion: a habit, an accident, goodbye
         for frame in ("habit", "accident", "leave_taking"):
