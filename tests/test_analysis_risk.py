@@ -599,3 +599,48 @@ def test_analysis_risk_a_final_goodbye_is_not_leave_taking(monkeypatch, text, ri
     assert result["risk"] is risk
     if not risk:
         assert "leave_taking" in result["discounted"]
+
+
+@pytest.mark.parametrize("text, risk", [
+    ("I've lost two cousins to suicide and I think about them every Christmas.", False),  # someone else's death
+    ("I understand wanting to die, I really do. Please ring the helpline tonight.", False),  # empathy, a feeling in general
+    ("I remember sitting on the stairs wishing I wouldn't wake up. That was a long road ago.", False),  # a memory
+    ("I read your post about wanting to end it and I'm sending love.", False),  # the reader's words, not the writer's
+    ("I remember that night and I keep wishing I wouldn't wake up.", True),  # a memory, then the present
+    ("My cousin died by suicide in June and now I keep thinking I should go the same way.", True),  # takes up the loss
+])
+def test_analysis_risk_grief_and_empathy_are_not_the_writers_risk_but_a_taken_up_loss_is(text, risk):
+    assert assess(text)["risk"] is risk
+
+
+@pytest.mark.parametrize("text, risk", [
+    ("My mate overdosed at a festival last summer, that's why I'm careful now.", False),  # a mate is someone else
+    ("When the ambulance came I honestly thought I was going to die, my chest was so tight.", False),  # fear of dying
+    ("Most nights I drink hoping I won't wake up.", True),  # the habit is the means, the hope is to die
+    ("I don't care if the drinking kills me any more.", True),
+    ("I'd be relieved if the cigarettes finished me off.", True),
+    ("My GP says the cigarettes will kill me if I don't stop.", False),  # a doctor's warning
+])
+def test_analysis_risk_health_behaviour_talk_and_a_wish_to_die_through_it(text, risk):
+    assert assess(text)["risk"] is risk
+
+
+@pytest.mark.parametrize("text, risk", [
+    ("I've got the tablets all lined up on the bedside table.", True),
+    ("My tablets are sorted out in the weekly box by the pharmacist.", False),
+    ("I gave my jewellery to my niece, I won't be needing it.", True),
+    ("I gave my old clothes to the charity shop, I won't be needing them now I've lost weight.", False),
+    ("I've made a list of who gets what, just in case.", True),  # a weak cue, corroborated by "just in case"
+    ("My sisters argued about who gets what from Gran's house.", False),
+    ("Some mornings I wish I hadn't woken up after the overdose.", True),
+    ("I just want my sister to know that tonight is the night.", True),  # the clause after "that" is the writer's
+])
+def test_analysis_risk_preparation_and_wishes_in_new_words(text, risk):
+    assert assess(text)["risk"] is risk
+
+
+def test_analysis_risk_someone_elses_death_does_not_corroborate_a_resemblance(plain_bank):
+    [other] = assess_many([plain_bank + " My grandad died in the spring."], semantic=True)
+    [own] = assess_many([plain_bank + " I'd rather be dead."], semantic=True)
+    assert other["risk"] is False and other["review"] is True
+    assert own["risk"] is True and own["corroboration"] in ("rules", "risk_words")
