@@ -77,7 +77,8 @@ _INTENT = re.compile(
 _DEATH = re.compile(
     r"\b(?:die|dies|died|dying|dead(?!\s+inside)|death|suicid\w*|kill(?:ing)?\s+myself|end(?:ing)?\s+(?:it\s+all|my\s+life)|"
     r"take\s+my\s+(?:own\s+)?life|(?:not|never)\s+(?:to\s+)?(?:be\s+)?(?:here|alive|around)|(?:be|being|stay|staying)\s+alive|"
-    r"(?:not|never)\s+(?:to\s+)?wak(?:e|ing)(?:\s+up)?|(?:won|wouldn|didn)'?t\s+wake(?:\s+up)?|woke\s+up\s+anyway|disappear\w*|stop\s+existing|not\s+exist|"
+    r"(?:not|never)\s+(?:to\s+)?wak(?:e|ing)(?:\s+up)?|(?:won|wouldn|didn)'?t\s+wake(?:\s+up)?|"
+    r"not\s+having\s+to\s+(?:wake\s+up|be\s+(?:here|alive|around)|exist|live|go\s+on)|woke\s+up\s+anyway|disappear\w*|stop\s+existing|not\s+exist|"
     r"cease\s+to\s+exist|without\s+me|(?:hurt|harm|cut|cutting|burn)\s+myself|self[- ]?harm\w*|bleed|"
     r"never\s+been\s+born|being\s+around\s+(?:next|much|for)|survive|for\s+good|already\s+gone|end\s+to\s+myself|"
     r"stop\s+my\s+heart|time\s+for\s+me\s+to\s+go|carry\s+on\s+living|disappointed\s+(?:that\s+)?I\s+woke|"
@@ -93,7 +94,8 @@ _DEATH = re.compile(
 _HOPELESS = re.compile(
     r"\b(?:hopeless\w*|no\s+point|no\s+light\s+at\s+the\s+end|pointless|(?:don'?t|can'?t)\s+see\s+the\s+point|what'?s\s+the\s+point|"
     r"no\s+way\s+out|no\s+future|can'?t\s+(?:go\s+on|carry\s+on|do\s+this)|burden|worthless|waste\s+of\s+(?:space|oxygen)|"
-    r"trapped|nothing\s+left|no\s+reason|give\s+up|gives\s+up|given\s+up|can'?t\s+face|had\s+enough|want\s+out|"
+    r"trapped|nothing\s+left|nothing\s+(?:\w+\s+){0,2}(?:gets?|got|gotten|getting)\s+better|never\s+gets?\s+better|"
+    r"(?:can'?t|cannot|can\s+not)\s+keep\s+(?:doing\s+(?:this|it)|going)\s+(?:much|any)\s+longer|no\s+reason|give\s+up|gives\s+up|given\s+up|can'?t\s+face|had\s+enough|want\s+out|"
     r"want\s+it\s+(?:all\s+)?over|finally\s+(?:stop|rest|be\s+free)|(?:no\s*one|nobody)\s+would\s+(?:even\s+)?(?:care|notice|miss)|better\s+off|"
     r"relieved\s+if|if\s+I\s+(?:just\s+)?(?:wasn'?t|weren'?t|was\s+not|were\s+not)\s+(?:\w+\s+){0,3}"
     r"(?:any\s*more|around|here|in\s+the\s+picture)|I'?m\s+(?:(?:so|just|really)\s+){0,2}done(?!\s+with))\b", re.IGNORECASE)
@@ -101,7 +103,8 @@ _HOPELESS = re.compile(
 _MEANS = re.compile(
     r"\b(?:overdos\w*|hang\w*\s+myself|rope|noose|ligature|bridge|roof|ledge|cliff|balcony|somewhere\s+high|"
     r"railway|tracks|platform\s+edge|stairwell|railing|gun|rifle|blades?|razors?|knife|wrists?|reservoir|charcoal|lethal|"
-    r"(?:fast|express|non-?stop(?:ping)?)\s+(?:trains?|ones)|(?:trains?|ones)\s+(?:that|which)\s+(?:don'?t|do\s+not)\s+stop|"
+    r"(?:fast|express|non-?stop(?:ping)?)\s+(?:trains?|ones)|multi-?storey|top\s+(?:floor\s+)?of\s+(?:the|a|that)\s+"
+    r"(?:car\s+park|parking\s+(?:garage|structure)|building|tower|block|cliff|bridge)|crash(?:ing)?\s+(?:my|the)\s+car\s+into|(?:trains?|ones)\s+(?:that|which)\s+(?:don'?t|do\s+not)\s+stop|"
     r"barrier|belt\s+(?:a)?round|in\s+front\s+of\s+(?:a|the)\s+(?:train|bus|lorry|truck|car)|high\s+enough|something\s+high|(?:about|imagining|of)\s+jumping|jump(?:ing)?\s+(?:off|from|in\s+front|under))\b",
     re.IGNORECASE)
 _PLAN_CUE = re.compile(
@@ -115,7 +118,9 @@ _PLAN_CUE = re.compile(
     r"so\s+no\s+one\s+has\s+to|where\s+I\s+can\s+reach|after\s+my\s+birthday|all\s+(?:of\s+)?(?:my|the|them)\s+"
     r"(?:pills|tablets)|(?:a\s+lot|loads|lots)\s+of\s+(?:them|pills|tablets)|whole\s+(?:packet|box|bottle|strip)|"
     r"for\s+the\s+(?:last|final)\s+time|this\s+is\s+goodbye|sorry\s+for\s+everything|take\s+everything\s+I\s+(?:have|'ve\s+got)|"
-    r"(?:letters?|notes?)\s+(?:for|to)\s+(?:everyone|everybody|each\s+of)|my\s+passwords|looking\s+up\s+how)\b", re.IGNORECASE)
+    r"(?:letters?|notes?)\s+(?:for|to)\s+(?:everyone|everybody|each\s+of)|my\s+passwords|looking\s+up\s+how|"
+    r"(?:keep|kept|been|sat|sit|sitting)\s+(?:looking|staring)\s+at\s+(?:the|my|a|that)\s+(?:\w+\s+){0,3}?"
+    r"(?:pills|tablets|rope|knife|blade|razor|bridge|tracks|edge|drop|bottle\s+of\s+\w+))\b", re.IGNORECASE)
 # A goodbye meant as the last one: never the end of a session or a holiday, and a plan cue.
 _FINAL_GOODBYE = re.compile(
     r"\b(?:for\s+the\s+(?:last|final)\s+time|this\s+is\s+(?:my\s+)?goodbye|goodbye\s+(?:forever|for\s+good)|"
@@ -388,6 +393,10 @@ _PILLS = re.compile(r"\b(?:pills?|tablets?|meds|medication|insulin|paracetamol|p
 _THIRD_SUBJECT = frozenset({"he", "she", "they", "he's", "she's", "they're", "he'd", "she'd", "they'd"})
 
 
+# "How do you stop wanting to die?": the generic you of one asking about their own feeling.
+_GENERIC_YOU = re.compile(r"\bhow\s+(?:do|does|did|can|could|would|should)\s+(?:you|one|people|anyone)\s+(?:ever\s+)?"
+                          r"(?:stop|cope\s+with|deal\s+with|handle|live\s+with|get\s+(?:rid\s+of|past|over)|not\s+keep)\s+$",
+                          re.IGNORECASE)
 _KILLS_ME = re.compile(r"\b(?:kills?|killed|finish(?:es|ed)?)\s+me\b", re.IGNORECASE)  # "glad if the smoking kills me"
 # Fear of dying is not a wish to die: "I thought I was going to die" in the ambulance is about the illness.
 _FEAR_OF_DYING = re.compile(r"\b(?:thought|felt\s+like|was\s+sure|was\s+convinced|scared|afraid|terrified)\s+"
@@ -474,7 +483,7 @@ def _frame(rules_: _Rules, text: str, clause: tuple[int, int], m: re.Match[str],
         return "past" if empathy.group(0).lower().startswith("remember") else "third_person"
     if _TOPIC_MATCH.match(m.group(0)) and _not_the_writers(ctext):
         return "fiction" if rules_.frames["fiction"].search(ctext) else "third_person"
-    anchored = bool(_FIRST_IN_MATCH.search(m.group(0)))
+    anchored = bool(_FIRST_IN_MATCH.search(m.group(0))) or bool(_GENERIC_YOU.search(before))
     subject = "first" if anchored else _subject(before)
     if subject == "other":
         return "fiction" if rules_.frames["fiction"].search(ctext) else "third_person"

@@ -51,7 +51,8 @@ _RISK_WORD = re.compile(
     r"just in case|if anything happens|who gets|won't be needing|paid off|deleted|after I'm|"
     # places and means to fall or die by, and the marks of a worked-out plan (a means or plan cue corroborates)
     r"stairwell|railings?|balcony|platform|tracks|railway|cliff|multi-?storey|car park|parking garage|"
-    r"worked (?:it )?(?:all )?out|everything I (?:have|'ve got)|painkillers|passwords)\b",
+    r"worked (?:it )?(?:all )?out|everything I (?:have|'ve got)|painkillers|passwords|crash\w*|barriers?|much longer|"
+    r"any longer|OD|send after)\b",
     re.IGNORECASE)
 
 _lock = threading.Lock()
