@@ -66,7 +66,8 @@ _CATEGORY_STEP = {"passive_ideation": "wish_to_be_dead", "active_ideation": "act
 _METHOD = re.compile(
     r"\b(?:pills?|tablets?|paracetamol|overdos\w*|meds|insulin|hang\w*|rope|noose|ligature|jump\w*|bridge|roof|"
     r"ledge|cliff|balcony|heights?|trains?|tracks|railway|motorway|traffic|gun|rifle|shoot\w*|knife|blade|razor|"
-    r"wrists?|drown\w*|river|reservoir|sea|gas|charcoal|car\s+(?:crash|off)|crash\w*|swerv\w*|suffocat\w*)\b",
+    r"wrists?|drown\w*|river|reservoir|sea|gas|charcoal|car\s+(?:crash|off)|crash\w*|swerv\w*|suffocat\w*|"
+    r"driv\w*\s+(?:into|off)|scissors|lighter)\b",
     re.IGNORECASE)
 _INTENT = re.compile(
     r"\b(?:I'?m\s+going\s+to|I\s+am\s+going\s+to|I'?m\s+gonna|I'?ll|I\s+will|I\s+intend\s+to|I\s+mean\s+to|"
@@ -79,7 +80,7 @@ _DEATH = re.compile(
     r"take\s+my\s+(?:own\s+)?life|(?:not|never)\s+(?:to\s+)?(?:be\s+)?(?:here|alive|around)|(?:be|being|stay|staying)\s+alive|"
     r"(?:not|never)\s+(?:to\s+)?wak(?:e|ing)(?:\s+up)?|(?:won|wouldn|didn)'?t\s+wake(?:\s+up)?|"
     r"not\s+having\s+to\s+(?:wake\s+up|be\s+(?:here|alive|around)|exist|live|go\s+on)|woke\s+up\s+anyway|disappear\w*|stop\s+existing|not\s+exist|"
-    r"cease\s+to\s+exist|without\s+me|(?:hurt|harm|cut|cutting|burn)\s+myself|self[- ]?harm\w*|bleed|"
+    r"cease\s+to\s+exist|without\s+me(?!\s+(?:for\s+(?:a|an|the|one|two|a\s+few|\d+)\s+\w+|this\s+\w+|tonight|today|while|when\s+I))|(?:hurt|harm|cut|cutting|burn)\s+myself|self[- ]?harm\w*|bleed|"
     r"never\s+been\s+born|being\s+around\s+(?:next|much|for)|survive|for\s+good|already\s+gone|end\s+to\s+myself|"
     r"stop\s+my\s+heart|time\s+for\s+me\s+to\s+go|carry\s+on\s+living|disappointed\s+(?:that\s+)?I\s+woke|"
     r"blood(?!\s+(?:pressure|tests?|sugars?|results|work|count|donor|bank|thinners?))|"
@@ -119,6 +120,7 @@ _PLAN_CUE = re.compile(
     r"(?:pills|tablets)|(?:a\s+lot|loads|lots)\s+of\s+(?:them|pills|tablets)|whole\s+(?:packet|box|bottle|strip)|"
     r"for\s+the\s+(?:last|final)\s+time|this\s+is\s+goodbye|sorry\s+for\s+everything|take\s+everything\s+I\s+(?:have|'ve\s+got)|"
     r"(?:letters?|notes?)\s+(?:for|to)\s+(?:everyone|everybody|each\s+of)|my\s+passwords|looking\s+up\s+how|"
+    r"it\s+was\s+(?:so\s+|really\s+|too\s+)?close|I\s+(?:nearly|almost)\s+(?:did|went|took|swallowed)|"
     r"(?:keep|kept|been|sat|sit|sitting)\s+(?:looking|staring)\s+at\s+(?:the|my|a|that)\s+(?:\w+\s+){0,3}?"
     r"(?:pills|tablets|rope|knife|blade|razor|bridge|tracks|edge|drop|bottle\s+of\s+\w+))\b", re.IGNORECASE)
 # A goodbye meant as the last one: never the end of a session or a holiday, and a plan cue.
@@ -130,14 +132,27 @@ _RISK_QUESTION = re.compile(
     r"\b(?:suicid\w*|kill(?:ing)?\s+yourself|end(?:ing)?\s+your\s+(?:own\s+)?life|take\s+your\s+(?:own\s+)?life|"
     r"(?:hurt|hurting|harm|harming|cut|cutting)\s+yourself|(?:wish|wished|wishing)\s+you\s+(?:were|was)\s+dead|"
     r"better\s+off\s+dead|(?:thoughts?|thinking)\s+(?:of|about)\s+(?:death|dying|not\s+being\s+(?:here|alive))|"
-    r"how\s+you\s+would\s+do\s+it|hurt(?:ing)?\s+(?:someone|anyone|him|her))\b", re.IGNORECASE)
+    r"how\s+you\s+(?:would|might|could|'d|will)\s+do\s+it|hurt(?:ing)?\s+(?:someone|anyone|him|her)|"
+    r"wish\w*\s+you\s+(?:could\s+)?(?:just\s+)?(?:not\s+wake|didn'?t\s+wake|weren'?t\s+(?:here|alive|around)|"
+    r"(?:could\s+)?disappear|(?:could\s+)?go\s+to\s+sleep\s+and\s+not))\b", re.IGNORECASE)
 _AFFIRMATIVE = re.compile(
     r"^\W*(?:yes|yeah|yep|I\s+have|I\s+do|I\s+did|I\s+am|I'?ve\s+thought|sometimes|often|a\s+lot|lately|recently|"
     r"most\s+(?:days|nights|mornings)|every\s+(?:day|night|morning)|on\s+and\s+off|a\s+bit|a\s+little|kind\s+of|"
     r"sort\s+of|maybe|probably|more\s+than|the\s+(?:tablets|pills|bridge|train|rope)|I\s+(?:think|guess)\s+so)\b",
     re.IGNORECASE)
-_NEGATIVE_ANSWER = re.compile(r"^\W*(?:no|nope|never|not\s+(?:really|at\s+all|now)|I\s+haven'?t|I\s+don'?t)\b",
-                              re.IGNORECASE)
+_NEGATIVE_ANSWER = re.compile(
+    r"^\W*(?:no|nope|nah|never|not\s+(?:really|at\s+all|now|me|since|for\s+(?:a\s+(?:long\s+)?)?while|any\s*more|lately|"
+    r"recently|that)|I\s+(?:haven'?t|don'?t|wouldn'?t|won'?t|never|have\s+not|do\s+not)|nothing\s+like\s+that|"
+    r"(?:god|goodness|gosh|oh|gosh),?\s+no|(?:definitely|absolutely|certainly|of\s+course)\s+not)\b", re.IGNORECASE)
+# Words in an answer that take up the therapist's risk question even without a "yes" first ("Only once or twice",
+# "Part of me does", "My arms", "The car"): frequency, admission, a means or the body.
+_AFFIRMATIVE_ANYWHERE = re.compile(
+    r"\b(?:sometimes|occasionally|once\s+or\s+twice|a\s+(?:few|couple\s+of)\s+times|(?:it\s+)?"
+    r"cross(?:es|ed)\s+my\s+mind|I\s+think\s+about\s+it|part\s+of\s+me|on\s+and\s+off|now\s+and\s+then|"
+    r"more\s+than\s+(?:once|I'?d)|(?:most|some)\s+(?:days|nights|mornings)|every\s+(?:day|night|morning)|"
+    r"my\s+(?:arms?|legs?|wrists?|thighs?|stomach|skin|hips?))\b", re.IGNORECASE)
+# A denial that turns ("Not for a while, but last night it crossed my mind again") is no denial.
+_TURN = re.compile(r"\b(?:but|though|except|until)\b", re.IGNORECASE)
 CATEGORIES: tuple[str, ...] = (  # most urgent first: breaks severity ties
     "attempt", "plan", "preparation", "active_ideation", "harm_to_others", "self_harm", "passive_ideation",
 )
@@ -658,20 +673,38 @@ def _question_category(question: str) -> str:
         return "harm_to_others"
     if re.search(r"\b(?:hurt|hurting|harm|harming|cut|cutting)\s+yourself\b", q):
         return "self_harm"
-    if re.search(r"\b(?:wish\w*\s+you\s+(?:were|was)\s+dead|better\s+off\s+dead|thoughts?\s+(?:of|about)|thinking\s+about)\b", q) \
+    if re.search(r"\b(?:wish\w*\s+you|better\s+off\s+dead|thoughts?\s+(?:of|about)|thinking\s+about)\b", q) \
             and not re.search(r"suicid|kill|end(?:ing)?\s+your|take\s+your", q):
         return "passive_ideation"
     return "active_ideation"
 
 
+def _asked(turn: str) -> str:
+    """What a therapist's turn asks last: its last question, or its last sentence when it asks none.
+
+    "You marked the item about hurting yourself. I'd like to ask about it, if that's all right." asks leave to
+    ask; a "yes" to it is not an answer about risk.
+    """
+    sents = [turn[a:b] for a, b in risk_semantic.sentences(turn)]
+    questions = [x for x in sents if x.rstrip().endswith("?")]
+    return (questions or sents or [turn])[-1]
+
+
 def _answer(text: str, context: Context) -> RiskMatch | None:
     """The client's 'yes' to the therapist's question about risk just before: the answer is the evidence."""
-    if not context or context[-1][0] == "client" or not _RISK_QUESTION.search(context[-1][1]):
-        return None
-    if not _AFFIRMATIVE.search(text) or _NEGATIVE_ANSWER.search(text):
+    if not context or context[-1][0] == "client" or not _RISK_QUESTION.search(_asked(context[-1][1])):
         return None
     sents = risk_semantic.sentences(text)[:2]
     if not sents:
+        return None
+    head = text[sents[0][0]:sents[-1][1]]
+    if _NEGATIVE_ANSWER.search(text):
+        turn = _TURN.search(head)
+        if not turn or not (_AFFIRMATIVE_ANYWHERE.search(head[turn.end():]) or _DEATH.search(head[turn.end():])
+                            or rules().frames["present"].search(head[turn.end():])):
+            return None
+    elif not (_AFFIRMATIVE.search(text) or _AFFIRMATIVE_ANYWHERE.search(head) or _METHOD.search(head)
+              or _MEANS.search(head)):
         return None
     category = _question_category(context[-1][1])
     return RiskMatch(category, rules().severity[category], sents[0][0], sents[-1][1], text[sents[0][0]:sents[-1][1]])
