@@ -644,3 +644,38 @@ def test_analysis_risk_someone_elses_death_does_not_corroborate_a_resemblance(pl
     [own] = assess_many([plain_bank + " I'd rather be dead."], semantic=True)
     assert other["risk"] is False and other["review"] is True
     assert own["risk"] is True and own["corroboration"] in ("rules", "risk_words")
+
+
+def _after(question: str, answer: str) -> dict:
+    unit = TextUnit(id="u", text=answer, context=(ContextTurn("therapist", question),))
+    return RiskAnalyzer(semantic=False).annotate([unit])[0].values
+
+
+@pytest.mark.parametrize("question, answer, risk", [
+    ("Have you had any thoughts of suicide lately?", "Only a couple of times. When it gets really bad.", True),
+    ("Do you ever think about ending your life?", "Not for ages, but on Sunday it crossed my mind again.", True),
+    ("Have you thought about how you might do it?", "The car. Driving off the road somewhere quiet.", True),
+    ("Have you been hurting yourself?", "My legs. Where nobody sees.", True),
+    ("Do you sometimes wish you could just not wake up?", "Honestly? Part of me does.", True),
+    ("Have you had any thoughts of suicide lately?", "Not for ages. I'm in a much steadier place.", False),
+    ("Do you ever think about ending your life?", "Goodness, no. I've been stressed, that's all.", False),
+    ("Have you had any thoughts of hurting yourself?", "Nothing like that, it's more that I can't switch off.", False),
+    # the turn asks leave to ask: a yes to that is not an answer about risk
+    ("You ticked the item about hurting yourself. I'd like to ask about it, if that's okay.", "Oh. Yes, fine.", False),
+    ("How often are you waking in the night?", "Most nights, around three.", False),  # not a risk question
+])
+def test_analysis_risk_an_answer_to_the_risk_question_without_a_yes(question, answer, risk):
+    assert _after(question, answer)["risk"] is risk
+
+
+@pytest.mark.parametrize("text, risk", [
+    ("I held the pills in my hand for an hour last night. It was so close.", True),  # how close it came
+    ("I had the tablets in my hand before I remembered I'd taken my dose.", False),
+    ("I keep picturing stepping off the kerb in front of a lorry.", True),
+    ("I'd love to go to sleep and not have to deal with any of it anymore.", True),
+    ("I want to go to sleep and not think about the deadline for one night.", False),
+    ("Work would cope fine without me for a fortnight, I've handed everything over.", False),
+    ("Work would cope fine without me, nobody would notice I'd gone.", True),
+])
+def test_analysis_risk_aborted_attempts_and_wishes_in_everyday_words(text, risk):
+    assert assess(text)["risk"] is risk
