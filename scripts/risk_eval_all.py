@@ -2,9 +2,10 @@
 
 Usage: .venv/bin/python scripts/risk_eval_all.py [-v]   (-v also lists the errors)
 
-Also the session-talk set (tests/data/risk_session_talk.jsonl, with the therapist's turn before some rows) and
-the CounselChat questions labelled by id in tests/data/risk_counselchat_labels.csv, read from
-../shared/data/counselchat (or $REVERIE_SHARED_DATA) when it is there; the texts are never copied. The last
+``risk_holdout_v5`` is a held-out measure (written and labelled before any run, never tuned on); ``risk_tune_v6``
+holds texts written to tune version 6 (see tests/data/risk_tune_v6.md). Also the session-talk set
+(tests/data/risk_session_talk.jsonl, with the therapist's turn before some rows) and the CounselChat questions
+labelled by id in tests/data/risk_counselchat_labels.csv, read from ../shared/data/counselchat (or $REVERIE_SHARED_DATA) when it is there; the texts are never copied. The last
 line gives issue 15's false-alarm figure: tasks per 200 non-risk client turns and questions.
 """
 
@@ -17,8 +18,9 @@ from reverie.analysis.risk import RiskAnalyzer
 from counselchat import counselchat_rows  # scripts/counselchat.py (evaluation data only)
 from reverie.evaluation.risk import evaluate, load_rows
 
-SETS = ("risk_check", "risk_holdout_v1", "risk_holdout", "risk_holdout_v3", "risk_holdout_v4", "risk_everyday",
-        "risk_session_talk")
+SETS = ("risk_check", "risk_holdout_v1", "risk_holdout", "risk_holdout_v3", "risk_holdout_v4", "risk_holdout_v5",
+        "risk_tune_v6", "risk_everyday", "risk_session_talk")
+HELD_OUT = ("risk_holdout_v5",)  # a measure only: never tuned on
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
 
@@ -40,9 +42,11 @@ def main(verbose: bool = False) -> None:
     for semantic in (False, True):
         analyzer = RiskAnalyzer(semantic=semantic)
         print("rules + semantic" if semantic else "rules only")
-        quiet = alarms = 0
+        quiet = alarms = found = positives = 0
         for name in SETS + (("counselchat",) if _counselchat() else ()):
             res = evaluate(_rows(name), analyzer)
+            if name not in HELD_OUT:
+                found, positives = found + res["tp"], positives + res["positives"]
             if name in ("risk_session_talk", "counselchat"):
                 quiet, alarms = quiet + res["fp"] + res["tn"], alarms + res["fp"]
             print(f"  {name:18s} n={res['n']:3d} risk={res['positives']:3d}  recall={res['recall']:.3f}  "
@@ -52,6 +56,8 @@ def main(verbose: bool = False) -> None:
                     print(f"      missed: {r['text']}")
                 for r in res["false_positives"]:
                     print(f"      false alarm: {r['text']}")
+        print(f"  risk texts of every set but the held-out {', '.join(HELD_OUT)}: {found}/{positives} found "
+              f"= recall {found / positives:.3f}")
         if quiet:
             print(f"  non-risk session talk + CounselChat: {alarms} tasks over {quiet} turns/questions "
                   f"= {200 * alarms / quiet:.2f} per 200")

@@ -508,3 +508,174 @@ def test_analysis_risk_semantic_layer_reads_sentences_that_put_affairs_in_order(
         risk_semantic.set_encoder(None)
     assert hit["risk"] is True and hit["method"] == "semantic" and hit["corroboration"] == "plan_or_means"
     assert plain["risk"] is False and plain["review"] is False  # no gate word: never encoded
+
+
+# Version 6 (issue 15): supportive and informational talk about suicide is not the writer's own risk.
+@pytest.mark.parametrize("text", [
+    "Self-harm among university students has doubled since 2015, the report says.",  # a statistic
+    "The leading cause of death for young men is suicide.",
+    "Our support group meets on Thursdays for families bereaved by suicide.",  # grief and bereavement
+    "We teach staff to ask callers directly about suicide.",  # a volunteer's or a trainer's work
+    "Common signs of self-harm include long sleeves in summer and talking about being a burden.",  # weak cue too
+    "If anybody here is thinking of ending it tonight, please message the mods.",  # addressed to others
+])
+def test_analysis_risk_talk_about_suicide_as_a_topic_or_others_is_not_the_writers(text):
+    result = assess(text)
+    assert result["risk"] is False and {"third_person", "fiction"} & set(result["discounted"])  # a report is news
+
+
+@pytest.mark.parametrize("text, category", [
+    ("Suicidal again tonight, can't stop thinking about it.", "active_ideation"),  # no subject at all: the writer's
+    ("Does anyone else want to die every single day?", "active_ideation"),  # "anyone else" counts the writer in
+    ("I'm a teacher and I've been self-harming since the term started.", "self_harm"),  # a role, but first person
+])
+def test_analysis_risk_a_topic_word_said_of_oneself_stays_a_risk(text, category):
+    result = assess(text)
+    assert result["risk"] is True and category in result["categories"]
+
+
+@pytest.mark.parametrize("text, risk", [
+    # the writer, in their own voice, says the crisis is behind them: a past-tense risk belongs to that past
+    ("I took an overdose once. These days I run a peer group and I'm grateful to be alive.", False),
+    ("I know how it feels to want to die. It does get better, I promise you.", False),
+    # someone else saying it gets better is not recovery; a recent or present risk stays a risk
+    ("My mum says it gets better, but I still want to die.", True),
+    ("I tried to hang myself last week. I'm glad I'm still here, I think.", True),
+    ("Things got better for a bit, but now I want to die again.", True),
+])
+def test_analysis_risk_a_recovery_story_puts_a_past_risk_in_the_past(text, risk):
+    assert assess(text)["risk"] is risk
+
+
+@pytest.mark.parametrize("text, risk", [
+    ("I've been checking how high the multi-storey by the station is.", True),  # method research
+    ("We looked up how high the castle walls are for the school project.", False),  # not a place to fall from
+    ("I googled how high the Shard is before our trip.", False),
+])
+def test_analysis_risk_looking_up_how_high_a_place_to_fall_from_is_preparation(text, risk):
+    result = assess(text)
+    assert result["risk"] is risk
+    if risk:
+        assert result["severity"] == "preparatory_behaviour"
+
+
+@pytest.mark.parametrize("text, risk", [
+    ("I've been hiding my husband's sleeping tablets, saving my husband's pills in a sock.", True),  # a possessive
+    ("I'm saving my daughter's drawings in a folder.", False),
+])
+def test_analysis_risk_saving_someone_elses_pills_is_preparation(text, risk):
+    assert assess(text)["risk"] is risk
+
+
+def test_analysis_risk_means_words_let_a_sentence_reach_the_semantic_layer(monkeypatch):
+    # A prototype whose only risk-adjacent word is a place to fall from: the sentence must be encoded and the
+    # means word corroborates the resemblance; the same sentence with an ordinary place is never encoded.
+    proto = "I picture my body at the bottom of the stairwell."
+    monkeypatch.setattr(risk_semantic, "prototypes", lambda: {
+        "risk": {"active_ideation": [proto]}, "negative": {"everyday": ["We had toast and tea."]}})
+    risk_semantic.set_encoder(_bag_of_words)
+    try:
+        hit, plain = assess_many([proto, "I picture my body at the bottom of the garden."], semantic=True)
+    finally:
+        risk_semantic.set_encoder(None)
+    assert hit["risk"] is True and hit["corroboration"] == "plan_or_means"
+    assert plain["risk"] is False and plain["review"] is False
+
+
+@pytest.mark.parametrize("text, risk", [
+    ("I think this is goodbye. I'm sorry for everything.", True),  # a final goodbye: not leave-taking, a plan cue
+    ("Right, goodbye then, I'll see you next week.", False),
+])
+def test_analysis_risk_a_final_goodbye_is_not_leave_taking(monkeypatch, text, risk):
+    proto = "I think this is goodbye. I'm sorry for everything."
+    monkeypatch.setattr(risk_semantic, "prototypes", lambda: {
+        "risk": {"preparation": [proto, "Right, goodbye then, I'll see you next week."]},
+        "negative": {"everyday": ["We had toast and tea."]}})
+    risk_semantic.set_encoder(_bag_of_words)
+    try:
+        [result] = assess_many([text], semantic=True)
+    finally:
+        risk_semantic.set_encoder(None)
+    assert result["risk"] is risk
+    if not risk:
+        assert "leave_taking" in result["discounted"]
+
+
+@pytest.mark.parametrize("text, risk", [
+    ("I've lost two cousins to suicide and I think about them every Christmas.", False),  # someone else's death
+    ("I understand wanting to die, I really do. Please ring the helpline tonight.", False),  # empathy, a feeling in general
+    ("I remember sitting on the stairs wishing I wouldn't wake up. That was a long road ago.", False),  # a memory
+    ("I read your post about wanting to end it and I'm sending love.", False),  # the reader's words, not the writer's
+    ("I remember that night and I keep wishing I wouldn't wake up.", True),  # a memory, then the present
+    ("My cousin died by suicide in June and now I keep thinking I should go the same way.", True),  # takes up the loss
+])
+def test_analysis_risk_grief_and_empathy_are_not_the_writers_risk_but_a_taken_up_loss_is(text, risk):
+    assert assess(text)["risk"] is risk
+
+
+@pytest.mark.parametrize("text, risk", [
+    ("My mate overdosed at a festival last summer, that's why I'm careful now.", False),  # a mate is someone else
+    ("When the ambulance came I honestly thought I was going to die, my chest was so tight.", False),  # fear of dying
+    ("Most nights I drink hoping I won't wake up.", True),  # the habit is the means, the hope is to die
+    ("I don't care if the drinking kills me any more.", True),
+    ("I'd be relieved if the cigarettes finished me off.", True),
+    ("My GP says the cigarettes will kill me if I don't stop.", False),  # a doctor's warning
+])
+def test_analysis_risk_health_behaviour_talk_and_a_wish_to_die_through_it(text, risk):
+    assert assess(text)["risk"] is risk
+
+
+@pytest.mark.parametrize("text, risk", [
+    ("I've got the tablets all lined up on the bedside table.", True),
+    ("My tablets are sorted out in the weekly box by the pharmacist.", False),
+    ("I gave my jewellery to my niece, I won't be needing it.", True),
+    ("I gave my old clothes to the charity shop, I won't be needing them now I've lost weight.", False),
+    ("I've made a list of who gets what, just in case.", True),  # a weak cue, corroborated by "just in case"
+    ("My sisters argued about who gets what from Gran's house.", False),
+    ("Some mornings I wish I hadn't woken up after the overdose.", True),
+    ("I just want my sister to know that tonight is the night.", True),  # the clause after "that" is the writer's
+])
+def test_analysis_risk_preparation_and_wishes_in_new_words(text, risk):
+    assert assess(text)["risk"] is risk
+
+
+def test_analysis_risk_someone_elses_death_does_not_corroborate_a_resemblance(plain_bank):
+    [other] = assess_many([plain_bank + " My grandad died in the spring."], semantic=True)
+    [own] = assess_many([plain_bank + " I'd rather be dead."], semantic=True)
+    assert other["risk"] is False and other["review"] is True
+    assert own["risk"] is True and own["corroboration"] in ("rules", "risk_words")
+
+
+def _after(question: str, answer: str) -> dict:
+    unit = TextUnit(id="u", text=answer, context=(ContextTurn("therapist", question),))
+    return RiskAnalyzer(semantic=False).annotate([unit])[0].values
+
+
+@pytest.mark.parametrize("question, answer, risk", [
+    ("Have you had any thoughts of suicide lately?", "Only a couple of times. When it gets really bad.", True),
+    ("Do you ever think about ending your life?", "Not for ages, but on Sunday it crossed my mind again.", True),
+    ("Have you thought about how you might do it?", "The car. Driving off the road somewhere quiet.", True),
+    ("Have you been hurting yourself?", "My legs. Where nobody sees.", True),
+    ("Do you sometimes wish you could just not wake up?", "Honestly? Part of me does.", True),
+    ("Have you had any thoughts of suicide lately?", "Not for ages. I'm in a much steadier place.", False),
+    ("Do you ever think about ending your life?", "Goodness, no. I've been stressed, that's all.", False),
+    ("Have you had any thoughts of hurting yourself?", "Nothing like that, it's more that I can't switch off.", False),
+    # the turn asks leave to ask: a yes to that is not an answer about risk
+    ("You ticked the item about hurting yourself. I'd like to ask about it, if that's okay.", "Oh. Yes, fine.", False),
+    ("How often are you waking in the night?", "Most nights, around three.", False),  # not a risk question
+])
+def test_analysis_risk_an_answer_to_the_risk_question_without_a_yes(question, answer, risk):
+    assert _after(question, answer)["risk"] is risk
+
+
+@pytest.mark.parametrize("text, risk", [
+    ("I held the pills in my hand for an hour last night. It was so close.", True),  # how close it came
+    ("I had the tablets in my hand before I remembered I'd taken my dose.", False),
+    ("I keep picturing stepping off the kerb in front of a lorry.", True),
+    ("I'd love to go to sleep and not have to deal with any of it anymore.", True),
+    ("I want to go to sleep and not think about the deadline for one night.", False),
+    ("Work would cope fine without me for a fortnight, I've handed everything over.", False),
+    ("Work would cope fine without me, nobody would notice I'd gone.", True),
+])
+def test_analysis_risk_aborted_attempts_and_wishes_in_everyday_words(text, risk):
+    assert assess(text)["risk"] is risk

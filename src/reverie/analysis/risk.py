@@ -66,7 +66,8 @@ _CATEGORY_STEP = {"passive_ideation": "wish_to_be_dead", "active_ideation": "act
 _METHOD = re.compile(
     r"\b(?:pills?|tablets?|paracetamol|overdos\w*|meds|insulin|hang\w*|rope|noose|ligature|jump\w*|bridge|roof|"
     r"ledge|cliff|balcony|heights?|trains?|tracks|railway|motorway|traffic|gun|rifle|shoot\w*|knife|blade|razor|"
-    r"wrists?|drown\w*|river|reservoir|sea|gas|charcoal|car\s+(?:crash|off)|crash\w*|swerv\w*|suffocat\w*)\b",
+    r"wrists?|drown\w*|river|reservoir|sea|gas|charcoal|car\s+(?:crash|off)|crash\w*|swerv\w*|suffocat\w*|"
+    r"driv\w*\s+(?:into|off)|scissors|lighter)\b",
     re.IGNORECASE)
 _INTENT = re.compile(
     r"\b(?:I'?m\s+going\s+to|I\s+am\s+going\s+to|I'?m\s+gonna|I'?ll|I\s+will|I\s+intend\s+to|I\s+mean\s+to|"
@@ -77,8 +78,9 @@ _INTENT = re.compile(
 _DEATH = re.compile(
     r"\b(?:die|dies|died|dying|dead(?!\s+inside)|death|suicid\w*|kill(?:ing)?\s+myself|end(?:ing)?\s+(?:it\s+all|my\s+life)|"
     r"take\s+my\s+(?:own\s+)?life|(?:not|never)\s+(?:to\s+)?(?:be\s+)?(?:here|alive|around)|(?:be|being|stay|staying)\s+alive|"
-    r"(?:not|never)\s+(?:to\s+)?wak(?:e|ing)(?:\s+up)?|woke\s+up\s+anyway|disappear\w*|stop\s+existing|not\s+exist|"
-    r"cease\s+to\s+exist|without\s+me|(?:hurt|harm|cut|cutting|burn)\s+myself|self[- ]?harm\w*|bleed|"
+    r"(?:not|never)\s+(?:to\s+)?wak(?:e|ing)(?:\s+up)?|(?:won|wouldn|didn)'?t\s+wake(?:\s+up)?|"
+    r"not\s+having\s+to\s+(?:wake\s+up|be\s+(?:here|alive|around)|exist|live|go\s+on)|woke\s+up\s+anyway|disappear\w*|stop\s+existing|not\s+exist|"
+    r"cease\s+to\s+exist|without\s+me(?!\s+(?:for\s+(?:a|an|the|one|two|a\s+few|\d+)\s+\w+|this\s+\w+|tonight|today|while|when\s+I))|(?:hurt|harm|cut|cutting|burn)\s+myself|self[- ]?harm\w*|bleed|"
     r"never\s+been\s+born|being\s+around\s+(?:next|much|for)|survive|for\s+good|already\s+gone|end\s+to\s+myself|"
     r"stop\s+my\s+heart|time\s+for\s+me\s+to\s+go|carry\s+on\s+living|disappointed\s+(?:that\s+)?I\s+woke|"
     r"blood(?!\s+(?:pressure|tests?|sugars?|results|work|count|donor|bank|thinners?))|"
@@ -93,7 +95,8 @@ _DEATH = re.compile(
 _HOPELESS = re.compile(
     r"\b(?:hopeless\w*|no\s+point|no\s+light\s+at\s+the\s+end|pointless|(?:don'?t|can'?t)\s+see\s+the\s+point|what'?s\s+the\s+point|"
     r"no\s+way\s+out|no\s+future|can'?t\s+(?:go\s+on|carry\s+on|do\s+this)|burden|worthless|waste\s+of\s+(?:space|oxygen)|"
-    r"trapped|nothing\s+left|no\s+reason|give\s+up|gives\s+up|given\s+up|can'?t\s+face|had\s+enough|want\s+out|"
+    r"trapped|nothing\s+left|nothing\s+(?:\w+\s+){0,2}(?:gets?|got|gotten|getting)\s+better|never\s+gets?\s+better|"
+    r"(?:can'?t|cannot|can\s+not)\s+keep\s+(?:doing\s+(?:this|it)|going)\s+(?:much|any)\s+longer|no\s+reason|give\s+up|gives\s+up|given\s+up|can'?t\s+face|had\s+enough|want\s+out|"
     r"want\s+it\s+(?:all\s+)?over|finally\s+(?:stop|rest|be\s+free)|(?:no\s*one|nobody)\s+would\s+(?:even\s+)?(?:care|notice|miss)|better\s+off|"
     r"relieved\s+if|if\s+I\s+(?:just\s+)?(?:wasn'?t|weren'?t|was\s+not|were\s+not)\s+(?:\w+\s+){0,3}"
     r"(?:any\s*more|around|here|in\s+the\s+picture)|I'?m\s+(?:(?:so|just|really)\s+){0,2}done(?!\s+with))\b", re.IGNORECASE)
@@ -101,6 +104,8 @@ _HOPELESS = re.compile(
 _MEANS = re.compile(
     r"\b(?:overdos\w*|hang\w*\s+myself|rope|noose|ligature|bridge|roof|ledge|cliff|balcony|somewhere\s+high|"
     r"railway|tracks|platform\s+edge|stairwell|railing|gun|rifle|blades?|razors?|knife|wrists?|reservoir|charcoal|lethal|"
+    r"(?:fast|express|non-?stop(?:ping)?)\s+(?:trains?|ones)|multi-?storey|top\s+(?:floor\s+)?of\s+(?:the|a|that)\s+"
+    r"(?:car\s+park|parking\s+(?:garage|structure)|building|tower|block|cliff|bridge)|crash(?:ing)?\s+(?:my|the)\s+car\s+into|(?:trains?|ones)\s+(?:that|which)\s+(?:don'?t|do\s+not)\s+stop|"
     r"barrier|belt\s+(?:a)?round|in\s+front\s+of\s+(?:a|the)\s+(?:train|bus|lorry|truck|car)|high\s+enough|something\s+high|(?:about|imagining|of)\s+jumping|jump(?:ing)?\s+(?:off|from|in\s+front|under))\b",
     re.IGNORECASE)
 _PLAN_CUE = re.compile(
@@ -112,20 +117,42 @@ _PLAN_CUE = re.compile(
     r"nobody\s+(?:is|will\s+be)\s+(?:home|back)|I'?ve\s+(?:planned|timed)\s+it|the\s+plan\s+is\s+set|scouting|"
     r"after\s+the\s+kids\s+are\s+asleep|hid(?:ing|den|e)?\s+(?:the\s+|my\s+|some\s+)?(?:tablets|pills)|"
     r"so\s+no\s+one\s+has\s+to|where\s+I\s+can\s+reach|after\s+my\s+birthday|all\s+(?:of\s+)?(?:my|the|them)\s+"
-    r"(?:pills|tablets)|(?:a\s+lot|loads|lots)\s+of\s+(?:them|pills|tablets)|whole\s+(?:packet|box|bottle|strip))\b", re.IGNORECASE)
+    r"(?:pills|tablets)|(?:a\s+lot|loads|lots)\s+of\s+(?:them|pills|tablets)|whole\s+(?:packet|box|bottle|strip)|"
+    r"for\s+the\s+(?:last|final)\s+time|this\s+is\s+goodbye|sorry\s+for\s+everything|take\s+everything\s+I\s+(?:have|'ve\s+got)|"
+    r"(?:letters?|notes?)\s+(?:for|to)\s+(?:everyone|everybody|each\s+of)|my\s+passwords|looking\s+up\s+how|"
+    r"it\s+was\s+(?:so\s+|really\s+|too\s+)?close|I\s+(?:nearly|almost)\s+(?:did|went|took|swallowed)|"
+    r"(?:keep|kept|been|sat|sit|sitting)\s+(?:looking|staring)\s+at\s+(?:the|my|a|that)\s+(?:\w+\s+){0,3}?"
+    r"(?:pills|tablets|rope|knife|blade|razor|bridge|tracks|edge|drop|bottle\s+of\s+\w+))\b", re.IGNORECASE)
+# A goodbye meant as the last one: never the end of a session or a holiday, and a plan cue.
+_FINAL_GOODBYE = re.compile(
+    r"\b(?:for\s+the\s+(?:last|final)\s+time|this\s+is\s+(?:my\s+)?goodbye|goodbye\s+(?:forever|for\s+good)|"
+    r"(?:say|said|saying)\s+goodbye\s+(?:properly|for\s+good|forever)|sorry\s+for\s+everything)\b", re.IGNORECASE)
 # A therapist's question about risk, and an answer that takes it up.
 _RISK_QUESTION = re.compile(
     r"\b(?:suicid\w*|kill(?:ing)?\s+yourself|end(?:ing)?\s+your\s+(?:own\s+)?life|take\s+your\s+(?:own\s+)?life|"
     r"(?:hurt|hurting|harm|harming|cut|cutting)\s+yourself|(?:wish|wished|wishing)\s+you\s+(?:were|was)\s+dead|"
     r"better\s+off\s+dead|(?:thoughts?|thinking)\s+(?:of|about)\s+(?:death|dying|not\s+being\s+(?:here|alive))|"
-    r"how\s+you\s+would\s+do\s+it|hurt(?:ing)?\s+(?:someone|anyone|him|her))\b", re.IGNORECASE)
+    r"how\s+you\s+(?:would|might|could|'d|will)\s+do\s+it|hurt(?:ing)?\s+(?:someone|anyone|him|her)|"
+    r"wish\w*\s+you\s+(?:could\s+)?(?:just\s+)?(?:not\s+wake|didn'?t\s+wake|weren'?t\s+(?:here|alive|around)|"
+    r"(?:could\s+)?disappear|(?:could\s+)?go\s+to\s+sleep\s+and\s+not))\b", re.IGNORECASE)
 _AFFIRMATIVE = re.compile(
     r"^\W*(?:yes|yeah|yep|I\s+have|I\s+do|I\s+did|I\s+am|I'?ve\s+thought|sometimes|often|a\s+lot|lately|recently|"
     r"most\s+(?:days|nights|mornings)|every\s+(?:day|night|morning)|on\s+and\s+off|a\s+bit|a\s+little|kind\s+of|"
     r"sort\s+of|maybe|probably|more\s+than|the\s+(?:tablets|pills|bridge|train|rope)|I\s+(?:think|guess)\s+so)\b",
     re.IGNORECASE)
-_NEGATIVE_ANSWER = re.compile(r"^\W*(?:no|nope|never|not\s+(?:really|at\s+all|now)|I\s+haven'?t|I\s+don'?t)\b",
-                              re.IGNORECASE)
+_NEGATIVE_ANSWER = re.compile(
+    r"^\W*(?:no|nope|nah|never|not\s+(?:really|at\s+all|now|me|since|for\s+(?:a\s+(?:long\s+)?)?while|any\s*more|lately|"
+    r"recently|that)|I\s+(?:haven'?t|don'?t|wouldn'?t|won'?t|never|have\s+not|do\s+not)|nothing\s+like\s+that|"
+    r"(?:god|goodness|gosh|oh|gosh),?\s+no|(?:definitely|absolutely|certainly|of\s+course)\s+not)\b", re.IGNORECASE)
+# Words in an answer that take up the therapist's risk question even without a "yes" first ("Only once or twice",
+# "Part of me does", "My arms", "The car"): frequency, admission, a means or the body.
+_AFFIRMATIVE_ANYWHERE = re.compile(
+    r"\b(?:sometimes|occasionally|once\s+or\s+twice|a\s+(?:few|couple\s+of)\s+times|(?:it\s+)?"
+    r"cross(?:es|ed)\s+my\s+mind|I\s+think\s+about\s+it|part\s+of\s+me|on\s+and\s+off|now\s+and\s+then|"
+    r"more\s+than\s+(?:once|I'?d)|(?:most|some)\s+(?:days|nights|mornings)|every\s+(?:day|night|morning)|"
+    r"my\s+(?:arms?|legs?|wrists?|thighs?|stomach|skin|hips?))\b", re.IGNORECASE)
+# A denial that turns ("Not for a while, but last night it crossed my mind again") is no denial.
+_TURN = re.compile(r"\b(?:but|though|except|until)\b", re.IGNORECASE)
 CATEGORIES: tuple[str, ...] = (  # most urgent first: breaks severity ties
     "attempt", "plan", "preparation", "active_ideation", "harm_to_others", "self_harm", "passive_ideation",
 )
@@ -167,7 +194,32 @@ _OTHER = frozenset({
     "protagonist", "narrator", "teacher", "client", "doctor", "neighbour", "neighbor", "stranger", "article",
     "documentary", "film", "movie", "show", "book", "novel", "story", "podcast", "news", "report", "song",
     "episode", "game", "series", "play",
+    # groups and roles a supportive or informational text speaks about ("patients after suicide attempts")
+    "op", "men", "women", "students", "pupils", "patients", "clients", "teens", "teenagers", "kids", "children",
+    "youth", "survivors", "callers", "veterans", "victims", "others", "those", "folks", "members", "users",
+    "anyone", "anybody",  # but "anyone else" counts the writer in (_subject)
+    "mate", "mates", "pal", "buddy", "bestie", "bf", "gf", "ex", "fiance", "fiancee", "nephew", "niece", "stepdad",
+    "stepmum", "stepmom", "boss", "manager", "coworker", "lad", "lads",
+    "your", "yours", "yourself", "daddy", "mummy", "mommy", "papa", "mama", "granny", "grandparents", "parents",
 })
+# Nouns that name suicide or self-harm as a topic: with no first person in the clause and other people (or
+# information, prevention, statistics) around them, they are not the writer's own ("suicide is the biggest killer
+# of men", "survivors of suicide loss", "pupils who are self-harming").
+_TOPIC_MATCH = re.compile(r"^(?:suicid\w*|self[- ]?(?:harm\w*|injur\w*|mutilat\w*)|overdos(?:e|es|ing))$", re.IGNORECASE)
+_TOPIC_FRAME = re.compile(
+    r"\b(?:signs?|rates?|risk\s+factors?|statistics|stats|research|stud(?:y|ies)|prevention|awareness|training|charity|"
+    r"campaign|leading\s+cause|killer\s+of|loss|bereave\w*|survivors?|memory|memorial|lost\s+(?:\w+\s+)?to|died\s+by|"
+    r"information|resources?|hotline|helpline|support\s+group|suicide\s+(?:is|isn't|is\s+not|is\s+never|was\s+never)\s+"
+    r"(?:a|an|the|never|not|selfish|cowardly|preventable))\b", re.IGNORECASE)
+# Someone else's death by suicide, even in the writer's own sentence ("I've lost two friends to suicide").
+_OTHERS_SUICIDE = re.compile(
+    r"\b(?:lost|losing|lose)\s+(?:\w+\s+){1,4}to\s+$|\b(?:died|death|deaths|dead)\s+(?:by|from|of|through)\s+$|"
+    r"\b(?:his|her|their|(?:my|our|a)\s+(?:\w+\s+)?(?:friend|brother|sister|son|daughter|dad|father|mum|mom|mother|"
+    r"cousin|uncle|aunt|partner|husband|wife|colleague|classmate|student|patient)'s)\s+$", re.IGNORECASE)
+# Empathy of one who has been there: "I understand wanting to die" speaks of a feeling in general.
+_EMPATHY = re.compile(r"\b(?:understand|know|get|relate\s+to|been\s+through)\s+(?:the\s+feeling\s+of\s+|exactly\s+)?$|"
+                      r"\bremember(?:ed)?\s+(?:(?!(?:I|and|but|now)\b)[\w']+\s+){0,4}$", re.IGNORECASE)
+_OBJECT_ONLY = frozenset({"him", "them"})  # never a subject: "paid off my debts so nobody gets stuck with them"
 _FIRST_IN_MATCH = re.compile(r"\b(?:I|I'm|I've|I'd|I'll|me|my|myself|kms)\b", re.IGNORECASE)
 
 
@@ -314,9 +366,13 @@ def _negated(before: str, after: str) -> bool:
 
 def _subject(before: str) -> str:
     """'first', 'other' or 'unknown': the nearest person word before the match (up to eight words back)."""
-    for tok in reversed(_tokens(before)[-8:]):
-        if tok in _FIRST:
+    toks = _tokens(before)[-8:]
+    for i in range(len(toks) - 1, -1, -1):
+        tok = toks[i]
+        if tok in _FIRST or (tok in {"anyone", "anybody"} and toks[i + 1:i + 2] == ["else"]):  # "does anyone else want to die"
             return "first"
+        if tok == "that" and i and toks[i - 1] not in _OTHER:  # "I want someone to know that tonight is the night"
+            return "unknown"  # a clause of its own after a verb; "someone that wants to die" is still someone
         if tok in _OTHER:
             return "other"
     return "unknown"
@@ -352,6 +408,16 @@ _PILLS = re.compile(r"\b(?:pills?|tablets?|meds|medication|insulin|paracetamol|p
 _THIRD_SUBJECT = frozenset({"he", "she", "they", "he's", "she's", "they're", "he'd", "she'd", "they'd"})
 
 
+# "How do you stop wanting to die?": the generic you of one asking about their own feeling.
+_GENERIC_YOU = re.compile(r"\bhow\s+(?:do|does|did|can|could|would|should)\s+(?:you|one|people|anyone)\s+(?:ever\s+)?"
+                          r"(?:stop|cope\s+with|deal\s+with|handle|live\s+with|get\s+(?:rid\s+of|past|over)|not\s+keep)\s+$",
+                          re.IGNORECASE)
+_KILLS_ME = re.compile(r"\b(?:kills?|killed|finish(?:es|ed)?)\s+me\b", re.IGNORECASE)  # "glad if the smoking kills me"
+# Fear of dying is not a wish to die: "I thought I was going to die" in the ambulance is about the illness.
+_FEAR_OF_DYING = re.compile(r"\b(?:thought|felt\s+like|was\s+sure|was\s+convinced|scared|afraid|terrified)\s+"
+                            r"(?:that\s+)?I\s+(?:was\s+going\s+to|would|might|could)\s+die\b", re.IGNORECASE)
+
+
 def _object_frame(rules_: _Rules, chunk: str, words: str, category: str) -> str | None:
     """The object or time that makes risk words ordinary here: pills for an illness, stopping a habit, goodbye.
 
@@ -363,10 +429,45 @@ def _object_frame(rules_: _Rules, chunk: str, words: str, category: str) -> str 
             and not re.search(r"hoard|stockpil|sav|stash|collect|lethal|enough", words, re.IGNORECASE) \
             and rules_.frames["medical"].search(chunk) and not _DEATH.search(chunk):
         return "medical"
-    if category in ("passive_ideation", "active_ideation") and not _DEATH.search(words) \
+    if category in ("passive_ideation", "active_ideation") and not _DEATH.search(words) and not _KILLS_ME.search(words) \
             and rules_.frames["habit"].search(chunk):
         return "habit"
     return None
+
+
+# The writer says the crisis is behind them ("I'm so glad I'm still here", "it does get better"), not someone telling
+# them so ("people keep telling me it gets better"): a risk told in the past tense then belongs to that past.
+_RECOVERY = re.compile(
+    r"\b(?:(?:I'?m|I\s+am)\s+(?:so\s+|really\s+|just\s+)?(?:glad|grateful|thankful|happy)\s+(?:that\s+)?(?:I'?m\s+|I\s+am\s+|to\s+be\s+)?"
+    r"(?:still\s+)?(?:here|alive)|(?:I'?m|I\s+am)\s+(?:in\s+)?(?:a\s+)?(?:much\s+|far\s+|so\s+much\s+)?better\s+place|"
+    r"(?:things|it|life)\s+(?:does\s+|did\s+|can\s+|will\s+)?(?:got|get|gets)\s+better|recovery\s+is\s+possible|"
+    r"(?:years?|months?)\s+(?:in\s+recovery|clean|free)|glad\s+I\s+(?:didn'?t|failed|survived|reached\s+out|stayed)|"
+    r"I\s+made\s+it\s+through|hang\s+in\s+there)\b", re.IGNORECASE)
+_HEARSAY = re.compile(r"\b(?:says?|said|saying|tell\w*|told|supposed\s+to|keep\s+hearing|but|if|hope)\W+(?:\w+\W+){0,4}$",
+                      re.IGNORECASE)
+_PAST_VERB = re.compile(r"\b(?:tried|attempted|wanted|survived|overdosed|took|swallowed|cut|was|were|used\s+to|once)\b|"
+                        r"\b(?:know|understand)\s+(?:exactly\s+)?(?:how|what)\s+it(?:'s|\s+is|\s+feels?)(?:\s+like)?\s+to\b",
+                        re.IGNORECASE)  # or the empathy of one who has been there: "I know how it feels to ..."
+_RECENT = re.compile(r"\blast\s+(?:week|month|weekend|year|night)\b|\b(?:days?|weeks?)\s+ago\b|"
+                     r"\b(?:on|this|last)\s+(?:mon|tues|wednes|thurs|fri|satur|sun)day\b", re.IGNORECASE)
+
+
+def _recovered(text: str) -> bool:
+    """The writer says, in their own voice, that the crisis is behind them."""
+    return any(not _HEARSAY.search(text[max(0, m.start() - 40):m.start()]) for m in _RECOVERY.finditer(text))
+
+
+def _told_as_past(r: _Rules, clause: str) -> bool:
+    """A clause in the past tense with no present or recent marker ("I tried to kill myself once")."""
+    return bool(_PAST_VERB.search(clause)) and not r.frames["present"].search(clause) and not _RECENT.search(clause)
+
+
+def _not_the_writers(clause: str) -> bool:
+    """A clause with no first person that speaks of other people, or of suicide as a topic (signs, prevention)."""
+    toks = _tokens(clause)
+    if set(toks) & _FIRST or any(a in {"anyone", "anybody"} and b == "else" for a, b in zip(toks, toks[1:])):
+        return False
+    return bool(set(toks) & _OTHER or _TOPIC_FRAME.search(clause))
 
 
 def _frame(rules_: _Rules, text: str, clause: tuple[int, int], m: re.Match[str], category: str,
@@ -390,7 +491,14 @@ def _frame(rules_: _Rules, text: str, clause: tuple[int, int], m: re.Match[str],
         return "third_person"
     if _reported(rules_, before, m.group(0)):
         return "reported_speech"
-    anchored = bool(_FIRST_IN_MATCH.search(m.group(0)))
+    if _TOPIC_MATCH.match(m.group(0)) and _OTHERS_SUICIDE.search(text[max(0, start - 50):start]):
+        return "third_person"
+    empathy = _EMPATHY.search(before)
+    if empathy and re.match(r"[a-z]+ing\b", m.group(0), re.IGNORECASE):  # "I remember wishing I wouldn't wake up"
+        return "past" if empathy.group(0).lower().startswith("remember") else "third_person"
+    if _TOPIC_MATCH.match(m.group(0)) and _not_the_writers(ctext):
+        return "fiction" if rules_.frames["fiction"].search(ctext) else "third_person"
+    anchored = bool(_FIRST_IN_MATCH.search(m.group(0))) or bool(_GENERIC_YOU.search(before))
     subject = "first" if anchored else _subject(before)
     if subject == "other":
         return "fiction" if rules_.frames["fiction"].search(ctext) else "third_person"
@@ -414,6 +522,7 @@ def find_risk(text: str) -> list[RiskMatch]:
     clauses = _clauses(text)
     lowered = text.lower().replace("\u2019", "'")
     idiom_spans = idioms_in(text, lowered)
+    recovered = _recovered(text)
     found: list[RiskMatch] = []
     seen: set[tuple[str, int, int]] = set()
     for p in r.patterns:
@@ -425,6 +534,10 @@ def find_risk(text: str) -> list[RiskMatch]:
             seen.add((p.category, m.start(), m.end()))
             clause = next((c for c in clauses if c[0] <= m.start() < c[1]), (0, len(text)))
             frame = _frame(r, text, clause, m, p.category, idiom_spans)
+            if frame is None and p.weak and _not_the_writers(text[clause[0]:clause[1]]):
+                frame = "third_person"  # "signs of suicide include talking about being a burden"
+            if frame is None and recovered and _told_as_past(r, text[clause[0]:clause[1]]):
+                frame = "past"  # "I tried to kill myself once. I'm in a much better place now"
             found.append(RiskMatch(p.category, p.severity, m.start(), m.end(), m.group(0), frame, p.weak))
     found.extend(_echoes(r, text, clauses, found))
     return sorted(found, key=lambda x: (x.start, x.end))
@@ -479,14 +592,16 @@ def _governing_frame(r: _Rules, text: str, span: tuple[int, int], matches: list[
         return "quoted"
     chunk = text[s:e]
     toks = set(_tokens(chunk))
-    if not toks & (_FIRST - {"my"}) and toks & _OTHER:  # "my toddler wants her daddy to die": not the writer
+    if not toks & (_FIRST - {"my"}) and toks & (_OTHER - _OBJECT_ONLY):  # "my toddler wants her daddy to die"
         return "fiction" if r.frames["fiction"].search(chunk) else "third_person"
     if r.frames["past"].search(chunk) and not r.frames["present"].search(chunk):
         return "past"
-    if r.frames["medical"].search(chunk) and not _WISH.search(chunk):  # "in hospital with my heart, I thought I was dying"
+    if r.frames["medical"].search(chunk) and not _WISH.search(_FEAR_OF_DYING.sub(" ", chunk)):  # "in hospital with my heart, I thought I was dying"
         return "medical"
     if not _DEATH.search(chunk):  # an ordinary object or occasion: a habit, an accident, goodbye
         for frame in ("habit", "accident", "leave_taking"):
+            if frame == "leave_taking" and _FINAL_GOODBYE.search(chunk):  # not "see you next week"
+                continue
             if r.frames[frame].search(chunk):
                 return frame
     return None
@@ -558,20 +673,38 @@ def _question_category(question: str) -> str:
         return "harm_to_others"
     if re.search(r"\b(?:hurt|hurting|harm|harming|cut|cutting)\s+yourself\b", q):
         return "self_harm"
-    if re.search(r"\b(?:wish\w*\s+you\s+(?:were|was)\s+dead|better\s+off\s+dead|thoughts?\s+(?:of|about)|thinking\s+about)\b", q) \
+    if re.search(r"\b(?:wish\w*\s+you|better\s+off\s+dead|thoughts?\s+(?:of|about)|thinking\s+about)\b", q) \
             and not re.search(r"suicid|kill|end(?:ing)?\s+your|take\s+your", q):
         return "passive_ideation"
     return "active_ideation"
 
 
+def _asked(turn: str) -> str:
+    """What a therapist's turn asks last: its last question, or its last sentence when it asks none.
+
+    "You marked the item about hurting yourself. I'd like to ask about it, if that's all right." asks leave to
+    ask; a "yes" to it is not an answer about risk.
+    """
+    sents = [turn[a:b] for a, b in risk_semantic.sentences(turn)]
+    questions = [x for x in sents if x.rstrip().endswith("?")]
+    return (questions or sents or [turn])[-1]
+
+
 def _answer(text: str, context: Context) -> RiskMatch | None:
     """The client's 'yes' to the therapist's question about risk just before: the answer is the evidence."""
-    if not context or context[-1][0] == "client" or not _RISK_QUESTION.search(context[-1][1]):
-        return None
-    if not _AFFIRMATIVE.search(text) or _NEGATIVE_ANSWER.search(text):
+    if not context or context[-1][0] == "client" or not _RISK_QUESTION.search(_asked(context[-1][1])):
         return None
     sents = risk_semantic.sentences(text)[:2]
     if not sents:
+        return None
+    head = text[sents[0][0]:sents[-1][1]]
+    if _NEGATIVE_ANSWER.search(text):
+        turn = _TURN.search(head)
+        if not turn or not (_AFFIRMATIVE_ANYWHERE.search(head[turn.end():]) or _DEATH.search(head[turn.end():])
+                            or rules().frames["present"].search(head[turn.end():])):
+            return None
+    elif not (_AFFIRMATIVE.search(text) or _AFFIRMATIVE_ANYWHERE.search(head) or _METHOD.search(head)
+              or _MEANS.search(head)):
         return None
     category = _question_category(context[-1][1])
     return RiskMatch(category, rules().severity[category], sents[0][0], sents[-1][1], text[sents[0][0]:sents[-1][1]])
@@ -606,8 +739,12 @@ def _corroboration(text: str, blank: list[tuple[int, int]], strong: bool, contex
     def said(rx: re.Pattern[str]) -> bool:  # a cue the client says, not one they negate ("I don't mean ... a burden")
         for m in rx.finditer(plain):
             c = next((c for c in clauses if c[0] <= m.start() < c[1]), (0, len(plain)))
-            if not _negated(plain[c[0]:m.start()], plain[m.end():c[1]]):
-                return True
+            if _negated(plain[c[0]:m.start()], plain[m.end():c[1]]):
+                continue
+            if rx is _DEATH and not _FIRST_IN_MATCH.search(m.group(0)) \
+                    and _subject(" ".join(_tokens(plain[c[0]:m.start()])[-3:])) == "other":
+                continue  # someone else's death ("if daddy dies", "since my brother died") is not the writer's
+            return True
         return False
 
     if said(_DEATH):
@@ -737,7 +874,7 @@ class RiskAnalyzer(BaseAnalyzer):
     """Risk language in client utterances, journal entries and free-text answers (rules + semantic, recall first)."""
 
     name: ClassVar[str] = "risk"
-    version: ClassVar[str] = "5"
+    version: ClassVar[str] = "6"
     description: ClassVar[str] = (
         "Risk language (suicidal ideation, plans, preparations, attempts, self-harm, harm to others) with "
         "severity and the evidence words; negation, other people's words, idioms, marked past and fiction are "

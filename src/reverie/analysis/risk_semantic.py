@@ -48,7 +48,11 @@ _RISK_WORD = re.compile(
     r"any more|forever|quick|painless|over|escape|give away|giving away|gave away|letters?|note|plan\w*|method|"
     r"tonight|without me|not here|not around|no one|nobody|miss me|stop(?:ped)?|nothing left|go on|done|one last|last time|away|"
     # the marks of putting one's affairs in order (a plan cue in ``risk`` corroborates them)
-    r"just in case|if anything happens|who gets|won't be needing|paid off|deleted|after I'm)\b",
+    r"just in case|if anything happens|who gets|won't be needing|paid off|deleted|after I'm|"
+    # places and means to fall or die by, and the marks of a worked-out plan (a means or plan cue corroborates)
+    r"stairwell|railings?|balcony|platform|tracks|railway|cliff|multi-?storey|car park|parking garage|"
+    r"worked (?:it )?(?:all )?out|everything I (?:have|'ve got)|painkillers|passwords|crash\w*|barriers?|much longer|"
+    r"any longer|OD|send after)\b",
     re.IGNORECASE)
 
 _lock = threading.Lock()
