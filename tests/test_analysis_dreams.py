@@ -73,6 +73,20 @@ def test_dreams_a_proper_name_that_is_not_a_person_is_no_character():
     assert _codes(code_dream("Later Aunt Mary Anne came by.")["characters"]) != []
 
 
+def test_dreams_a_group_of_people_is_one_group_character():
+    # "a group of girls": one plural character with the girls' sex (dreams.v4), not a group and the girls
+    assert _codes(code_dream("A group of girls stood by the gate.")["characters"]) == ["2FSC"]
+    assert _codes(code_dream("A crowd of men and a dog ran past.")["characters"]) == ["1ANI", "2MSA"]
+    # "of" after something that is not a group keeps both characters
+    assert len(code_dream("The mother of the boy waved.")["characters"]) == 2
+
+
+def test_dreams_an_animal_word_used_as_a_verb_is_no_animal():
+    # "to fly", "I duck": verbs, no animal character (dreams.v4); "a fly", "the bear": animals
+    assert code_dream("I wanted to fly over the hills, and I duck under a branch.")["characters"] == []
+    assert _codes(code_dream("A fly landed on the table and the bear watched it.")["characters"]) == ["1ANI", "1ANI"]
+
+
 def test_dreams_aggression_initiator_recipient_and_intensity():
     text = "A man chased me down the street. Then I yelled at him."
     agg = code_dream(text)["aggression"]
@@ -105,6 +119,11 @@ def test_dreams_success_and_failure_from_effort():
     assert code_dream("I tried to open the door but couldn't.")["failures"][0]["char"] == "D"
     assert code_dream("I finally managed to climb out of the pit.")["successes"]
     assert not code_dream("I walked to the shop.")["failures"]
+    # not finding what one looks for, not solving it (dreams.v4); a negated success word is no success
+    assert code_dream("I looked everywhere but I can't find my keys.")["failures"][0]["char"] == "D"
+    assert code_dream("She couldn't figure out the code.")["failures"]
+    assert code_dream("I pulled at him but didn't succeed.")["failures"]
+    assert not code_dream("I pulled at him but didn't succeed.")["successes"]
 
 
 def test_dreams_settings_indoor_outdoor_familiarity():

@@ -46,6 +46,14 @@ _FAILED = frozenset({"couldn't", "can't", "cannot", "unable", "wouldn't", "won't
 _SUCCEEDED = frozenset({"finally", "managed", "succeeded", "able", "did", "got", "made"})
 _PARTICIPLES = frozenset({"shot", "hit", "hurt", "caught", "beat", "beaten", "bit", "bitten", "stolen", "fought",
                           "held", "kissed", "hugged", "given", "told off", "kicked out", "tied up", "broke into"})
+_COLLECTIVES = frozenset({"group", "crowd", "couple", "gang", "bunch", "lot", "audience", "team", "band", "family",
+                          "army", "class", "pair", "line", "mob", "herd", "pack", "flock"})
+# animal words that are also verbs or things ("fly over", "duck under", "can't bear", "a baseball bat")
+_AMBIGUOUS_ANIMALS = frozenset({"fly", "flies", "duck", "ducks", "bear", "bat", "bats", "seal", "bug", "bugs", "fish",
+                                "mouse", "crow"})
+_NOT_BEFORE_ANIMAL = frozenset({"to", "i", "we", "you", "he", "she", "they", "it", "could", "would", "can", "will",
+                                "should", "might", "must", "not", "and", "or", "baseball", "computer", "would've",
+                                "i'd", "we'd", "didn't", "couldn't", "can't", "cannot", "don't"})
 _TITLES = {"mr": "M", "mrs": "F", "ms": "F", "miss": "F", "dr": "I", "aunt": "F", "uncle": "M"}
 _FAMILY_IDS = frozenset("FMXBTHWADCIYR")
 _CLERGY = frozenset({"father", "sister", "brother", "mother"})  # as titles before a name, capitalised
@@ -190,6 +198,13 @@ class _Reader:
                 key = "name:" + w[j].removesuffix("'s")
                 self._add(seen, key, f"{number}{sex}{ident}{age}", i, j + 1)
                 continue
+            group = self._collective_before(i)
+            if group is not None:  # "a group of girls": one character, the group, of the girls' sex and kind
+                group.code = f"2{sex}{ident}{age}"
+                for p in range(i, j):
+                    group.positions.append(p)
+                    self.char_at[p] = group
+                continue
             fresh = before in _NEW_MARKERS
             key = f"{word}#{sum(1 for k in seen if k.startswith(word + '#'))}" if fresh else f"{word}#0"
             if ident in _ONE_OF and number == "1" and before in _KIN_OWN and not fresh:
@@ -198,6 +213,8 @@ class _Reader:
         for i, word in enumerate(w):
             if i in self.char_at or i in named_by_term:
                 continue
+            if word in _AMBIGUOUS_ANIMALS and (not i or w[i - 1] in _NOT_BEFORE_ANIMAL):
+                continue  # a verb or a thing here, not an animal
             if word in lex.animals:
                 self._add(seen, "animal:" + word.rstrip("s"), f"{'2' if word.endswith('s') else '1'}ANI", i, i + 1)
             elif word in lex.creatures:
@@ -209,6 +226,15 @@ class _Reader:
                 sex = title if title and title != "I" else self._name_sex(i, "I")
                 ident = "O" if i and w[i - 1] == "dr" else ("R" if i and w[i - 1] in {"aunt", "uncle"} else "K")
                 self._add(seen, "name:" + base, f"1{sex}{ident}A", i, i + 1)
+
+    def _collective_before(self, i: int) -> Mention | None:
+        """The group character of "a group of" / "a crowd of" right before word ``i``, if any."""
+        if i < 2 or self.words[i - 1] != "of" or self.words[i - 2] not in _COLLECTIVES:
+            return None
+        m = self.char_at.get(i - 2)
+        if m is None or m.code[0] not in "24":
+            return None
+        return m
 
     def _is_name(self, i: int) -> bool:
         toks, w, lex = self.toks, self.words, self.lex

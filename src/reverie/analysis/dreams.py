@@ -199,7 +199,7 @@ DISPLAY = Display(
 @register
 class DreamsAnalyzer(BaseAnalyzer):
     name = "dreams"
-    version = "3"  # 3: weak emotion cue words learned from the coders' codes
+    version = "4"  # 4: groups ("a group of girls") as one character, verb-like animal words, more failure cues
     description = "Hall & Van de Castle content codes of dream reports, with the client's profile against the norms."
     level = "entry"
     roles = frozenset({"client"})
