@@ -130,6 +130,9 @@ def test_dreams_settings_indoor_outdoor_familiarity():
     assert _codes(code_dream("We were in my kitchen.")["settings"]) == ["IF"]
     assert _codes(code_dream("I was walking on a strange beach.")["settings"]) == ["OU"]
     assert _codes(code_dream("I was in a big building.")["settings"]) == ["IQ"]
+    # one indoor and one outdoor setting at most (dreams.v4): the kitchen is a room of the same house
+    text = "I was in my house, then in the kitchen, then out in the garden and on the street."
+    assert [s["text"] for s in code_dream(text)["settings"]] == ["house", "garden"]
 
 
 def test_dreams_objects_by_class():

@@ -377,12 +377,14 @@ class _Reader:
         return out
 
     def settings(self) -> list[dict[str, Any]]:
+        """At most one indoor and one outdoor setting: a second room, hall or kitchen is mostly a part of the
+        same building (HVdC codes a setting per scene, not per place word)."""
         out, seen = [], set()
         w = self.words
         for i, j, io in self.lex.setting_place.matches(w):
             word = " ".join(w[i:j])
-            if word in seen or not (i and (w[i - 1] in _SCENE_PREPS or w[max(0, i - 2)] in _SCENE_PREPS
-                                              or w[max(0, i - 3)] in _SCENE_PREPS)):
+            after_prep = i and any(w[max(0, i - k)] in _SCENE_PREPS for k in (1, 2, 3))
+            if word in seen or io in {o["code"][0] for o in out} or not after_prep:
                 continue
             if word in {"inside", "outside", "indoors", "outdoors", "upstairs", "downstairs"} and out:
                 continue
@@ -390,8 +392,6 @@ class _Reader:
             near = set(w[max(0, i - 3):i])
             fam = "U" if near & self.lex.unfamiliar else ("F" if near & self.lex.familiar or word == "home" else "Q")
             out.append(self.item(i, j, code=io + fam))
-            if len(out) == 3:
-                break
         return out
 
     def objects(self) -> list[dict[str, Any]]:
