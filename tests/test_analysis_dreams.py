@@ -100,6 +100,15 @@ def test_dreams_friendliness_and_sexuality_roles():
     assert [(a["code"], a["init"], a["rec"]) for a in c["sexuality"]] == [("3>", "1MSC", "D")]
 
 
+def test_dreams_sexuality_and_friendliness_need_no_recipient_but_a_physical_attack_does():
+    # dreams.v4: being naked or attracted, waving or helping, is coded with whoever is there or not
+    assert code_dream("I was naked in the hall.")["sexuality"]
+    assert code_dream("I was attracted to him at once.")["sexuality"]
+    assert [a["init"] for a in code_dream("I helped out at the party.")["friendliness"]] == ["D"]
+    assert code_dream("I pushed the curtain aside.")["aggression"] == []  # nobody it is done to
+    assert code_dream("I walked along the shore.")["sexuality"] == []
+
+
 def test_dreams_passive_voice_makes_the_dreamer_the_victim():
     agg = code_dream("I was attacked by a dog.")["aggression"]
     assert agg[0]["rec"] == "D" and agg[0]["init"] == "1ANI"
@@ -113,6 +122,9 @@ def test_dreams_emotions_whose_and_negation():
 def test_dreams_misfortune_codes_and_owner():
     mf = code_dream("I fell down the stairs and was hurt.")["misfortunes"]
     assert [(m["code"], m["char"]) for m in mf] == [("4", "D"), ("5", "D")]
+    # dreams.v4: things spilled, ruined, dropped (3), a slip (4), a burn (5)
+    mf = code_dream("My sister slipped on the ice. The soup spilled. My hand was burned.")["misfortunes"]
+    assert [(m["code"], m["char"]) for m in mf] == [("4", "1FTA"), ("3", "D"), ("5", "D")]
 
 
 def test_dreams_success_and_failure_from_effort():

@@ -348,8 +348,8 @@ class _Reader:
                 init = "Q"
             if init is None and rec is None:
                 continue  # no participant in the clause: not an interaction between characters
-            if rec is None and kind != "aggression" or rec is None and str(intensity) in "5678":
-                continue  # a physical act or a kindness needs someone it is done to ("I pushed the curtain")
+            if rec is None and kind == "aggression" and str(intensity) in "5678":
+                continue  # a physical attack needs someone it is done to ("I pushed the curtain")
             if init == rec:
                 out.append(self.item(i, j, code=f"{intensity}*", init=init, rec=None))
                 continue
