@@ -109,6 +109,21 @@ def test_dreams_sexuality_and_friendliness_need_no_recipient_but_a_physical_atta
     assert code_dream("I walked along the shore.")["sexuality"] == []
 
 
+def test_dreams_more_aggression_and_friendliness_cues():
+    # dreams.v4: verbal aggression (mocked), an attack (punched), a capture (kidnap); affection (held hands)
+    c = code_dream("My brother mocked me. The men tried to kidnap me. We held hands.")
+    assert [(a["code"], a["init"], a["rec"]) for a in c["aggression"]] == [("2>", "1MBA", "D"), ("7>", "2MSA", "D")]
+    assert [a["code"] for a in c["friendliness"]] == ["6>"]
+
+
+def test_dreams_a_pronoun_after_the_verb_is_not_its_own_subject():
+    # "a man punched him": "him" is the brother named before, not the man himself (dreams.v4)
+    agg = code_dream("My brother was there and then a man punched him.")["aggression"]
+    assert [(a["code"], a["init"], a["rec"]) for a in agg] == [("6>", "1MSA", "1MBA")]
+    agg = code_dream("A man hurt himself.")["aggression"]
+    assert [(a["code"], a["init"]) for a in agg] == [("6*", "1MSA")]  # a reflexive stays reflexive
+
+
 def test_dreams_passive_voice_makes_the_dreamer_the_victim():
     agg = code_dream("I was attacked by a dog.")["aggression"]
     assert agg[0]["rec"] == "D" and agg[0]["init"] == "1ANI"

@@ -38,12 +38,13 @@ _OBJECTS_D = frozenset({"me", "us", "myself", "ourselves"})  # not "my": "my sis
 _MALE_PRON = frozenset({"he", "him", "his", "he's", "himself"})
 _FEMALE_PRON = frozenset({"she", "her", "hers", "she's", "herself"})
 _PLURAL_PRON = frozenset({"they", "them", "their", "they're", "themselves"})
+_REFLEXIVE = frozenset({"himself", "herself", "themselves"})
 _PASSIVE = frozenset({"was", "were", "got", "get", "being", "been", "be", "is", "are", "am"})
 _EFFORT = frozenset({"try", "tried", "trying", "tries", "attempt", "attempted", "attempting", "struggled", "struggling",
                      "struggle", "strove", "worked"})
-_FAILED = frozenset({"couldn't", "can't", "cannot", "unable", "wouldn't", "won't", "didn't", "impossible", "no use",
-                     "vain", "failed"})
-_SUCCEEDED = frozenset({"finally", "managed", "succeeded", "able", "did", "got", "made"})
+# "wouldn't", "won't" are refusals, not inability; "got" says too little of an outcome to be a success
+_FAILED = frozenset({"couldn't", "can't", "cannot", "unable", "didn't", "impossible", "no use", "vain", "failed"})
+_SUCCEEDED = frozenset({"finally", "managed", "succeeded", "able", "did", "made"})
 _PARTICIPLES = frozenset({"shot", "hit", "hurt", "caught", "beat", "beaten", "bit", "bitten", "stolen", "fought",
                           "held", "kissed", "hugged", "given", "told off", "kicked out", "tied up", "broke into"})
 _COLLECTIVES = frozenset({"group", "crowd", "couple", "gang", "bunch", "lot", "audience", "team", "band", "family",
@@ -137,6 +138,10 @@ class Mention:
     @property
     def sex(self) -> str:
         return self.code[1]
+
+
+def _code(who: Mention | str | None) -> str | None:
+    return who.code if isinstance(who, Mention) else who
 
 
 def _plural(word: str, sex: str) -> bool:
@@ -274,48 +279,58 @@ class _Reader:
         return default
 
     # ----- who -------------------------------------------------------------------------------------------
-    def _last_char(self, before: int, sexes: frozenset[str] | None = None, plural: bool | None = None) -> str | None:
+    def _last_char(self, before: int, sexes: frozenset[str] | None = None, plural: bool | None = None,
+                   other_than: Mention | None = None) -> Mention | None:
         for p in range(before - 1, -1, -1):
             m = self.char_at.get(p)
-            if m is not None and (sexes is None or m.sex in sexes) and (plural is None or (m.code[0] in "246") == plural):
-                return m.code
+            if m is not None and m is not other_than and (sexes is None or m.sex in sexes) and (
+                    plural is None or (m.code[0] in "246") == plural):
+                return m
         return None
 
-    def _ref(self, p: int) -> str | None:
-        """The character (or ``D``) that the word at ``p`` names, if any."""
+    def _who(self, p: int, other_than: Mention | None = None) -> Mention | str | None:
+        """The character (or ``D``) that the word at ``p`` names, if any; a pronoun never names ``other_than``
+        (the clause's subject: in "a man punched him", "him" is someone else)."""
         word = self.words[p]
         if word in _SUBJECTS_D or word in _OBJECTS_D:
             return DREAMER
         if p in self.char_at:
-            return self.char_at[p].code
+            return self.char_at[p]
         if word in _MALE_PRON:
-            return self._last_char(p, frozenset("M"), False) or self._last_char(p, frozenset("MI"))
+            return self._last_char(p, frozenset("M"), False, other_than) or self._last_char(p, frozenset("MI"), None,
+                                                                                            other_than)
         if word in _FEMALE_PRON:
-            return self._last_char(p, frozenset("F"), False) or self._last_char(p, frozenset("FI"))
+            return self._last_char(p, frozenset("F"), False, other_than) or self._last_char(p, frozenset("FI"), None,
+                                                                                            other_than)
         if word in _PLURAL_PRON:
-            return self._last_char(p, plural=True) or self._last_char(p)
+            return self._last_char(p, plural=True, other_than=other_than) or self._last_char(p, other_than=other_than)
         return None
 
-    def subject(self, i: int) -> str | None:
+    def _subject(self, i: int) -> Mention | str | None:
         """The nearest participant before word ``i`` in its clause."""
         clause = self.clause_of[i]
         for p in range(i - 1, max(-1, i - 9), -1):
             if self.clause_of[p] != clause and self.sentence_of[p] != self.sentence_of[i]:
                 break
-            ref = self._ref(p)
-            if ref is not None:
-                return ref
+            who = self._who(p)
+            if who is not None:
+                return who
         return None
 
-    def object(self, j: int) -> str | None:
-        """The nearest participant after the cue (ending at word ``j``) in its clause."""
+    def _object(self, j: int, subject: Mention | str | None = None) -> Mention | str | None:
+        """The nearest participant after the cue (ending at word ``j``) in its clause, other than its subject."""
+        other = subject if isinstance(subject, Mention) else None
         for p in range(j, min(len(self.words), j + 6)):
             if p > j and self.clause_of[p] != self.clause_of[j - 1]:
                 break
-            ref = self._ref(p)
-            if ref is not None:
-                return ref
+            who = self._who(p, other if self.words[p] not in _REFLEXIVE else None)
+            if who is not None:
+                return who
         return None
+
+    def subject(self, i: int) -> str | None:
+        """The code (or ``D``) of the nearest participant before word ``i`` in its clause."""
+        return _code(self._subject(i))
 
     def owner(self, i: int) -> str:
         """Whose feeling, misfortune or success: the clause's subject, else the dreamer."""
@@ -342,7 +357,8 @@ class _Reader:
         out = []
         for i, j, intensity in self._cues(self.lex.interactions[kind]):
             passive = self._passive(i, j)
-            subj, obj = self.subject(i), self.object(j)
+            who = self._subject(i)
+            subj, obj = _code(who), _code(self._object(j, who))
             init, rec = (obj, subj) if passive else (subj, obj)
             if passive and init is None:
                 init = "Q"
