@@ -116,6 +116,17 @@ def test_dreams_more_aggression_and_friendliness_cues():
     assert [a["code"] for a in c["friendliness"]] == ["6>"]
 
 
+def test_dreams_more_emotion_and_misfortune_cues():
+    # dreams.v4: anger (pissed), apprehension (frantic), sadness (felt hurt); an illness, a painful foot
+    c = code_dream("I was pissed. Later I was frantic. Then I felt hurt.")
+    assert [e["code"] for e in c["emotions"]] == ["AN", "AP", "SD"]
+    mf = code_dream("I had a fever and my foot was painful.")["misfortunes"]
+    assert [(m["code"], m["char"]) for m in mf] == [("5", "D"), ("5", "D")]
+    # a forced act and mockery are aggression, with their initiator
+    agg = code_dream("The teacher forced me to leave. My sister made fun of me.")["aggression"]
+    assert [(a["code"], a["init"], a["rec"]) for a in agg] == [("3>", "1IOA", "D"), ("2>", "1FTA", "D")]
+
+
 def test_dreams_a_pronoun_after_the_verb_is_not_its_own_subject():
     # "a man punched him": "him" is the brother named before, not the man himself (dreams.v4)
     agg = code_dream("My brother was there and then a man punched him.")["aggression"]
@@ -358,7 +369,7 @@ def test_dream_links_figures_themes_and_relational_pattern_with_both_evidences()
     theme = by_kind[("theme", "water")]
     assert other[slice(*theme["other_spans"][0])] == "water" and theme["source"] == "s1:4"
     pattern = by_kind[("relational pattern", "aggression: mother → dreamer")]
-    assert dream[slice(*pattern["dream_span"])] == "shouting"
+    assert dream[slice(*pattern["dream_span"])] == "shouting at"  # the cue phrase (dreams.v4)
     assert "yelled" in [other[slice(*s)] for s in pattern["other_spans"]]
     assert links(code_dream(dream), [("e2", "We drove to the coast on Sunday.")]) == []
 
