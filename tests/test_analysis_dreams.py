@@ -71,6 +71,9 @@ def test_dreams_a_proper_name_that_is_not_a_person_is_no_character():
     # "Haydn Hall" is a building: its second word is not a person's name (a known first name still is)
     assert code_dream("We met in the snack bar of Haydn Hall with nobody.")["characters"] == []
     assert _codes(code_dream("Later Aunt Mary Anne came by.")["characters"]) != []
+    # a first name before a place word names the place (dreams.v4): "Marshall Field", "Lincoln Park"
+    assert code_dream("We went shopping at Marshall Field and then to Lincoln Park.")["characters"] == []
+    assert _codes(code_dream("We went shopping with Marshall at the mall.")["characters"]) == ["1MKA"]
 
 
 def test_dreams_a_group_of_people_is_one_group_character():

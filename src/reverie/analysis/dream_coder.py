@@ -55,6 +55,13 @@ _AMBIGUOUS_ANIMALS = frozenset({"fly", "flies", "duck", "ducks", "bear", "bat", 
 _NOT_BEFORE_ANIMAL = frozenset({"to", "i", "we", "you", "he", "she", "they", "it", "could", "would", "can", "will",
                                 "should", "might", "must", "not", "and", "or", "baseball", "computer", "would've",
                                 "i'd", "we'd", "didn't", "couldn't", "can't", "cannot", "don't"})
+_PLACE_WORDS = frozenset({"park", "hall", "field", "co", "company", "road", "rd", "lake", "river", "hotel", "store",
+                          "building", "center", "centre", "beach", "island", "county", "station", "theater", "theatre",
+                          "mountain", "valley", "bay", "hill", "heights", "drive", "lane", "boulevard", "blvd", "ave",
+                          "avenue", "street", "st", "inc", "corp", "bank", "bridge", "square", "club", "stadium",
+                          "library", "museum", "hospital", "airport", "mall", "academy", "institute", "restaurant",
+                          "cafe", "department", "state", "college", "university", "school", "high", "church", "city",
+                          "town", "village", "harbor", "lodge", "inn", "court", "plaza", "tower"})
 _TITLES = {"mr": "M", "mrs": "F", "ms": "F", "miss": "F", "dr": "I", "aunt": "F", "uncle": "M"}
 _FAMILY_IDS = frozenset("FMXBTHWADCIYR")
 _CLERGY = frozenset({"father", "sister", "brother", "mother"})  # as titles before a name, capitalised
@@ -249,6 +256,9 @@ class _Reader:
             return False
         if orig.isupper() and len(orig) > 2:  # shouting or an acronym, not a name
             return False
+        nxt = toks.original(i + 1) if i + 1 < len(w) else ""
+        if nxt[:1].isupper() and w[i + 1] in _PLACE_WORDS:
+            return False  # "Marshall Field", "Euclid Park": the name of a place
         if self._known_name(i):
             return True
         if self.sentence_of[i] != (self.sentence_of[i - 1] if i else -1):  # sentence start: only known names
@@ -258,7 +268,6 @@ class _Reader:
         if i and toks.original(i - 1)[:1].isupper() and w[i - 1] not in _TITLES.keys() | _CLERGY and \
                 self.sentence_of[i - 1] == self.sentence_of[i] and not self._known_name(i - 1):
             return False  # the second word of a proper name that is not a person's: "Haydn Hall"
-        nxt = toks.original(i + 1) if i + 1 < len(w) else ""
         return not nxt[:1].isupper()
 
     def _known_name(self, i: int) -> bool:
