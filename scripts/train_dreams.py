@@ -253,7 +253,8 @@ def main() -> None:
     for col, rows in cv_eval["indicators"].items():
         errs = {k: v["abs_error"] for k, v in rows.items() if v["abs_error"] is not None}
         print(f"  {col} ({cv_eval['collections'][col]} dreams): mean indicator error {np.mean(list(errs.values())):.3f}, "
-              f"above 0.15: {sorted(k for k, e in errs.items() if e > 0.15)}")
+              f"above 0.15 (human / coded): " + ", ".join(f"{k} {rows[k]['human']:.2f} / {rows[k]['reverie']:.2f}"
+                                                         for k in sorted(k for k, e in errs.items() if e > 0.15)))
     weak, thetas = choose_weak(fired, y, mask, cols, np.arange(len(dreams)))
     vocab, idf = build_vocab(docs)
     models = fit(vectorise(docs, vocab, idf, cue_matrix(fired, cues, weak)), y, mask, args.c)

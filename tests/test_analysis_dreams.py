@@ -130,6 +130,16 @@ def test_dreams_more_emotion_and_misfortune_cues():
     assert [(a["code"], a["init"], a["rec"]) for a in agg] == [("3>", "1IOA", "D"), ("2>", "1FTA", "D")]
 
 
+def test_dreams_a_death_someone_causes_or_a_hospital_is_no_misfortune():
+    # dreams.v4, as HVdC codes them: killing is aggression (8), a hospital is a place, a death in the dream and
+    # a mishap (a mistake, spilled milk: 1) are misfortunes
+    c = code_dream("A man killed my dog. I visited my aunt in the hospital.")
+    assert c["misfortunes"] == [] and [a["code"] for a in c["aggression"]] == ["8>"]
+    assert [(m["code"], m["char"]) for m in code_dream("My grandmother died.")["misfortunes"]] == [("6", "1FRA")]
+    mf = code_dream("I made a mistake and spilled the milk.")["misfortunes"]
+    assert [(m["code"], m["char"]) for m in mf] == [("1", "D"), ("1", "D")]
+
+
 def test_dreams_a_pronoun_after_the_verb_is_not_its_own_subject():
     # "a man punched him": "him" is the brother named before, not the man himself (dreams.v4)
     agg = code_dream("My brother was there and then a man punched him.")["aggression"]
@@ -151,9 +161,9 @@ def test_dreams_emotions_whose_and_negation():
 def test_dreams_misfortune_codes_and_owner():
     mf = code_dream("I fell down the stairs and was hurt.")["misfortunes"]
     assert [(m["code"], m["char"]) for m in mf] == [("4", "D"), ("5", "D")]
-    # dreams.v4: things spilled, ruined, dropped (3), a slip (4), a burn (5)
+    # dreams.v4: a slip (4), spilled soup (a mishap, 1), a burn (5)
     mf = code_dream("My sister slipped on the ice. The soup spilled. My hand was burned.")["misfortunes"]
-    assert [(m["code"], m["char"]) for m in mf] == [("4", "1FTA"), ("3", "D"), ("5", "D")]
+    assert [(m["code"], m["char"]) for m in mf] == [("4", "1FTA"), ("1", "D"), ("5", "D")]
 
 
 def test_dreams_success_and_failure_from_effort():
