@@ -242,7 +242,8 @@ def main() -> None:
           f"characters r {cv_eval['characters']['r']:.3f}, MAE {cv_eval['characters']['mae']:.3f}")
     comp = cv_eval["characters_comparable"]
     per_col = ", ".join(f"{col} r {_fmt(v['r'])} MAE {v['mae']:.2f} ({v['human_mean']:.2f} human / "
-                        f"{v['reverie_mean']:.2f} coded per dream)" for col, v in cv_eval["characters_by_collection"].items())
+                        f"{v['reverie_mean']:.2f} coded per dream)"
+                        for col, v in cv_eval["characters_by_collection"].items())
     print(f"  characters over the collections whose human counts vary ({', '.join(comp['collections'])}): "
           f"r {comp['r']:.3f}, MAE {comp['mae']:.3f}; per collection: {per_col}")
     fully = [i for i, d in enumerate(dreams) if d.collection not in partly]

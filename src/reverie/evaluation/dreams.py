@@ -107,6 +107,7 @@ def pearson(x: Sequence[float], y: Sequence[float]) -> float | None:
 
 
 def _agreement(gold: Sequence[int], pred: Sequence[int]) -> dict[str, Any]:
+    """Character counts compared: Pearson r, mean absolute error, and the mean count per dream on each side."""
     n = len(gold)
     return {"r": pearson(gold, pred), "mae": sum(abs(a - b) for a, b in zip(gold, pred)) / n if n else None,
             "n": n, "human_mean": sum(gold) / n if n else None, "reverie_mean": sum(pred) / n if n else None}
@@ -131,7 +132,8 @@ def compare(dreams: Sequence[CodedDream], predicted: Sequence[dict[str, Any]]) -
         counts_of[d.collection][1].append(p)
     by_col_chars = {col: _agreement(g, p) for col, (g, p) in counts_of.items()}
     varying = [col for col, (g, _p) in counts_of.items() if len(set(g)) > 1]
-    comparable = _agreement([x for c in varying for x in counts_of[c][0]], [x for c in varying for x in counts_of[c][1]])
+    comparable = _agreement([x for c in varying for x in counts_of[c][0]],
+                            [x for c in varying for x in counts_of[c][1]])
     comparable["collections"] = varying
     table: dict[str, dict[str, dict[str, float | None]]] = {}
     for col, (gold, pred) in by_col.items():
