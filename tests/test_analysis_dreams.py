@@ -117,6 +117,9 @@ def test_dreams_more_aggression_and_friendliness_cues():
     c = code_dream("My brother mocked me. The men tried to kidnap me. We held hands.")
     assert [(a["code"], a["init"], a["rec"]) for a in c["aggression"]] == [("2>", "1MBA", "D"), ("7>", "2MSA", "D")]
     assert [a["code"] for a in c["friendliness"]] == ["6>"]
+    # rejection and coercion (3): hanging up on someone, insisting
+    agg = code_dream("I hung up on my sister. The teacher insisted that I stay.")["aggression"]
+    assert [(a["code"], a["init"], a["rec"]) for a in agg] == [("3>", "D", "1FTA"), ("3>", "1IOA", "D")]
 
 
 def test_dreams_more_emotion_and_misfortune_cues():
