@@ -145,6 +145,10 @@ def as_model(vocab, idf, models, thresholds, rates, sources, weak) -> PresenceMo
                          [list(w) for w in weak])
 
 
+def _fmt(v: float | None) -> str:
+    return "n/a" if v is None else f"{v:.3f}"
+
+
 def cross_validated_evaluation(dreams, folds) -> dict:
     """``reverie eval dreams`` as if each collection were unseen: coded with the model of the fold that held it out
     (its weights, thresholds and per-category choice of model or rules all learned without that collection)."""
@@ -236,6 +240,12 @@ def main() -> None:
     cv_eval = cross_validated_evaluation(dreams, folds)
     print(f"cross-validated evaluation of the whole coder: presence macro-F1 {cv_eval['presence_macro_f1']:.3f}, "
           f"characters r {cv_eval['characters']['r']:.3f}, MAE {cv_eval['characters']['mae']:.3f}")
+    comp = cv_eval["characters_comparable"]
+    per_col = ", ".join(f"{col} r {_fmt(v['r'])} MAE {v['mae']:.2f} ({v['human_mean']:.2f} human / "
+                        f"{v['reverie_mean']:.2f} coded per dream)"
+                        for col, v in cv_eval["characters_by_collection"].items())
+    print(f"  characters over the collections whose human counts vary ({', '.join(comp['collections'])}): "
+          f"r {comp['r']:.3f}, MAE {comp['mae']:.3f}; per collection: {per_col}")
     fully = [i for i, d in enumerate(dreams) if d.collection not in partly]
     coded = compare([dreams[i] for i in fully], [cv_eval["predicted"][i] for i in fully])
     print(f"  without the partly coded collections {sorted(partly)} (they code one character per dream, no success "
@@ -244,7 +254,8 @@ def main() -> None:
     for col, rows in cv_eval["indicators"].items():
         errs = {k: v["abs_error"] for k, v in rows.items() if v["abs_error"] is not None}
         print(f"  {col} ({cv_eval['collections'][col]} dreams): mean indicator error {np.mean(list(errs.values())):.3f}, "
-              f"above 0.15: {sorted(k for k, e in errs.items() if e > 0.15)}")
+              f"above 0.15 (human / coded): " + ", ".join(f"{k} {rows[k]['human']:.2f} / {rows[k]['reverie']:.2f}"
+                                                         for k in sorted(k for k, e in errs.items() if e > 0.15)))
     weak, thetas = choose_weak(fired, y, mask, cols, np.arange(len(dreams)))
     vocab, idf = build_vocab(docs)
     models = fit(vectorise(docs, vocab, idf, cue_matrix(fired, cues, weak)), y, mask, args.c)

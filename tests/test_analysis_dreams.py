@@ -71,6 +71,23 @@ def test_dreams_a_proper_name_that_is_not_a_person_is_no_character():
     # "Haydn Hall" is a building: its second word is not a person's name (a known first name still is)
     assert code_dream("We met in the snack bar of Haydn Hall with nobody.")["characters"] == []
     assert _codes(code_dream("Later Aunt Mary Anne came by.")["characters"]) != []
+    # a first name before a place word names the place (dreams.v4): "Marshall Field", "Lincoln Park"
+    assert code_dream("We went shopping at Marshall Field and then to Lincoln Park.")["characters"] == []
+    assert _codes(code_dream("We went shopping with Marshall at the mall.")["characters"]) == ["1MKA"]
+
+
+def test_dreams_a_group_of_people_is_one_group_character():
+    # "a group of girls": one plural character with the girls' sex (dreams.v4), not a group and the girls
+    assert _codes(code_dream("A group of girls stood by the gate.")["characters"]) == ["2FSC"]
+    assert _codes(code_dream("A crowd of men and a dog ran past.")["characters"]) == ["1ANI", "2MSA"]
+    # "of" after something that is not a group keeps both characters
+    assert len(code_dream("The mother of the boy waved.")["characters"]) == 2
+
+
+def test_dreams_an_animal_word_used_as_a_verb_is_no_animal():
+    # "to fly", "I duck": verbs, no animal character (dreams.v4); "a fly", "the bear": animals
+    assert code_dream("I wanted to fly over the hills, and I duck under a branch.")["characters"] == []
+    assert _codes(code_dream("A fly landed on the table and the bear watched it.")["characters"]) == ["1ANI", "1ANI"]
 
 
 def test_dreams_aggression_initiator_recipient_and_intensity():
@@ -86,6 +103,54 @@ def test_dreams_friendliness_and_sexuality_roles():
     assert [(a["code"], a["init"], a["rec"]) for a in c["sexuality"]] == [("3>", "1MSC", "D")]
 
 
+def test_dreams_sexuality_and_friendliness_need_no_recipient_but_a_physical_attack_does():
+    # dreams.v4: being naked or attracted, waving or helping, is coded with whoever is there or not
+    assert code_dream("I was naked in the hall.")["sexuality"]
+    assert code_dream("I was attracted to him at once.")["sexuality"]
+    assert [a["init"] for a in code_dream("I helped out at the party.")["friendliness"]] == ["D"]
+    assert code_dream("I pushed the curtain aside.")["aggression"] == []  # nobody it is done to
+    assert code_dream("I walked along the shore.")["sexuality"] == []
+
+
+def test_dreams_more_aggression_and_friendliness_cues():
+    # dreams.v4: verbal aggression (mocked), an attack (punched), a capture (kidnap); affection (held hands)
+    c = code_dream("My brother mocked me. The men tried to kidnap me. We held hands.")
+    assert [(a["code"], a["init"], a["rec"]) for a in c["aggression"]] == [("2>", "1MBA", "D"), ("7>", "2MSA", "D")]
+    assert [a["code"] for a in c["friendliness"]] == ["6>"]
+    # rejection and coercion (3): hanging up on someone, insisting
+    agg = code_dream("I hung up on my sister. The teacher insisted that I stay.")["aggression"]
+    assert [(a["code"], a["init"], a["rec"]) for a in agg] == [("3>", "D", "1FTA"), ("3>", "1IOA", "D")]
+
+
+def test_dreams_more_emotion_and_misfortune_cues():
+    # dreams.v4: anger (pissed), apprehension (frantic), sadness (felt hurt); an illness, a painful foot
+    c = code_dream("I was pissed. Later I was frantic. Then I felt hurt.")
+    assert [e["code"] for e in c["emotions"]] == ["AN", "AP", "SD"]
+    mf = code_dream("I had a fever and my foot was painful.")["misfortunes"]
+    assert [(m["code"], m["char"]) for m in mf] == [("5", "D"), ("5", "D")]
+    # a forced act and mockery are aggression, with their initiator
+    agg = code_dream("The teacher forced me to leave. My sister made fun of me.")["aggression"]
+    assert [(a["code"], a["init"], a["rec"]) for a in agg] == [("3>", "1IOA", "D"), ("2>", "1FTA", "D")]
+
+
+def test_dreams_a_death_someone_causes_or_a_hospital_is_no_misfortune():
+    # dreams.v4, as HVdC codes them: killing is aggression (8), a hospital is a place, a death in the dream and
+    # a mishap (a mistake, spilled milk: 1) are misfortunes
+    c = code_dream("A man killed my dog. I visited my aunt in the hospital.")
+    assert c["misfortunes"] == [] and [a["code"] for a in c["aggression"]] == ["8>"]
+    assert [(m["code"], m["char"]) for m in code_dream("My grandmother died.")["misfortunes"]] == [("6", "1FRA")]
+    mf = code_dream("I made a mistake and spilled the milk.")["misfortunes"]
+    assert [(m["code"], m["char"]) for m in mf] == [("1", "D"), ("1", "D")]
+
+
+def test_dreams_a_pronoun_after_the_verb_is_not_its_own_subject():
+    # "a man punched him": "him" is the brother named before, not the man himself (dreams.v4)
+    agg = code_dream("My brother was there and then a man punched him.")["aggression"]
+    assert [(a["code"], a["init"], a["rec"]) for a in agg] == [("6>", "1MSA", "1MBA")]
+    agg = code_dream("A man hurt himself.")["aggression"]
+    assert [(a["code"], a["init"]) for a in agg] == [("6*", "1MSA")]  # a reflexive stays reflexive
+
+
 def test_dreams_passive_voice_makes_the_dreamer_the_victim():
     agg = code_dream("I was attacked by a dog.")["aggression"]
     assert agg[0]["rec"] == "D" and agg[0]["init"] == "1ANI"
@@ -99,18 +164,29 @@ def test_dreams_emotions_whose_and_negation():
 def test_dreams_misfortune_codes_and_owner():
     mf = code_dream("I fell down the stairs and was hurt.")["misfortunes"]
     assert [(m["code"], m["char"]) for m in mf] == [("4", "D"), ("5", "D")]
+    # dreams.v4: a slip (4), spilled soup (a mishap, 1), a burn (5)
+    mf = code_dream("My sister slipped on the ice. The soup spilled. My hand was burned.")["misfortunes"]
+    assert [(m["code"], m["char"]) for m in mf] == [("4", "1FTA"), ("1", "D"), ("5", "D")]
 
 
 def test_dreams_success_and_failure_from_effort():
     assert code_dream("I tried to open the door but couldn't.")["failures"][0]["char"] == "D"
     assert code_dream("I finally managed to climb out of the pit.")["successes"]
     assert not code_dream("I walked to the shop.")["failures"]
+    # not finding what one looks for, not solving it (dreams.v4); a negated success word is no success
+    assert code_dream("I looked everywhere but I can't find my keys.")["failures"][0]["char"] == "D"
+    assert code_dream("She couldn't figure out the code.")["failures"]
+    assert code_dream("I pulled at him but didn't succeed.")["failures"]
+    assert not code_dream("I pulled at him but didn't succeed.")["successes"]
 
 
 def test_dreams_settings_indoor_outdoor_familiarity():
     assert _codes(code_dream("We were in my kitchen.")["settings"]) == ["IF"]
     assert _codes(code_dream("I was walking on a strange beach.")["settings"]) == ["OU"]
     assert _codes(code_dream("I was in a big building.")["settings"]) == ["IQ"]
+    # one indoor and one outdoor setting at most (dreams.v4): the kitchen is a room of the same house
+    text = "I was in my house, then in the kitchen, then out in the garden and on the street."
+    assert [s["text"] for s in code_dream(text)["settings"]] == ["house", "garden"]
 
 
 def test_dreams_objects_by_class():
@@ -309,7 +385,7 @@ def test_dream_links_figures_themes_and_relational_pattern_with_both_evidences()
     theme = by_kind[("theme", "water")]
     assert other[slice(*theme["other_spans"][0])] == "water" and theme["source"] == "s1:4"
     pattern = by_kind[("relational pattern", "aggression: mother → dreamer")]
-    assert dream[slice(*pattern["dream_span"])] == "shouting"
+    assert dream[slice(*pattern["dream_span"])] == "shouting at"  # the cue phrase (dreams.v4)
     assert "yelled" in [other[slice(*s)] for s in pattern["other_spans"]]
     assert links(code_dream(dream), [("e2", "We drove to the coast on Sunday.")]) == []
 

@@ -82,6 +82,13 @@ def test_evaluation_dreams_metrics_worked_by_hand(tiny):
     assert r["presence_macro_f1"] == pytest.approx((2 / 3 + 4) / 11)
     # characters gold 2 1 3, predicted 1 2 3: r = 1 / sqrt(2 * 2) = 0.5, MAE = 2/3
     assert r["characters"]["r"] == pytest.approx(0.5) and r["characters"]["mae"] == pytest.approx(2 / 3)
+    # per collection: col-a gold 2 1, predicted 1 2 (r -1, MAE 1); col-b one dream (r undefined)
+    assert r["characters_by_collection"]["col-a"]["r"] == pytest.approx(-1.0)
+    assert r["characters_by_collection"]["col-a"]["mae"] == 1.0
+    assert r["characters_by_collection"]["col-b"]["r"] is None and r["characters_by_collection"]["col-b"]["mae"] == 0.0
+    # only col-a's human counts vary: the comparable figures are col-a's
+    assert r["characters_comparable"]["collections"] == ["col-a"]
+    assert r["characters_comparable"]["r"] == pytest.approx(-1.0)
     mf = r["indicators"]["col-a"]["Male/Female %"]
     assert mf["human"] == pytest.approx(1 / 3) and mf["reverie"] == pytest.approx(2 / 3)
     assert mf["abs_error"] == pytest.approx(1 / 3)

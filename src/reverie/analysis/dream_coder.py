@@ -38,14 +38,30 @@ _OBJECTS_D = frozenset({"me", "us", "myself", "ourselves"})  # not "my": "my sis
 _MALE_PRON = frozenset({"he", "him", "his", "he's", "himself"})
 _FEMALE_PRON = frozenset({"she", "her", "hers", "she's", "herself"})
 _PLURAL_PRON = frozenset({"they", "them", "their", "they're", "themselves"})
+_REFLEXIVE = frozenset({"himself", "herself", "themselves"})
 _PASSIVE = frozenset({"was", "were", "got", "get", "being", "been", "be", "is", "are", "am"})
 _EFFORT = frozenset({"try", "tried", "trying", "tries", "attempt", "attempted", "attempting", "struggled", "struggling",
                      "struggle", "strove", "worked"})
-_FAILED = frozenset({"couldn't", "can't", "cannot", "unable", "wouldn't", "won't", "didn't", "impossible", "no use",
-                     "vain", "failed"})
-_SUCCEEDED = frozenset({"finally", "managed", "succeeded", "able", "did", "got", "made"})
+# "wouldn't", "won't" are refusals, not inability; "got" says too little of an outcome to be a success
+_FAILED = frozenset({"couldn't", "can't", "cannot", "unable", "didn't", "impossible", "no use", "vain", "failed"})
+_SUCCEEDED = frozenset({"finally", "managed", "succeeded", "able", "did", "made"})
 _PARTICIPLES = frozenset({"shot", "hit", "hurt", "caught", "beat", "beaten", "bit", "bitten", "stolen", "fought",
                           "held", "kissed", "hugged", "given", "told off", "kicked out", "tied up", "broke into"})
+_COLLECTIVES = frozenset({"group", "crowd", "couple", "gang", "bunch", "lot", "audience", "team", "band", "family",
+                          "army", "class", "pair", "line", "mob", "herd", "pack", "flock"})
+# animal words that are also verbs or things ("fly over", "duck under", "can't bear", "a baseball bat")
+_AMBIGUOUS_ANIMALS = frozenset({"fly", "flies", "duck", "ducks", "bear", "bat", "bats", "seal", "bug", "bugs", "fish",
+                                "mouse", "crow"})
+_NOT_BEFORE_ANIMAL = frozenset({"to", "i", "we", "you", "he", "she", "they", "it", "could", "would", "can", "will",
+                                "should", "might", "must", "not", "and", "or", "baseball", "computer", "would've",
+                                "i'd", "we'd", "didn't", "couldn't", "can't", "cannot", "don't"})
+_PLACE_WORDS = frozenset({"park", "hall", "field", "co", "company", "road", "rd", "lake", "river", "hotel", "store",
+                          "building", "center", "centre", "beach", "island", "county", "station", "theater", "theatre",
+                          "mountain", "valley", "bay", "hill", "heights", "drive", "lane", "boulevard", "blvd", "ave",
+                          "avenue", "street", "st", "inc", "corp", "bank", "bridge", "square", "club", "stadium",
+                          "library", "museum", "hospital", "airport", "mall", "academy", "institute", "restaurant",
+                          "cafe", "department", "state", "college", "university", "school", "high", "church", "city",
+                          "town", "village", "harbor", "lodge", "inn", "court", "plaza", "tower"})
 _TITLES = {"mr": "M", "mrs": "F", "ms": "F", "miss": "F", "dr": "I", "aunt": "F", "uncle": "M"}
 _FAMILY_IDS = frozenset("FMXBTHWADCIYR")
 _CLERGY = frozenset({"father", "sister", "brother", "mother"})  # as titles before a name, capitalised
@@ -131,6 +147,10 @@ class Mention:
         return self.code[1]
 
 
+def _code(who: Mention | str | None) -> str | None:
+    return who.code if isinstance(who, Mention) else who
+
+
 def _plural(word: str, sex: str) -> bool:
     return sex == "J" or word in _PLURAL_WORDS or (word.endswith("s") and not word.endswith("ss"))
 
@@ -190,6 +210,13 @@ class _Reader:
                 key = "name:" + w[j].removesuffix("'s")
                 self._add(seen, key, f"{number}{sex}{ident}{age}", i, j + 1)
                 continue
+            group = self._collective_before(i)
+            if group is not None:  # "a group of girls": one character, the group, of the girls' sex and kind
+                group.code = f"2{sex}{ident}{age}"
+                for p in range(i, j):
+                    group.positions.append(p)
+                    self.char_at[p] = group
+                continue
             fresh = before in _NEW_MARKERS
             key = f"{word}#{sum(1 for k in seen if k.startswith(word + '#'))}" if fresh else f"{word}#0"
             if ident in _ONE_OF and number == "1" and before in _KIN_OWN and not fresh:
@@ -198,6 +225,8 @@ class _Reader:
         for i, word in enumerate(w):
             if i in self.char_at or i in named_by_term:
                 continue
+            if word in _AMBIGUOUS_ANIMALS and (not i or w[i - 1] in _NOT_BEFORE_ANIMAL):
+                continue  # a verb or a thing here, not an animal
             if word in lex.animals:
                 self._add(seen, "animal:" + word.rstrip("s"), f"{'2' if word.endswith('s') else '1'}ANI", i, i + 1)
             elif word in lex.creatures:
@@ -210,6 +239,15 @@ class _Reader:
                 ident = "O" if i and w[i - 1] == "dr" else ("R" if i and w[i - 1] in {"aunt", "uncle"} else "K")
                 self._add(seen, "name:" + base, f"1{sex}{ident}A", i, i + 1)
 
+    def _collective_before(self, i: int) -> Mention | None:
+        """The group character of "a group of" / "a crowd of" right before word ``i``, if any."""
+        if i < 2 or self.words[i - 1] != "of" or self.words[i - 2] not in _COLLECTIVES:
+            return None
+        m = self.char_at.get(i - 2)
+        if m is None or m.code[0] not in "24":
+            return None
+        return m
+
     def _is_name(self, i: int) -> bool:
         toks, w, lex = self.toks, self.words, self.lex
         orig = toks.original(i)
@@ -218,6 +256,9 @@ class _Reader:
             return False
         if orig.isupper() and len(orig) > 2:  # shouting or an acronym, not a name
             return False
+        nxt = toks.original(i + 1) if i + 1 < len(w) else ""
+        if nxt[:1].isupper() and w[i + 1] in _PLACE_WORDS:
+            return False  # "Marshall Field", "Euclid Park": the name of a place
         if self._known_name(i):
             return True
         if self.sentence_of[i] != (self.sentence_of[i - 1] if i else -1):  # sentence start: only known names
@@ -227,7 +268,6 @@ class _Reader:
         if i and toks.original(i - 1)[:1].isupper() and w[i - 1] not in _TITLES.keys() | _CLERGY and \
                 self.sentence_of[i - 1] == self.sentence_of[i] and not self._known_name(i - 1):
             return False  # the second word of a proper name that is not a person's: "Haydn Hall"
-        nxt = toks.original(i + 1) if i + 1 < len(w) else ""
         return not nxt[:1].isupper()
 
     def _known_name(self, i: int) -> bool:
@@ -248,48 +288,58 @@ class _Reader:
         return default
 
     # ----- who -------------------------------------------------------------------------------------------
-    def _last_char(self, before: int, sexes: frozenset[str] | None = None, plural: bool | None = None) -> str | None:
+    def _last_char(self, before: int, sexes: frozenset[str] | None = None, plural: bool | None = None,
+                   other_than: Mention | None = None) -> Mention | None:
         for p in range(before - 1, -1, -1):
             m = self.char_at.get(p)
-            if m is not None and (sexes is None or m.sex in sexes) and (plural is None or (m.code[0] in "246") == plural):
-                return m.code
+            if m is not None and m is not other_than and (sexes is None or m.sex in sexes) and (
+                    plural is None or (m.code[0] in "246") == plural):
+                return m
         return None
 
-    def _ref(self, p: int) -> str | None:
-        """The character (or ``D``) that the word at ``p`` names, if any."""
+    def _who(self, p: int, other_than: Mention | None = None) -> Mention | str | None:
+        """The character (or ``D``) that the word at ``p`` names, if any; a pronoun never names ``other_than``
+        (the clause's subject: in "a man punched him", "him" is someone else)."""
         word = self.words[p]
         if word in _SUBJECTS_D or word in _OBJECTS_D:
             return DREAMER
         if p in self.char_at:
-            return self.char_at[p].code
+            return self.char_at[p]
         if word in _MALE_PRON:
-            return self._last_char(p, frozenset("M"), False) or self._last_char(p, frozenset("MI"))
+            return self._last_char(p, frozenset("M"), False, other_than) or self._last_char(p, frozenset("MI"), None,
+                                                                                            other_than)
         if word in _FEMALE_PRON:
-            return self._last_char(p, frozenset("F"), False) or self._last_char(p, frozenset("FI"))
+            return self._last_char(p, frozenset("F"), False, other_than) or self._last_char(p, frozenset("FI"), None,
+                                                                                            other_than)
         if word in _PLURAL_PRON:
-            return self._last_char(p, plural=True) or self._last_char(p)
+            return self._last_char(p, plural=True, other_than=other_than) or self._last_char(p, other_than=other_than)
         return None
 
-    def subject(self, i: int) -> str | None:
+    def _subject(self, i: int) -> Mention | str | None:
         """The nearest participant before word ``i`` in its clause."""
         clause = self.clause_of[i]
         for p in range(i - 1, max(-1, i - 9), -1):
             if self.clause_of[p] != clause and self.sentence_of[p] != self.sentence_of[i]:
                 break
-            ref = self._ref(p)
-            if ref is not None:
-                return ref
+            who = self._who(p)
+            if who is not None:
+                return who
         return None
 
-    def object(self, j: int) -> str | None:
-        """The nearest participant after the cue (ending at word ``j``) in its clause."""
+    def _object(self, j: int, subject: Mention | str | None = None) -> Mention | str | None:
+        """The nearest participant after the cue (ending at word ``j``) in its clause, other than its subject."""
+        other = subject if isinstance(subject, Mention) else None
         for p in range(j, min(len(self.words), j + 6)):
             if p > j and self.clause_of[p] != self.clause_of[j - 1]:
                 break
-            ref = self._ref(p)
-            if ref is not None:
-                return ref
+            who = self._who(p, other if self.words[p] not in _REFLEXIVE else None)
+            if who is not None:
+                return who
         return None
+
+    def subject(self, i: int) -> str | None:
+        """The code (or ``D``) of the nearest participant before word ``i`` in its clause."""
+        return _code(self._subject(i))
 
     def owner(self, i: int) -> str:
         """Whose feeling, misfortune or success: the clause's subject, else the dreamer."""
@@ -316,14 +366,15 @@ class _Reader:
         out = []
         for i, j, intensity in self._cues(self.lex.interactions[kind]):
             passive = self._passive(i, j)
-            subj, obj = self.subject(i), self.object(j)
+            who = self._subject(i)
+            subj, obj = _code(who), _code(self._object(j, who))
             init, rec = (obj, subj) if passive else (subj, obj)
             if passive and init is None:
                 init = "Q"
             if init is None and rec is None:
                 continue  # no participant in the clause: not an interaction between characters
-            if rec is None and kind != "aggression" or rec is None and str(intensity) in "5678":
-                continue  # a physical act or a kindness needs someone it is done to ("I pushed the curtain")
+            if rec is None and kind == "aggression" and str(intensity) in "5678":
+                continue  # a physical attack needs someone it is done to ("I pushed the curtain")
             if init == rec:
                 out.append(self.item(i, j, code=f"{intensity}*", init=init, rec=None))
                 continue
@@ -351,12 +402,14 @@ class _Reader:
         return out
 
     def settings(self) -> list[dict[str, Any]]:
+        """At most one indoor and one outdoor setting: a second room, hall or kitchen is mostly a part of the
+        same building (HVdC codes a setting per scene, not per place word)."""
         out, seen = [], set()
         w = self.words
         for i, j, io in self.lex.setting_place.matches(w):
             word = " ".join(w[i:j])
-            if word in seen or not (i and (w[i - 1] in _SCENE_PREPS or w[max(0, i - 2)] in _SCENE_PREPS
-                                              or w[max(0, i - 3)] in _SCENE_PREPS)):
+            after_prep = i and any(w[max(0, i - k)] in _SCENE_PREPS for k in (1, 2, 3))
+            if word in seen or io in {o["code"][0] for o in out} or not after_prep:
                 continue
             if word in {"inside", "outside", "indoors", "outdoors", "upstairs", "downstairs"} and out:
                 continue
@@ -364,8 +417,6 @@ class _Reader:
             near = set(w[max(0, i - 3):i])
             fam = "U" if near & self.lex.unfamiliar else ("F" if near & self.lex.familiar or word == "home" else "Q")
             out.append(self.item(i, j, code=io + fam))
-            if len(out) == 3:
-                break
         return out
 
     def objects(self) -> list[dict[str, Any]]:

@@ -199,7 +199,8 @@ DISPLAY = Display(
 @register
 class DreamsAnalyzer(BaseAnalyzer):
     name = "dreams"
-    version = "3"  # 3: weak emotion cue words learned from the coders' codes
+    version = "4"  # 4: groups as one character, verb-like animal words, sexuality and friendliness without a
+    # recipient, more misfortune and failure cues, one indoor and one outdoor setting
     description = "Hall & Van de Castle content codes of dream reports, with the client's profile against the norms."
     level = "entry"
     roles = frozenset({"client"})

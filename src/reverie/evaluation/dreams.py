@@ -6,7 +6,10 @@ A file is ``<dreambank>`` with ``<collection>`` elements (``id``, ``name``, ``se
 
 - presence per dream of each category (any aggression, friendliness, sexuality, each of the five
   emotions, any misfortune, success, failure): precision, recall, F1 and their macro average;
-- number of characters per dream: Pearson r and mean absolute error;
+- number of characters per dream: Pearson r and mean absolute error, over all dreams, per collection
+  (``characters_by_collection``) and over the collections whose human counts vary
+  (``characters_comparable``: a collection coded with the same count in every dream, as Ed's partly
+  coded one with one character each, did not count its characters, and only pulls the pooled r down);
 - per collection, every HVdC indicator computed from the human codes and from Reverie's, and their
   absolute difference (the same formulas, :mod:`reverie.analysis.dream_indicators`, on both).
 """
@@ -103,6 +106,13 @@ def pearson(x: Sequence[float], y: Sequence[float]) -> float | None:
     return sxy / math.sqrt(sxx * syy) if sxx and syy else None
 
 
+def _agreement(gold: Sequence[int], pred: Sequence[int]) -> dict[str, Any]:
+    """Character counts compared: Pearson r, mean absolute error, and the mean count per dream on each side."""
+    n = len(gold)
+    return {"r": pearson(gold, pred), "mae": sum(abs(a - b) for a, b in zip(gold, pred)) / n if n else None,
+            "n": n, "human_mean": sum(gold) / n if n else None, "reverie_mean": sum(pred) / n if n else None}
+
+
 def compare(dreams: Sequence[CodedDream], predicted: Sequence[dict[str, Any]]) -> dict[str, Any]:
     """The three comparisons of human codes (``dreams``) with predicted codes, dream by dream."""
     gold_p = [presence(d.codes) for d in dreams]
@@ -115,6 +125,16 @@ def compare(dreams: Sequence[CodedDream], predicted: Sequence[dict[str, Any]]) -
         by_col.setdefault(d.collection, ([], []))
         by_col[d.collection][0].append(d.codes)
         by_col[d.collection][1].append(p)
+    counts_of: dict[str, tuple[list[int], list[int]]] = {}
+    for d, g, p in zip(dreams, gold_n, pred_n):
+        counts_of.setdefault(d.collection, ([], []))
+        counts_of[d.collection][0].append(g)
+        counts_of[d.collection][1].append(p)
+    by_col_chars = {col: _agreement(g, p) for col, (g, p) in counts_of.items()}
+    varying = [col for col, (g, _p) in counts_of.items() if len(set(g)) > 1]
+    comparable = _agreement([x for c in varying for x in counts_of[c][0]],
+                            [x for c in varying for x in counts_of[c][1]])
+    comparable["collections"] = varying
     table: dict[str, dict[str, dict[str, float | None]]] = {}
     for col, (gold, pred) in by_col.items():
         hum, rev = indicators(gold), indicators(pred)
@@ -127,6 +147,8 @@ def compare(dreams: Sequence[CodedDream], predicted: Sequence[dict[str, Any]]) -
         "presence_macro_f1": sum(v["f1"] for v in per_cat.values()) / len(per_cat),
         "characters": {"r": pearson(gold_n, pred_n),
                        "mae": sum(abs(a - b) for a, b in zip(gold_n, pred_n)) / len(dreams) if dreams else None},
+        "characters_by_collection": by_col_chars,
+        "characters_comparable": comparable,
         "indicators": table,
         "collections": {col: len(g) for col, (g, _p) in by_col.items()},
     }
@@ -146,9 +168,15 @@ def format_report(result: dict[str, Any]) -> str:
     """A plain-text summary: presence table, character count agreement, worst indicator errors per collection."""
     ch = result["characters"]
     fmt = (lambda v: "n/a" if v is None else f"{v:.3f}")
+    comp = result["characters_comparable"]
     lines = [f"dreams: {result['n']}   presence macro-F1: {result['presence_macro_f1']:.3f}   "
-             f"characters r: {fmt(ch['r'])}   MAE: {fmt(ch['mae'])}", "",
-             f"{'category':<16}{'precision':>10}{'recall':>10}{'f1':>10}{'support':>9}"]
+             f"characters r: {fmt(ch['r'])}   MAE: {fmt(ch['mae'])}",
+             f"characters over the collections whose human counts vary ({', '.join(comp['collections'])}): "
+             f"r {fmt(comp['r'])}   MAE: {fmt(comp['mae'])}"]
+    for col, v in result["characters_by_collection"].items():
+        lines.append(f"  characters in {col}: r {fmt(v['r'])}, MAE {fmt(v['mae'])}, per dream human "
+                     f"{fmt(v['human_mean'])} / reverie {fmt(v['reverie_mean'])}")
+    lines += ["", f"{'category':<16}{'precision':>10}{'recall':>10}{'f1':>10}{'support':>9}"]
     for cat, v in result["presence"].items():
         lines.append(f"{cat:<16}{v['precision']:>10.3f}{v['recall']:>10.3f}{v['f1']:>10.3f}{v['support']:>9d}")
     lines.append("")
