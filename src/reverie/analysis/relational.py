@@ -236,20 +236,97 @@ def _clause_start(text: str, pos: int, floor: int) -> int:
     return starts[-1] if starts else floor
 
 
+# Words that may stand before a clause's subject ("then she", "my older sister", "last night he"); a reporting verb
+# there ("said I was...") means the clause continues the subject before it
+_REPORTING = re.compile(r"\b(?:said|say|says|told|tell|asked|ask|thought|think|knew|know|felt|feel|realised|realized"
+                        r"|saw|heard|wondered|meant|guess|suppose|hope|wish|\w+ed)\b", _I)
+_SUBJECT_REACH = 3  # words
+# A third-person subject after a noun starts a new clause ("I told her about the scan she put the kettle on")
+_NEW_SUBJECT = re.compile(r"(?<=[a-z] )(?:he|she|they)\b(?! (?:said|told|asked|thought|knew)\b)")
+
+
+def _clauses(text: str, marks: list[Any]) -> list[tuple[int, int, str | None]]:
+    """The clauses of a text, each with its subject: "I", an object id, or None (it, we, no one named).
+
+    A clause is cut at punctuation and at the conjunctions of ``_CLAUSE_BREAK``; its subject is a subject
+    marker among its first words, else the subject of the clause before it in the sentence ("he laughed and
+    said I was being silly": "said..." is still his)."""
+    out: list[tuple[int, int, str | None]] = []
+    for sentence in _SENTENCE.finditer(text):
+        s0, s1 = sentence.span()
+        breaks = [m.span() for m in _CLAUSE_BREAK.finditer(text, s0, s1)]
+        breaks += [(m.start(), m.start()) for m in _NEW_SUBJECT.finditer(text, s0, s1)
+                   if not _REPORTING.search(text[max(s0, m.start() - 12):m.start()])]
+        breaks.sort()
+        subject: str | None = None
+        for a, b in zip([s0, *(e for _, e in breaks)], [*(st for st, _ in breaks), s1]):
+            raw = text[a:b]
+            lead = len(raw) - len(raw.lstrip(" \t\"'\u201c\u2018-("))
+            a += lead
+            b -= len(text[a:b]) - len(text[a:b].rstrip(" \t,;:.!?\"'\u201d\u2019)"))
+            if b - a < 3:
+                continue
+            first = next((s for s in marks if a <= s[0] < b), None)
+            before = text[a:first[0]] if first else ""
+            if first and len(before.split()) <= _SUBJECT_REACH and not _REPORTING.search(before):
+                subject = first[1]
+            if len(text[a:b].split()) >= 2:
+                out.append((a, b, subject))
+    return out
+
+
+def _classified(text: str, marks: list[Any], wishes: list[dict[str, Any]], zones: list[tuple[int, int]]
+                ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+    """The components as the trained classifier codes them: each wish span, each clause whose subject is a
+    figure (a response of other) and each clause whose subject is the client (a response of self) gets its
+    most probable cluster, and a response clause the classifier reads as "none" is left out."""
+    from reverie.analysis import relational_model
+
+    items: list[tuple[str, str]] = [("wish", w["quote"]) for w in wishes]
+    where: list[tuple[str, tuple[int, int], str | None]] = []
+    for a, b, who in _clauses(text, marks):
+        if who is None or who == "self" or any(za < b and a < zb for za, zb in zones):
+            continue
+        part = "response_of_self" if who == "I" else "response_of_other"
+        items.append((part, text[a:b]))
+        where.append((part, (a, b), who))
+    probs = relational_model.classify(items)
+    coded_wishes = []
+    for w, p in zip(wishes, probs):
+        cid = max((c for c in p if c != relational_model.NONE), key=p.__getitem__)
+        coded_wishes.append(w | {"cluster": cid, "label": lex.LABELS[cid], "confidence": round(p[cid], 3)})
+    ro: list[dict[str, Any]] = []
+    rs: list[dict[str, Any]] = []
+    for (part, span, who), p in zip(where, probs[len(wishes):]):
+        cid = max((c for c in p if c != relational_model.NONE), key=p.__getitem__)
+        if p.get(relational_model.NONE, 0.0) >= relational_model.NONE_AT or p[cid] < relational_model.MIN_CONFIDENCE:
+            continue
+        component = _component(part, cid, text, span) | {"confidence": round(p[cid], 3)}
+        if part == "response_of_other":
+            ro.append(component | {"object": who})
+        else:
+            rs.append(component)
+    return coded_wishes, ro, rs
+
+
 def analyse_text(text: str, unit: TextUnit | None = None, names: dict[str, str] | None = None,
-                 therapist_names: Sequence[str] = ()) -> dict[str, Any]:
+                 therapist_names: Sequence[str] = (), model: bool = True) -> dict[str, Any]:
     """The relationship episode in one text (or ``episode: False``), with its components and evidence, and
-    ``episodes``: the separate episodes when the text clearly tells more than one (else empty)."""
+    ``episodes``: the separate episodes when the text clearly tells more than one (else empty).
+
+    ``model``: code the components with the trained classifier (``relational_model``); else with the word
+    lists alone (``relational.v2``'s coding)."""
     unit = unit or TextUnit.of(text)
     learned = learn_names(text)
     known = {**learned, **(names or {})}
-    values = _episode(text, unit, known, therapist_names)
+    values = _episode(text, unit, known, therapist_names, model)
     values["names"] = learned
-    values["episodes"] = _parts(text, unit, known, therapist_names)
+    values["episodes"] = _parts(text, unit, known, therapist_names, model)
     return values
 
 
-def _parts(text: str, unit: TextUnit, known: dict[str, str], therapist_names: Sequence[str]) -> list[dict[str, Any]]:
+def _parts(text: str, unit: TextUnit, known: dict[str, str], therapist_names: Sequence[str],
+           model: bool = False) -> list[dict[str, Any]]:
     """Two or more episodes told one after another with different figures ("my mother ... Then at work my
     boss ..."): the text is cut only where a transition opens a stretch that names a new figure, and each
     stretch must be an episode on its own; spans stay those of the whole text."""
@@ -268,7 +345,7 @@ def _parts(text: str, unit: TextUnit, known: dict[str, str], therapist_names: Se
         return []
     parts = []
     for a, b, _ in stretches:
-        v = _episode(text[a:b], unit, known, therapist_names)
+        v = _episode(text[a:b], unit, known, therapist_names, model)
         if not v["episode"]:
             return []
         shift = [{**c, "span": [c["span"][0] + a, c["span"][1] + a]} for c in v["components"]]
@@ -279,7 +356,8 @@ def _parts(text: str, unit: TextUnit, known: dict[str, str], therapist_names: Se
     return parts if len({p["object"] for p in parts}) == len(parts) else []
 
 
-def _episode(text: str, unit: TextUnit, known: dict[str, str], therapist_names: Sequence[str]) -> dict[str, Any]:
+def _episode(text: str, unit: TextUnit, known: dict[str, str], therapist_names: Sequence[str],
+             model: bool = False) -> dict[str, Any]:
     """The one episode of a text (or stretch of it), its object the figure that acts in it most."""
     mentions = _mentions(text, unit, known, therapist_names)
     context = [] if any(not f.get("relative") for f in mentions) else [
@@ -291,7 +369,11 @@ def _episode(text: str, unit: TextUnit, known: dict[str, str], therapist_names: 
     ro: list[dict[str, Any]] = []
     rs: list[dict[str, Any]] = []
     actors: Counter[str] = Counter()
-    for sentence in _SENTENCE.finditer(text):
+    if model:
+        if mentions or context or _SELF_CUE.search(text):  # no figure, no episode: nothing to encode
+            wishes, ro, rs = _classified(text, marks, wishes, zones)
+            actors.update(c["object"] for c in ro)
+    for sentence in ([] if model else _SENTENCE.finditer(text)):
         s0 = sentence.start()
         for kind, table in (("response_of_other", _RO), ("response_of_self", _RS)):
             for cid, pattern in table:
@@ -337,7 +419,7 @@ def _episode(text: str, unit: TextUnit, known: dict[str, str], therapist_names: 
         "object_basis": chosen["basis"] if chosen else ("cue" if obj == "self" else None),
         "object_name": chosen.get("name") if chosen else None,
         "wish": _primary(wishes) if episode else None,
-        "response_of_other": _primary([c for c in ro if c["object"] == obj] or ro) if episode else None,
+        "response_of_other": (_primary([c for c in ro if c["object"] == obj] or ro) if episode else None),
         "response_of_self": _primary(rs) if episode else None,
         "components": (wishes + ro + rs) if episode else [],
         "figures": sorted(counts),
@@ -355,10 +437,13 @@ def _dedupe(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _primary(items: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """The most frequent cluster; ties go to the one that comes first in the text."""
+    """The most frequent cluster (weighted by the classifier's confidence where it coded them); ties go to the
+    one that comes first in the text."""
     if not items:
         return None
-    counts = Counter(c["cluster"] for c in items)
+    counts: Counter[str] = Counter()
+    for c in items:
+        counts[c["cluster"]] += c.get("confidence", 1.0)
     best = max(counts.values())
     return next(c for c in items if counts[c["cluster"]] == best)
 
@@ -426,7 +511,7 @@ class RelationalAnalyzer(BaseAnalyzer):
     """Relationship episodes with Wish, Response of Other and Response of Self (CCRT, edition-3 clusters)."""
 
     name: ClassVar[str] = "relational"
-    version: ClassVar[str] = "2"
+    version: ClassVar[str] = "3"
     description: ClassVar[str] = (
         "Finds relationship episodes (an interaction told with a specific other) in client speech and journal "
         "text and codes the wish, response of other and response of self in the CCRT edition-3 clusters, with "
@@ -455,6 +540,8 @@ class RelationalAnalyzer(BaseAnalyzer):
     settings_spec: ClassVar[tuple[Setting, ...]] = (
         Setting("names", "", "known figures as NAME=OBJECT pairs, comma-separated (e.g. 'Margaret=boss,Jonah=partner')"),
         Setting("therapist_names", "", "names of the therapist, comma-separated (e.g. 'Ruth,Dr Adler')"),
+        Setting("model", True, "code the components with the trained classifier over the MiniLM encoder "
+                               "(relational_model); off: the word lists alone, as relational.v2"),
     )
 
     def __init__(self, **settings: Any):
@@ -468,7 +555,7 @@ class RelationalAnalyzer(BaseAnalyzer):
         names = dict(self._names)
         for turn in unit.context:  # names introduced in the turns just before count too
             names = {**learn_names(turn.text), **names}
-        values = analyse_text(text, unit, names, self._therapist)
+        values = analyse_text(text, unit, names, self._therapist, bool(self.settings["model"]))
         evidence = sorted({tuple(c["span"]) for c in [*values["components"],
                                                       *(c for p in values["episodes"] for c in p["components"])]})
         return Annotation(self.name, self.version, unit.id, values, [tuple(e) for e in evidence])
