@@ -241,7 +241,10 @@ def _clause_start(text: str, pos: int, floor: int) -> int:
 _REPORTING = re.compile(r"\b(?:said|say|says|told|tell|asked|ask|thought|think|knew|know|felt|feel|realised|realized"
                         r"|saw|heard|wondered|meant|guess|suppose|hope|wish|\w+ed)\b", _I)
 _SUBJECT_REACH = 3  # words
+_APOLOGY = re.compile(r"sorry|apologi", _I)
 # A third-person subject after a noun starts a new clause ("I told her about the scan she put the kettle on")
+_TOLD_FIGURE = re.compile(r"(?<=[a-z] )(?:my|our) (?:\w+ )?\w+(?= (?:had|has|was|is|were|said|told|asked|kept|never"
+                          r"|always|just|didn't|doesn't|wouldn't|won't|\w+ed)\b)", _I)
 _NEW_SUBJECT = re.compile(r"(?<=[a-z] )(?:he|she|they)\b(?! (?:said|told|asked|thought|knew)\b)")
 
 
@@ -257,6 +260,9 @@ def _clauses(text: str, marks: list[Any]) -> list[tuple[int, int, str | None]]:
         breaks = [m.span() for m in _CLAUSE_BREAK.finditer(text, s0, s1)]
         breaks += [(m.start(), m.start()) for m in _NEW_SUBJECT.finditer(text, s0, s1)
                    if not _REPORTING.search(text[max(s0, m.start() - 12):m.start()])]
+        # a figure of the client's that acts in what the client tells ("I told her my boss had shouted at me")
+        breaks += [(m.start(), m.start()) for m in _TOLD_FIGURE.finditer(text, s0, s1)
+                   if any(s[0] >= m.start() and s[0] < m.end() and s[1] not in (None, "I") for s in marks)]
         breaks.sort()
         subject: str | None = None
         for a, b in zip([s0, *(e for _, e in breaks)], [*(st for st, _ in breaks), s1]):
@@ -270,7 +276,7 @@ def _clauses(text: str, marks: list[Any]) -> list[tuple[int, int, str | None]]:
             before = text[a:first[0]] if first else ""
             if first and len(before.split()) <= _SUBJECT_REACH and not _REPORTING.search(before):
                 subject = first[1]
-            if len(text[a:b].split()) >= 2:
+            if len(text[a:b].split()) >= 2 or _APOLOGY.match(text, a):
                 out.append((a, b, subject))
     return out
 
@@ -285,6 +291,8 @@ def _classified(text: str, marks: list[Any], wishes: list[dict[str, Any]], zones
     items: list[tuple[str, str]] = [("wish", w["quote"]) for w in wishes]
     where: list[tuple[str, tuple[int, int], str | None]] = []
     for a, b, who in _clauses(text, marks):
+        if who is None and _APOLOGY.match(text, a):
+            who = "I"  # "Sorry." with no one else as its subject is the speaker's
         if who is None or who == "self" or any(za < b and a < zb for za, zb in zones):
             continue
         part = "response_of_self" if who == "I" else "response_of_other"
@@ -369,11 +377,7 @@ def _episode(text: str, unit: TextUnit, known: dict[str, str], therapist_names: 
     ro: list[dict[str, Any]] = []
     rs: list[dict[str, Any]] = []
     actors: Counter[str] = Counter()
-    if model:
-        if mentions or context or _SELF_CUE.search(text):  # no figure, no episode: nothing to encode
-            wishes, ro, rs = _classified(text, marks, wishes, zones)
-            actors.update(c["object"] for c in ro)
-    for sentence in ([] if model else _SENTENCE.finditer(text)):
+    for sentence in _SENTENCE.finditer(text):
         s0 = sentence.start()
         for kind, table in (("response_of_other", _RO), ("response_of_self", _RS)):
             for cid, pattern in table:
@@ -403,6 +407,10 @@ def _episode(text: str, unit: TextUnit, known: dict[str, str], therapist_names: 
                         ro.append(_component(kind, code, text, m.span(), negated) | {"object": who})
                         actors[who] += 1
     ro, rs = _dedupe(ro), _dedupe(rs)
+    if model:  # the word lists still say who acts (the object); the classifier codes what was done and felt
+        ro, rs = [], []
+        if mentions or context or _SELF_CUE.search(text):  # no figure, no episode: nothing to encode
+            wishes, ro, rs = _classified(text, marks, wishes, zones)
     figures = mentions
     counts = Counter(f["object"] for f in figures)
     score = Counter({o: counts[o] + 3 * actors[o] + 2 * targets[o] for o in {*counts, *actors}})
