@@ -281,11 +281,14 @@ def _clauses(text: str, marks: list[Any]) -> list[tuple[int, int, str | None]]:
     return out
 
 
-def _classified(text: str, marks: list[Any], wishes: list[dict[str, Any]], zones: list[tuple[int, int]]
+def _classified(text: str, marks: list[Any], wishes: list[dict[str, Any]], zones: list[tuple[int, int]],
+                anchors: Sequence[tuple[str, int]] = ()
                 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
     """The components as the trained classifier codes them: each wish span, each clause whose subject is a
     figure (a response of other) and each clause whose subject is the client (a response of self) gets its
-    most probable cluster, and a response clause the classifier reads as "none" is left out."""
+    most probable cluster. A response clause is kept where the word lists found a response of that kind in it
+    (``anchors``: component and start), or where the classifier alone is sure of it (``SURE``); one it reads as
+    "none" is left out."""
     from reverie.analysis import relational_model
 
     items: list[tuple[str, str]] = [("wish", w["quote"]) for w in wishes]
@@ -307,9 +310,11 @@ def _classified(text: str, marks: list[Any], wishes: list[dict[str, Any]], zones
     rs: list[dict[str, Any]] = []
     for (part, span, who), p in zip(where, probs[len(wishes):]):
         cid = max((c for c in p if c != relational_model.NONE), key=p.__getitem__)
-        if p.get(relational_model.NONE, 0.0) >= relational_model.NONE_AT or p[cid] < relational_model.MIN_CONFIDENCE:
+        if p.get(relational_model.NONE, 0.0) >= relational_model.NONE_AT:
             continue
-        component = _component(part, cid, text, span) | {"confidence": round(p[cid], 3)}
+        grounded = p[cid] >= relational_model.SURE or any(kind == part and span[0] <= at < span[1]
+                                                          for kind, at in anchors)
+        component = _component(part, cid, text, span) | {"confidence": round(p[cid], 3), "grounded": grounded}
         if part == "response_of_other":
             ro.append(component | {"object": who})
         else:
@@ -408,9 +413,9 @@ def _episode(text: str, unit: TextUnit, known: dict[str, str], therapist_names: 
                         actors[who] += 1
     ro, rs = _dedupe(ro), _dedupe(rs)
     if model:  # the word lists still say who acts (the object); the classifier codes what was done and felt
-        ro, rs = [], []
         if mentions or context or _SELF_CUE.search(text):  # no figure, no episode: nothing to encode
-            wishes, ro, rs = _classified(text, marks, wishes, zones)
+            anchors = [(c["component"], c["span"][0]) for c in [*ro, *rs]]
+            wishes, ro, rs = _classified(text, marks, wishes, zones, anchors)
     figures = mentions
     counts = Counter(f["object"] for f in figures)
     score = Counter({o: counts[o] + 3 * actors[o] + 2 * targets[o] for o in {*counts, *actors}})
@@ -418,8 +423,10 @@ def _episode(text: str, unit: TextUnit, known: dict[str, str], therapist_names: 
     obj = max(score, key=lambda o: (score[o], -first[o])) if score else None
     if obj is None and _SELF_CUE.search(text) and (wishes or rs):
         obj = "self"
-    n_components = bool(wishes) + bool(ro) + bool(rs)
-    episode = obj is not None and (bool(ro) or n_components >= 2)
+    # with the classifier, only grounded responses (the word lists agree, or it is sure) make a text an episode
+    sure_ro, sure_rs = ([c for c in x if c.get("grounded", True)] for x in (ro, rs))
+    n_components = bool(wishes) + bool(sure_ro) + bool(sure_rs)
+    episode = obj is not None and (bool(sure_ro) or n_components >= 2)
     chosen = next((f for f in [*figures, *context] if f["object"] == obj), None)
     return {
         "episode": episode,
