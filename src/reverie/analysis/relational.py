@@ -303,9 +303,10 @@ def _classified(text: str, marks: list[Any], wishes: list[dict[str, Any]], zones
         where.append((part, (a, b), who))
     probs = relational_model.classify(items)
     coded_wishes = []
-    for w, p in zip(wishes, probs):
+    for w, p in zip(wishes, probs):  # "I wanted to ask you something" is no wish of the CCRT's ("none")
         cid = max((c for c in p if c != relational_model.NONE), key=p.__getitem__)
-        coded_wishes.append(w | {"cluster": cid, "label": lex.LABELS[cid], "confidence": round(p[cid], 3)})
+        if p.get(relational_model.NONE, 0.0) < relational_model.NONE_AT:
+            coded_wishes.append(w | {"cluster": cid, "label": lex.LABELS[cid], "confidence": round(p[cid], 3)})
     ro: list[dict[str, Any]] = []
     rs: list[dict[str, Any]] = []
     for (part, span, who), p in zip(where, probs[len(wishes):]):

@@ -31,7 +31,7 @@ Encoder = Callable[[Sequence[str]], np.ndarray]  # texts -> (n, d) unit-length r
 
 PARTS = ("wish", "response_of_other", "response_of_self")
 NONE = "none"
-NONE_AT = 0.5  # a response clause at least this likely "none" tells no response
+NONE_AT = 0.5  # a clause at least this likely "none" tells no response ("I wanted to ask you...": no wish)
 # A response the word lists do not also place counts toward finding an episode only from this probability on
 # (0.5 .. 0.7 compared on the check set, holdout v2 and the demo's turns: lower finds more, higher fewer false ones)
 SURE = 0.5
