@@ -146,3 +146,11 @@ def test_relational_classifier_case_replays_the_pattern_with_the_therapist() -> 
     assert [e["response_of_self"]["cluster"] for e in case["episodes"]] == ["RS8", "RS8", "RS8"]
     replay = next(r for r in case["replays"] if r["pattern"] == "RO5->RS8")
     assert {"father", "therapist"} <= set(replay["objects"]) and replay["transference"] is True
+
+
+def test_relational_batch_encoding_gives_what_one_text_at_a_time_gives(stub_encoder) -> None:
+    texts = ["My mother criticised my dress and I felt ashamed. Then at work my boss ignored my report.",
+             "I wanted my dad to notice. He didn't look up. I went quiet.", "The weather has been awful."]
+    units = [TextUnit(id=f"u{i}", text=t) for i, t in enumerate(texts)]
+    analyser = RelationalAnalyzer()
+    assert [a.values for a in analyser.annotate(units)] == [analyser.annotate_one(u).values for u in units]

@@ -566,6 +566,14 @@ class RelationalAnalyzer(BaseAnalyzer):
         raw = self.settings["therapist_names"] or ""
         self._therapist = tuple(n.strip() for n in (raw.split(",") if isinstance(raw, str) else raw) if n.strip())
 
+    def annotate(self, units: Sequence[TextUnit]) -> list[Annotation]:
+        """All units at once: with the classifier, their clauses are encoded in one batch (``relational_model``)."""
+        if not self.settings["model"] or len(units) < 2:
+            return [self.annotate_one(u) for u in units]
+        from reverie.analysis import relational_model
+        with relational_model.batch(lambda: [self.annotate_one(u) for u in units]):
+            return [self.annotate_one(u) for u in units]
+
     def annotate_one(self, unit: TextUnit) -> Annotation:
         text = unit.text or ""
         names = dict(self._names)

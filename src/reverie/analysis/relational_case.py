@@ -41,8 +41,8 @@ def _episode(unit_id: str, session: str | None, kind: str | None, text: str | No
         "object_name": values.get("object_name"), "source": unit_id, "part": part, "session": session, "kind": kind,
         "wish": values.get("wish"), "response_of_other": values.get("response_of_other"),
         "response_of_self": values.get("response_of_self"), "components": components,
-        "evidence": [{"component": c["component"], "cluster": c["cluster"], "quote": c["quote"], "span": c["span"]}
-                     for c in components],
+        "evidence": [{"component": c["component"], "cluster": c["cluster"], "quote": c["quote"], "span": c["span"],
+                      **{k: c[k] for k in ("confidence", "grounded") if k in c}} for c in components],
         "text": text,
     }
 
