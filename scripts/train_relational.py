@@ -48,7 +48,8 @@ def episode_clauses(path: Path) -> list[dict[str, str]]:
     """Training clauses from a hand-coded episode set: where the word lists (``model=False``) place a component,
     the clause around it is labelled with the episode's hand-coded cluster for that component."""
     from reverie.analysis.base import TextUnit
-    from reverie.analysis.relational import _clauses, _mentions, _subjects, analyse_text
+    from reverie.analysis.relational import _mentions, _subjects, analyse_text
+    from reverie.analysis.relational_clauses import clauses
     from reverie.evaluation.patterns import load_rows
 
     out = []
@@ -58,14 +59,14 @@ def episode_clauses(path: Path) -> list[dict[str, str]]:
         text = row["text"]
         unit = TextUnit.of(text)
         values = analyse_text(text, unit, model=False)
-        clauses = _clauses(text, _subjects(text, _mentions(text, unit, values["names"], ())))
+        found_clauses = clauses(text, _subjects(text, _mentions(text, unit, values["names"], ())))
         for key, part in (("W", "wish"), ("RO", "response_of_other"), ("RS", "response_of_self")):
             found = values.get(part)
             if not row.get(key) or not found:
                 continue
             a, b = found["span"]
             if part != "wish":
-                a, b = next(((x, y) for x, y, _ in clauses if x <= found["span"][0] < y), (a, b))
+                a, b = next(((x, y) for x, y, _ in found_clauses if x <= found["span"][0] < y), (a, b))
             out.append({"component": part, "cluster": row[key], "text": text[a:b]})
     return out
 

@@ -24,6 +24,10 @@ from typing import Any, ClassVar
 from reverie.analysis import relational_lexicon as lex
 from reverie.analysis.base import BaseAnalyzer, SessionUnits, Setting, Summary, TextUnit, register
 from reverie.analysis.display import Chip, Display, Panel
+from reverie.analysis.relational_clauses import CLAUSE_BREAK as _CLAUSE_BREAK
+from reverie.analysis.relational_clauses import SENTENCE as _SENTENCE
+from reverie.analysis.relational_clauses import classified as _classified
+from reverie.analysis.relational_clauses import component as _component
 from reverie.analysis.transference import find_references
 from reverie.domain import Annotation
 
@@ -33,7 +37,6 @@ _FEMALE = re.compile(rf"^(?:{lex.FEMALE_WORDS})$", _I)
 _MALE = re.compile(rf"^(?:{lex.MALE_WORDS})$", _I)
 _NAME = re.compile(r"\b[A-Z][a-z]{2,}(?:'s)?\b")
 _SUBJECT = re.compile(r"\b(I|he|she|they|you|we|it|this|that)\b(?!')|\bI(?='[dm])", _I)
-_SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
 _PARTS = ("wish", "response_of_other", "response_of_self")
 # Where a turn moves on to another interaction: a sentence that opens with a move in time or place, or "and then"
 _TRANSITION = re.compile(
@@ -41,7 +44,6 @@ _TRANSITION = re.compile(
     r"|that (?:evening|night|afternoon)|at work|on (?:mon|tues|wednes|thurs|fri|satur|sun)day|meanwhile"
     r"|when I got (?:home|back|in|to work)|it was the same (?:with|at)|same (?:thing )?with)\b)"
     r"|,?\s+(?P<cut2>and then|and later|and the next day)\b", _I)
-_CLAUSE_BREAK = re.compile(r"[,;:\"\u201c\u201d]|\b(?:and|but|because|when|then|until|while|so that|which)\b", _I)
 _WISH = re.compile(lex.WISH_VERB, _I)
 _NEGATION = re.compile(lex.NEGATION, _I)
 _FELT = re.compile(r"\b(?:felt|feel|feels|feeling|was|am|'m|got|get|left me|made me)\s+(?:\w+\s+){0,3}$", _I)
@@ -205,12 +207,6 @@ def _subjects(text: str, mentions: list[dict[str, Any]], context: Sequence[dict[
     return sorted(marks, key=lambda x: x[0])
 
 
-def _component(kind: str, cid: str, text: str, span: tuple[int, int], negative: bool = False) -> dict[str, Any]:
-    valence = "negative" if negative or (kind != "wish" and cid not in lex.POSITIVE) else "positive"
-    return {"component": kind, "cluster": cid, "label": lex.LABELS[cid], "valence": valence,
-            "quote": text[span[0]:span[1]], "span": list(span)}
-
-
 def _wishes(text: str, marks: list[Any]) -> tuple[list[dict[str, Any]], list[tuple[int, int]], Counter[str]]:
     """Wishes with their spans (zones no response is read inside) and the figures they are aimed at."""
     wishes, zones, targets = [], [], Counter()
@@ -234,93 +230,6 @@ def _wishes(text: str, marks: list[Any]) -> tuple[list[dict[str, Any]], list[tup
 def _clause_start(text: str, pos: int, floor: int) -> int:
     starts = [m.end() for m in _CLAUSE_BREAK.finditer(text, floor, pos)]
     return starts[-1] if starts else floor
-
-
-# Words that may stand before a clause's subject ("then she", "my older sister", "last night he"); a reporting verb
-# there ("said I was...") means the clause continues the subject before it
-_REPORTING = re.compile(r"\b(?:said|say|says|told|tell|asked|ask|thought|think|knew|know|felt|feel|realised|realized"
-                        r"|saw|heard|wondered|meant|guess|suppose|hope|wish|\w+ed)\b", _I)
-_SUBJECT_REACH = 3  # words
-_APOLOGY = re.compile(r"sorry|apologi", _I)
-# A third-person subject after a noun starts a new clause ("I told her about the scan she put the kettle on")
-_TOLD_FIGURE = re.compile(r"(?<=[a-z] )(?:my|our) (?:\w+ )?\w+(?= (?:had|has|was|is|were|said|told|asked|kept|never"
-                          r"|always|just|didn't|doesn't|wouldn't|won't|\w+ed)\b)", _I)
-_NEW_SUBJECT = re.compile(r"(?<=[a-z] )(?:he|she|they)\b(?! (?:said|told|asked|thought|knew)\b)")
-
-
-def _clauses(text: str, marks: list[Any]) -> list[tuple[int, int, str | None]]:
-    """The clauses of a text, each with its subject: "I", an object id, or None (it, we, no one named).
-
-    A clause is cut at punctuation and at the conjunctions of ``_CLAUSE_BREAK``; its subject is a subject
-    marker among its first words, else the subject of the clause before it in the sentence ("he laughed and
-    said I was being silly": "said..." is still his)."""
-    out: list[tuple[int, int, str | None]] = []
-    for sentence in _SENTENCE.finditer(text):
-        s0, s1 = sentence.span()
-        breaks = [m.span() for m in _CLAUSE_BREAK.finditer(text, s0, s1)]
-        breaks += [(m.start(), m.start()) for m in _NEW_SUBJECT.finditer(text, s0, s1)
-                   if not _REPORTING.search(text[max(s0, m.start() - 12):m.start()])]
-        # a figure of the client's that acts in what the client tells ("I told her my boss had shouted at me")
-        breaks += [(m.start(), m.start()) for m in _TOLD_FIGURE.finditer(text, s0, s1)
-                   if any(s[0] >= m.start() and s[0] < m.end() and s[1] not in (None, "I") for s in marks)]
-        breaks.sort()
-        subject: str | None = None
-        for a, b in zip([s0, *(e for _, e in breaks)], [*(st for st, _ in breaks), s1]):
-            raw = text[a:b]
-            lead = len(raw) - len(raw.lstrip(" \t\"'\u201c\u2018-("))
-            a += lead
-            b -= len(text[a:b]) - len(text[a:b].rstrip(" \t,;:.!?\"'\u201d\u2019)"))
-            if b - a < 3:
-                continue
-            first = next((s for s in marks if a <= s[0] < b), None)
-            before = text[a:first[0]] if first else ""
-            if first and len(before.split()) <= _SUBJECT_REACH and not _REPORTING.search(before):
-                subject = first[1]
-            if len(text[a:b].split()) >= 2 or _APOLOGY.match(text, a):
-                out.append((a, b, subject))
-    return out
-
-
-def _classified(text: str, marks: list[Any], wishes: list[dict[str, Any]], zones: list[tuple[int, int]],
-                anchors: Sequence[tuple[str, int]] = ()
-                ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
-    """The components as the trained classifier codes them: each wish span, each clause whose subject is a
-    figure (a response of other) and each clause whose subject is the client (a response of self) gets its
-    most probable cluster. A response clause is kept where the word lists found a response of that kind in it
-    (``anchors``: component and start), or where the classifier alone is sure of it (``SURE``); one it reads as
-    "none" is left out."""
-    from reverie.analysis import relational_model
-
-    items: list[tuple[str, str]] = [("wish", w["quote"]) for w in wishes]
-    where: list[tuple[str, tuple[int, int], str | None]] = []
-    for a, b, who in _clauses(text, marks):
-        if who is None and _APOLOGY.match(text, a):
-            who = "I"  # "Sorry." with no one else as its subject is the speaker's
-        if who is None or who == "self" or any(za < b and a < zb for za, zb in zones):
-            continue
-        part = "response_of_self" if who == "I" else "response_of_other"
-        items.append((part, text[a:b]))
-        where.append((part, (a, b), who))
-    probs = relational_model.classify(items)
-    coded_wishes = []
-    for w, p in zip(wishes, probs):  # "I wanted to ask you something" is no wish of the CCRT's ("none")
-        cid = max((c for c in p if c != relational_model.NONE), key=p.__getitem__)
-        if p.get(relational_model.NONE, 0.0) < relational_model.NONE_AT:
-            coded_wishes.append(w | {"cluster": cid, "label": lex.LABELS[cid], "confidence": round(p[cid], 3)})
-    ro: list[dict[str, Any]] = []
-    rs: list[dict[str, Any]] = []
-    for (part, span, who), p in zip(where, probs[len(wishes):]):
-        cid = max((c for c in p if c != relational_model.NONE), key=p.__getitem__)
-        if p.get(relational_model.NONE, 0.0) >= relational_model.NONE_AT:
-            continue
-        grounded = p[cid] >= relational_model.SURE or any(kind == part and span[0] <= at < span[1]
-                                                          for kind, at in anchors)
-        component = _component(part, cid, text, span) | {"confidence": round(p[cid], 3), "grounded": grounded}
-        if part == "response_of_other":
-            ro.append(component | {"object": who})
-        else:
-            rs.append(component)
-    return coded_wishes, ro, rs
 
 
 def analyse_text(text: str, unit: TextUnit | None = None, names: dict[str, str] | None = None,
