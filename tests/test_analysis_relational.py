@@ -1,6 +1,8 @@
 """The relational analyser (CCRT): episodes, objects, components with evidence, and the case formulation.
 
-Every text here is written for these tests.
+Every text here is written for these tests. The rules (objects, clauses, names, the case formulation) are
+tested on the word-list coding (``model=False``, no encoder); the classifier's coding of the components is
+tested in ``test_analysis_relational_model.py`` (slow: it loads the encoder).
 """
 
 from __future__ import annotations
@@ -8,13 +10,19 @@ from __future__ import annotations
 import pytest
 
 from reverie.analysis.base import REGISTRY, ContextTurn, TextUnit, run
-from reverie.analysis.relational import RelationalAnalyzer, analyse_text, learn_names
+from reverie.analysis.relational import RelationalAnalyzer, learn_names
+from reverie.analysis.relational import analyse_text as _analyse_text
 from reverie.analysis.relational_case import formulate
 
 
 def annotate(text: str, context: tuple[ContextTurn, ...] = (), **settings):
     unit = TextUnit(id="u0", text=text, context=context)
-    return RelationalAnalyzer(**settings).annotate([unit])[0]
+    return RelationalAnalyzer(**{"model": False, **settings}).annotate([unit])[0]
+
+
+def analyse_text(text: str, *args, **kwargs):
+    """The word-list coding of one text (``relational.v2``'s components)."""
+    return _analyse_text(text, *args, model=kwargs.pop("model", False), **kwargs)
 
 
 def codes(values) -> tuple:
@@ -24,7 +32,7 @@ def codes(values) -> tuple:
 
 def test_relational_is_registered_with_its_fields() -> None:
     analyser = REGISTRY.create("relational")
-    assert analyser.key == "relational.v2"
+    assert analyser.key == "relational.v3"
     assert {"episode", "object", "wish", "response_of_other", "response_of_self"} <= set(analyser.fields)
 
 
@@ -100,7 +108,7 @@ def test_relational_case_finds_the_ccrt_and_a_replay_with_the_therapist() -> Non
                 "interested. I felt embarrassed and apologised.",
                 "My friend came round with soup and sat with me. I felt cared for."]),
     ])
-    analyser = RelationalAnalyzer()
+    analyser = RelationalAnalyzer(model=False)
     case = run([analyser], sessions).summaries["relational"].case
     assert [e["object"] for e in case["episodes"]] == ["father", "boss", "therapist", "friend"]
     assert case["ccrt"]["wish"]["cluster"] == "W6"
@@ -118,7 +126,7 @@ def test_relational_case_settles_a_guessed_name_from_an_introduction_elsewhere()
         ("s1", ["Ottoline, she's the senior partner, runs the whole floor."]),
         ("s2", ["Ottoline ignored my email about the deadline. I wanted a reply. I felt anxious all night."]),
     ])
-    case = run([RelationalAnalyzer()], sessions).summaries["relational"].case
+    case = run([RelationalAnalyzer(model=False)], sessions).summaries["relational"].case
     assert [e["object"] for e in case["episodes"]] == ["boss"]
 
 
@@ -135,6 +143,7 @@ def test_relational_wish_is_not_read_as_a_response() -> None:
     assert values["response_of_self"]["cluster"] == "RS2"
 
 
+@pytest.mark.slow
 def test_relational_workspace_patterns_use_the_runner_cache(tmp_path, monkeypatch, capsys) -> None:
     import json
 
@@ -244,7 +253,7 @@ def test_relational_one_episode_unless_the_text_clearly_separates_two(text: str)
 
 
 def test_relational_case_counts_each_episode_of_a_turn() -> None:
-    case = run([RelationalAnalyzer()], _sessions([("s1", [TWO])])).summaries["relational"].case
+    case = run([RelationalAnalyzer(model=False)], _sessions([("s1", [TWO])])).summaries["relational"].case
     assert [(e["object"], e["source"], e["part"]) for e in case["episodes"]] == [("mother", "s1:0", 1),
                                                                                  ("boss", "s1:0", 2)]
     assert case["objects"]["mother"]["episodes"] == case["objects"]["boss"]["episodes"] == 1
@@ -257,7 +266,7 @@ def _replay_case():
                 "My boss ignored my email about the deadline. I wanted a reply. I felt anxious all night."]),
         ("s2", ["When you looked at the clock I thought you were bored with me. I felt embarrassed."]),
     ])
-    return run([RelationalAnalyzer()], sessions).summaries["relational"]
+    return run([RelationalAnalyzer(model=False)], sessions).summaries["relational"]
 
 
 def test_relational_session_summary_holds_its_ccrt_and_its_replays() -> None:
@@ -300,7 +309,7 @@ def test_relational_chip_shows_both_figures_of_a_turn() -> None:
 def test_relational_a_name_the_client_speaks_to_is_the_therapist() -> None:
     assert learn_names("Thank you, Imelda. It helped.") == {"Imelda": "therapist"}
     assert learn_names('My mother said, "Look, Imelda, you never listen."') == {}  # reported speech
-    case = run([RelationalAnalyzer()], _sessions([
+    case = run([RelationalAnalyzer(model=False)], _sessions([
         ("s1", ["Sorry, Imelda, I know it's late."]),
         ("s2", ["Imelda ignored my email last week and I felt stupid."]),
     ])).summaries["relational"].case

@@ -38,6 +38,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> dict:
     result["analysis"] = ws.analyze(client="demo")
     result["tasks"] = ws.safety_tasks()
     ws.close()
+    result["workspace"], result["key"] = folder / "ws", key
     return result
 
 
@@ -189,3 +190,25 @@ def test_demo_case_report_shows_each_sessions_intervention_profile(demo: dict) -
     assert numbers == sorted(s["number"] for s in demo["analysis"]["sessions"])
     positions = re.findall(r"<tr><td>\d+</td><td>(\w+)</td>", table)
     assert set(positions) <= {"expressive", "intermediate", "supportive"} and positions
+
+
+@pytest.mark.slow
+def test_demo_patterns_replay_the_case_pattern_with_the_therapist(demo: dict) -> None:
+    """The CCRT the case was written around (DEMO_CASE.md), and its replay with the therapist among the figures."""
+    from reverie.analysis.relational_case import from_analysis
+    case = from_analysis(demo["analysis"], {"Ruth": "therapist", "Adler": "therapist"})
+    assert [case["ccrt"][p]["cluster"] for p in ("wish", "response_of_other", "response_of_self")] == \
+        ["W6", "RO5", "RS8"]
+    replay = next(r for r in case["replays"] if r["pattern"] == "RO5->RS8")
+    assert {"boss", "therapist"} <= set(replay["objects"]) and replay["transference"] is True
+    assert {"father", "boss", "partner", "therapist"} <= set(case["ccrt"]["figures"])
+
+
+@pytest.mark.slow
+def test_demo_themes_show_returning_and_journal_only_themes(demo: dict) -> None:
+    """Beth's baby is written of three times in the journal and never spoken of in a session."""
+    with rw.open(demo["workspace"], key_file=demo["key"], user="ruth.adler") as ws:
+        found = ws.themes("demo")["themes"]
+    assert any(t["returning"] for t in found)
+    (only,) = [t for t in found if t["journal_only"]]
+    assert "baby" in only["words"] and {o["source"] for o in only["occurrences"]} == {"entry"}

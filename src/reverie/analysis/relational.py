@@ -24,6 +24,10 @@ from typing import Any, ClassVar
 from reverie.analysis import relational_lexicon as lex
 from reverie.analysis.base import BaseAnalyzer, SessionUnits, Setting, Summary, TextUnit, register
 from reverie.analysis.display import Chip, Display, Panel
+from reverie.analysis.relational_clauses import CLAUSE_BREAK as _CLAUSE_BREAK
+from reverie.analysis.relational_clauses import SENTENCE as _SENTENCE
+from reverie.analysis.relational_clauses import classified as _classified
+from reverie.analysis.relational_clauses import component as _component
 from reverie.analysis.transference import find_references
 from reverie.domain import Annotation
 
@@ -33,7 +37,6 @@ _FEMALE = re.compile(rf"^(?:{lex.FEMALE_WORDS})$", _I)
 _MALE = re.compile(rf"^(?:{lex.MALE_WORDS})$", _I)
 _NAME = re.compile(r"\b[A-Z][a-z]{2,}(?:'s)?\b")
 _SUBJECT = re.compile(r"\b(I|he|she|they|you|we|it|this|that)\b(?!')|\bI(?='[dm])", _I)
-_SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
 _PARTS = ("wish", "response_of_other", "response_of_self")
 # Where a turn moves on to another interaction: a sentence that opens with a move in time or place, or "and then"
 _TRANSITION = re.compile(
@@ -41,7 +44,6 @@ _TRANSITION = re.compile(
     r"|that (?:evening|night|afternoon)|at work|on (?:mon|tues|wednes|thurs|fri|satur|sun)day|meanwhile"
     r"|when I got (?:home|back|in|to work)|it was the same (?:with|at)|same (?:thing )?with)\b)"
     r"|,?\s+(?P<cut2>and then|and later|and the next day)\b", _I)
-_CLAUSE_BREAK = re.compile(r"[,;:\"\u201c\u201d]|\b(?:and|but|because|when|then|until|while|so that|which)\b", _I)
 _WISH = re.compile(lex.WISH_VERB, _I)
 _NEGATION = re.compile(lex.NEGATION, _I)
 _FELT = re.compile(r"\b(?:felt|feel|feels|feeling|was|am|'m|got|get|left me|made me)\s+(?:\w+\s+){0,3}$", _I)
@@ -205,12 +207,6 @@ def _subjects(text: str, mentions: list[dict[str, Any]], context: Sequence[dict[
     return sorted(marks, key=lambda x: x[0])
 
 
-def _component(kind: str, cid: str, text: str, span: tuple[int, int], negative: bool = False) -> dict[str, Any]:
-    valence = "negative" if negative or (kind != "wish" and cid not in lex.POSITIVE) else "positive"
-    return {"component": kind, "cluster": cid, "label": lex.LABELS[cid], "valence": valence,
-            "quote": text[span[0]:span[1]], "span": list(span)}
-
-
 def _wishes(text: str, marks: list[Any]) -> tuple[list[dict[str, Any]], list[tuple[int, int]], Counter[str]]:
     """Wishes with their spans (zones no response is read inside) and the figures they are aimed at."""
     wishes, zones, targets = [], [], Counter()
@@ -237,19 +233,23 @@ def _clause_start(text: str, pos: int, floor: int) -> int:
 
 
 def analyse_text(text: str, unit: TextUnit | None = None, names: dict[str, str] | None = None,
-                 therapist_names: Sequence[str] = ()) -> dict[str, Any]:
+                 therapist_names: Sequence[str] = (), model: bool = True) -> dict[str, Any]:
     """The relationship episode in one text (or ``episode: False``), with its components and evidence, and
-    ``episodes``: the separate episodes when the text clearly tells more than one (else empty)."""
+    ``episodes``: the separate episodes when the text clearly tells more than one (else empty).
+
+    ``model``: code the components with the trained classifier (``relational_model``); else with the word
+    lists alone (``relational.v2``'s coding)."""
     unit = unit or TextUnit.of(text)
     learned = learn_names(text)
     known = {**learned, **(names or {})}
-    values = _episode(text, unit, known, therapist_names)
+    values = _episode(text, unit, known, therapist_names, model)
     values["names"] = learned
-    values["episodes"] = _parts(text, unit, known, therapist_names)
+    values["episodes"] = _parts(text, unit, known, therapist_names, model)
     return values
 
 
-def _parts(text: str, unit: TextUnit, known: dict[str, str], therapist_names: Sequence[str]) -> list[dict[str, Any]]:
+def _parts(text: str, unit: TextUnit, known: dict[str, str], therapist_names: Sequence[str],
+           model: bool = False) -> list[dict[str, Any]]:
     """Two or more episodes told one after another with different figures ("my mother ... Then at work my
     boss ..."): the text is cut only where a transition opens a stretch that names a new figure, and each
     stretch must be an episode on its own; spans stay those of the whole text."""
@@ -268,7 +268,7 @@ def _parts(text: str, unit: TextUnit, known: dict[str, str], therapist_names: Se
         return []
     parts = []
     for a, b, _ in stretches:
-        v = _episode(text[a:b], unit, known, therapist_names)
+        v = _episode(text[a:b], unit, known, therapist_names, model)
         if not v["episode"]:
             return []
         shift = [{**c, "span": [c["span"][0] + a, c["span"][1] + a]} for c in v["components"]]
@@ -279,7 +279,8 @@ def _parts(text: str, unit: TextUnit, known: dict[str, str], therapist_names: Se
     return parts if len({p["object"] for p in parts}) == len(parts) else []
 
 
-def _episode(text: str, unit: TextUnit, known: dict[str, str], therapist_names: Sequence[str]) -> dict[str, Any]:
+def _episode(text: str, unit: TextUnit, known: dict[str, str], therapist_names: Sequence[str],
+             model: bool = False) -> dict[str, Any]:
     """The one episode of a text (or stretch of it), its object the figure that acts in it most."""
     mentions = _mentions(text, unit, known, therapist_names)
     context = [] if any(not f.get("relative") for f in mentions) else [
@@ -321,6 +322,10 @@ def _episode(text: str, unit: TextUnit, known: dict[str, str], therapist_names: 
                         ro.append(_component(kind, code, text, m.span(), negated) | {"object": who})
                         actors[who] += 1
     ro, rs = _dedupe(ro), _dedupe(rs)
+    if model:  # the word lists still say who acts (the object); the classifier codes what was done and felt
+        if mentions or context or _SELF_CUE.search(text):  # no figure, no episode: nothing to encode
+            anchors = [(c["component"], c["span"][0]) for c in [*ro, *rs]]
+            wishes, ro, rs = _classified(text, marks, wishes, zones, anchors)
     figures = mentions
     counts = Counter(f["object"] for f in figures)
     score = Counter({o: counts[o] + 3 * actors[o] + 2 * targets[o] for o in {*counts, *actors}})
@@ -328,8 +333,10 @@ def _episode(text: str, unit: TextUnit, known: dict[str, str], therapist_names: 
     obj = max(score, key=lambda o: (score[o], -first[o])) if score else None
     if obj is None and _SELF_CUE.search(text) and (wishes or rs):
         obj = "self"
-    n_components = bool(wishes) + bool(ro) + bool(rs)
-    episode = obj is not None and (bool(ro) or n_components >= 2)
+    # with the classifier, only grounded responses (the word lists agree, or it is sure) make a text an episode
+    sure_ro, sure_rs = ([c for c in x if c.get("grounded", True)] for x in (ro, rs))
+    n_components = bool(wishes) + bool(sure_ro) + bool(sure_rs)
+    episode = obj is not None and (bool(sure_ro) or n_components >= 2)
     chosen = next((f for f in [*figures, *context] if f["object"] == obj), None)
     return {
         "episode": episode,
@@ -337,7 +344,7 @@ def _episode(text: str, unit: TextUnit, known: dict[str, str], therapist_names: 
         "object_basis": chosen["basis"] if chosen else ("cue" if obj == "self" else None),
         "object_name": chosen.get("name") if chosen else None,
         "wish": _primary(wishes) if episode else None,
-        "response_of_other": _primary([c for c in ro if c["object"] == obj] or ro) if episode else None,
+        "response_of_other": (_primary([c for c in ro if c["object"] == obj] or ro) if episode else None),
         "response_of_self": _primary(rs) if episode else None,
         "components": (wishes + ro + rs) if episode else [],
         "figures": sorted(counts),
@@ -355,10 +362,13 @@ def _dedupe(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _primary(items: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """The most frequent cluster; ties go to the one that comes first in the text."""
+    """The most frequent cluster (weighted by the classifier's confidence where it coded them); ties go to the
+    one that comes first in the text."""
     if not items:
         return None
-    counts = Counter(c["cluster"] for c in items)
+    counts: Counter[str] = Counter()
+    for c in items:
+        counts[c["cluster"]] += c.get("confidence", 1.0)
     best = max(counts.values())
     return next(c for c in items if counts[c["cluster"]] == best)
 
@@ -426,7 +436,7 @@ class RelationalAnalyzer(BaseAnalyzer):
     """Relationship episodes with Wish, Response of Other and Response of Self (CCRT, edition-3 clusters)."""
 
     name: ClassVar[str] = "relational"
-    version: ClassVar[str] = "2"
+    version: ClassVar[str] = "3"
     description: ClassVar[str] = (
         "Finds relationship episodes (an interaction told with a specific other) in client speech and journal "
         "text and codes the wish, response of other and response of self in the CCRT edition-3 clusters, with "
@@ -455,6 +465,8 @@ class RelationalAnalyzer(BaseAnalyzer):
     settings_spec: ClassVar[tuple[Setting, ...]] = (
         Setting("names", "", "known figures as NAME=OBJECT pairs, comma-separated (e.g. 'Margaret=boss,Jonah=partner')"),
         Setting("therapist_names", "", "names of the therapist, comma-separated (e.g. 'Ruth,Dr Adler')"),
+        Setting("model", True, "code the components with the trained classifier over the MiniLM encoder "
+                               "(relational_model); off: the word lists alone, as relational.v2"),
     )
 
     def __init__(self, **settings: Any):
@@ -463,12 +475,20 @@ class RelationalAnalyzer(BaseAnalyzer):
         raw = self.settings["therapist_names"] or ""
         self._therapist = tuple(n.strip() for n in (raw.split(",") if isinstance(raw, str) else raw) if n.strip())
 
+    def annotate(self, units: Sequence[TextUnit]) -> list[Annotation]:
+        """All units at once: with the classifier, their clauses are encoded in one batch (``relational_model``)."""
+        if not self.settings["model"] or len(units) < 2:
+            return [self.annotate_one(u) for u in units]
+        from reverie.analysis import relational_model
+        with relational_model.batch(lambda: [self.annotate_one(u) for u in units]):
+            return [self.annotate_one(u) for u in units]
+
     def annotate_one(self, unit: TextUnit) -> Annotation:
         text = unit.text or ""
         names = dict(self._names)
         for turn in unit.context:  # names introduced in the turns just before count too
             names = {**learn_names(turn.text), **names}
-        values = analyse_text(text, unit, names, self._therapist)
+        values = analyse_text(text, unit, names, self._therapist, bool(self.settings["model"]))
         evidence = sorted({tuple(c["span"]) for c in [*values["components"],
                                                       *(c for p in values["episodes"] for c in p["components"])]})
         return Annotation(self.name, self.version, unit.id, values, [tuple(e) for e in evidence])

@@ -41,8 +41,8 @@ def _episode(unit_id: str, session: str | None, kind: str | None, text: str | No
         "object_name": values.get("object_name"), "source": unit_id, "part": part, "session": session, "kind": kind,
         "wish": values.get("wish"), "response_of_other": values.get("response_of_other"),
         "response_of_self": values.get("response_of_self"), "components": components,
-        "evidence": [{"component": c["component"], "cluster": c["cluster"], "quote": c["quote"], "span": c["span"]}
-                     for c in components],
+        "evidence": [{"component": c["component"], "cluster": c["cluster"], "quote": c["quote"], "span": c["span"],
+                      **{k: c[k] for k in ("confidence", "grounded") if k in c}} for c in components],
         "text": text,
     }
 
@@ -94,9 +94,15 @@ def _settle_names(episodes: list[dict[str, Any]], names: dict[str, str], guesses
             e["object"] = names.get(name) or (common[0][0] if common else e["object"])
 
 
+def _grounded(episode: dict[str, Any]) -> list[dict[str, Any]]:
+    """The components the case counts: not those the classifier alone gave with little confidence (v3's
+    ``grounded`` False), which code an episode found on other grounds but are too weak to count across a case."""
+    return [c for c in episode["components"] if c.get("grounded", True)]
+
+
 def _clusters(episode: dict[str, Any], part: str) -> set[str]:
     prefix = _PREFIX[part]
-    return {c["cluster"] for c in episode["components"] if c["cluster"].rstrip("12345678") == prefix}
+    return {c["cluster"] for c in _grounded(episode) if c["cluster"].rstrip("12345678") == prefix}
 
 
 def pervasiveness(episodes: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
@@ -136,7 +142,7 @@ def replays(episodes: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for e in episodes:
         if e["object"] in _NOT_FIGURES:
             continue
-        negative = [c for c in e["components"] if c["valence"] == "negative"]
+        negative = [c for c in _grounded(e) if c["valence"] == "negative"]
         ros = sorted({c["cluster"] for c in negative if c["component"] == "response_of_other"})
         rss = sorted({c["cluster"] for c in negative if c["component"] == "response_of_self"})
         for ro in ros:

@@ -1,0 +1,113 @@
+"""The clauses of a text and their CCRT components as the trained classifier codes them (``relational.v3``).
+
+``relational`` finds the figures, the subjects and the wishes; here a text is cut into clauses, each clause
+given its subject, and each wish span, each clause of a figure (a response of other) and each clause of the
+client (a response of self) classified by ``relational_model``. The word lists' responses serve as anchors:
+a response they also place is ``grounded``, and so is one the classifier is sure of.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from reverie.analysis import relational_lexicon as lex
+
+_I = re.IGNORECASE
+SENTENCE = re.compile(r"[^.!?\n]+[.!?]*")
+CLAUSE_BREAK = re.compile(r"[,;:\"\u201c\u201d]|\b(?:and|but|because|when|then|until|while|so that|which)\b", _I)
+
+
+def component(kind: str, cid: str, text: str, span: tuple[int, int], negative: bool = False) -> dict[str, Any]:
+    """One coded component with its quote and span; responses are negative unless of a positive cluster."""
+    valence = "negative" if negative or (kind != "wish" and cid not in lex.POSITIVE) else "positive"
+    return {"component": kind, "cluster": cid, "label": lex.LABELS[cid], "valence": valence,
+            "quote": text[span[0]:span[1]], "span": list(span)}
+
+
+# Words that may stand before a clause's subject ("then she", "my older sister", "last night he"); a reporting verb
+# there ("said I was...") means the clause continues the subject before it
+_REPORTING = re.compile(r"\b(?:said|say|says|told|tell|asked|ask|thought|think|knew|know|felt|feel|realised|realized"
+                        r"|saw|heard|wondered|meant|guess|suppose|hope|wish|\w+ed)\b", _I)
+_SUBJECT_REACH = 3  # words
+_APOLOGY = re.compile(r"sorry|apologi", _I)
+# A figure of the client's followed by a verb starts a new clause ("I told her my boss had shouted at me")
+_TOLD_FIGURE = re.compile(r"(?<=[a-z] )(?:my|our) (?:\w+ )?\w+(?= (?:had|has|was|is|were|said|told|asked|kept|never"
+                          r"|always|just|didn't|doesn't|wouldn't|won't|\w+ed)\b)", _I)
+# A third-person subject after a noun starts a new clause ("I told her about the scan she put the kettle on")
+_NEW_SUBJECT = re.compile(r"(?<=[a-z] )(?:he|she|they)\b(?! (?:said|told|asked|thought|knew)\b)")
+
+
+def clauses(text: str, marks: list[Any]) -> list[tuple[int, int, str | None]]:
+    """The clauses of a text, each with its subject: "I", an object id, or None (it, we, no one named).
+
+    A clause is cut at punctuation and at the conjunctions of ``CLAUSE_BREAK``; its subject is a subject
+    marker among its first words, else the subject of the clause before it in the sentence ("he laughed and
+    said I was being silly": "said..." is still his)."""
+    out: list[tuple[int, int, str | None]] = []
+    for sentence in SENTENCE.finditer(text):
+        s0, s1 = sentence.span()
+        breaks = [m.span() for m in CLAUSE_BREAK.finditer(text, s0, s1)]
+        breaks += [(m.start(), m.start()) for m in _NEW_SUBJECT.finditer(text, s0, s1)
+                   if not _REPORTING.search(text[max(s0, m.start() - 12):m.start()])]
+        breaks += [(m.start(), m.start()) for m in _TOLD_FIGURE.finditer(text, s0, s1)
+                   if any(s[0] >= m.start() and s[0] < m.end() and s[1] not in (None, "I") for s in marks)]
+        breaks.sort()
+        subject: str | None = None
+        for a, b in zip([s0, *(e for _, e in breaks)], [*(st for st, _ in breaks), s1]):
+            raw = text[a:b]
+            lead = len(raw) - len(raw.lstrip(" \t\"'\u201c\u2018-("))
+            a += lead
+            b -= len(text[a:b]) - len(text[a:b].rstrip(" \t,;:.!?\"'\u201d\u2019)"))
+            if b - a < 3:
+                continue
+            first = next((s for s in marks if a <= s[0] < b), None)
+            before = text[a:first[0]] if first else ""
+            if first and len(before.split()) <= _SUBJECT_REACH and not _REPORTING.search(before):
+                subject = first[1]
+            if len(text[a:b].split()) >= 2 or _APOLOGY.match(text, a):
+                out.append((a, b, subject))
+    return out
+
+
+def classified(text: str, marks: list[Any], wishes: list[dict[str, Any]], zones: list[tuple[int, int]],
+                anchors: Sequence[tuple[str, int]] = ()
+                ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+    """The components as the trained classifier codes them: each wish span, each clause whose subject is a
+    figure (a response of other) and each clause whose subject is the client (a response of self) gets its
+    most probable cluster. A response clause is kept where the word lists found a response of that kind in it
+    (``anchors``: component and start), or where the classifier alone is sure of it (``SURE``); one it reads as
+    "none" is left out."""
+    from reverie.analysis import relational_model
+
+    items: list[tuple[str, str]] = [("wish", w["quote"]) for w in wishes]
+    where: list[tuple[str, tuple[int, int], str | None]] = []
+    for a, b, who in clauses(text, marks):
+        if who is None and _APOLOGY.match(text, a):
+            who = "I"  # "Sorry." with no one else as its subject is the speaker's
+        if who is None or who == "self" or any(za < b and a < zb for za, zb in zones):
+            continue
+        part = "response_of_self" if who == "I" else "response_of_other"
+        items.append((part, text[a:b]))
+        where.append((part, (a, b), who))
+    probs = relational_model.classify(items)
+    coded_wishes = []
+    for w, p in zip(wishes, probs):  # "I wanted to ask you something" is no wish of the CCRT's ("none")
+        cid = max((c for c in p if c != relational_model.NONE), key=p.__getitem__)
+        if p.get(relational_model.NONE, 0.0) < relational_model.NONE_AT:
+            coded_wishes.append(w | {"cluster": cid, "label": lex.LABELS[cid], "confidence": round(p[cid], 3)})
+    ro: list[dict[str, Any]] = []
+    rs: list[dict[str, Any]] = []
+    for (part, span, who), p in zip(where, probs[len(wishes):]):
+        cid = max((c for c in p if c != relational_model.NONE), key=p.__getitem__)
+        if p.get(relational_model.NONE, 0.0) >= relational_model.NONE_AT:
+            continue
+        grounded = p[cid] >= relational_model.SURE or any(kind == part and span[0] <= at < span[1]
+                                                          for kind, at in anchors)
+        coded = component(part, cid, text, span) | {"confidence": round(p[cid], 3), "grounded": grounded}
+        if part == "response_of_other":
+            ro.append(coded | {"object": who})
+        else:
+            rs.append(coded)
+    return coded_wishes, ro, rs
