@@ -390,6 +390,23 @@ def test_dream_links_figures_themes_and_relational_pattern_with_both_evidences()
     assert links(code_dream(dream), [("e2", "We drove to the coast on Sunday.")]) == []
 
 
+def test_dream_links_name_each_side_of_an_interaction_by_its_own_character():
+    from reverie.analysis.dream_links import links
+    dream = "Someone in a white coat was shouting at my father in a corridor."
+    other = "I think of my dad at the factory. The foreman yelled at him every day."
+    labels = {o["label"] for o in links(code_dream(dream), [("s2:7", other)]) if o["kind"] == "relational pattern"}
+    assert labels == {"aggression: someone → father"}  # not "father → father": the shouter is not the father
+
+
+def test_dreams_view_lists_each_link_once_with_its_places():
+    from reverie.cli.views import _link_lines
+    found = [{"kind": "theme", "label": "door", "source": s} for s in ("s1:5", "s2:9", "s2:9")]
+    found += [{"kind": "figure", "label": "mother", "source": s} for s in ("s1:1", "s1:2", "s1:3", "s1:4", "s1:5", "e3")]
+    found += [{"kind": "relational pattern", "label": "aggression: mother → dreamer", "source": "e3"}]
+    assert _link_lines(found) == ["relational pattern aggression: mother → dreamer in e3",
+                                  "figure mother in s1:1, s1:2, s1:3, s1:4 and 2 more", "theme door in s1:5, s2:9"]
+
+
 def test_workspace_dreams_links_to_nearby_entries_only(ws):
     ws.add_client("c7", sex="F")
     ws.grant_consent("c7", "analysis")

@@ -82,20 +82,27 @@ def links(dream: dict[str, Any], others: Sequence[tuple[str, str]]) -> list[dict
                 out.append({"kind": "theme", "label": key, "source": source, "dream_span": span,
                             "other_spans": [[starts[i], ends[i]] for i in where[key]]})
         for kind, item in acts:
-            other_figure = next((k for k, s in figures.items() for code in (item.get("init"), item.get("rec"))
-                                 if code and code != "D" and _code_of(dream, k) == code), None)
-            if other_figure is None or other_figure not in where:
+            other_figure = next((k for code in (item.get("init"), item.get("rec")) for k in figures
+                                 if code and code != "D" and _code_of(dream, k) == code and k in where), None)
+            if other_figure is None:  # neither side is a figure the other text names
                 continue
             cues = lex.interactions[kind].matches(tokenize(text).words)
             near = [(i, j) for i, j, _ in cues if any(0 <= sentences[i] - sentences[p] <= 1 for p in where[other_figure])]
             if near:
-                who = f"{'dreamer' if item.get('init') == 'D' else other_figure} → " \
-                      f"{'dreamer' if item.get('rec') == 'D' else other_figure}"
+                who = f"{_who(dream, figures, item.get('init'))} → {_who(dream, figures, item.get('rec'))}"
                 out.append({"kind": "relational pattern", "label": f"{kind}: {who}", "source": source,
                             "dream_span": item["span"],
                             "other_spans": [[starts[i], ends[j - 1]] for i, j in near]
                             + [[starts[p], ends[p]] for p in where[other_figure]]})
     return out
+
+
+def _who(dream: dict[str, Any], figures: dict[str, Any], code: str | None) -> str:
+    """One side of an interaction in words: the dreamer, the figure its character code belongs to, or someone (an
+    uncertain or unnamed character, HVdC's ``Q``)."""
+    if code == "D":
+        return "dreamer"
+    return next((k for k in figures if code and _code_of(dream, k) == code), "someone")
 
 
 def _code_of(dream: dict[str, Any], key: str) -> str | None:

@@ -115,6 +115,19 @@ def render_progress(out: Console, result: dict[str, Any]) -> None:
         out.print(Text.assemble(("flag", "bold red"), f": {flag if isinstance(flag, str) else flag.get('message', flag)}"))
 
 
+def _link_lines(links: list[dict[str, Any]], shown: int = 4) -> list[str]:
+    """A dream's links, one line per observation (kind and label) with the places it was met (``s3:41`` session 3,
+    turn 41; ``e7`` entry 7): relational patterns first, then the most often met, at most ``shown`` places each."""
+    places: dict[tuple[str, str], list[str]] = {}
+    for o in links:
+        found = places.setdefault((o["kind"], o["label"]), [])
+        if o["source"] not in found:
+            found.append(o["source"])
+    order = sorted(places.items(), key=lambda kv: (kv[0][0] != "relational pattern", -len(kv[1]), kv[0]))
+    return [f"{kind} {label} in {', '.join(where[:shown])}" + (f" and {len(where) - shown} more" if len(where) > shown else "")
+            for (kind, label), where in order]
+
+
 def render_dreams(out: Console, result: dict[str, Any]) -> None:
     """Coded dreams (counts per code family), then the h-profile against the norms."""
     out.print(Text.assemble((f"Dreams of {result['client']}", "bold"),
@@ -134,8 +147,8 @@ def render_dreams(out: Console, result: dict[str, Any]) -> None:
     out.print(t)
     for d in result["coded"]:
         if d.get("links"):
-            seen = sorted({f"{o['kind']} {o['label']} ({o['source']})" for o in d["links"]})
-            out.print(Text.assemble((d["title"] or str(d["id"]), "bold"), f" links to nearby texts: {'; '.join(seen)}"))
+            out.print(Text.assemble((d["title"] or str(d["id"]), "bold"),
+                                    f" links to nearby texts: {'; '.join(_link_lines(d['links']))}"))
     t = Table(title="h-profile (Cohen's h = 2·asin√client − 2·asin√norm)", title_justify="left")
     for col in ("indicator", "client", "norm", "h", "n", "beyond chance"):
         t.add_column(col)
