@@ -19,7 +19,7 @@ from counselchat import counselchat_rows  # scripts/counselchat.py (evaluation d
 from reverie.evaluation.risk import evaluate, load_rows
 
 SETS = ("risk_check", "risk_holdout_v1", "risk_holdout", "risk_holdout_v3", "risk_holdout_v4", "risk_holdout_v5",
-        "risk_holdout_v7", "risk_tune_v6", "risk_everyday", "risk_session_talk")
+        "risk_holdout_v7", "risk_tune_v6", "risk_tune_v7", "risk_everyday", "risk_session_talk")
 HELD_OUT = ("risk_holdout_v5", "risk_holdout_v7")  # a measure only: never tuned on
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
