@@ -98,11 +98,20 @@ _HOPELESS = re.compile(
     r"trapped|nothing\s+left|nothing\s+(?:\w+\s+){0,2}(?:gets?|got|gotten|getting)\s+better|never\s+gets?\s+better|"
     r"(?:can'?t|cannot|can\s+not)\s+keep\s+(?:doing\s+(?:this|it)|going)\s+(?:much|any)\s+longer|no\s+reason|give\s+up|gives\s+up|given\s+up|can'?t\s+face|had\s+enough|want\s+out|"
     r"want\s+it\s+(?:all\s+)?over|finally\s+(?:stop|rest|be\s+free)|(?:no\s*one|nobody)\s+would\s+(?:even\s+)?(?:care|notice|miss)|better\s+off|"
-    r"relieved\s+if|if\s+I\s+(?:just\s+)?(?:wasn'?t|weren'?t|was\s+not|were\s+not)\s+(?:\w+\s+){0,3}"
+    r"relieved\s+if|"
+    # exhaustion, not caring, nothing mattering, no reasons left: the weak cues of a post read whole
+    r"(?:stopped|stop)\s+caring|(?:don'?t|do\s+not)\s+(?:really\s+|even\s+)?care\s+any\s*more|won'?t\s+matter|"
+    r"(?:doesn'?t|does\s+not)\s+matter\s+any\s*more|nothing\s+matters|nowhere\s+(?:to\s+go|left\s+to\s+turn)|"
+    r"(?:ran|run|running)\s+out\s+of\s+reasons|(?:tired|sick|exhausted)\s+of\s+(?:everything|it\s+all|existing|living|"
+    r"fighting|pretending|being\s+(?:alive|me|here))(?!\s+(?!any\s*more|like\s+this)\w)|(?:don'?t\s+think\s+I\s+can|can'?t|cannot)\s+keep\s+(?:going|doing\s+this)|"
+    r"only\s+(?:thing|one|reason)\s+(?:keeping|that\s+keeps)\s+me\s+(?:here|alive|going|around)|"
+    r"(?:no\s*one|nobody|the\s+world|anyone)\s+would\s+(?:\w+\s+){0,2}(?:care|notice|miss)|"
+    r"(?:have|want|make)\s+it\s+(?:all\s+)?(?:to\s+)?be\s+over|if\s+I\s+(?:just\s+)?(?:wasn'?t|weren'?t|was\s+not|were\s+not)\s+(?:\w+\s+){0,3}"
     r"(?:any\s*more|around|here|in\s+the\s+picture)|I'?m\s+(?:(?:so|just|really)\s+){0,2}done(?!\s+with))\b", re.IGNORECASE)
 # Means other than medicine (a pill is an everyday object; quantities and hoarding are plan cues below).
 _MEANS = re.compile(
-    r"\b(?:overdos\w*|hang\w*\s+myself|rope|noose|ligature|bridge|roof|ledge|cliff|balcony|somewhere\s+high|"
+    r"\b(?:overdos\w*|hang\w*\s+myself|rope|noose|ligature|bridge|roof|ledge|cliffs?|edge\s+of\s+(?:the\s+|a\s+)?"
+    r"(?:platform|roof|cliff|bridge|building)|balcony|somewhere\s+high|"
     r"railway|tracks|platform\s+edge|stairwell|railing|gun|rifle|blades?|razors?|knife|wrists?|reservoir|charcoal|lethal|"
     r"(?:fast|express|non-?stop(?:ping)?)\s+(?:trains?|ones)|multi-?storey|top\s+(?:floor\s+)?of\s+(?:the|a|that)\s+"
     r"(?:car\s+park|parking\s+(?:garage|structure)|building|tower|block|cliff|bridge)|crash(?:ing)?\s+(?:my|the)\s+car\s+into|(?:trains?|ones)\s+(?:that|which)\s+(?:don'?t|do\s+not)\s+stop|"
@@ -110,7 +119,7 @@ _MEANS = re.compile(
     re.IGNORECASE)
 _PLAN_CUE = re.compile(
     r"\b(?:tonight|(?:goodbye|farewell|last|final)\s+(?:letters?|notes?)|(?:letters?|notes?)\s+(?:to\s+\w+\s+)?for\s+after|"
-    r"to\s+be\s+opened|goodbyes?|sorted\s+out\s+who|(?:give|gave|given|giving)\s+(?:(?:my|all|of|the)\s+)*\w*\s*away|"
+    r"to\s+be\s+opened|swallowed\s+(?:everything|the\s+lot|the\s+whole)|goodbyes?|sorted\s+out\s+who|(?:give|gave|given|giving)\s+(?:(?:my|all|of|the)\s+)*\w*\s*away|"
     r"won'?t\s+need\s+(?:it|them)|stockpil\w*|hoard\w*|researched|looked\s+up\s+how|last\s+(?:entry|post|message)|(?:one|the)\s+last\s+time|"
     r"who\s+gets\s+(?:what|my)|won'?t\s+be\s+needing|just\s+in\s+case|if\s+anything\s+happens\s+to\s+me|"
     r"paid\s+off|deleted\s+(?:all\s+)?my|opened\s+after|how\s+many\s+(?:pills|tablets)|wait\w*\s+for\s+the\s+right\s+(?:night|day|time|moment)|"
@@ -493,6 +502,8 @@ def _frame(rules_: _Rules, text: str, clause: tuple[int, int], m: re.Match[str],
         return "reported_speech"
     if _TOPIC_MATCH.match(m.group(0)) and _OTHERS_SUICIDE.search(text[max(0, start - 50):start]):
         return "third_person"
+    if re.fullmatch(r"suicides|overdoses", m.group(0), re.IGNORECASE):  # "been to too many suicides": other people's
+        return "third_person"
     empathy = _EMPATHY.search(before)
     if empathy and re.match(r"[a-z]+ing\b", m.group(0), re.IGNORECASE):  # "I remember wishing I wouldn't wake up"
         return "past" if empathy.group(0).lower().startswith("remember") else "third_person"
@@ -775,9 +786,35 @@ def assess_many(texts: Sequence[str], semantic: bool = True, threshold: float = 
         for i, (t, ms) in enumerate(zip(texts, all_matches)):
             spans, sem_frames[i] = _semantic_spans(r, t, ms) if t and t.strip() else ([], set())
             todo.append((t or "", spans))
-        sem_hits = risk_semantic.hits(todo, threshold, margin)
+        sem_hits = risk_semantic.hits(todo, threshold, margin, admit=_near_risk)
+        # A post-level second reading: in a text that already carries a signal, the sentences the gate passed
+        # over are read too, and a close resemblance among them is a further signal ("I've been hoping
+        # something happens to me" beside "nobody can say I gave up").
+        again = [(t or "", [sp for sp in spans if not _near_risk((t or "")[sp[0]:sp[1]])
+                            and set(_tokens((t or "")[sp[0]:sp[1]].lower())) & _FIRST]
+                  if _signalled(t or "", ms, hs, spans) else [])
+                 for (t, spans), ms, hs in zip(todo, all_matches, sem_hits)]
+        if any(spans for _, spans in again):
+            for i, more in enumerate(risk_semantic.hits(again, max(threshold, risk_semantic.STRONG_THRESHOLD),
+                                                        margin, admit=None)):
+                sem_hits[i] = sorted(sem_hits[i] + more, key=lambda h: h.start)
     return [_combine(t or "", ms, hs, fs, tuple(c)) for t, ms, hs, fs, c
             in zip(texts, all_matches, sem_hits, sem_frames, contexts)]
+
+
+def _near_risk(sentence: str) -> bool:
+    """The semantic layer's word gate, widened to every word that could corroborate a resemblance."""
+    return risk_semantic.near_risk(sentence) or any(rx.search(sentence) for rx in (_DEATH, _HOPELESS, _MEANS, _PLAN_CUE))
+
+
+def _signalled(text: str, matches: list[RiskMatch], sem: list[risk_semantic.SemanticHit],
+               spans: list[tuple[int, int]]) -> bool:
+    """A text worth a second reading: a weak cue or a resemblance, or a frame-free sentence near risk; a text
+    with a clear rule finding is a task already and needs none."""
+    present = [m for m in matches if m.present]
+    if any(not m.weak for m in present):
+        return False
+    return bool(present or sem or any(_near_risk(text[a:b]) for a, b in spans))
 
 
 def assess(text: str, semantic: bool = False, **options: Any) -> dict[str, Any]:
@@ -788,6 +825,24 @@ def assess(text: str, semantic: bool = False, **options: Any) -> dict[str, Any]:
 def _apart(cue: RiskMatch, sem: list[risk_semantic.SemanticHit]) -> bool:
     """A semantic hit outside the weak cue's sentence: each is independent evidence for the other."""
     return any(not (h.start <= cue.start < h.end) for h in sem)
+
+
+def _converge(text: str, weak: list[RiskMatch], sem: list[risk_semantic.SemanticHit]) -> bool:
+    """Two signals in different sentences (weak cues or resemblances) corroborate each other: a post read whole.
+
+    "I'm going to do it this weekend when everyone's away." and "I've got it all worked out." are each weak;
+    together they are a plan.
+    """
+    sents = risk_semantic.sentences(text)
+
+    def sentence(pos: int) -> int:
+        return next((k for k, (a, b) in enumerate(sents) if a <= pos < b), -1)
+
+    # A weak rule cue and any other signal elsewhere; resemblances alone never converge (in a long text several
+    # sentences resemble risk a little: "I really don't know what to do anymore." beside "I'm miserable.").
+    # A resemblance found only on the second reading (no word near risk) needs words to corroborate it.
+    gated = [h.start for h in sem if _near_risk(h.text)]
+    return bool(weak) and len({sentence(p) for p in [m.start for m in weak] + gated}) >= 2
 
 
 def _combine(text: str, matches: list[RiskMatch], sem: list[risk_semantic.SemanticHit],
@@ -807,6 +862,8 @@ def _combine(text: str, matches: list[RiskMatch], sem: list[risk_semantic.Semant
         blank += [sent for sent in risk_semantic.sentences(text)  # other people's words, the past, fiction
                   if _governing_frame(rules(), text, sent, matches, idiom_spans) in _NOT_THE_WRITERS_NOW]
         corroboration = _corroboration(text, blank, bool(strong or answer), context)
+    if corroboration is None and _converge(text, weak, sem):
+        corroboration = "convergence"
     if strong or answer:
         corroboration = "rules" if strong else "question"
     confirmed = strong + ([answer] if answer else []) + (weak if corroboration else [])
