@@ -787,34 +787,16 @@ def assess_many(texts: Sequence[str], semantic: bool = True, threshold: float = 
             spans, sem_frames[i] = _semantic_spans(r, t, ms) if t and t.strip() else ([], set())
             todo.append((t or "", spans))
         sem_hits = risk_semantic.hits(todo, threshold, margin, admit=_near_risk)
-        # A post-level second reading: in a text that already carries a signal, the sentences the gate passed
-        # over are read too, and a close resemblance among them is a further signal ("I've been hoping
-        # something happens to me" beside "nobody can say I gave up").
-        again = [(t or "", [sp for sp in spans if not _near_risk((t or "")[sp[0]:sp[1]])
-                            and set(_tokens((t or "")[sp[0]:sp[1]].lower())) & _FIRST]
-                  if _signalled(t or "", ms, hs, spans) else [])
-                 for (t, spans), ms, hs in zip(todo, all_matches, sem_hits)]
-        if any(spans for _, spans in again):
-            for i, more in enumerate(risk_semantic.hits(again, max(threshold, risk_semantic.STRONG_THRESHOLD),
-                                                        margin, admit=None)):
-                sem_hits[i] = sorted(sem_hits[i] + more, key=lambda h: h.start)
     return [_combine(t or "", ms, hs, fs, tuple(c)) for t, ms, hs, fs, c
             in zip(texts, all_matches, sem_hits, sem_frames, contexts)]
 
 
+_CUES = (_DEATH, _HOPELESS, _MEANS, _PLAN_CUE)  # the words that corroborate a resemblance
+
+
 def _near_risk(sentence: str) -> bool:
     """The semantic layer's word gate, widened to every word that could corroborate a resemblance."""
-    return risk_semantic.near_risk(sentence) or any(rx.search(sentence) for rx in (_DEATH, _HOPELESS, _MEANS, _PLAN_CUE))
-
-
-def _signalled(text: str, matches: list[RiskMatch], sem: list[risk_semantic.SemanticHit],
-               spans: list[tuple[int, int]]) -> bool:
-    """A text worth a second reading: a weak cue or a resemblance, or a frame-free sentence near risk; a text
-    with a clear rule finding is a task already and needs none."""
-    present = [m for m in matches if m.present]
-    if any(not m.weak for m in present):
-        return False
-    return bool(present or sem or any(_near_risk(text[a:b]) for a, b in spans))
+    return risk_semantic.near_risk(sentence) or any(rx.search(sentence) for rx in _CUES)
 
 
 def assess(text: str, semantic: bool = False, **options: Any) -> dict[str, Any]:
@@ -840,9 +822,7 @@ def _converge(text: str, weak: list[RiskMatch], sem: list[risk_semantic.Semantic
 
     # A weak rule cue and any other signal elsewhere; resemblances alone never converge (in a long text several
     # sentences resemble risk a little: "I really don't know what to do anymore." beside "I'm miserable.").
-    # A resemblance found only on the second reading (no word near risk) needs words to corroborate it.
-    gated = [h.start for h in sem if _near_risk(h.text)]
-    return bool(weak) and len({sentence(p) for p in [m.start for m in weak] + gated}) >= 2
+    return bool(weak) and len({sentence(p) for p in [m.start for m in weak] + [h.start for h in sem]}) >= 2
 
 
 def _combine(text: str, matches: list[RiskMatch], sem: list[risk_semantic.SemanticHit],

@@ -32,10 +32,6 @@ Encoder = Callable[[Sequence[str]], np.ndarray]  # texts -> (n, d) unit-length r
 
 DEFAULT_THRESHOLD = 0.45
 DEFAULT_MARGIN = 0.06
-# A sentence with no risk-adjacent word is encoded only in a text that already carries a signal (a weak cue, a
-# resemblance, words of death, hopelessness, a means or a plan), and is a hit only when it is this close: indirect
-# first-person wording ("I've been hoping something happens to me") rarely holds a gate word.
-STRONG_THRESHOLD = 0.55
 BATCH_SIZE = 16  # sentences per encoder call: smaller batches pad less (bench_risk: ~10% less CPU than 32)
 MIN_WORDS = 3
 
