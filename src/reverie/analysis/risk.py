@@ -81,7 +81,7 @@ _DEATH = re.compile(
     r"(?:not|never)\s+(?:to\s+)?wak(?:e|ing)(?:\s+up)?|(?:won|wouldn|didn)'?t\s+wake(?:\s+up)?|"
     r"not\s+having\s+to\s+(?:wake\s+up|be\s+(?:here|alive|around)|exist|live|go\s+on)|woke\s+up\s+anyway|disappear\w*|stop\s+existing|not\s+exist|"
     r"cease\s+to\s+exist|without\s+me(?!\s+(?:for\s+(?:a|an|the|one|two|a\s+few|\d+)\s+\w+|this\s+\w+|tonight|today|while|when\s+I))|(?:hurt|harm|cut|cutting|burn)\s+myself|self[- ]?harm\w*|bleed|"
-    r"never\s+been\s+born|being\s+around\s+(?:next|much|for)|survive|for\s+good|already\s+gone|end\s+to\s+myself|"
+    r"never\s+been\s+born|won'?t\s+be\s+(?:here|around|a\s+(?:problem|burden))\s+(?:for\s+)?(?:much|very)\s+longer|being\s+around\s+(?:next|much|for)|survive|for\s+good|already\s+gone|end\s+to\s+myself|"
     r"stop\s+my\s+heart|time\s+for\s+me\s+to\s+go|carry\s+on\s+living|disappointed\s+(?:that\s+)?I\s+woke|"
     r"blood(?!\s+(?:pressure|tests?|sugars?|results|work|count|donor|bank|thinners?))|"
     r"hurt(?:ing)?\s+my\s+(?:body|arms?|legs?)|around\s+my\s+neck|revenge|run\s+\w+\s+over|"
@@ -100,13 +100,13 @@ _HOPELESS = re.compile(
     r"want\s+it\s+(?:all\s+)?over|finally\s+(?:stop|rest|be\s+free)|(?:no\s*one|nobody)\s+would\s+(?:even\s+)?(?:care|notice|miss)|better\s+off|"
     r"relieved\s+if|"
     # exhaustion, not caring, nothing mattering, no reasons left: the weak cues of a post read whole
-    r"(?:stopped|stop)\s+caring|(?:don'?t|do\s+not)\s+(?:really\s+|even\s+)?care\s+any\s*more|won'?t\s+matter|"
+    r"(?:stopped|stop)\s+caring(?!\s+(?:about|what|for|if|whether))|(?:don'?t|do\s+not)\s+(?:really\s+|even\s+)?care\s+any\s*more|won'?t\s+matter|"
     r"(?:doesn'?t|does\s+not)\s+matter\s+any\s*more|nothing\s+matters|nowhere\s+(?:to\s+go|left\s+to\s+turn)|"
     r"(?:ran|run|running)\s+out\s+of\s+reasons|(?:tired|sick|exhausted)\s+of\s+(?:everything|it\s+all|existing|living|"
     r"fighting|pretending|being\s+(?:alive|me|here))(?!\s+(?!any\s*more|like\s+this)\w)|(?:don'?t\s+think\s+I\s+can|can'?t|cannot)\s+keep\s+(?:going|doing\s+this)|"
     r"only\s+(?:thing|one|reason)\s+(?:keeping|that\s+keeps)\s+me\s+(?:here|alive|going|around)|"
     r"(?:no\s*one|nobody|the\s+world|anyone)\s+would\s+(?:\w+\s+){0,2}(?:care|notice|miss)|"
-    r"(?:have|want|make)\s+it\s+(?:all\s+)?(?:to\s+)?be\s+over|if\s+I\s+(?:just\s+)?(?:wasn'?t|weren'?t|was\s+not|were\s+not)\s+(?:\w+\s+){0,3}"
+    r"(?:have|want|make)\s+it\s+all\s+(?:to\s+)?be\s+over|if\s+I\s+(?:just\s+)?(?:wasn'?t|weren'?t|was\s+not|were\s+not)\s+(?:\w+\s+){0,3}"
     r"(?:any\s*more|around|here|in\s+the\s+picture)|I'?m\s+(?:(?:so|just|really)\s+){0,2}done(?!\s+with))\b", re.IGNORECASE)
 # Means other than medicine (a pill is an everyday object; quantities and hoarding are plan cues below).
 _MEANS = re.compile(
@@ -115,7 +115,7 @@ _MEANS = re.compile(
     r"railway|tracks|platform\s+edge|stairwell|railing|gun|rifle|blades?|razors?|knife|wrists?|reservoir|charcoal|lethal|"
     r"(?:fast|express|non-?stop(?:ping)?)\s+(?:trains?|ones)|multi-?storey|top\s+(?:floor\s+)?of\s+(?:the|a|that)\s+"
     r"(?:car\s+park|parking\s+(?:garage|structure)|building|tower|block|cliff|bridge)|crash(?:ing)?\s+(?:my|the)\s+car\s+into|(?:trains?|ones)\s+(?:that|which)\s+(?:don'?t|do\s+not)\s+stop|"
-    r"barrier|belt\s+(?:a)?round|in\s+front\s+of\s+(?:a|the)\s+(?:train|bus|lorry|truck|car)|high\s+enough|something\s+high|(?:about|imagining|of)\s+jumping|jump(?:ing)?\s+(?:off|from|in\s+front|under))\b",
+    r"barrier|belt\s+(?:a)?round|(?:a)?round\s+my\s+neck|in\s+front\s+of\s+(?:a|the)\s+(?:train|bus|lorry|truck|car)|high\s+enough|something\s+high|(?:about|imagining|of)\s+jumping|jump(?:ing)?\s+(?:off|from|in\s+front|under))\b",
     re.IGNORECASE)
 _PLAN_CUE = re.compile(
     r"\b(?:tonight|(?:goodbye|farewell|last|final)\s+(?:letters?|notes?)|(?:letters?|notes?)\s+(?:to\s+\w+\s+)?for\s+after|"
@@ -794,6 +794,11 @@ def assess_many(texts: Sequence[str], semantic: bool = True, threshold: float = 
 _CUES = (_DEATH, _HOPELESS, _MEANS, _PLAN_CUE)  # the words that corroborate a resemblance
 
 
+def _concrete(sentence: str) -> bool:
+    """The gate's own words, a means or the marks of a plan: a resemblance here may be corroborated by itself."""
+    return bool(risk_semantic.near_risk(sentence) or _MEANS.search(sentence) or _PLAN_CUE.search(sentence))
+
+
 def _near_risk(sentence: str) -> bool:
     """The semantic layer's word gate, widened to every word that could corroborate a resemblance."""
     return risk_semantic.near_risk(sentence) or any(rx.search(sentence) for rx in _CUES)
@@ -822,7 +827,8 @@ def _converge(text: str, weak: list[RiskMatch], sem: list[risk_semantic.Semantic
 
     # A weak rule cue and any other signal elsewhere; resemblances alone never converge (in a long text several
     # sentences resemble risk a little: "I really don't know what to do anymore." beside "I'm miserable.").
-    return bool(weak) and len({sentence(p) for p in [m.start for m in weak] + [h.start for h in sem]}) >= 2
+    # Two weak cues alone repeat one thought ("I'm scared of hurting him ... afraid I will hurt him").
+    return bool(weak and sem) and len({sentence(p) for p in [m.start for m in weak] + [h.start for h in sem]}) >= 2
 
 
 def _combine(text: str, matches: list[RiskMatch], sem: list[risk_semantic.SemanticHit],
@@ -839,6 +845,11 @@ def _combine(text: str, matches: list[RiskMatch], sem: list[risk_semantic.Semant
     if weak or sem:
         # A weak cue never corroborates itself, but it may corroborate a resemblance in another sentence (two signals)
         blank = [(m.start, m.end) for m in matches if not m.present or (m.weak and not _apart(m, sem))] + idiom_spans
+        # A sentence let through the semantic gate only by its own words of mood or death ("I've been upset for no
+        # reason", "not sure how to survive") is not corroborated by them: the words must come from elsewhere.
+        # A means or the marks of a plan are concrete enough to let a sentence corroborate itself.
+        if not weak and not any(_concrete(h.text) for h in sem):
+            blank += [(h.start, h.end) for h in sem]
         blank += [sent for sent in risk_semantic.sentences(text)  # other people's words, the past, fiction
                   if _governing_frame(rules(), text, sent, matches, idiom_spans) in _NOT_THE_WRITERS_NOW]
         corroboration = _corroboration(text, blank, bool(strong or answer), context)
