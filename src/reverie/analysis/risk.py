@@ -922,7 +922,7 @@ class RiskAnalyzer(BaseAnalyzer):
     """Risk language in client utterances, journal entries and free-text answers (rules + semantic, recall first)."""
 
     name: ClassVar[str] = "risk"
-    version: ClassVar[str] = "6"
+    version: ClassVar[str] = "7"
     description: ClassVar[str] = (
         "Risk language (suicidal ideation, plans, preparations, attempts, self-harm, harm to others) with "
         "severity and the evidence words; negation, other people's words, idioms, marked past and fiction are "
@@ -945,7 +945,7 @@ class RiskAnalyzer(BaseAnalyzer):
         "method": "which layer found the risk: rules | semantic | both (None without risk)",
         "similarity": "cosine similarity of the closest semantic hit to its risk prototype (None without one)",
         "corroboration": "what confirmed a weak cue or a resemblance: rules | question | prior_flag | risk_words | "
-                         "hopelessness | plan_or_means (None when nothing needed it)",
+                         "hopelessness | plan_or_means | convergence (None when nothing needed it)",
         "review": "True when a resemblance or weak cue was found but not corroborated: a quiet marker, no task",
         "review_quotes": "the sentences or words of those uncorroborated cues",
     }
