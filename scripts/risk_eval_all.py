@@ -2,8 +2,9 @@
 
 Usage: .venv/bin/python scripts/risk_eval_all.py [-v]   (-v also lists the errors)
 
-``risk_holdout_v5`` and ``risk_holdout_v7`` are held-out measures (written and labelled before any run, never tuned on); ``risk_tune_v6``
-holds texts written to tune version 6 (see tests/data/risk_tune_v6.md). Also the session-talk set
+``risk_holdout_v5`` and ``risk_holdout_v7`` are held-out measures (written and labelled before any run, never
+tuned on); ``risk_tune_v6`` and ``risk_tune_v7`` hold texts written to tune versions 6 and 7 (see their .md files in
+tests/data). Also the session-talk set
 (tests/data/risk_session_talk.jsonl, with the therapist's turn before some rows) and the CounselChat questions
 labelled by id in tests/data/risk_counselchat_labels.csv, read from ../shared/data/counselchat (or $REVERIE_SHARED_DATA) when it is there; the texts are never copied. The last
 line gives issue 15's false-alarm figure: tasks per 200 non-risk client turns and questions.
