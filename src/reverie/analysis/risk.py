@@ -81,7 +81,8 @@ _DEATH = re.compile(
     r"(?:not|never)\s+(?:to\s+)?wak(?:e|ing)(?:\s+up)?|(?:won|wouldn|didn)'?t\s+wake(?:\s+up)?|"
     r"not\s+having\s+to\s+(?:wake\s+up|be\s+(?:here|alive|around)|exist|live|go\s+on)|woke\s+up\s+anyway|disappear\w*|stop\s+existing|not\s+exist|"
     r"cease\s+to\s+exist|without\s+me(?!\s+(?:for\s+(?:a|an|the|one|two|a\s+few|\d+)\s+\w+|this\s+\w+|tonight|today|while|when\s+I))|(?:hurt|harm|cut|cutting|burn)\s+myself|self[- ]?harm\w*|bleed|"
-    r"never\s+been\s+born|won'?t\s+be\s+(?:here|around|a\s+(?:problem|burden))\s+(?:for\s+)?(?:much|very)\s+longer|being\s+around\s+(?:next|much|for)|survive|for\s+good|already\s+gone|end\s+to\s+myself|"
+    r"never\s+been\s+born|won'?t\s+be\s+(?:here|around|a\s+(?:problem|burden))\s+(?:for\s+)?(?:much|"
+    r"very)\s+longer|being\s+around\s+(?:next|much|for)|survive|for\s+good|already\s+gone|end\s+to\s+myself|"
     r"stop\s+my\s+heart|time\s+for\s+me\s+to\s+go|carry\s+on\s+living|disappointed\s+(?:that\s+)?I\s+woke|"
     r"blood(?!\s+(?:pressure|tests?|sugars?|results|work|count|donor|bank|thinners?))|"
     r"hurt(?:ing)?\s+my\s+(?:body|arms?|legs?)|around\s+my\s+neck|revenge|run\s+\w+\s+over|"
@@ -100,13 +101,16 @@ _HOPELESS = re.compile(
     r"want\s+it\s+(?:all\s+)?over|finally\s+(?:stop|rest|be\s+free)|(?:no\s*one|nobody)\s+would\s+(?:even\s+)?(?:care|notice|miss)|better\s+off|"
     r"relieved\s+if|"
     # exhaustion, not caring, nothing mattering, no reasons left: the weak cues of a post read whole
-    r"(?:stopped|stop)\s+caring(?!\s+(?:about|what|for|if|whether))|(?:don'?t|do\s+not)\s+(?:really\s+|even\s+)?care\s+any\s*more|won'?t\s+matter|"
+    r"(?:stopped|stop)\s+caring(?!\s+(?:about|what|for|if|whether))|(?:don'?t|do\s+not)\s+(?:really\s+|"
+    r"even\s+)?care\s+any\s*more|won'?t\s+matter|"
     r"(?:doesn'?t|does\s+not)\s+matter\s+any\s*more|nothing\s+matters|nowhere\s+(?:to\s+go|left\s+to\s+turn)|"
     r"(?:ran|run|running)\s+out\s+of\s+reasons|(?:tired|sick|exhausted)\s+of\s+(?:everything|it\s+all|existing|living|"
-    r"fighting|pretending|being\s+(?:alive|me|here))(?!\s+(?!any\s*more|like\s+this)\w)|(?:don'?t\s+think\s+I\s+can|can'?t|cannot)\s+keep\s+(?:going|doing\s+this)|"
+    r"fighting|pretending|being\s+(?:alive|me|here))(?!\s+(?!any\s*more|like\s+this)\w)|"
+    r"(?:don'?t\s+think\s+I\s+can|can'?t|cannot)\s+keep\s+(?:going|doing\s+this)|"
     r"only\s+(?:thing|one|reason)\s+(?:keeping|that\s+keeps)\s+me\s+(?:here|alive|going|around)|"
     r"(?:no\s*one|nobody|the\s+world|anyone)\s+would\s+(?:\w+\s+){0,2}(?:care|notice|miss)|"
-    r"(?:have|want|make)\s+it\s+all\s+(?:to\s+)?be\s+over|if\s+I\s+(?:just\s+)?(?:wasn'?t|weren'?t|was\s+not|were\s+not)\s+(?:\w+\s+){0,3}"
+    r"(?:have|want|make)\s+it\s+all\s+(?:to\s+)?be\s+over|if\s+I\s+(?:just\s+)?(?:wasn'?t|weren'?t|was\s+not|"
+    r"were\s+not)\s+(?:\w+\s+){0,3}"
     r"(?:any\s*more|around|here|in\s+the\s+picture)|I'?m\s+(?:(?:so|just|really)\s+){0,2}done(?!\s+with))\b", re.IGNORECASE)
 # Means other than medicine (a pill is an everyday object; quantities and hoarding are plan cues below).
 _MEANS = re.compile(
@@ -115,11 +119,14 @@ _MEANS = re.compile(
     r"railway|tracks|platform\s+edge|stairwell|railing|gun|rifle|blades?|razors?|knife|wrists?|reservoir|charcoal|lethal|"
     r"(?:fast|express|non-?stop(?:ping)?)\s+(?:trains?|ones)|multi-?storey|top\s+(?:floor\s+)?of\s+(?:the|a|that)\s+"
     r"(?:car\s+park|parking\s+(?:garage|structure)|building|tower|block|cliff|bridge)|crash(?:ing)?\s+(?:my|the)\s+car\s+into|(?:trains?|ones)\s+(?:that|which)\s+(?:don'?t|do\s+not)\s+stop|"
-    r"barrier|belt\s+(?:a)?round|(?:a)?round\s+my\s+neck|in\s+front\s+of\s+(?:a|the)\s+(?:train|bus|lorry|truck|car)|high\s+enough|something\s+high|(?:about|imagining|of)\s+jumping|jump(?:ing)?\s+(?:off|from|in\s+front|under))\b",
+    r"barrier|belt\s+(?:a)?round|(?:a)?round\s+my\s+neck|in\s+front\s+of\s+(?:a|the)\s+(?:train|bus|lorry|"
+    r"truck|car)|high\s+enough|something\s+high|(?:about|imagining|of)\s+jumping|jump(?:ing)?\s+(?:off|from|"
+    r"in\s+front|under))\b",
     re.IGNORECASE)
 _PLAN_CUE = re.compile(
     r"\b(?:tonight|(?:goodbye|farewell|last|final)\s+(?:letters?|notes?)|(?:letters?|notes?)\s+(?:to\s+\w+\s+)?for\s+after|"
-    r"to\s+be\s+opened|swallowed\s+(?:everything|the\s+lot|the\s+whole)|goodbyes?|sorted\s+out\s+who|(?:give|gave|given|giving)\s+(?:(?:my|all|of|the)\s+)*\w*\s*away|"
+    r"to\s+be\s+opened|swallowed\s+(?:everything|the\s+lot|the\s+whole)|goodbyes?|sorted\s+out\s+who|(?:give|"
+    r"gave|given|giving)\s+(?:(?:my|all|of|the)\s+)*\w*\s*away|"
     r"won'?t\s+need\s+(?:it|them)|stockpil\w*|hoard\w*|researched|looked\s+up\s+how|last\s+(?:entry|post|message)|(?:one|the)\s+last\s+time|"
     r"who\s+gets\s+(?:what|my)|won'?t\s+be\s+needing|just\s+in\s+case|if\s+anything\s+happens\s+to\s+me|"
     r"paid\s+off|deleted\s+(?:all\s+)?my|opened\s+after|how\s+many\s+(?:pills|tablets)|wait\w*\s+for\s+the\s+right\s+(?:night|day|time|moment)|"
