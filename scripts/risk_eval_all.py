@@ -2,8 +2,9 @@
 
 Usage: .venv/bin/python scripts/risk_eval_all.py [-v]   (-v also lists the errors)
 
-``risk_holdout_v5`` is a held-out measure (written and labelled before any run, never tuned on); ``risk_tune_v6``
-holds texts written to tune version 6 (see tests/data/risk_tune_v6.md). Also the session-talk set
+``risk_holdout_v5`` and ``risk_holdout_v7`` are held-out measures (written and labelled before any run, never
+tuned on); ``risk_tune_v6`` and ``risk_tune_v7`` hold texts written to tune versions 6 and 7 (see their .md files in
+tests/data). Also the session-talk set
 (tests/data/risk_session_talk.jsonl, with the therapist's turn before some rows) and the CounselChat questions
 labelled by id in tests/data/risk_counselchat_labels.csv, read from ../shared/data/counselchat (or $REVERIE_SHARED_DATA) when it is there; the texts are never copied. The last
 line gives issue 15's false-alarm figure: tasks per 200 non-risk client turns and questions.
@@ -19,8 +20,8 @@ from counselchat import counselchat_rows  # scripts/counselchat.py (evaluation d
 from reverie.evaluation.risk import evaluate, load_rows
 
 SETS = ("risk_check", "risk_holdout_v1", "risk_holdout", "risk_holdout_v3", "risk_holdout_v4", "risk_holdout_v5",
-        "risk_tune_v6", "risk_everyday", "risk_session_talk")
-HELD_OUT = ("risk_holdout_v5",)  # a measure only: never tuned on
+        "risk_holdout_v7", "risk_tune_v6", "risk_tune_v7", "risk_everyday", "risk_session_talk")
+HELD_OUT = ("risk_holdout_v5", "risk_holdout_v7")  # a measure only: never tuned on
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
 

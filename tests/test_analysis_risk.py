@@ -679,3 +679,68 @@ def test_analysis_risk_an_answer_to_the_risk_question_without_a_yes(question, an
 ])
 def test_analysis_risk_aborted_attempts_and_wishes_in_everyday_words(text, risk):
     assert assess(text)["risk"] is risk
+
+
+# Version 7 (issue 15): a post read whole, and words that corroborate only from outside their own sentence.
+def test_analysis_risk_a_weak_cue_and_a_resemblance_converge_without_other_words(plain_bank):
+    # "set a date" is a weak cue with no word of death, hopelessness or a means: before version 7 a review marker
+    [both] = assess_many([plain_bank + " I've set a date."], semantic=True)
+    assert both["risk"] is True and both["corroboration"] == "convergence"
+    assert both["quotes"] == [plain_bank, "set a date"]
+    [cue_alone] = assess_many(["I've set a date."], semantic=True)
+    assert cue_alone["risk"] is False and cue_alone["review"] is True
+
+
+def test_analysis_risk_two_weak_cues_alone_do_not_converge():
+    text = "I'm scared of hurting him. I'm afraid that I will hurt him."  # one fear said twice
+    assert assess(text)["risk"] is False and assess(text)["review"] is True
+
+
+@pytest.mark.parametrize("tail, corroboration", [
+    (" I've stopped caring.", "hopelessness"),
+    (" The only thing keeping me here is my dog.", "hopelessness"),
+    (" I really don't think I can keep going like this.", "hopelessness"),
+    (" Honestly the world would not even notice.", "hopelessness"),
+    (" I won't be a problem for much longer.", "risk_words"),
+    (" Yesterday I stood at the edge of the platform for an hour.", "plan_or_means"),
+    (" I drove up to the cliffs again.", "plan_or_means"),
+    (" I stopped caring about the garden years ago.", None),  # caring about something: not the cue
+    (" I'm tired of living paycheck to paycheck.", None),  # tired of living *like that*: not the cue
+    (" I just want this week to be over.", None),
+])
+def test_analysis_risk_more_words_of_hopelessness_and_means_corroborate(plain_bank, tail, corroboration):
+    [result] = assess_many([plain_bank + tail], semantic=True)
+    assert result["corroboration"] == corroboration and result["risk"] is (corroboration is not None)
+
+
+@pytest.fixture
+def mood_bank(monkeypatch):
+    """Risk prototypes whose only gate words are words of mood (hopelessness) or of a means."""
+    monkeypatch.setattr(risk_semantic, "prototypes", lambda: {
+        "risk": {"passive_ideation": ["Lately I have felt so hopeless."],
+                 "attempt": ["I stood on the chair with the belt round my neck."]},
+        "negative": {"everyday": ["We had toast and tea."]}})
+    risk_semantic.set_encoder(_bag_of_words)
+    yield
+    risk_semantic.set_encoder(None)
+
+
+def test_analysis_risk_a_sentence_let_in_by_its_mood_words_is_not_corroborated_by_them(mood_bank):
+    alone, with_means = assess_many(["Lately I have felt so hopeless.",
+                                     "Lately I have felt so hopeless. I keep thinking about the bridge."], semantic=True)
+    assert alone["risk"] is False and alone["review"] is True  # its own "hopeless" let it in: no corroboration
+    assert with_means["risk"] is True and with_means["corroboration"] == "plan_or_means"
+
+
+def test_analysis_risk_a_means_in_the_sentence_corroborates_it(mood_bank):
+    [result] = assess_many(["I stood on the chair with the belt round my neck."], semantic=True)
+    assert result["risk"] is True and result["corroboration"] == "plan_or_means" and result["category"] == "attempt"
+
+
+@pytest.mark.parametrize("text, risk", [
+    ("I wish I could fall asleep and never wake up.", True),  # falling asleep is no accident
+    ("I fell off my bike and thought I'd die, it hurt so much.", False),
+    ("I'm a paramedic and I've been to too many suicides this year.", False),  # plural: other people's
+])
+def test_analysis_risk_falling_asleep_and_plural_suicides(text, risk):
+    assert assess(text)["risk"] is risk

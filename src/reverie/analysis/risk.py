@@ -81,7 +81,8 @@ _DEATH = re.compile(
     r"(?:not|never)\s+(?:to\s+)?wak(?:e|ing)(?:\s+up)?|(?:won|wouldn|didn)'?t\s+wake(?:\s+up)?|"
     r"not\s+having\s+to\s+(?:wake\s+up|be\s+(?:here|alive|around)|exist|live|go\s+on)|woke\s+up\s+anyway|disappear\w*|stop\s+existing|not\s+exist|"
     r"cease\s+to\s+exist|without\s+me(?!\s+(?:for\s+(?:a|an|the|one|two|a\s+few|\d+)\s+\w+|this\s+\w+|tonight|today|while|when\s+I))|(?:hurt|harm|cut|cutting|burn)\s+myself|self[- ]?harm\w*|bleed|"
-    r"never\s+been\s+born|being\s+around\s+(?:next|much|for)|survive|for\s+good|already\s+gone|end\s+to\s+myself|"
+    r"never\s+been\s+born|won'?t\s+be\s+(?:here|around|a\s+(?:problem|burden))\s+(?:for\s+)?(?:much|"
+    r"very)\s+longer|being\s+around\s+(?:next|much|for)|survive|for\s+good|already\s+gone|end\s+to\s+myself|"
     r"stop\s+my\s+heart|time\s+for\s+me\s+to\s+go|carry\s+on\s+living|disappointed\s+(?:that\s+)?I\s+woke|"
     r"blood(?!\s+(?:pressure|tests?|sugars?|results|work|count|donor|bank|thinners?))|"
     r"hurt(?:ing)?\s+my\s+(?:body|arms?|legs?)|around\s+my\s+neck|revenge|run\s+\w+\s+over|"
@@ -98,19 +99,34 @@ _HOPELESS = re.compile(
     r"trapped|nothing\s+left|nothing\s+(?:\w+\s+){0,2}(?:gets?|got|gotten|getting)\s+better|never\s+gets?\s+better|"
     r"(?:can'?t|cannot|can\s+not)\s+keep\s+(?:doing\s+(?:this|it)|going)\s+(?:much|any)\s+longer|no\s+reason|give\s+up|gives\s+up|given\s+up|can'?t\s+face|had\s+enough|want\s+out|"
     r"want\s+it\s+(?:all\s+)?over|finally\s+(?:stop|rest|be\s+free)|(?:no\s*one|nobody)\s+would\s+(?:even\s+)?(?:care|notice|miss)|better\s+off|"
-    r"relieved\s+if|if\s+I\s+(?:just\s+)?(?:wasn'?t|weren'?t|was\s+not|were\s+not)\s+(?:\w+\s+){0,3}"
+    r"relieved\s+if|"
+    # exhaustion, not caring, nothing mattering, no reasons left: the weak cues of a post read whole
+    r"(?:stopped|stop)\s+caring(?!\s+(?:about|what|for|if|whether))|(?:don'?t|do\s+not)\s+(?:really\s+|"
+    r"even\s+)?care\s+any\s*more|won'?t\s+matter|"
+    r"(?:doesn'?t|does\s+not)\s+matter\s+any\s*more|nothing\s+matters|nowhere\s+(?:to\s+go|left\s+to\s+turn)|"
+    r"(?:ran|run|running)\s+out\s+of\s+reasons|(?:tired|sick|exhausted)\s+of\s+(?:everything|it\s+all|existing|living|"
+    r"fighting|pretending|being\s+(?:alive|me|here))(?!\s+(?!any\s*more|like\s+this)\w)|"
+    r"(?:don'?t\s+think\s+I\s+can|can'?t|cannot)\s+keep\s+(?:going|doing\s+this)|"
+    r"only\s+(?:thing|one|reason)\s+(?:keeping|that\s+keeps)\s+me\s+(?:here|alive|going|around)|"
+    r"(?:no\s*one|nobody|the\s+world|anyone)\s+would\s+(?:\w+\s+){0,2}(?:care|notice|miss)|"
+    r"(?:have|want|make)\s+it\s+all\s+(?:to\s+)?be\s+over|if\s+I\s+(?:just\s+)?(?:wasn'?t|weren'?t|was\s+not|"
+    r"were\s+not)\s+(?:\w+\s+){0,3}"
     r"(?:any\s*more|around|here|in\s+the\s+picture)|I'?m\s+(?:(?:so|just|really)\s+){0,2}done(?!\s+with))\b", re.IGNORECASE)
 # Means other than medicine (a pill is an everyday object; quantities and hoarding are plan cues below).
 _MEANS = re.compile(
-    r"\b(?:overdos\w*|hang\w*\s+myself|rope|noose|ligature|bridge|roof|ledge|cliff|balcony|somewhere\s+high|"
+    r"\b(?:overdos\w*|hang\w*\s+myself|rope|noose|ligature|bridge|roof|ledge|cliffs?|edge\s+of\s+(?:the\s+|a\s+)?"
+    r"(?:platform|roof|cliff|bridge|building)|balcony|somewhere\s+high|"
     r"railway|tracks|platform\s+edge|stairwell|railing|gun|rifle|blades?|razors?|knife|wrists?|reservoir|charcoal|lethal|"
     r"(?:fast|express|non-?stop(?:ping)?)\s+(?:trains?|ones)|multi-?storey|top\s+(?:floor\s+)?of\s+(?:the|a|that)\s+"
     r"(?:car\s+park|parking\s+(?:garage|structure)|building|tower|block|cliff|bridge)|crash(?:ing)?\s+(?:my|the)\s+car\s+into|(?:trains?|ones)\s+(?:that|which)\s+(?:don'?t|do\s+not)\s+stop|"
-    r"barrier|belt\s+(?:a)?round|in\s+front\s+of\s+(?:a|the)\s+(?:train|bus|lorry|truck|car)|high\s+enough|something\s+high|(?:about|imagining|of)\s+jumping|jump(?:ing)?\s+(?:off|from|in\s+front|under))\b",
+    r"barrier|belt\s+(?:a)?round|(?:a)?round\s+my\s+neck|in\s+front\s+of\s+(?:a|the)\s+(?:train|bus|lorry|"
+    r"truck|car)|high\s+enough|something\s+high|(?:about|imagining|of)\s+jumping|jump(?:ing)?\s+(?:off|from|"
+    r"in\s+front|under))\b",
     re.IGNORECASE)
 _PLAN_CUE = re.compile(
     r"\b(?:tonight|(?:goodbye|farewell|last|final)\s+(?:letters?|notes?)|(?:letters?|notes?)\s+(?:to\s+\w+\s+)?for\s+after|"
-    r"to\s+be\s+opened|goodbyes?|sorted\s+out\s+who|(?:give|gave|given|giving)\s+(?:(?:my|all|of|the)\s+)*\w*\s*away|"
+    r"to\s+be\s+opened|swallowed\s+(?:everything|the\s+lot|the\s+whole)|goodbyes?|sorted\s+out\s+who|(?:give|"
+    r"gave|given|giving)\s+(?:(?:my|all|of|the)\s+)*\w*\s*away|"
     r"won'?t\s+need\s+(?:it|them)|stockpil\w*|hoard\w*|researched|looked\s+up\s+how|last\s+(?:entry|post|message)|(?:one|the)\s+last\s+time|"
     r"who\s+gets\s+(?:what|my)|won'?t\s+be\s+needing|just\s+in\s+case|if\s+anything\s+happens\s+to\s+me|"
     r"paid\s+off|deleted\s+(?:all\s+)?my|opened\s+after|how\s+many\s+(?:pills|tablets)|wait\w*\s+for\s+the\s+right\s+(?:night|day|time|moment)|"
@@ -493,6 +509,8 @@ def _frame(rules_: _Rules, text: str, clause: tuple[int, int], m: re.Match[str],
         return "reported_speech"
     if _TOPIC_MATCH.match(m.group(0)) and _OTHERS_SUICIDE.search(text[max(0, start - 50):start]):
         return "third_person"
+    if re.fullmatch(r"suicides|overdoses", m.group(0), re.IGNORECASE):  # "been to too many suicides": other people's
+        return "third_person"
     empathy = _EMPATHY.search(before)
     if empathy and re.match(r"[a-z]+ing\b", m.group(0), re.IGNORECASE):  # "I remember wishing I wouldn't wake up"
         return "past" if empathy.group(0).lower().startswith("remember") else "third_person"
@@ -775,9 +793,22 @@ def assess_many(texts: Sequence[str], semantic: bool = True, threshold: float = 
         for i, (t, ms) in enumerate(zip(texts, all_matches)):
             spans, sem_frames[i] = _semantic_spans(r, t, ms) if t and t.strip() else ([], set())
             todo.append((t or "", spans))
-        sem_hits = risk_semantic.hits(todo, threshold, margin)
+        sem_hits = risk_semantic.hits(todo, threshold, margin, admit=_near_risk)
     return [_combine(t or "", ms, hs, fs, tuple(c)) for t, ms, hs, fs, c
             in zip(texts, all_matches, sem_hits, sem_frames, contexts)]
+
+
+_CUES = (_DEATH, _HOPELESS, _MEANS, _PLAN_CUE)  # the words that corroborate a resemblance
+
+
+def _concrete(sentence: str) -> bool:
+    """The gate's own words, a means or the marks of a plan: a resemblance here may be corroborated by itself."""
+    return bool(risk_semantic.near_risk(sentence) or _MEANS.search(sentence) or _PLAN_CUE.search(sentence))
+
+
+def _near_risk(sentence: str) -> bool:
+    """The semantic layer's word gate, widened to every word that could corroborate a resemblance."""
+    return risk_semantic.near_risk(sentence) or any(rx.search(sentence) for rx in _CUES)
 
 
 def assess(text: str, semantic: bool = False, **options: Any) -> dict[str, Any]:
@@ -788,6 +819,23 @@ def assess(text: str, semantic: bool = False, **options: Any) -> dict[str, Any]:
 def _apart(cue: RiskMatch, sem: list[risk_semantic.SemanticHit]) -> bool:
     """A semantic hit outside the weak cue's sentence: each is independent evidence for the other."""
     return any(not (h.start <= cue.start < h.end) for h in sem)
+
+
+def _converge(text: str, weak: list[RiskMatch], sem: list[risk_semantic.SemanticHit]) -> bool:
+    """Two signals in different sentences (weak cues or resemblances) corroborate each other: a post read whole.
+
+    "I'm going to do it this weekend when everyone's away." and "I've got it all worked out." are each weak;
+    together they are a plan.
+    """
+    sents = risk_semantic.sentences(text)
+
+    def sentence(pos: int) -> int:
+        return next((k for k, (a, b) in enumerate(sents) if a <= pos < b), -1)
+
+    # A weak rule cue and any other signal elsewhere; resemblances alone never converge (in a long text several
+    # sentences resemble risk a little: "I really don't know what to do anymore." beside "I'm miserable.").
+    # Two weak cues alone repeat one thought ("I'm scared of hurting him ... afraid I will hurt him").
+    return bool(weak and sem) and len({sentence(p) for p in [m.start for m in weak] + [h.start for h in sem]}) >= 2
 
 
 def _combine(text: str, matches: list[RiskMatch], sem: list[risk_semantic.SemanticHit],
@@ -804,9 +852,16 @@ def _combine(text: str, matches: list[RiskMatch], sem: list[risk_semantic.Semant
     if weak or sem:
         # A weak cue never corroborates itself, but it may corroborate a resemblance in another sentence (two signals)
         blank = [(m.start, m.end) for m in matches if not m.present or (m.weak and not _apart(m, sem))] + idiom_spans
+        # A sentence let through the semantic gate only by its own words of mood or death ("I've been upset for no
+        # reason", "not sure how to survive") is not corroborated by them: the words must come from elsewhere.
+        # A means or the marks of a plan are concrete enough to let a sentence corroborate itself.
+        if not weak and not any(_concrete(h.text) for h in sem):
+            blank += [(h.start, h.end) for h in sem]
         blank += [sent for sent in risk_semantic.sentences(text)  # other people's words, the past, fiction
                   if _governing_frame(rules(), text, sent, matches, idiom_spans) in _NOT_THE_WRITERS_NOW]
         corroboration = _corroboration(text, blank, bool(strong or answer), context)
+    if corroboration is None and _converge(text, weak, sem):
+        corroboration = "convergence"
     if strong or answer:
         corroboration = "rules" if strong else "question"
     confirmed = strong + ([answer] if answer else []) + (weak if corroboration else [])
@@ -874,7 +929,7 @@ class RiskAnalyzer(BaseAnalyzer):
     """Risk language in client utterances, journal entries and free-text answers (rules + semantic, recall first)."""
 
     name: ClassVar[str] = "risk"
-    version: ClassVar[str] = "6"
+    version: ClassVar[str] = "7"
     description: ClassVar[str] = (
         "Risk language (suicidal ideation, plans, preparations, attempts, self-harm, harm to others) with "
         "severity and the evidence words; negation, other people's words, idioms, marked past and fiction are "
@@ -897,7 +952,7 @@ class RiskAnalyzer(BaseAnalyzer):
         "method": "which layer found the risk: rules | semantic | both (None without risk)",
         "similarity": "cosine similarity of the closest semantic hit to its risk prototype (None without one)",
         "corroboration": "what confirmed a weak cue or a resemblance: rules | question | prior_flag | risk_words | "
-                         "hopelessness | plan_or_means (None when nothing needed it)",
+                         "hopelessness | plan_or_means | convergence (None when nothing needed it)",
         "review": "True when a resemblance or weak cue was found but not corroborated: a quiet marker, no task",
         "review_quotes": "the sentences or words of those uncorroborated cues",
     }

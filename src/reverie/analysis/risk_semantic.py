@@ -158,15 +158,21 @@ def score(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.
     return pos.max(axis=1), pos.argmax(axis=1), neg.max(axis=1), neg.argmax(axis=1)
 
 
+def near_risk(sentence: str) -> bool:
+    """The word gate: the sentence holds a word near risk (only such sentences are encoded on a first pass)."""
+    return bool(_RISK_WORD.search(sentence))
+
+
 def hits(spans_per_text: Sequence[tuple[str, Sequence[tuple[int, int]]]], threshold: float = DEFAULT_THRESHOLD,
-         margin: float = DEFAULT_MARGIN) -> list[list[SemanticHit]]:
+         margin: float = DEFAULT_MARGIN, admit: Callable[[str], bool] | None = near_risk) -> list[list[SemanticHit]]:
     """Semantic hits for the given spans of each text, all spans encoded in one batched call.
 
-    Only spans that hold a risk-adjacent word are encoded: the others could never be a hit, and skipping
-    them is what makes the layer fast enough for whole caseloads (benchmarks/bench_risk.py).
+    Only spans that ``admit`` lets through (by default, those holding a risk-adjacent word) are encoded: the
+    others could never be a hit, and skipping them is what makes the layer fast enough for whole caseloads
+    (benchmarks/bench_risk.py). ``admit=None`` encodes every span long enough.
     """
     flat = [(i, s, e) for i, (text, spans) in enumerate(spans_per_text) for s, e in spans
-            if long_enough(text[s:e]) and _RISK_WORD.search(text[s:e])]
+            if long_enough(text[s:e]) and (admit is None or admit(text[s:e]))]
     unique = list(dict.fromkeys(spans_per_text[i][0][s:e] for i, s, e in flat))  # each distinct sentence once
     where = {t: k for k, t in enumerate(unique)}
     u_pos, u_pos_i, u_neg, _ = score(unique)
