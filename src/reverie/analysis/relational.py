@@ -37,6 +37,7 @@ _FEMALE = re.compile(rf"^(?:{lex.FEMALE_WORDS})$", _I)
 _MALE = re.compile(rf"^(?:{lex.MALE_WORDS})$", _I)
 _NAME = re.compile(r"\b[A-Z][a-z]{2,}(?:'s)?\b")
 _SUBJECT = re.compile(r"\b(I|he|she|they|you|we|it|this|that)\b(?!')|\bI(?='[dm])", _I)
+MODERATE = 0.25  # a component this probable counts towards an episode when it is not the only one
 _PARTS = ("wish", "response_of_other", "response_of_self")
 # Where a turn moves on to another interaction: a sentence that opens with a move in time or place, or "and then"
 _TRANSITION = re.compile(
@@ -336,7 +337,11 @@ def _episode(text: str, unit: TextUnit, known: dict[str, str], therapist_names: 
     # with the classifier, only grounded responses (the word lists agree, or it is sure) make a text an episode
     sure_ro, sure_rs = ([c for c in x if c.get("grounded", True)] for x in (ro, rs))
     n_components = bool(wishes) + bool(sure_ro) + bool(sure_rs)
-    episode = obj is not None and (bool(sure_ro) or n_components >= 2)
+    # a figure the client names who does something the classifier reads with moderate confidence, and one more
+    # moderate component, also make an episode: terse speech often has no word the lists know
+    moderate = [c for c in [*wishes, *ro, *rs] if c.get("confidence", 0.0) >= MODERATE]
+    episode = obj is not None and (bool(sure_ro) or n_components >= 2 or (
+        len(moderate) >= 2 and any(c.get("object") == obj for c in moderate)))
     chosen = next((f for f in [*figures, *context] if f["object"] == obj), None)
     return {
         "episode": episode,
@@ -436,7 +441,7 @@ class RelationalAnalyzer(BaseAnalyzer):
     """Relationship episodes with Wish, Response of Other and Response of Self (CCRT, edition-3 clusters)."""
 
     name: ClassVar[str] = "relational"
-    version: ClassVar[str] = "3"
+    version: ClassVar[str] = "4"
     description: ClassVar[str] = (
         "Finds relationship episodes (an interaction told with a specific other) in client speech and journal "
         "text and codes the wish, response of other and response of self in the CCRT edition-3 clusters, with "
