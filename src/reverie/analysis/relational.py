@@ -51,6 +51,10 @@ _FELT = re.compile(r"\b(?:felt|feel|feels|feeling|was|am|'m|got|get|left me|made
 _NAME_VERB = re.compile(r"(?:'s)?\s+(?:[a-z]+(?<=[a-z]{3})(?:ed|[^s']s)\b|said|asked|told|came|was|is|kept|always|never|just|had|has|and|didn't|would|sat"
                        r"|drove|went|got|made|met|forgot|laughed|rang|called|texted|emailed|says|thinks|wants|sent|took|gave|put"
                        r"|did|does|won't|wouldn't|can't|couldn't|never|always|just|told|left|knew|thought)\b")
+# Words that open a sentence whose subject is left out ("Never visits.", "Still asks for money."): never a name
+_OPENING_WORD = re.compile(r"(?:never|just|still|always|only|even|also|said|told|went|came|took|gave|got|rang|made"
+                           r"|sat|kept|knew|left|put|lent|brought|thought|felt|slept|sent|lost|phoned|called|rings"
+                           r"|visits|asks|says|wants|keeps|goes|comes)$", _I)
 _YOU_ACTS = re.compile(  # "you" that addresses the therapist: what you did or are doing, a wish aimed at you
     r"\byou(?:'ve|'d| have| had)?\s+(?:just\s+|really\s+|never\s+|always\s+|even\s+|kind of\s+)?"
     r"(?:said|told|didn't|did|were|was|had|helped|let|looked|seemed|sent|cancell?ed|asked|wanted|thought|listened"
@@ -155,7 +159,7 @@ def _mentions(text: str, unit: TextUnit, names: dict[str, str], therapist_names:
         max(cues, key=cues.__getitem__)
     for m in _NAME.finditer(text):
         name = m.group().removesuffix("'s")
-        if name in lex.NOT_NAMES or any(a <= m.start() < b for a, b in taken) or role_object(name) or \
+        if name in lex.NOT_NAMES or _OPENING_WORD.match(name) or any(a <= m.start() < b for a, b in taken) or role_object(name) or \
                 re.search(rf"\b{name.lower()}\b", text) or (name not in names and _sentence_initial(text, m.start())
                                                                and not _NAME_VERB.match(text, m.end())):
             continue  # a common word ("Busy.", "Never mind") is no name
