@@ -67,3 +67,13 @@ def test_a_verb_or_adverb_opening_a_sentence_is_no_name():
     assert v["name_guesses"] == {} and "friend" not in v["figures"]
     # a real name opening a sentence is still taken
     assert "Gordon" in rel.analyse_text("Gordon came round. He said I looked well.", model=False)["name_guesses"]
+
+
+def test_a_fragment_keeps_the_subject_before_it():
+    got = dict(_clauses("My uncle Ted. Eighty. Still drives to the coast every Sunday."))
+    assert got["Still drives to the coast every Sunday"] == "other"
+
+
+def test_a_role_of_mine_introduces_a_name():
+    assert rel.learn_names("Neighbour of mine, Brenda, she keeps an eye on the house.") == {"Brenda": "other"}
+    assert rel.learn_names("A colleague of ours, Tariq, covered the late shift.") == {"Tariq": "colleague"}

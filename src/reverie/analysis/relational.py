@@ -77,6 +77,7 @@ _INTRO = (
                rf"(?:my|the|our)\s+(?P<role>{_ROLE_WORDS})\b"),
     re.compile(rf"\b(?:my|our)\s+(?P<role>{_ROLE_WORDS}),?\s+(?P<name>[A-Z][a-z]{{2,}})\b"),
     re.compile(rf"\b(?P<name>[A-Z][a-z]{{2,}}),\s+(?:my|our|the)\s+(?P<role>{_ROLE_WORDS})\b"),
+    re.compile(rf"\b(?P<role>{_ROLE_WORDS})\s+of\s+(?:mine|ours),?\s+(?P<name>[A-Z][a-z]{{2,}})\b", _I),
     re.compile(rf"\b(?P<name>[A-Z][a-z]{{2,}})(?:'s|\s+is|\s+was|\s+has|\s+had)(?:\s+been)?\s+(?:my|our)\s+"
                rf"(?:\w+\s+)?(?P<role>{_ROLE_WORDS})\b"),
 )

@@ -62,9 +62,9 @@ def clauses(text: str, marks: list[Any]) -> list[tuple[int, int, str | None]]:
                    if any(s[0] >= m.start() and s[0] < m.end() and s[1] not in (None, "I") for s in marks)]
         breaks.sort()
         # a sentence that opens on a verb with no subject keeps the last one ("Foreman called me in. Said I was
-        # slow."): terse speech drops it; any other opening starts afresh
-        if not _SUBJECTLESS.match(text, s0):
-            subject = None
+        # slow."): terse speech drops it; any other opening but a fragment of two words starts afresh
+        if not _SUBJECTLESS.match(text, s0) and len(text[s0:s1].split()) > 2:
+            subject = None  # a fragment ("Forty.", "Every week.") keeps it too
         for a, b in zip([s0, *(e for _, e in breaks)], [*(st for st, _ in breaks), s1]):
             raw = text[a:b]
             lead = len(raw) - len(raw.lstrip(" \t\"'\u201c\u2018-("))
