@@ -1,4 +1,4 @@
-"""The clauses of a text and their CCRT components as the trained classifier codes them (``relational.v3``).
+"""The clauses of a text and their CCRT components as the trained classifier codes them (since ``relational.v3``).
 
 ``relational`` finds the figures, the subjects and the wishes; here a text is cut into clauses, each clause
 given its subject, and each wish span, each clause of a figure (a response of other) and each clause of the
