@@ -160,7 +160,8 @@ def _mentions(text: str, unit: TextUnit, names: dict[str, str], therapist_names:
         max(cues, key=cues.__getitem__)
     for m in _NAME.finditer(text):
         name = m.group().removesuffix("'s")
-        if name in lex.NOT_NAMES or _OPENING_WORD.match(name) or any(a <= m.start() < b for a, b in taken) or role_object(name) or \
+        if name in lex.NOT_NAMES or _OPENING_WORD.match(name) or \
+                any(a <= m.start() < b for a, b in taken) or role_object(name) or \
                 re.search(rf"\b{name.lower()}\b", text) or (name not in names and _sentence_initial(text, m.start())
                                                                and not _NAME_VERB.match(text, m.end())):
             continue  # a common word ("Busy.", "Never mind") is no name

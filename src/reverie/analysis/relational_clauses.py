@@ -38,7 +38,8 @@ _TOLD_FIGURE = re.compile(r"(?<=[a-z] )(?:my|our) (?:\w+ )?\w+(?= (?:had|has|was
 # A third-person subject after a noun starts a new clause ("I told her about the scan she put the kettle on")
 # A sentence opening on a verb or adverb with its subject left out ("Said I'd botched it.", "Never visits.")
 _SUBJECTLESS = re.compile(r"\s*(?:(?:just|never|still|always|only|even|then|so|and|but|er|um)\b[ ,]*)*"
-                          r"(?:didn't|doesn't|don't|won't|wouldn't|can't|couldn't|wasn't|isn't|said|told|went|came|took|gave|got"
+                          r"(?:didn't|doesn't|don't|won't|wouldn't|can't|couldn't|wasn't|isn't"
+                          r"|said|told|went|came|took|gave|got"
                           r"|rang|made|sat|kept|knew|left|put|lent|brought|thought|felt|slept|ran|sent|let|lost"
                           r"|\w+(?:ed|es|[^s]s))\b"
                           r"(?! (?:is|was|are|were|has|had)\b)", _I)
