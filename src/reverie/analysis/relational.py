@@ -37,6 +37,7 @@ _FEMALE = re.compile(rf"^(?:{lex.FEMALE_WORDS})$", _I)
 _MALE = re.compile(rf"^(?:{lex.MALE_WORDS})$", _I)
 _NAME = re.compile(r"\b[A-Z][a-z]{2,}(?:'s)?\b")
 _SUBJECT = re.compile(r"\b(I|he|she|they|you|we|it|this|that)\b(?!')|\bI(?='[dm])", _I)
+MODERATE = 0.25  # a component this probable counts towards an episode when it is not the only one
 _PARTS = ("wish", "response_of_other", "response_of_self")
 # Where a turn moves on to another interaction: a sentence that opens with a move in time or place, or "and then"
 _TRANSITION = re.compile(
@@ -50,6 +51,10 @@ _FELT = re.compile(r"\b(?:felt|feel|feels|feeling|was|am|'m|got|get|left me|made
 _NAME_VERB = re.compile(r"(?:'s)?\s+(?:[a-z]+(?<=[a-z]{3})(?:ed|[^s']s)\b|said|asked|told|came|was|is|kept|always|never|just|had|has|and|didn't|would|sat"
                        r"|drove|went|got|made|met|forgot|laughed|rang|called|texted|emailed|says|thinks|wants|sent|took|gave|put"
                        r"|did|does|won't|wouldn't|can't|couldn't|never|always|just|told|left|knew|thought)\b")
+# Words that open a sentence whose subject is left out ("Never visits.", "Still asks for money."): never a name
+_OPENING_WORD = re.compile(r"(?:never|just|still|always|only|even|also|said|told|went|came|took|gave|got|rang|made"
+                           r"|sat|kept|knew|left|put|lent|brought|thought|felt|slept|sent|lost|phoned|called|rings"
+                           r"|visits|asks|says|wants|keeps|goes|comes)$", _I)
 _YOU_ACTS = re.compile(  # "you" that addresses the therapist: what you did or are doing, a wish aimed at you
     r"\byou(?:'ve|'d| have| had)?\s+(?:just\s+|really\s+|never\s+|always\s+|even\s+|kind of\s+)?"
     r"(?:said|told|didn't|did|were|was|had|helped|let|looked|seemed|sent|cancell?ed|asked|wanted|thought|listened"
@@ -72,6 +77,7 @@ _INTRO = (
                rf"(?:my|the|our)\s+(?P<role>{_ROLE_WORDS})\b"),
     re.compile(rf"\b(?:my|our)\s+(?P<role>{_ROLE_WORDS}),?\s+(?P<name>[A-Z][a-z]{{2,}})\b"),
     re.compile(rf"\b(?P<name>[A-Z][a-z]{{2,}}),\s+(?:my|our|the)\s+(?P<role>{_ROLE_WORDS})\b"),
+    re.compile(rf"\b(?P<role>{_ROLE_WORDS})\s+of\s+(?:mine|ours),?\s+(?P<name>[A-Z][a-z]{{2,}})\b", _I),
     re.compile(rf"\b(?P<name>[A-Z][a-z]{{2,}})(?:'s|\s+is|\s+was|\s+has|\s+had)(?:\s+been)?\s+(?:my|our)\s+"
                rf"(?:\w+\s+)?(?P<role>{_ROLE_WORDS})\b"),
 )
@@ -154,7 +160,8 @@ def _mentions(text: str, unit: TextUnit, names: dict[str, str], therapist_names:
         max(cues, key=cues.__getitem__)
     for m in _NAME.finditer(text):
         name = m.group().removesuffix("'s")
-        if name in lex.NOT_NAMES or any(a <= m.start() < b for a, b in taken) or role_object(name) or \
+        if name in lex.NOT_NAMES or _OPENING_WORD.match(name) or \
+                any(a <= m.start() < b for a, b in taken) or role_object(name) or \
                 re.search(rf"\b{name.lower()}\b", text) or (name not in names and _sentence_initial(text, m.start())
                                                                and not _NAME_VERB.match(text, m.end())):
             continue  # a common word ("Busy.", "Never mind") is no name
@@ -336,7 +343,11 @@ def _episode(text: str, unit: TextUnit, known: dict[str, str], therapist_names: 
     # with the classifier, only grounded responses (the word lists agree, or it is sure) make a text an episode
     sure_ro, sure_rs = ([c for c in x if c.get("grounded", True)] for x in (ro, rs))
     n_components = bool(wishes) + bool(sure_ro) + bool(sure_rs)
-    episode = obj is not None and (bool(sure_ro) or n_components >= 2)
+    # a figure the client names who does something the classifier reads with moderate confidence, and one more
+    # moderate component, also make an episode: terse speech often has no word the lists know
+    moderate = [c for c in [*wishes, *ro, *rs] if c.get("confidence", 0.0) >= MODERATE]
+    episode = obj is not None and (bool(sure_ro) or n_components >= 2 or (
+        len(moderate) >= 2 and any(c.get("object") == obj for c in moderate)))
     chosen = next((f for f in [*figures, *context] if f["object"] == obj), None)
     return {
         "episode": episode,
@@ -436,7 +447,7 @@ class RelationalAnalyzer(BaseAnalyzer):
     """Relationship episodes with Wish, Response of Other and Response of Self (CCRT, edition-3 clusters)."""
 
     name: ClassVar[str] = "relational"
-    version: ClassVar[str] = "3"
+    version: ClassVar[str] = "4"
     description: ClassVar[str] = (
         "Finds relationship episodes (an interaction told with a specific other) in client speech and journal "
         "text and codes the wish, response of other and response of self in the CCRT edition-3 clusters, with "

@@ -1,4 +1,4 @@
-"""The clauses of a text and their CCRT components as the trained classifier codes them (``relational.v3``).
+"""The clauses of a text and their CCRT components as the trained classifier codes them (since ``relational.v3``).
 
 ``relational`` finds the figures, the subjects and the wishes; here a text is cut into clauses, each clause
 given its subject, and each wish span, each clause of a figure (a response of other) and each clause of the
@@ -36,6 +36,13 @@ _APOLOGY = re.compile(r"sorry|apologi", _I)
 _TOLD_FIGURE = re.compile(r"(?<=[a-z] )(?:my|our) (?:\w+ )?\w+(?= (?:had|has|was|is|were|said|told|asked|kept|never"
                           r"|always|just|didn't|doesn't|wouldn't|won't|\w+ed)\b)", _I)
 # A third-person subject after a noun starts a new clause ("I told her about the scan she put the kettle on")
+# A sentence opening on a verb or adverb with its subject left out ("Said I'd botched it.", "Never visits.")
+_SUBJECTLESS = re.compile(r"\s*(?:(?:just|never|still|always|only|even|then|so|and|but|er|um)\b[ ,]*)*"
+                          r"(?:didn't|doesn't|don't|won't|wouldn't|can't|couldn't|wasn't|isn't"
+                          r"|said|told|went|came|took|gave|got"
+                          r"|rang|made|sat|kept|knew|left|put|lent|brought|thought|felt|slept|ran|sent|let|lost"
+                          r"|\w+(?:ed|es|[^s]s))\b"
+                          r"(?! (?:is|was|are|were|has|had)\b)", _I)
 _NEW_SUBJECT = re.compile(r"(?<=[a-z] )(?:he|she|they)\b(?! (?:said|told|asked|thought|knew)\b)")
 
 
@@ -46,6 +53,7 @@ def clauses(text: str, marks: list[Any]) -> list[tuple[int, int, str | None]]:
     marker among its first words, else the subject of the clause before it in the sentence ("he laughed and
     said I was being silly": "said..." is still his)."""
     out: list[tuple[int, int, str | None]] = []
+    subject: str | None = None
     for sentence in SENTENCE.finditer(text):
         s0, s1 = sentence.span()
         breaks = [m.span() for m in CLAUSE_BREAK.finditer(text, s0, s1)]
@@ -54,7 +62,10 @@ def clauses(text: str, marks: list[Any]) -> list[tuple[int, int, str | None]]:
         breaks += [(m.start(), m.start()) for m in _TOLD_FIGURE.finditer(text, s0, s1)
                    if any(s[0] >= m.start() and s[0] < m.end() and s[1] not in (None, "I") for s in marks)]
         breaks.sort()
-        subject: str | None = None
+        # a sentence that opens on a verb with no subject keeps the last one ("Foreman called me in. Said I was
+        # slow."): terse speech drops it; any other opening but a fragment of two words starts afresh
+        if not _SUBJECTLESS.match(text, s0) and len(text[s0:s1].split()) > 2:
+            subject = None  # a fragment ("Forty.", "Every week.") keeps it too
         for a, b in zip([s0, *(e for _, e in breaks)], [*(st for st, _ in breaks), s1]):
             raw = text[a:b]
             lead = len(raw) - len(raw.lstrip(" \t\"'\u201c\u2018-("))

@@ -14,16 +14,19 @@ OBJECTS: tuple[str, ...] = ("mother", "father", "parent", "partner", "sibling", 
 # object id -> (pattern, gender: "f", "m" or "")
 FIGURES: tuple[tuple[str, str, str], ...] = (
     ("boss", r"senior partner|(?:line |my |the |our )manager|boss|supervisor|head of (?:department|team)"
-             r"|(?:managing |the |my )director|team leader", ""),
+             r"|(?:managing |the |my )director|team leader|foreman|gaffer", ""),
     ("mother", r"mother|mum|mom|mummy|mommy|mam|stepmother", "f"),
-    ("father", r"father|dad|daddy|stepfather|papa", "m"),
+    ("father", r"father|dad|daddy|stepfather|papa|(?:my|me|our) old man", "m"),
     ("parent", r"parents|folks|mum and dad|mom and dad|dad and mum|(?:my|our) family", ""),
-    ("partner", r"husband|wife|boyfriend|girlfriend|fianc[eé]e?|spouse|other half|(?:my|our) partner|(?:my|our) ex\b", ""),
+    ("partner", r"husband|wife|boyfriend|girlfriend|fianc[eé]e?|spouse|other half|missus|missis|hubby"
+                r"|(?:my|our) partner|(?:my|our) ex\b", ""),
     ("sibling", r"brother|sister|siblings?|twin", ""),
     ("child", r"son|daughter|(?:my|our|the) (?:kids?|child|children|baby)|little (?:boy|girl)", ""),
-    ("friend", r"(?:best |old |close )?friends?|mates?|flatmate|housemate|roommate", ""),
+    ("friend", r"(?:best |old |close )?friends?|mates?|pals?|buddy|flatmate|housemate|roommate", ""),
     ("colleague", r"colleagues?|co-?workers?|teammates?|(?:the|my|our) (?:new )?team|people at work"
-                  r"|(?:the )?others (?:on|in) (?:my|the|our) team", ""),
+                  r"|(?:the )?others (?:on|in) (?:my|the|our) team|workmates?"
+                  r"|(?:the )?(?:lads|guys|girls|others|blokes) (?:at|on|from)"
+                  r" (?:work|the site|the job|the shop floor)", ""),
     ("therapist", r"(?:my|the) therapist|(?:my|the) analyst|my counsell?or", "f"),
     ("other", r"doctor|gp|nurse|teacher|neighbou?r|landlord|landlady|stranger|receptionist|uncle|aunt"
               r"|grandmother|grandfather|gran|granny|grandma|grandpa|grandad|granddad|nana|in-laws?|mother-in-law|father-in-law"
@@ -41,9 +44,11 @@ ROLE_PHRASES: tuple[tuple[str, str], ...] = (
     ("partner", r"(?:I've been|I'm|I am|I was) (?:seeing|going out with|with) (?:him|her)|(?:my|our) (?:partner|ex)\b"
                 r"|(?:been|got) (?:together|married)"),
 )
-FEMALE_WORDS = r"mother|mum|mom|mummy|mommy|mam|stepmother|wife|girlfriend|sister|daughter|little girl|fianc[eé]e" \
+FEMALE_WORDS = r"mother|mum|mom|mummy|mommy|mam|stepmother|wife|missus|missis|girlfriend|sister|daughter" \
+               r"|little girl|fianc[eé]e" \
                r"|aunt|grandmother|gran|granny|grandma|nana|landlady|mother-in-law"
-MALE_WORDS = r"father|dad|daddy|stepfather|papa|husband|boyfriend|brother|son|little boy|uncle|grandfather|grandpa" \
+MALE_WORDS = r"father|dad|daddy|stepfather|papa|my old man|me old man|our old man|foreman|husband|hubby" \
+             r"|boyfriend|brother|son|little boy|uncle|grandfather|grandpa" \
              r"|father-in-law"
 
 # Names of places, days and months that look like names but are never a figure.
