@@ -744,3 +744,63 @@ def test_analysis_risk_a_means_in_the_sentence_corroborates_it(mood_bank):
 ])
 def test_analysis_risk_falling_asleep_and_plural_suicides(text, risk):
     assert assess(text)["risk"] is risk
+
+
+# Version 8 (issue 15): whose risk it is and when, in posts about suicide by people not at risk themselves.
+@pytest.mark.parametrize("text, risk", [
+    # single quotes round a phrase are a quote, unless the writer quotes their own thought
+    ("Reminder that the 'better off without me' voice is a liar.", False),
+    ("My son's browser history had 'how many tablets to overdose' in it.", False),
+    ("I keep thinking 'everyone would be better off without me'.", True),
+    ("I don't think I can keep going, I really want to kill myself.", True),  # apostrophes are not quotes
+    # someone lost to suicide, with no word between "lost" and "to"
+    ("I'm writing for my cousin who we lost to suicide in May.", False),
+    # a role that meets other people's crises
+    ("I'm a paramedic and we had another overdose on the night shift.", False),
+    ("I'm a paramedic and I took an overdose last week.", True),
+    # a milestone: what the writer is free of
+    ("Three years self-harm free as of today.", False),
+    # a laugh after a threat to someone else
+    ("My flatmate ate my leftovers again, I'm going to strangle him lol", False),
+    ("My flatmate ate my leftovers again, I'm going to strangle him.", True),
+    # slow harm by a habit, not by a means
+    ("I know I'm killing myself with these energy drinks, so I'm cutting back.", False),
+    ("I'm killing myself with these pills tonight.", True),
+    # "still here" in a recovery story is a survivor's word, not a present marker
+    ("Three years in recovery. I overdosed twice back then and honestly I don't know how I'm still here.", False),
+])
+def test_analysis_risk_whose_risk_and_when_in_supportive_and_recovery_posts(text, risk):
+    assert assess(text)["risk"] is risk
+
+
+@pytest.fixture
+def burden_bank(monkeypatch):
+    """Risk prototypes for a burden and a near death, to see which sentences reach the encoder at all."""
+    monkeypatch.setattr(risk_semantic, "prototypes", lambda: {
+        "risk": {"passive_ideation": ["feeling like a burden to everyone"],
+                 "attempt": ["nearly died last year"]},
+        "negative": {"everyday": ["We had toast and tea."]}})
+    risk_semantic.set_encoder(_bag_of_words)
+    yield
+    risk_semantic.set_encoder(None)
+
+
+def test_analysis_risk_a_feeling_toward_you_is_not_the_writers_risk(burden_bank):
+    to_you, own = assess_many(["I'm so sorry you're feeling like a burden to everyone.",
+                               "I'm so sorry, I'm feeling like a burden to everyone."], semantic=True)
+    assert to_you["similarity"] is None and to_you["review"] is False  # governed: never encoded
+    assert own["similarity"] is not None  # the writer's own: encoded and compared
+
+
+def test_analysis_risk_nearly_dying_in_an_accident_is_not_a_resemblance(burden_bank):
+    crash, overdose = assess_many(["I nearly died in a car crash last year.",
+                                   "I nearly died last year after my overdose."], semantic=True)
+    assert crash["similarity"] is None and crash["risk"] is False
+    assert overdose["similarity"] is not None
+
+
+def test_analysis_risk_other_peoples_overdoses_do_not_corroborate(plain_bank):
+    others, own = assess_many([plain_bank + " I see overdoses every week at work.",
+                               plain_bank + " I keep thinking about the bridge."], semantic=True)
+    assert others["risk"] is False and others["review"] is True
+    assert own["risk"] is True and own["corroboration"] == "plan_or_means"

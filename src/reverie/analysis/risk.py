@@ -114,7 +114,7 @@ _HOPELESS = re.compile(
     r"(?:any\s*more|around|here|in\s+the\s+picture)|I'?m\s+(?:(?:so|just|really)\s+){0,2}done(?!\s+with))\b", re.IGNORECASE)
 # Means other than medicine (a pill is an everyday object; quantities and hoarding are plan cues below).
 _MEANS = re.compile(
-    r"\b(?:overdos\w*|hang\w*\s+myself|rope|noose|ligature|bridge|roof|ledge|cliffs?|edge\s+of\s+(?:the\s+|a\s+)?"
+    r"\b(?:overdos(?!es\b)\w*|hang\w*\s+myself|rope|noose|ligature|bridge|roof|ledge|cliffs?|edge\s+of\s+(?:the\s+|a\s+)?"
     r"(?:platform|roof|cliff|bridge|building)|balcony|somewhere\s+high|"
     r"railway|tracks|platform\s+edge|stairwell|railing|gun|rifle|blades?|razors?|knife|wrists?|reservoir|charcoal|lethal|"
     r"(?:fast|express|non-?stop(?:ping)?)\s+(?:trains?|ones)|multi-?storey|top\s+(?:floor\s+)?of\s+(?:the|a|that)\s+"
@@ -185,6 +185,10 @@ _CLAUSE_BREAK = re.compile(
     re.IGNORECASE,
 )
 _QUOTES = re.compile(r"[\"\u201c\u201d]([^\"\u201c\u201d]{1,300})[\"\u201c\u201d]")
+# Single quotes round a phrase ("the 'better off without me' voice", "it had 'how many pills to overdose'"): the opening
+# quote follows a space and the closing one precedes a non-letter, so an apostrophe in "don't" is neither.
+_SINGLE_QUOTES = re.compile(r"(?:(?<=^)|(?<=[\s(\[:]))['\u2018](?=\w)([^\n'\u2018\u2019]*(?:\w['\u2019]\w[^\n'\u2018\u2019]*)*)"
+                            r"(?<=\S)['\u2019](?!\w)")
 _SELF_QUOTE = re.compile(
     r"\b(?:I|I've|I'm)\s+(?:\w+\s+){0,2}(?:think|thinking|thought|tell|telling|told|say|saying|said|wrote|write|"
     r"hear|hearing)\b[^\"\u201c]{0,20}$|\bmy\s+head\b[^\"\u201c]{0,20}$",
@@ -229,7 +233,7 @@ _TOPIC_FRAME = re.compile(
     r"(?:a|an|the|never|not|selfish|cowardly|preventable))\b", re.IGNORECASE)
 # Someone else's death by suicide, even in the writer's own sentence ("I've lost two friends to suicide").
 _OTHERS_SUICIDE = re.compile(
-    r"\b(?:lost|losing|lose)\s+(?:\w+\s+){1,4}to\s+$|\b(?:died|death|deaths|dead)\s+(?:by|from|of|through)\s+$|"
+    r"\b(?:lost|losing|lose)\s+(?:\w+\s+){0,4}to\s+$|\b(?:died|death|deaths|dead)\s+(?:by|from|of|through)\s+$|"
     r"\b(?:his|her|their|(?:my|our|a)\s+(?:\w+\s+)?(?:friend|brother|sister|son|daughter|dad|father|mum|mom|mother|"
     r"cousin|uncle|aunt|partner|husband|wife|colleague|classmate|student|patient)'s)\s+$", re.IGNORECASE)
 # Empathy of one who has been there: "I understand wanting to die" speaks of a feeling in general.
@@ -409,8 +413,8 @@ def _reported(rules_: _Rules, before: str, match_text: str) -> bool:
 
 
 def _quoted(text: str, start: int, end: int) -> bool:
-    for q in _QUOTES.finditer(text):
-        if q.start() <= start and end <= q.end():
+    for q in [*_QUOTES.finditer(text), *_SINGLE_QUOTES.finditer(text)]:
+        if q.start() <= start and end <= q.end() and q.end() - q.start() <= 302:
             return not _SELF_QUOTE.search(text[max(0, q.start() - 60):q.start()])
     return False
 
@@ -475,6 +479,7 @@ def _recovered(text: str) -> bool:
 
 def _told_as_past(r: _Rules, clause: str) -> bool:
     """A clause in the past tense with no present or recent marker ("I tried to kill myself once")."""
+    clause = _STILL_HERE.sub(" ", clause)
     return bool(_PAST_VERB.search(clause)) and not r.frames["present"].search(clause) and not _RECENT.search(clause)
 
 
@@ -484,6 +489,21 @@ def _not_the_writers(clause: str) -> bool:
     if set(toks) & _FIRST or any(a in {"anyone", "anybody"} and b == "else" for a, b in zip(toks, toks[1:])):
         return False
     return bool(set(toks) & _OTHER or _TOPIC_FRAME.search(clause))
+
+
+# A laugh or a joke marker straight after a threat to someone else: "i'm going to strangle her lol".
+_JOKE = re.compile(r"\W*(?:\w+\W+){0,3}?(?:lol|lmao|lmfao|haha\w*|hehe|jk|j/k|/s)\b|\s*[\U0001F602\U0001F923\U0001F605]")
+# The topic named as what one is now free of: "5 years self harm free", "a year overdose-free".
+_MILESTONE = re.compile(r"[\s-]*(?:free|clean)\b", re.IGNORECASE)
+# "Still here / alive" is a survivor's word, not a present marker of risk.
+_STILL_HERE = re.compile(r"\bstill\s+(?:here|alive|around|standing|breathing)\b", re.IGNORECASE)
+
+
+# The writer speaking in a role that meets other people's crises: the topic words there are the patients'.
+_ROLE = re.compile(r"\b(?:I'?m|I\s+am|as|work\s+as|I\s+work\s+as)\s+(?:a|an)\s+(?:[\w&]+\s+)?(?:nurse|doctor|GP|paramedic|"
+                   r"medic|EMT|therapist|counsell?or|volunteer|teacher|psychiatrist|psychologist|pharmacist|social\s+worker|"
+                   r"police\s+officer|cop|firefighter|chaplain|carer|support\s+worker|responder|dispatcher)\b", re.IGNORECASE)
+_FIRST_SINGULAR = frozenset({"i", "i'm", "i've", "i'd", "i'll", "im", "ive", "me", "my", "myself"})
 
 
 def _frame(rules_: _Rules, text: str, clause: tuple[int, int], m: re.Match[str], category: str,
@@ -498,6 +518,10 @@ def _frame(rules_: _Rules, text: str, clause: tuple[int, int], m: re.Match[str],
     before, after = text[clause[0]:start], text[end:clause[1]]
     if category == "self_harm" and rules_.frames["accident"].search(ctext):
         return "accident"
+    if category == "harm_to_others" and _JOKE.match(after):  # "i'm going to strangle her lol"
+        return "idiom"
+    if _TOPIC_MATCH.match(m.group(0)) and _MILESTONE.match(after):  # "5 years self harm free"
+        return "past"
     object_frame = _object_frame(rules_, ctext, m.group(0), category)
     if object_frame:
         return object_frame
@@ -514,6 +538,9 @@ def _frame(rules_: _Rules, text: str, clause: tuple[int, int], m: re.Match[str],
     empathy = _EMPATHY.search(before)
     if empathy and re.match(r"[a-z]+ing\b", m.group(0), re.IGNORECASE):  # "I remember wishing I wouldn't wake up"
         return "past" if empathy.group(0).lower().startswith("remember") else "third_person"
+    if _TOPIC_MATCH.match(m.group(0)) and _ROLE.search(text) \
+            and not set(_tokens(_ROLE.sub(" ", ctext))) & _FIRST_SINGULAR:  # "I'm a nurse and we had another overdose"
+        return "third_person"
     if _TOPIC_MATCH.match(m.group(0)) and _not_the_writers(ctext):
         return "fiction" if rules_.frames["fiction"].search(ctext) else "third_person"
     anchored = bool(_FIRST_IN_MATCH.search(m.group(0))) or bool(_GENERIC_YOU.search(before))
@@ -590,6 +617,14 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return [(s, e) for s, e in out]
 
 
+# "I'm so sorry you ...", "I hope you ...", "I know you ...": the first person only as a feeling toward "you".
+_TOWARD_YOU = re.compile(r"\b(?:I'?m|I\s+am)\s+(?:so\s+|really\s+|very\s+|truly\s+)?sorry\s+(?:that\s+)?(?=you|to\s+hear|for\s+your)|"
+                         r"\bI\s+(?:really\s+|truly\s+|do\s+)?(?:hope|know|understand|hear|believe|promise|see)\s+(?:that\s+)?"
+                         r"(?=you\b|you're\b|your\b)", re.IGNORECASE)
+_NEAR_DEATH = re.compile(r"\b(?:nearly|almost)\s+(?:died|killed\s+me|lost\s+my\s+life)\b", re.IGNORECASE)
+_CRASH = re.compile(r"\b(?:crash|collision|accident|fire|flood|earthquake|attack|illness|infection|virus|covid)\b", re.IGNORECASE)
+
+
 def _governing_frame(r: _Rules, text: str, span: tuple[int, int], matches: list[RiskMatch],
                      idiom_spans: list[tuple[int, int]]) -> str | None:
     """The frame that governs a sentence or clause for the semantic layer, or None (it may be flagged).
@@ -609,9 +644,13 @@ def _governing_frame(r: _Rules, text: str, span: tuple[int, int], matches: list[
     if _quoted(text, s, e):
         return "quoted"
     chunk = text[s:e]
-    toks = set(_tokens(chunk))
+    # the writer's feeling toward the one addressed ("I'm so sorry you're feeling like a burden") is not their risk
+    toks = set(_tokens(_TOWARD_YOU.sub(" you ", chunk)))
     if not toks & (_FIRST - {"my"}) and toks & (_OTHER - _OBJECT_ONLY):  # "my toddler wants her daddy to die"
         return "fiction" if r.frames["fiction"].search(chunk) else "third_person"
+    if _NEAR_DEATH.search(chunk) and (r.frames["accident"].search(chunk) or r.frames["medical"].search(chunk)
+                                      or _CRASH.search(chunk)) and not _WISH.search(chunk):
+        return "accident"  # "i nearly died in a car crash last year": survived, not wished
     if r.frames["past"].search(chunk) and not r.frames["present"].search(chunk):
         return "past"
     if r.frames["medical"].search(chunk) and not _WISH.search(_FEAR_OF_DYING.sub(" ", chunk)):  # "in hospital with my heart, I thought I was dying"
@@ -929,7 +968,7 @@ class RiskAnalyzer(BaseAnalyzer):
     """Risk language in client utterances, journal entries and free-text answers (rules + semantic, recall first)."""
 
     name: ClassVar[str] = "risk"
-    version: ClassVar[str] = "7"
+    version: ClassVar[str] = "8"
     description: ClassVar[str] = (
         "Risk language (suicidal ideation, plans, preparations, attempts, self-harm, harm to others) with "
         "severity and the evidence words; negation, other people's words, idioms, marked past and fiction are "
