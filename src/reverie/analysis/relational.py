@@ -447,7 +447,7 @@ class RelationalAnalyzer(BaseAnalyzer):
     """Relationship episodes with Wish, Response of Other and Response of Self (CCRT, edition-3 clusters)."""
 
     name: ClassVar[str] = "relational"
-    version: ClassVar[str] = "4"
+    version: ClassVar[str] = "5"
     description: ClassVar[str] = (
         "Finds relationship episodes (an interaction told with a specific other) in client speech and journal "
         "text and codes the wish, response of other and response of self in the CCRT edition-3 clusters, with "
