@@ -1,5 +1,7 @@
 """The risk analyser: each kind of risk is flagged, each kind of hard negative is discounted in its clause."""
 
+import contextlib
+
 import pytest
 
 from reverie.analysis.base import REGISTRY, ContextTurn, SessionUnits, TextUnit, run
@@ -151,6 +153,19 @@ def stub_encoder():
     risk_semantic.set_encoder(None)
 
 
+@contextlib.contextmanager
+def stub_bank(monkeypatch, risk: dict[str, list[str]]):
+    """The semantic layer with only these risk prototypes (and one everyday negative), read by the bag-of-words
+    encoder, so a test sees which sentences reach it and what corroborates a hit."""
+    monkeypatch.setattr(risk_semantic, "prototypes",
+                        lambda: {"risk": risk, "negative": {"everyday": ["We had toast and tea."]}})
+    risk_semantic.set_encoder(_bag_of_words)
+    try:
+        yield
+    finally:
+        risk_semantic.set_encoder(None)
+
+
 def test_analysis_risk_semantic_flags_a_sentence_the_rules_miss(stub_encoder):
     # Word for word a preparation prototype, so the stub finds it; the rules have no pattern for it.
     text = "Work was quiet. I've been visiting all the places I love one last time."
@@ -167,12 +182,8 @@ def test_analysis_risk_semantic_flags_a_sentence_the_rules_miss(stub_encoder):
 @pytest.fixture
 def plain_bank(monkeypatch):
     """One risk prototype with no risk word in it but "away": only the context can corroborate a hit on it."""
-    monkeypatch.setattr(risk_semantic, "prototypes", lambda: {
-        "risk": {"passive_ideation": ["My blue kettle hums away quietly."]},
-        "negative": {"everyday": ["We had toast and tea."]}})
-    risk_semantic.set_encoder(_bag_of_words)
-    yield "My blue kettle hums away quietly."
-    risk_semantic.set_encoder(None)
+    with stub_bank(monkeypatch, {"passive_ideation": ["My blue kettle hums away quietly."]}):
+        yield "My blue kettle hums away quietly."
 
 
 def test_analysis_risk_semantic_alone_is_a_quiet_review_marker(plain_bank):
@@ -499,13 +510,8 @@ def test_analysis_risk_a_weak_cue_and_a_resemblance_elsewhere_corroborate_each_o
 def test_analysis_risk_semantic_layer_reads_sentences_that_put_affairs_in_order(monkeypatch):
     # A prototype with none of the older gate words: only the affairs-in-order words let the sentence be encoded.
     proto = "I have left the guitar to Sam just in case."
-    monkeypatch.setattr(risk_semantic, "prototypes", lambda: {
-        "risk": {"preparation": [proto]}, "negative": {"everyday": ["We had toast and tea."]}})
-    risk_semantic.set_encoder(_bag_of_words)
-    try:
+    with stub_bank(monkeypatch, {"preparation": [proto]}):
         hit, plain = assess_many([proto, "I have left the guitar with Sam on Sunday."], semantic=True)
-    finally:
-        risk_semantic.set_encoder(None)
     assert hit["risk"] is True and hit["method"] == "semantic" and hit["corroboration"] == "plan_or_means"
     assert plain["risk"] is False and plain["review"] is False  # no gate word: never encoded
 
@@ -571,13 +577,8 @@ def test_analysis_risk_means_words_let_a_sentence_reach_the_semantic_layer(monke
     # A prototype whose only risk-adjacent word is a place to fall from: the sentence must be encoded and the
     # means word corroborates the resemblance; the same sentence with an ordinary place is never encoded.
     proto = "I picture my body at the bottom of the stairwell."
-    monkeypatch.setattr(risk_semantic, "prototypes", lambda: {
-        "risk": {"active_ideation": [proto]}, "negative": {"everyday": ["We had toast and tea."]}})
-    risk_semantic.set_encoder(_bag_of_words)
-    try:
+    with stub_bank(monkeypatch, {"active_ideation": [proto]}):
         hit, plain = assess_many([proto, "I picture my body at the bottom of the garden."], semantic=True)
-    finally:
-        risk_semantic.set_encoder(None)
     assert hit["risk"] is True and hit["corroboration"] == "plan_or_means"
     assert plain["risk"] is False and plain["review"] is False
 
@@ -588,14 +589,8 @@ def test_analysis_risk_means_words_let_a_sentence_reach_the_semantic_layer(monke
 ])
 def test_analysis_risk_a_final_goodbye_is_not_leave_taking(monkeypatch, text, risk):
     proto = "I think this is goodbye. I'm sorry for everything."
-    monkeypatch.setattr(risk_semantic, "prototypes", lambda: {
-        "risk": {"preparation": [proto, "Right, goodbye then, I'll see you next week."]},
-        "negative": {"everyday": ["We had toast and tea."]}})
-    risk_semantic.set_encoder(_bag_of_words)
-    try:
+    with stub_bank(monkeypatch, {"preparation": [proto, "Right, goodbye then, I'll see you next week."]}):
         [result] = assess_many([text], semantic=True)
-    finally:
-        risk_semantic.set_encoder(None)
     assert result["risk"] is risk
     if not risk:
         assert "leave_taking" in result["discounted"]
@@ -716,13 +711,9 @@ def test_analysis_risk_more_words_of_hopelessness_and_means_corroborate(plain_ba
 @pytest.fixture
 def mood_bank(monkeypatch):
     """Risk prototypes whose only gate words are words of mood (hopelessness) or of a means."""
-    monkeypatch.setattr(risk_semantic, "prototypes", lambda: {
-        "risk": {"passive_ideation": ["Lately I have felt so hopeless."],
-                 "attempt": ["I stood on the chair with the belt round my neck."]},
-        "negative": {"everyday": ["We had toast and tea."]}})
-    risk_semantic.set_encoder(_bag_of_words)
-    yield
-    risk_semantic.set_encoder(None)
+    with stub_bank(monkeypatch, {"passive_ideation": ["Lately I have felt so hopeless."],
+                                 "attempt": ["I stood on the chair with the belt round my neck."]}):
+        yield
 
 
 def test_analysis_risk_a_sentence_let_in_by_its_mood_words_is_not_corroborated_by_them(mood_bank):
@@ -776,13 +767,9 @@ def test_analysis_risk_whose_risk_and_when_in_supportive_and_recovery_posts(text
 @pytest.fixture
 def burden_bank(monkeypatch):
     """Risk prototypes for a burden and a near death, to see which sentences reach the encoder at all."""
-    monkeypatch.setattr(risk_semantic, "prototypes", lambda: {
-        "risk": {"passive_ideation": ["feeling like a burden to everyone"],
-                 "attempt": ["nearly died last year"]},
-        "negative": {"everyday": ["We had toast and tea."]}})
-    risk_semantic.set_encoder(_bag_of_words)
-    yield
-    risk_semantic.set_encoder(None)
+    with stub_bank(monkeypatch, {"passive_ideation": ["feeling like a burden to everyone"],
+                                 "attempt": ["nearly died last year"]}):
+        yield
 
 
 def test_analysis_risk_a_feeling_toward_you_is_not_the_writers_risk(burden_bank):
