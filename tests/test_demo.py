@@ -136,27 +136,6 @@ def test_demo_clears_only_a_folder_it_built(tmp_path: Path) -> None:
     assert (other / "thesis.txt").read_text(encoding="utf-8") == "mine\n"
 
 
-def test_demo_rebuild_removes_only_the_key_and_anchor_it_made(tmp_path: Path) -> None:
-    import json
-
-    from reverie.demo.build import MADE_PREFIX, MARKER, MARKER_TEXT, clear_demo_folder
-    keys = tmp_path / "keys"
-    keys.mkdir()
-    own_key, own_anchor = keys / "abc123.key", keys / "abc123.audit-anchor"
-    other_key, thesis = keys / "fff999.key", tmp_path / "thesis.txt"
-    for path in (own_key, own_anchor, other_key, thesis):
-        path.write_text("x\n", encoding="utf-8")
-    demo = tmp_path / "demo"
-    demo.mkdir()
-    (demo / "workspace.json").write_text(json.dumps({"workspace_id": "abc123"}), encoding="utf-8")
-    # the marker names the demo's own key and anchor, and (as if edited) another workspace's key and a user's file
-    (demo / MARKER).write_text(MARKER_TEXT + "".join(f"{MADE_PREFIX}{p}\n" for p in
-                                                     (own_key, own_anchor, other_key, thesis)), encoding="utf-8")
-    clear_demo_folder(demo)
-    assert not demo.exists() and not own_key.exists() and not own_anchor.exists()
-    assert other_key.read_text(encoding="utf-8") == "x\n" and thesis.read_text(encoding="utf-8") == "x\n"
-
-
 @pytest.mark.slow
 def test_demo_folder_carries_its_marker_and_a_private_report(demo: dict) -> None:
     import stat

@@ -1,14 +1,11 @@
 """Build the demo workspace from the fictional case in ``reverie/demo`` (see its README and manifest).
 
 The demo rebuilds only a folder it made itself: one holding its marker file. A folder with any other workspace
-(or any other files) in it is refused, never deleted. The marker also names the files the demo made outside the
-folder (its key and audit anchor under ~/.config/reverie), so that a rebuild removes those too instead of leaving one
-key per build behind.
+(or any other files) in it is refused, never deleted.
 """
 
 from __future__ import annotations
 
-import json
 import secrets
 import shutil
 from collections.abc import Callable
@@ -29,7 +26,6 @@ THERAPIST_LOGIN = "therapist@demo.local"
 CLIENT_LOGIN = "client@demo.local"
 MARKER_TEXT = ("This folder was built by `reverie demo` from a fictional case.\n"
                "`reverie demo` deletes and rebuilds it: do not keep real clients' data here.\n")
-MADE_PREFIX = "made outside this folder: "
 
 
 def load_manifest() -> dict[str, Any]:
@@ -49,10 +45,7 @@ def clear_demo_folder(folder: Path) -> None:
     if folder.is_symlink() or not folder.is_dir():
         raise InputError(f"{folder} is not a folder the demo built", hint="choose another --workspace folder")
     if (folder / MARKER).is_file():
-        made = _made_outside(folder)
         shutil.rmtree(folder)
-        for path in made:
-            path.unlink(missing_ok=True)
         return
     if (folder / "workspace.json").exists() or (folder / "reverie.db").exists():
         raise InputError(f"{folder} holds a Reverie workspace that `reverie demo` did not build: the demo never "
@@ -60,19 +53,6 @@ def clear_demo_folder(folder: Path) -> None:
     if any(folder.iterdir()):
         raise InputError(f"{folder} exists and holds other files: the demo never deletes them",
                          hint="choose an empty or new --workspace folder")
-
-
-def _made_outside(folder: Path) -> list[Path]:
-    """The files outside ``folder`` that the marker says the demo made, only those named for this folder's workspace
-    id (``<id>.key``, ``<id>.audit-anchor``): an edited marker cannot point the rebuild at any other file."""
-    try:
-        workspace_id = json.loads((folder / "workspace.json").read_text(encoding="utf-8"))["workspace_id"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return []
-    allowed = {f"{workspace_id}.key", f"{workspace_id}.audit-anchor"}
-    lines = (folder / MARKER).read_text(encoding="utf-8").splitlines()
-    paths = [Path(line.removeprefix(MADE_PREFIX)) for line in lines if line.startswith(MADE_PREFIX)]
-    return [p for p in paths if p.is_absolute() and p.name in allowed and p.is_file() and not p.is_symlink()]
 
 
 def add_demo_accounts(ws: Any, code: str, password: str | None = None) -> dict[str, str]:
@@ -96,10 +76,6 @@ def build_demo(workspace: str | Path, key_file: str | Path | None = None,
     atomic_write(Path(workspace) / MARKER, MARKER_TEXT)
     ws = init(workspace, key_file=key_file, user=therapist, locale=profile.get("locale"))
     try:
-        if key_file is None:  # a key the caller chose is theirs: the demo never removes it
-            made = [ws.key_path, ws.store.anchor.path]
-            atomic_write(Path(workspace) / MARKER, MARKER_TEXT + "".join(
-                f"{MADE_PREFIX}{p.resolve()}\n" for p in made if p is not None))
         code = profile["code"]
         ws.add_client(code, age_band=profile.get("age_band"), sex=profile.get("sex"), locale=profile.get("locale"))
         ws.grant_consent(code, "transcription")
