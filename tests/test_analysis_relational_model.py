@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -80,6 +81,30 @@ def test_relational_model_off_is_the_word_list_coding(stub_encoder) -> None:
     assert analyse_text(text, model=False)["response_of_other"]["quote"] == "rolled her eyes"
     coded = analyse_text(text)  # the stub encoder: clauses as quotes, confidence and grounding given
     assert all({"confidence", "grounded"} <= set(c) for c in coded["components"] if c["component"] != "wish")
+
+
+def test_relational_model_a_batch_belongs_to_its_thread() -> None:
+    calls: list[list[str]] = []
+
+    def encoder(texts):
+        calls.append(list(texts))
+        return np.ones((len(texts), rm._WIDTH))
+    rm.set_encoder(encoder)
+    try:
+        with rm.batch(lambda: rm.embed(["mine"])):
+            seen = {}
+
+            def other_thread() -> None:  # a second analysis running at the same time (a web job)
+                with rm.batch(lambda: rm.embed(["theirs"])):
+                    seen["theirs"] = rm.embed(["theirs"])
+            worker = threading.Thread(target=other_thread)
+            worker.start()
+            worker.join()
+            assert seen["theirs"].sum() == rm._WIDTH  # encoded for its own batch, not the zeros of a first pass
+            assert rm.embed(["mine"]).sum() == rm._WIDTH
+        assert calls == [["mine"], ["theirs"]]  # "mine" came from this batch's cache: the other's end left it
+    finally:
+        rm.set_encoder(None)
 
 
 def test_relational_model_missing_weights_are_a_model_error(monkeypatch, tmp_path) -> None:

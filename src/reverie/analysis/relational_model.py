@@ -60,7 +60,7 @@ def embed_minilm(texts: Sequence[str]) -> np.ndarray:
 
 def embed(texts: Sequence[str]) -> np.ndarray:
     """Embeddings of ``texts``: those ``batch`` encoded ahead are taken from it, the rest encoded now."""
-    cache, collect = _batch.get("cache"), _batch.get("collect")
+    cache, collect = _batch().get("cache"), _batch().get("collect")
     if collect is not None:  # first pass of a batch: note the clauses, answer with zeros
         collect.update(texts)
         return np.zeros((len(texts), _WIDTH))
@@ -73,7 +73,15 @@ def embed(texts: Sequence[str]) -> np.ndarray:
 
 
 _WIDTH = 384
-_batch: dict[str, Any] = {}  # per thread would be cleaner; annotate runs one batch at a time per process
+_local = threading.local()
+
+
+def _batch() -> dict[str, Any]:
+    """This thread's batch: web jobs and corpus workers may analyse in parallel threads, and one thread's batch
+    must never answer (or clear) another's."""
+    if not hasattr(_local, "batch"):
+        _local.batch = {}
+    return _local.batch
 
 
 @contextmanager
@@ -82,17 +90,18 @@ def batch(run_rules: Callable[[], Any]) -> Iterator[None]:
     (which notes every clause the texts will ask for), then every noted clause is encoded together, and
     the body runs with those embeddings at hand. One encoder call for many short clauses is several times
     faster than one call per text."""
-    _batch.clear()
-    _batch["collect"] = set()
+    state = _batch()
+    state.clear()
+    state["collect"] = set()
     try:
         run_rules()
-        texts = sorted(_batch.pop("collect"))
+        texts = sorted(state.pop("collect"))
         encoder = _state["encoder"] or embed_minilm
-        _batch["cache"] = dict(zip(texts, np.asarray(encoder(texts), dtype=np.float64).reshape(len(texts), -1))) \
+        state["cache"] = dict(zip(texts, np.asarray(encoder(texts), dtype=np.float64).reshape(len(texts), -1))) \
             if texts else {}
         yield
     finally:
-        _batch.clear()
+        state.clear()
 
 
 def cues(part: str, text: str) -> np.ndarray:
