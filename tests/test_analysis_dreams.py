@@ -67,6 +67,24 @@ def test_dreams_the_dreamers_father_named_twice_is_one_character():
     assert len(code_dream("My brother came, then my older brother Tom.")["characters"]) >= 2  # brothers: many
 
 
+def test_dreams_a_surname_and_a_bare_dad_are_no_new_characters():
+    # dreams.v5: "Paul Robeson" is one person; "Dad" with a capital and no owner is the dreamer's father
+    chars = code_dream("We went to hear Paul Robeson sing.")["characters"]
+    assert _codes(chars) == ["1MKA"] and chars[0]["text"] == "Paul"
+    assert len(code_dream("I saw Anna and Paul at the lake.")["characters"]) == 2  # two names, "and" between
+    assert _codes(code_dream("My father was fishing. Dad waved at me.")["characters"]) == ["1MFA"]
+    assert len(code_dream("My father waved. Her dad shouted.")["characters"]) == 2  # someone else's dad
+
+
+def test_dreams_your_father_said_to_the_dreamer_is_the_dreamers_father():
+    # dreams.v5: in speech someone else says to the dreamer, "your" is the dreamer's
+    assert _codes(code_dream('The nurse said, "Your father is here."')["characters"]) == ["1FOA", "1MFA"]
+    assert _codes(code_dream('"Your mother is here," the nurse said.')["characters"]) == ["1FMA", "1FOA"]
+    # the dreamer speaking, or "your" outside speech: someone else's mother, known
+    assert _codes(code_dream('I asked the boy, "Where is your mother?"')["characters"]) == ["1FKA", "1MSC"]
+    assert _codes(code_dream('"Your mother is here," I told him.')["characters"]) == ["1FKA"]
+
+
 def test_dreams_a_proper_name_that_is_not_a_person_is_no_character():
     # "Haydn Hall" is a building: its second word is not a person's name (a known first name still is)
     assert code_dream("We met in the snack bar of Haydn Hall with nobody.")["characters"] == []
@@ -149,6 +167,17 @@ def test_dreams_a_pronoun_after_the_verb_is_not_its_own_subject():
     assert [(a["code"], a["init"], a["rec"]) for a in agg] == [("6>", "1MSA", "1MBA")]
     agg = code_dream("A man hurt himself.")["aggression"]
     assert [(a["code"], a["init"]) for a in agg] == [("6*", "1MSA")]  # a reflexive stays reflexive
+
+
+def test_dreams_a_relative_clause_of_the_dreamer_does_not_make_the_dreamer_the_subject():
+    # dreams.v5: "a man I knew yelled at me": the man yells (was coded as the dreamer yelling at the dreamer)
+    agg = code_dream("A man I knew yelled at me.")["aggression"]
+    assert [(a["code"], a["init"], a["rec"]) for a in agg] == [("2>", "1MSA", "D")]
+    agg = code_dream("The woman that I had met at work slapped me.")["aggression"]
+    assert [(a["init"], a["rec"]) for a in agg] == [("1FSA", "D")]
+    # the cue is the relative clause's own verb, or only an adverb comes between: the dreamer acts
+    agg = code_dream("When I saw my brother I quickly hit him.")["aggression"]
+    assert [(a["init"], a["rec"]) for a in agg] == [("D", "1MBA")]
 
 
 def test_dreams_passive_voice_makes_the_dreamer_the_victim():

@@ -38,6 +38,10 @@ _OBJECTS_D = frozenset({"me", "us", "myself", "ourselves"})  # not "my": "my sis
 _MALE_PRON = frozenset({"he", "him", "his", "he's", "himself"})
 _FEMALE_PRON = frozenset({"she", "her", "hers", "she's", "herself"})
 _PLURAL_PRON = frozenset({"they", "them", "their", "they're", "themselves"})
+_QUOTES = frozenset('"“”')
+_RELATIVISERS = frozenset({"that", "who", "whom"})
+_AUXILIARIES = frozenset({"was", "were", "had", "have", "would", "could", "did", "do", "then", "just", "also", "still",
+                          "had", "'d", "suddenly", "really", "soon", "now", "again", "even", "never", "not", "always"})
 _REFLEXIVE = frozenset({"himself", "herself", "themselves"})
 _PASSIVE = frozenset({"was", "were", "got", "get", "being", "been", "be", "is", "are", "am"})
 _EFFORT = frozenset({"try", "tried", "trying", "tries", "attempt", "attempted", "attempting", "struggled", "struggling",
@@ -199,7 +203,8 @@ class _Reader:
             before = w[i - 1] if i else ""
             if ident in _FAMILY_IDS and before in _OTHERS | {"someone's", "somebody's"} or (
                     ident in _FAMILY_IDS and before.endswith("'s")):
-                ident = "K"
+                if not (before == "your" and self._said_to_dreamer(i)):
+                    ident = "K"  # "his mother"; but "your father" said to the dreamer is the dreamer's father
             number = "2" if _plural(w[i], sex) else "1"
             if j < len(w) and self.sentence_of[j] == self.sentence_of[j - 1] and self._is_name(j):
                 # "my friend Jane", "my brother Tom": one character (not "my father. Frank ...": two)
@@ -219,8 +224,9 @@ class _Reader:
                 continue
             fresh = before in _NEW_MARKERS
             key = f"{word}#{sum(1 for k in seen if k.startswith(word + '#'))}" if fresh else f"{word}#0"
-            if ident in _ONE_OF and number == "1" and before in _KIN_OWN and not fresh:
-                key = "kin:" + ident  # "my father … my dad": the dreamer has one father
+            if ident in _ONE_OF and number == "1" and not fresh and (
+                    before in _KIN_OWN or (toks.original(i)[:1].isupper() and before not in _KIN_OWNERS)):
+                key = "kin:" + ident  # "my father … my dad", "my father … Dad": the dreamer has one father
             self._add(seen, key, f"{number}{sex}{ident}{age}", i, j)
         for i, word in enumerate(w):
             if i in self.char_at or i in named_by_term:
@@ -233,11 +239,32 @@ class _Reader:
                 self._add(seen, "creature:" + word.rstrip("s"), f"{'2' if word.endswith('s') and word != 'satan' else '1'}CZZ",
                           i, i + 1)
             elif self._is_name(i):
+                first = self.char_at.get(i - 1) if i else None
+                if first is not None and self.sentence_of[i - 1] == self.sentence_of[i] and \
+                        toks.original(i - 1)[:1].isupper() and first.code[1:] not in ("ANI", "CZZ") and \
+                        not self.text[toks.ends[i - 1]:toks.starts[i]].strip():
+                    # "Paul Robeson", "my sister Gladys Brown": the surname of the person just named
+                    first.positions.append(i)
+                    self.char_at[i] = first
+                    continue
                 base = word.removesuffix("'s")
                 title = _TITLES.get(w[i - 1]) if i else None
                 sex = title if title and title != "I" else self._name_sex(i, "I")
                 ident = "O" if i and w[i - 1] == "dr" else ("R" if i and w[i - 1] in {"aunt", "uncle"} else "K")
                 self._add(seen, "name:" + base, f"1{sex}{ident}A", i, i + 1)
+
+    def _said_to_dreamer(self, i: int) -> bool:
+        """Word ``i`` is inside quoted speech that someone other than the dreamer says (``Mom said, "your
+        father …"``; not ``I say, "… your mother?"``): its "you" is the dreamer."""
+        text, start = self.text, self.toks.starts[i]
+        quotes = [k for k in range(start) if text[k] in _QUOTES]
+        if len(quotes) % 2 == 0:
+            return False
+        opening = quotes[-1]
+        closing = next((k for k in range(start, len(text)) if text[k] in _QUOTES), len(text))
+        before = re.split(r"[.!?\n]", text[:opening])[-1]
+        speaker = before if before.strip() else re.split(r"[.!?\n]", text[closing + 1:])[0]  # "…," I said
+        return re.search(r"\b(i|we)\b", speaker, re.I) is None
 
     def _collective_before(self, i: int) -> Mention | None:
         """The group character of "a group of" / "a crowd of" right before word ``i``, if any."""
@@ -323,8 +350,23 @@ class _Reader:
                 break
             who = self._who(p)
             if who is not None:
-                return who
+                return self._relative_head(p, i) or who
         return None
+
+    def _relative_head(self, p: int, i: int) -> Mention | None:
+        """The character a relative clause hangs on, when the dreamer at ``p`` is only that clause's subject:
+        in "a man (that) I didn't know shouted at me" the man shouts; not in "a man I shouted at"."""
+        w = self.words
+        if w[p] not in ("i", "we"):
+            return None
+        h = p - 2 if p >= 2 and w[p - 1] in _RELATIVISERS else p - 1
+        head = self.char_at.get(h) if h >= 0 else None
+        if head is None or self.clause_of[h] != self.clause_of[p]:
+            return None
+        between = w[p + 1:i]
+        if not any(x not in _AUXILIARIES and not x.endswith("ly") for x in between):
+            return None  # the cue is the relative clause's own verb, or only an adverb comes between
+        return head
 
     def _object(self, j: int, subject: Mention | str | None = None) -> Mention | str | None:
         """The nearest participant after the cue (ending at word ``j``) in its clause, other than its subject."""
