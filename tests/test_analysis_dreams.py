@@ -76,6 +76,15 @@ def test_dreams_a_surname_and_a_bare_dad_are_no_new_characters():
     assert len(code_dream("My father waved. Her dad shouted.")["characters"]) == 2  # someone else's dad
 
 
+def test_dreams_the_person_named_again_with_the_is_no_new_character():
+    # dreams.v5: "someone … the man", "a woman … the lady": the one already there
+    assert _codes(code_dream("Someone knocked. I opened and the man walked in.")["characters"]) == ["1IUA"]
+    assert _codes(code_dream("A woman sat down. Then the lady sang.")["characters"]) == ["1FSA"]
+    # another sex, or an indefinite article, is someone new
+    assert len(code_dream("A woman sat down. Then the man sang.")["characters"]) == 2
+    assert len(code_dream("A woman sat down. Then a lady sang.")["characters"]) == 2
+
+
 def test_dreams_your_father_said_to_the_dreamer_is_the_dreamers_father():
     # dreams.v5: in speech someone else says to the dreamer, "your" is the dreamer's
     assert _codes(code_dream('The nurse said, "Your father is here."')["characters"]) == ["1FOA", "1MFA"]
@@ -216,6 +225,13 @@ def test_dreams_settings_indoor_outdoor_familiarity():
     # one indoor and one outdoor setting at most (dreams.v4): the kitchen is a room of the same house
     text = "I was in my house, then in the kitchen, then out in the garden and on the street."
     assert [s["text"] for s in code_dream(text)["settings"]] == ["house", "garden"]
+
+
+def test_dreams_a_place_the_dreamer_says_they_never_saw_is_unfamiliar():
+    # dreams.v5: the words after the place say it ("never seen" was only read before it, where it never stands)
+    assert _codes(code_dream("We were in a house I had never seen.")["settings"]) == ["IU"]
+    assert _codes(code_dream("We were in a house that I didn't recognize.")["settings"]) == ["IU"]
+    assert _codes(code_dream("We were in a house. I didn't know why.")["settings"]) == ["IQ"]  # another sentence
 
 
 def test_dreams_objects_by_class():

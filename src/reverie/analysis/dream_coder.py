@@ -38,6 +38,7 @@ _OBJECTS_D = frozenset({"me", "us", "myself", "ourselves"})  # not "my": "my sis
 _MALE_PRON = frozenset({"he", "him", "his", "he's", "himself"})
 _FEMALE_PRON = frozenset({"she", "her", "hers", "she's", "herself"})
 _PLURAL_PRON = frozenset({"they", "them", "their", "they're", "themselves"})
+_DEFINITE = frozenset({"the", "this", "that"})
 _QUOTES = frozenset('"“”')
 _RELATIVISERS = frozenset({"that", "who", "whom"})
 _AUXILIARIES = frozenset({"was", "were", "had", "have", "would", "could", "did", "do", "then", "just", "also", "still",
@@ -94,6 +95,7 @@ class Lexicon:
     setting_place: PhraseLexicon
     familiar: frozenset[str]
     unfamiliar: frozenset[str]
+    unfamiliar_after: PhraseLexicon
     objects: PhraseLexicon
     not_names: frozenset[str]
     female_names: frozenset[str]
@@ -132,6 +134,7 @@ def lexicon() -> Lexicon:
         good_fortunes=_phrases(raw["good_fortunes"], "GF"), successes=_phrases(raw["successes"], "S"),
         failures=_phrases(raw["failures"], "F"), setting_place=places,
         familiar=frozenset(raw["settings"]["familiar"]), unfamiliar=frozenset(raw["settings"]["unfamiliar"]),
+        unfamiliar_after=_phrases(raw["settings"]["unfamiliar_after"], "U"),
         objects=objects, not_names=frozenset(raw["not_names"]),
         female_names=frozenset(raw["female_names"]), male_names=frozenset(raw["male_names"]),
     )
@@ -223,6 +226,14 @@ class _Reader:
                     self.char_at[p] = group
                 continue
             fresh = before in _NEW_MARKERS
+            if ident in "SU" and number == "1" and before in _DEFINITE and f"{word}#0" not in seen:
+                earlier = self._last_char(i, frozenset("MFI") if sex == "I" else frozenset((sex, "I")), plural=False)
+                if earlier is not None and earlier.code[1:] not in ("ANI", "CZZ"):
+                    # "someone … the man", "a woman … the lady": the one already there, not a new character
+                    for p in range(i, j):
+                        earlier.positions.append(p)
+                        self.char_at[p] = earlier
+                    continue
             key = f"{word}#{sum(1 for k in seen if k.startswith(word + '#'))}" if fresh else f"{word}#0"
             if ident in _ONE_OF and number == "1" and not fresh and (
                     before in _KIN_OWN or (toks.original(i)[:1].isupper() and before not in _KIN_OWNERS)):
@@ -457,9 +468,19 @@ class _Reader:
                 continue
             seen.add(word)
             near = set(w[max(0, i - 3):i])
-            fam = "U" if near & self.lex.unfamiliar else ("F" if near & self.lex.familiar or word == "home" else "Q")
+            fam = "U" if near & self.lex.unfamiliar or self._unknown_after(j, i) else (
+                "F" if near & self.lex.familiar or word == "home" else "Q")
             out.append(self.item(i, j, code=io + fam))
         return out
+
+    def _unknown_after(self, j: int, i: int) -> bool:
+        """The place (ending at word ``j``) is followed by the dreamer saying they did not know it: "a house (that)
+        I had never seen", "a town I didn't recognise"."""
+        w = self.words
+        k = j + 1 if j < len(w) and w[j] in ("that", "which", "where") else j
+        if k >= len(w) or self.sentence_of[k] != self.sentence_of[i]:
+            return False
+        return any(start == 0 for start, _end, _code in self.lex.unfamiliar_after.matches(w[k:k + 5]))
 
     def objects(self) -> list[dict[str, Any]]:
         out, seen = [], set()
