@@ -72,6 +72,8 @@ def test_dreams_a_surname_and_a_bare_dad_are_no_new_characters():
     chars = code_dream("We went to hear Paul Robeson sing.")["characters"]
     assert _codes(chars) == ["1MKA"] and chars[0]["text"] == "Paul"
     assert len(code_dream("I saw Anna and Paul at the lake.")["characters"]) == 2  # two names, "and" between
+    assert len(code_dream("We saw Milton Berle on stage. Later Berle waved.")["characters"]) == 1  # the surname again
+    assert code_dream("I drove a red Jaguar to work.")["characters"] == []  # a make of car
     assert _codes(code_dream("My father was fishing. Dad waved at me.")["characters"]) == ["1MFA"]
     assert len(code_dream("My father waved. Her dad shouted.")["characters"]) == 2  # someone else's dad
 

@@ -257,6 +257,7 @@ class _Reader:
                     # "Paul Robeson", "my sister Gladys Brown": the surname of the person just named
                     first.positions.append(i)
                     self.char_at[i] = first
+                    seen.setdefault("name:" + word.removesuffix("'s"), first)  # "… Berle" alone later: the same
                     continue
                 base = word.removesuffix("'s")
                 title = _TITLES.get(w[i - 1]) if i else None
