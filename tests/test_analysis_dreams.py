@@ -186,6 +186,13 @@ def test_dreams_a_relative_clause_of_the_dreamer_does_not_make_the_dreamer_the_s
     assert [(a["code"], a["init"], a["rec"]) for a in agg] == [("2>", "1MSA", "D")]
     agg = code_dream("The woman that I had met at work slapped me.")["aggression"]
     assert [(a["init"], a["rec"]) for a in agg] == [("1FSA", "D")]
+    # a negation inside the relative clause does not negate the main verb; one before the main verb does
+    agg = code_dream("A man I didn't know yelled at me.")["aggression"]
+    assert [(a["code"], a["init"], a["rec"]) for a in agg] == [("2>", "1MSA", "D")]
+    assert code_dream("A man I knew didn't yell at me.")["aggression"] == []
+    # "he" with no one named before is someone unknown, never the "I" further back (was "2*": the dreamer at himself)
+    agg = code_dream("I didn't know why he yelled at me.")["aggression"]
+    assert [(a["init"], a["rec"]) for a in agg] == [("Q", "D")]
     # the cue is the relative clause's own verb, or only an adverb comes between: the dreamer acts
     agg = code_dream("When I saw my brother I quickly hit him.")["aggression"]
     assert [(a["init"], a["rec"]) for a in agg] == [("D", "1MBA")]

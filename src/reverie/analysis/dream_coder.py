@@ -23,7 +23,7 @@ from functools import cache
 from typing import Any
 
 from reverie.analysis.lexicons import PhraseLexicon, resource_yaml
-from reverie.analysis.text import Tokens, tokenize
+from reverie.analysis.text import Tokens, is_negator, tokenize
 
 DREAMER = "D"
 _SENTENCE_GAP = re.compile(r"[.!?;\n\"“”]")  # quoted speech starts afresh
@@ -363,6 +363,8 @@ class _Reader:
             who = self._who(p)
             if who is not None:
                 return self._relative_head(p, i) or who
+            if self.words[p] in _MALE_PRON | _FEMALE_PRON | _PLURAL_PRON:
+                return None  # "he" with no one named before: someone unknown, not the "I" further back
         return None
 
     def _relative_head(self, p: int, i: int) -> Mention | None:
@@ -402,7 +404,20 @@ class _Reader:
     # ----- codes -----------------------------------------------------------------------------------------
     def _cues(self, lex: PhraseLexicon) -> list[tuple[int, int, str]]:
         neg = self.toks.negated
-        return [(i, j, lab) for i, j, lab in lex.matches(self.words) if not neg[i]]
+        return [(i, j, lab) for i, j, lab in lex.matches(self.words) if not neg[i] or self._negates_relative(i)]
+
+    def _negates_relative(self, i: int) -> bool:
+        """The negation before word ``i`` belongs to a relative clause in between: "a man I didn't know yelled at
+        me" (the man did yell), not "a man I knew didn't yell"."""
+        w = self.words
+        for p in range(i - 1, max(-1, i - 9), -1):
+            if w[p] in ("i", "we"):
+                if self._relative_head(p, i) is None:
+                    return False
+                negators = [k for k in range(p + 1, i) if is_negator(w[k])]
+                return bool(negators) and any(x not in _AUXILIARIES and not x.endswith("ly")
+                                              for x in w[negators[-1] + 1:i])
+        return False
 
     def item(self, i: int, j: int, **values: Any) -> dict[str, Any]:
         s, e = self.toks.span(i, j)
