@@ -193,6 +193,7 @@ def test_dreams_a_relative_clause_of_the_dreamer_does_not_make_the_dreamer_the_s
     # "he" with no one named before is someone unknown, never the "I" further back (was "2*": the dreamer at himself)
     agg = code_dream("I didn't know why he yelled at me.")["aggression"]
     assert [(a["init"], a["rec"]) for a in agg] == [("Q", "D")]
+    assert [(e["code"], e["char"]) for e in code_dream("He was angry. I was sad.")["emotions"]] == [("AN", "Q"), ("SD", "D")]
     # the cue is the relative clause's own verb, or only an adverb comes between: the dreamer acts
     agg = code_dream("When I saw my brother I quickly hit him.")["aggression"]
     assert [(a["init"], a["rec"]) for a in agg] == [("D", "1MBA")]

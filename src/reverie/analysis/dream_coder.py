@@ -26,6 +26,7 @@ from reverie.analysis.lexicons import PhraseLexicon, resource_yaml
 from reverie.analysis.text import Tokens, is_negator, tokenize
 
 DREAMER = "D"
+UNKNOWN = "Q"  # a participant the dream names only by a pronoun
 _SENTENCE_GAP = re.compile(r"[.!?;\n\"“”]")  # quoted speech starts afresh
 _CLAUSE_GAP = re.compile(r"[.!?;:,\n\"“”()]|\s[-–—]+\s")
 _PLURAL_WORDS = frozenset({"men", "women", "people", "children", "police", "policemen", "folks", "mice", "sheep",
@@ -364,7 +365,7 @@ class _Reader:
             if who is not None:
                 return self._relative_head(p, i) or who
             if self.words[p] in _MALE_PRON | _FEMALE_PRON | _PLURAL_PRON:
-                return None  # "he" with no one named before: someone unknown, not the "I" further back
+                return UNKNOWN  # "he" with no one named before: someone unknown, not the "I" further back
         return None
 
     def _relative_head(self, p: int, i: int) -> Mention | None:
