@@ -43,7 +43,7 @@ _DEFINITE = frozenset({"the", "this", "that"})
 _QUOTES = frozenset('"“”')
 _RELATIVISERS = frozenset({"that", "who", "whom"})
 _AUXILIARIES = frozenset({"was", "were", "had", "have", "would", "could", "did", "do", "then", "just", "also", "still",
-                          "had", "'d", "suddenly", "really", "soon", "now", "again", "even", "never", "not", "always"})
+                          "'d", "suddenly", "really", "soon", "now", "again", "even", "never", "not", "always"})
 _REFLEXIVE = frozenset({"himself", "herself", "themselves"})
 _PASSIVE = frozenset({"was", "were", "got", "get", "being", "been", "be", "is", "are", "am"})
 _EFFORT = frozenset({"try", "tried", "trying", "tries", "attempt", "attempted", "attempting", "struggled", "struggling",
