@@ -67,6 +67,35 @@ def test_dreams_the_dreamers_father_named_twice_is_one_character():
     assert len(code_dream("My brother came, then my older brother Tom.")["characters"]) >= 2  # brothers: many
 
 
+def test_dreams_a_surname_and_a_bare_dad_are_no_new_characters():
+    # dreams.v5: "Paul Robeson" is one person; "Dad" with a capital and no owner is the dreamer's father
+    chars = code_dream("We went to hear Paul Robeson sing.")["characters"]
+    assert _codes(chars) == ["1MKA"] and chars[0]["text"] == "Paul"
+    assert len(code_dream("I saw Anna and Paul at the lake.")["characters"]) == 2  # two names, "and" between
+    assert len(code_dream("We saw Milton Berle on stage. Later Berle waved.")["characters"]) == 1  # the surname again
+    assert code_dream("I drove a red Jaguar to work.")["characters"] == []  # a make of car
+    assert _codes(code_dream("My father was fishing. Dad waved at me.")["characters"]) == ["1MFA"]
+    assert len(code_dream("My father waved. Her dad shouted.")["characters"]) == 2  # someone else's dad
+
+
+def test_dreams_the_person_named_again_with_the_is_no_new_character():
+    # dreams.v5: "someone … the man", "a woman … the lady": the one already there
+    assert _codes(code_dream("Someone knocked. I opened and the man walked in.")["characters"]) == ["1IUA"]
+    assert _codes(code_dream("A woman sat down. Then the lady sang.")["characters"]) == ["1FSA"]
+    # another sex, or an indefinite article, is someone new
+    assert len(code_dream("A woman sat down. Then the man sang.")["characters"]) == 2
+    assert len(code_dream("A woman sat down. Then a lady sang.")["characters"]) == 2
+
+
+def test_dreams_your_father_said_to_the_dreamer_is_the_dreamers_father():
+    # dreams.v5: in speech someone else says to the dreamer, "your" is the dreamer's
+    assert _codes(code_dream('The nurse said, "Your father is here."')["characters"]) == ["1FOA", "1MFA"]
+    assert _codes(code_dream('"Your mother is here," the nurse said.')["characters"]) == ["1FMA", "1FOA"]
+    # the dreamer speaking, or "your" outside speech: someone else's mother, known
+    assert _codes(code_dream('I asked the boy, "Where is your mother?"')["characters"]) == ["1FKA", "1MSC"]
+    assert _codes(code_dream('"Your mother is here," I told him.')["characters"]) == ["1FKA"]
+
+
 def test_dreams_a_proper_name_that_is_not_a_person_is_no_character():
     # "Haydn Hall" is a building: its second word is not a person's name (a known first name still is)
     assert code_dream("We met in the snack bar of Haydn Hall with nobody.")["characters"] == []
@@ -151,6 +180,25 @@ def test_dreams_a_pronoun_after_the_verb_is_not_its_own_subject():
     assert [(a["code"], a["init"]) for a in agg] == [("6*", "1MSA")]  # a reflexive stays reflexive
 
 
+def test_dreams_a_relative_clause_of_the_dreamer_does_not_make_the_dreamer_the_subject():
+    # dreams.v5: "a man I knew yelled at me": the man yells (was coded as the dreamer yelling at the dreamer)
+    agg = code_dream("A man I knew yelled at me.")["aggression"]
+    assert [(a["code"], a["init"], a["rec"]) for a in agg] == [("2>", "1MSA", "D")]
+    agg = code_dream("The woman that I had met at work slapped me.")["aggression"]
+    assert [(a["init"], a["rec"]) for a in agg] == [("1FSA", "D")]
+    # a negation inside the relative clause does not negate the main verb; one before the main verb does
+    agg = code_dream("A man I didn't know yelled at me.")["aggression"]
+    assert [(a["code"], a["init"], a["rec"]) for a in agg] == [("2>", "1MSA", "D")]
+    assert code_dream("A man I knew didn't yell at me.")["aggression"] == []
+    # "he" with no one named before is someone unknown, never the "I" further back (was "2*": the dreamer at himself)
+    agg = code_dream("I didn't know why he yelled at me.")["aggression"]
+    assert [(a["init"], a["rec"]) for a in agg] == [("Q", "D")]
+    assert [(e["code"], e["char"]) for e in code_dream("He was angry. I was sad.")["emotions"]] == [("AN", "Q"), ("SD", "D")]
+    # the cue is the relative clause's own verb, or only an adverb comes between: the dreamer acts
+    agg = code_dream("When I saw my brother I quickly hit him.")["aggression"]
+    assert [(a["init"], a["rec"]) for a in agg] == [("D", "1MBA")]
+
+
 def test_dreams_passive_voice_makes_the_dreamer_the_victim():
     agg = code_dream("I was attacked by a dog.")["aggression"]
     assert agg[0]["rec"] == "D" and agg[0]["init"] == "1ANI"
@@ -187,6 +235,13 @@ def test_dreams_settings_indoor_outdoor_familiarity():
     # one indoor and one outdoor setting at most (dreams.v4): the kitchen is a room of the same house
     text = "I was in my house, then in the kitchen, then out in the garden and on the street."
     assert [s["text"] for s in code_dream(text)["settings"]] == ["house", "garden"]
+
+
+def test_dreams_a_place_the_dreamer_says_they_never_saw_is_unfamiliar():
+    # dreams.v5: the words after the place say it ("never seen" was only read before it, where it never stands)
+    assert _codes(code_dream("We were in a house I had never seen.")["settings"]) == ["IU"]
+    assert _codes(code_dream("We were in a house that I didn't recognize.")["settings"]) == ["IU"]
+    assert _codes(code_dream("We were in a house. I didn't know why.")["settings"]) == ["IQ"]  # another sentence
 
 
 def test_dreams_objects_by_class():

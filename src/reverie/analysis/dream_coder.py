@@ -23,9 +23,10 @@ from functools import cache
 from typing import Any
 
 from reverie.analysis.lexicons import PhraseLexicon, resource_yaml
-from reverie.analysis.text import Tokens, tokenize
+from reverie.analysis.text import Tokens, is_negator, tokenize
 
 DREAMER = "D"
+UNKNOWN = "Q"  # a participant the dream names only by a pronoun
 _SENTENCE_GAP = re.compile(r"[.!?;\n\"“”]")  # quoted speech starts afresh
 _CLAUSE_GAP = re.compile(r"[.!?;:,\n\"“”()]|\s[-–—]+\s")
 _PLURAL_WORDS = frozenset({"men", "women", "people", "children", "police", "policemen", "folks", "mice", "sheep",
@@ -38,6 +39,11 @@ _OBJECTS_D = frozenset({"me", "us", "myself", "ourselves"})  # not "my": "my sis
 _MALE_PRON = frozenset({"he", "him", "his", "he's", "himself"})
 _FEMALE_PRON = frozenset({"she", "her", "hers", "she's", "herself"})
 _PLURAL_PRON = frozenset({"they", "them", "their", "they're", "themselves"})
+_DEFINITE = frozenset({"the", "this", "that"})
+_QUOTES = frozenset('"“”')
+_RELATIVISERS = frozenset({"that", "who", "whom"})
+_AUXILIARIES = frozenset({"was", "were", "had", "have", "would", "could", "did", "do", "then", "just", "also", "still",
+                          "'d", "suddenly", "really", "soon", "now", "again", "even", "never", "not", "always"})
 _REFLEXIVE = frozenset({"himself", "herself", "themselves"})
 _PASSIVE = frozenset({"was", "were", "got", "get", "being", "been", "be", "is", "are", "am"})
 _EFFORT = frozenset({"try", "tried", "trying", "tries", "attempt", "attempted", "attempting", "struggled", "struggling",
@@ -90,6 +96,7 @@ class Lexicon:
     setting_place: PhraseLexicon
     familiar: frozenset[str]
     unfamiliar: frozenset[str]
+    unfamiliar_after: PhraseLexicon
     objects: PhraseLexicon
     not_names: frozenset[str]
     female_names: frozenset[str]
@@ -128,6 +135,7 @@ def lexicon() -> Lexicon:
         good_fortunes=_phrases(raw["good_fortunes"], "GF"), successes=_phrases(raw["successes"], "S"),
         failures=_phrases(raw["failures"], "F"), setting_place=places,
         familiar=frozenset(raw["settings"]["familiar"]), unfamiliar=frozenset(raw["settings"]["unfamiliar"]),
+        unfamiliar_after=_phrases(raw["settings"]["unfamiliar_after"], "U"),
         objects=objects, not_names=frozenset(raw["not_names"]),
         female_names=frozenset(raw["female_names"]), male_names=frozenset(raw["male_names"]),
     )
@@ -199,7 +207,8 @@ class _Reader:
             before = w[i - 1] if i else ""
             if ident in _FAMILY_IDS and before in _OTHERS | {"someone's", "somebody's"} or (
                     ident in _FAMILY_IDS and before.endswith("'s")):
-                ident = "K"
+                if not (before == "your" and self._said_to_dreamer(i)):
+                    ident = "K"  # "his mother"; but "your father" said to the dreamer is the dreamer's father
             number = "2" if _plural(w[i], sex) else "1"
             if j < len(w) and self.sentence_of[j] == self.sentence_of[j - 1] and self._is_name(j):
                 # "my friend Jane", "my brother Tom": one character (not "my father. Frank ...": two)
@@ -218,9 +227,18 @@ class _Reader:
                     self.char_at[p] = group
                 continue
             fresh = before in _NEW_MARKERS
+            if ident in "SU" and number == "1" and before in _DEFINITE and f"{word}#0" not in seen:
+                earlier = self._last_char(i, frozenset("MFI") if sex == "I" else frozenset((sex, "I")), plural=False)
+                if earlier is not None and earlier.code[1:] not in ("ANI", "CZZ"):
+                    # "someone … the man", "a woman … the lady": the one already there, not a new character
+                    for p in range(i, j):
+                        earlier.positions.append(p)
+                        self.char_at[p] = earlier
+                    continue
             key = f"{word}#{sum(1 for k in seen if k.startswith(word + '#'))}" if fresh else f"{word}#0"
-            if ident in _ONE_OF and number == "1" and before in _KIN_OWN and not fresh:
-                key = "kin:" + ident  # "my father … my dad": the dreamer has one father
+            if ident in _ONE_OF and number == "1" and not fresh and (
+                    before in _KIN_OWN or (toks.original(i)[:1].isupper() and before not in _KIN_OWNERS)):
+                key = "kin:" + ident  # "my father … my dad", "my father … Dad": the dreamer has one father
             self._add(seen, key, f"{number}{sex}{ident}{age}", i, j)
         for i, word in enumerate(w):
             if i in self.char_at or i in named_by_term:
@@ -233,11 +251,33 @@ class _Reader:
                 self._add(seen, "creature:" + word.rstrip("s"), f"{'2' if word.endswith('s') and word != 'satan' else '1'}CZZ",
                           i, i + 1)
             elif self._is_name(i):
+                first = self.char_at.get(i - 1) if i else None
+                if first is not None and self.sentence_of[i - 1] == self.sentence_of[i] and \
+                        toks.original(i - 1)[:1].isupper() and first.code[1:] not in ("ANI", "CZZ") and \
+                        not self.text[toks.ends[i - 1]:toks.starts[i]].strip():
+                    # "Paul Robeson", "my sister Gladys Brown": the surname of the person just named
+                    first.positions.append(i)
+                    self.char_at[i] = first
+                    seen.setdefault("name:" + word.removesuffix("'s"), first)  # "… Berle" alone later: the same
+                    continue
                 base = word.removesuffix("'s")
                 title = _TITLES.get(w[i - 1]) if i else None
                 sex = title if title and title != "I" else self._name_sex(i, "I")
                 ident = "O" if i and w[i - 1] == "dr" else ("R" if i and w[i - 1] in {"aunt", "uncle"} else "K")
                 self._add(seen, "name:" + base, f"1{sex}{ident}A", i, i + 1)
+
+    def _said_to_dreamer(self, i: int) -> bool:
+        """Word ``i`` is inside quoted speech that someone other than the dreamer says (``Mom said, "your
+        father …"``; not ``I say, "… your mother?"``): its "you" is the dreamer."""
+        text, start = self.text, self.toks.starts[i]
+        quotes = [k for k in range(start) if text[k] in _QUOTES]
+        if len(quotes) % 2 == 0:
+            return False
+        opening = quotes[-1]
+        closing = next((k for k in range(start, len(text)) if text[k] in _QUOTES), len(text))
+        before = re.split(r"[.!?\n]", text[:opening])[-1]
+        speaker = before if before.strip() else re.split(r"[.!?\n]", text[closing + 1:])[0]  # "…," I said
+        return re.search(r"\b(i|we)\b", speaker, re.I) is None
 
     def _collective_before(self, i: int) -> Mention | None:
         """The group character of "a group of" / "a crowd of" right before word ``i``, if any."""
@@ -323,8 +363,25 @@ class _Reader:
                 break
             who = self._who(p)
             if who is not None:
-                return who
+                return self._relative_head(p, i) or who
+            if self.words[p] in _MALE_PRON | _FEMALE_PRON | _PLURAL_PRON:
+                return UNKNOWN  # "he" with no one named before: someone unknown, not the "I" further back
         return None
+
+    def _relative_head(self, p: int, i: int) -> Mention | None:
+        """The character a relative clause hangs on, when the dreamer at ``p`` is only that clause's subject:
+        in "a man (that) I didn't know shouted at me" the man shouts; not in "a man I shouted at"."""
+        w = self.words
+        if w[p] not in ("i", "we"):
+            return None
+        h = p - 2 if p >= 2 and w[p - 1] in _RELATIVISERS else p - 1
+        head = self.char_at.get(h) if h >= 0 else None
+        if head is None or self.clause_of[h] != self.clause_of[p]:
+            return None
+        between = w[p + 1:i]
+        if not any(x not in _AUXILIARIES and not x.endswith("ly") for x in between):
+            return None  # the cue is the relative clause's own verb, or only an adverb comes between
+        return head
 
     def _object(self, j: int, subject: Mention | str | None = None) -> Mention | str | None:
         """The nearest participant after the cue (ending at word ``j``) in its clause, other than its subject."""
@@ -348,7 +405,20 @@ class _Reader:
     # ----- codes -----------------------------------------------------------------------------------------
     def _cues(self, lex: PhraseLexicon) -> list[tuple[int, int, str]]:
         neg = self.toks.negated
-        return [(i, j, lab) for i, j, lab in lex.matches(self.words) if not neg[i]]
+        return [(i, j, lab) for i, j, lab in lex.matches(self.words) if not neg[i] or self._negates_relative(i)]
+
+    def _negates_relative(self, i: int) -> bool:
+        """The negation before word ``i`` belongs to a relative clause in between: "a man I didn't know yelled at
+        me" (the man did yell), not "a man I knew didn't yell"."""
+        w = self.words
+        for p in range(i - 1, max(-1, i - 9), -1):
+            if w[p] in ("i", "we"):
+                if self._relative_head(p, i) is None:
+                    return False
+                negators = [k for k in range(p + 1, i) if is_negator(w[k])]
+                return bool(negators) and any(x not in _AUXILIARIES and not x.endswith("ly")
+                                              for x in w[negators[-1] + 1:i])
+        return False
 
     def item(self, i: int, j: int, **values: Any) -> dict[str, Any]:
         s, e = self.toks.span(i, j)
@@ -415,9 +485,19 @@ class _Reader:
                 continue
             seen.add(word)
             near = set(w[max(0, i - 3):i])
-            fam = "U" if near & self.lex.unfamiliar else ("F" if near & self.lex.familiar or word == "home" else "Q")
+            fam = "U" if near & self.lex.unfamiliar or self._unknown_after(j, i) else (
+                "F" if near & self.lex.familiar or word == "home" else "Q")
             out.append(self.item(i, j, code=io + fam))
         return out
+
+    def _unknown_after(self, j: int, i: int) -> bool:
+        """The place (ending at word ``j``) is followed by the dreamer saying they did not know it: "a house (that)
+        I had never seen", "a town I didn't recognise"."""
+        w = self.words
+        k = j + 1 if j < len(w) and w[j] in ("that", "which", "where") else j
+        if k >= len(w) or self.sentence_of[k] != self.sentence_of[i]:
+            return False
+        return any(start == 0 for start, _end, _code in self.lex.unfamiliar_after.matches(w[k:k + 5]))
 
     def objects(self) -> list[dict[str, Any]]:
         out, seen = [], set()

@@ -199,7 +199,9 @@ DISPLAY = Display(
 @register
 class DreamsAnalyzer(BaseAnalyzer):
     name = "dreams"
-    version = "4"  # 4: groups as one character, verb-like animal words, sexuality and friendliness without a
+    version = "5"  # 5: surnames, a bare "Dad", "the man" for someone already there, "your father" said to the
+    # dreamer, relative clauses ("a man I didn't know yelled at me"), places the dreamer never saw
+    # 4: groups as one character, verb-like animal words, sexuality and friendliness without a
     # recipient, more misfortune and failure cues, one indoor and one outdoor setting
     description = "Hall & Van de Castle content codes of dream reports, with the client's profile against the norms."
     level = "entry"
