@@ -462,24 +462,49 @@ _RECOVERY = re.compile(
     r"(?:still\s+)?(?:here|alive)|(?:I'?m|I\s+am)\s+(?:in\s+)?(?:a\s+)?(?:much\s+|far\s+|so\s+much\s+)?better\s+place|"
     r"(?:things|it|life)\s+(?:does\s+|did\s+|can\s+|will\s+)?(?:got|get|gets)\s+better|recovery\s+is\s+possible|"
     r"(?:years?|months?)\s+(?:in\s+recovery|clean|free)|glad\s+I\s+(?:didn'?t|failed|survived|reached\s+out|stayed)|"
-    r"I\s+made\s+it\s+through|hang\s+in\s+there)\b", re.IGNORECASE)
+    r"I\s+made\s+it\s+through|hang\s+in\s+there|"
+    # v9: stable or well for a stretch of time, free of the thoughts for years, happy now
+    r"(?:been|I'?m|I\s+am)\s+(?:\w+\s+)?(?:stable|well|sober|clean)\s+for\s+(?:\w+\s+){0,2}(?:years?|months?)|"
+    r"(?:haven'?t|have\s+not|hasn'?t)\s+(?:had|felt|hurt|cut|harmed|self[- ]?harmed|attempted|thought)\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:in|for|since)\s+(?:\w+\s+){0,2}?(?:years?|months?|a\s+long\s+time|ages)|"
+    r"(?:I'?m|I\s+am)\s+(?:genuinely\s+|really\s+|actually\s+|finally\s+)?(?:happy|happier|okay|ok|doing\s+(?:well|okay|ok|good|great))"
+    r"\s+(?:most\s+days\s+)?now|it'?s\s+been\s+(?:\d+|a|two|three|four|five|six|seven|eight|nine|ten|many)\s+years?"
+    r"(?=\s+since\b|\s*[.!]))\b", re.IGNORECASE)
 _HEARSAY = re.compile(r"\b(?:says?|said|saying|tell\w*|told|supposed\s+to|keep\s+hearing|but|if|hope)\W+(?:\w+\W+){0,4}$",
                       re.IGNORECASE)
 _PAST_VERB = re.compile(r"\b(?:tried|attempted|wanted|survived|overdosed|took|swallowed|cut|was|were|used\s+to|once)\b|"
+                        r"\bsince\s+my\s+last\b|"  # "a year since my last self harm"
                         r"\b(?:know|understand)\s+(?:exactly\s+)?(?:how|what)\s+it(?:'s|\s+is|\s+feels?)(?:\s+like)?\s+to\b",
                         re.IGNORECASE)  # or the empathy of one who has been there: "I know how it feels to ..."
 _RECENT = re.compile(r"\blast\s+(?:week|month|weekend|year|night)\b|\b(?:days?|weeks?)\s+ago\b|"
                      r"\b(?:on|this|last)\s+(?:mon|tues|wednes|thurs|fri|satur|sun)day\b", re.IGNORECASE)
 
 
+# "Five years ago this week", "a year ago today": an anniversary names the distant past, not a present marker.
+_ANNIVERSARY = re.compile(r"\b(ago|since)\s+(?:this\s+(?:week|month)|today|tonight)\b", re.IGNORECASE)
+# A feeling named as a noun ("the feeling of wanting to die is real"): in a recovery post, a feeling in general.
+_FEELING_NOUN = re.compile(r"\b(?:the|that|this)\s+(?:feelings?|urges?|thoughts?|wish|desire)\s+(?:of|to)\s+$", re.IGNORECASE)
+# A hypothetical ("if I get any thoughts of harming myself, call"): advice about what might come, not what is.
+_HYPOTHETICAL = re.compile(r"\bif\s+(?:I|you|they|he|she)\s+(?:ever\s+)?(?:get|gets|have|has|start\s+(?:having|getting)|notice|"
+                           r"experience|feel)\s+any\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
+# The topic as what a made thing is about ("the poster about self-harm", "a training on suicide").
+_TOPIC_OBJECT = re.compile(r"\b(?:poster|leaflet|essay|article|documentary|podcast|video|lesson|module|training|course|talk|"
+                           r"presentation|assembly|campaign|research|study|book|novel|film|show|episode|thread|week|day|month|"
+                           r"workshop|policy|project|paper|thesis|dissertation|session|chapter|scene)s?\s+(?:about|on|around|"
+                           r"regarding)\s+(?:the\s+(?:topic\s+of\s+)?)?$", re.IGNORECASE)
+_LAST_POST = re.compile(r"\b(?:last|final)\s+(?:post|entry|message)\b|\bgoodbye\b", re.IGNORECASE)
+_BY_ACCIDENT = re.compile(r"\s+(?:by\s+accident|accidentally|by\s+mistake)\b", re.IGNORECASE)
+
+
 def _recovered(text: str) -> bool:
     """The writer says, in their own voice, that the crisis is behind them."""
-    return any(not _HEARSAY.search(text[max(0, m.start() - 40):m.start()]) for m in _RECOVERY.finditer(text))
+    return any(not _HEARSAY.search(re.split(r"[.!?\n]", text[max(0, m.start() - 40):m.start()])[-1])
+               for m in _RECOVERY.finditer(text))  # hearsay in the recovery words' own sentence
 
 
 def _told_as_past(r: _Rules, clause: str) -> bool:
     """A clause in the past tense with no present or recent marker ("I tried to kill myself once")."""
-    clause = _STILL_HERE.sub(" ", clause)
+    clause = _ANNIVERSARY.sub(r"\1", _STILL_HERE.sub(" ", clause))
     return bool(_PAST_VERB.search(clause)) and not r.frames["present"].search(clause) and not _RECENT.search(clause)
 
 
@@ -522,6 +547,12 @@ def _frame(rules_: _Rules, text: str, clause: tuple[int, int], m: re.Match[str],
         return "idiom"
     if _TOPIC_MATCH.match(m.group(0)) and _MILESTONE.match(after):  # "5 years self harm free"
         return "past"
+    if _BY_ACCIDENT.match(after):  # "scared of overdosing by accident"
+        return "accident"
+    if _HYPOTHETICAL.search(before):  # "if I get any thoughts of harming myself I should call"
+        return "negation"
+    if _TOPIC_MATCH.match(m.group(0)) and _TOPIC_OBJECT.search(before):  # "the poster about self-harm"
+        return "fiction" if rules_.frames["fiction"].search(ctext) else "third_person"
     object_frame = _object_frame(rules_, ctext, m.group(0), category)
     if object_frame:
         return object_frame
@@ -547,7 +578,8 @@ def _frame(rules_: _Rules, text: str, clause: tuple[int, int], m: re.Match[str],
     subject = "first" if anchored else _subject(before)
     if subject == "other":
         return "fiction" if rules_.frames["fiction"].search(ctext) else "third_person"
-    if rules_.frames["past"].search(ctext) and not rules_.frames["present"].search(ctext):
+    dated = _ANNIVERSARY.sub(r"\1", ctext)
+    if rules_.frames["past"].search(dated) and not rules_.frames["present"].search(dated):
         return "past"
     return None
 
@@ -579,13 +611,39 @@ def find_risk(text: str) -> list[RiskMatch]:
             seen.add((p.category, m.start(), m.end()))
             clause = next((c for c in clauses if c[0] <= m.start() < c[1]), (0, len(text)))
             frame = _frame(r, text, clause, m, p.category, idiom_spans)
-            if frame is None and p.weak and _not_the_writers(text[clause[0]:clause[1]]):
-                frame = "third_person"  # "signs of suicide include talking about being a burden"
+            ctext = text[clause[0]:clause[1]]
+            if frame is None and (p.weak or re.match(r"[a-z]+ing\b", m.group(0), re.IGNORECASE)) \
+                    and _not_the_writers(ctext) and (p.weak or _TOPIC_FRAME.search(ctext)):
+                frame = "third_person"  # "signs of suicide include talking about being a burden, giving things away"
+            if frame is None and recovered and p.category == "preparation" and _LAST_POST.search(m.group(0)):
+                frame = "leave_taking"  # "This is my last post ... I'm in a much better place now. Goodbye!"
+            if frame is None and recovered and _FEELING_NOUN.search(text[clause[0]:m.start()]):
+                frame = "past"  # "(I'm happy now.) The feeling of wanting to die is real but it passes"
             if frame is None and recovered and _told_as_past(r, text[clause[0]:clause[1]]):
                 frame = "past"  # "I tried to kill myself once. I'm in a much better place now"
             found.append(RiskMatch(p.category, p.severity, m.start(), m.end(), m.group(0), frame, p.weak))
+    found = _inherit(text, clauses, found)
     found.extend(_echoes(r, text, clauses, found))
     return sorted(found, key=lambda x: (x.start, x.end))
+
+
+_INHERITED = frozenset({"fiction", "third_person", "reported_speech", "quoted", "past"})
+
+
+def _inherit(text: str, clauses: list[tuple[int, int]], found: list[RiskMatch]) -> list[RiskMatch]:
+    """A present match overlapping a match its clause discounts, with no first person of its own, is discounted too.
+
+    "The main character ... after planning to jump off the bridge": "jump off the bridge" is the character's.
+    """
+    out = []
+    for f in found:
+        if f.present and not _FIRST_IN_MATCH.search(f.text):
+            other = next((g for g in found if not g.present and g.discounted_by in _INHERITED
+                          and g.start < f.end and f.start < g.end), None)
+            if other is not None:
+                f = RiskMatch(f.category, f.severity, f.start, f.end, f.text, other.discounted_by, f.weak)
+        out.append(f)
+    return out
 
 
 def _echoes(r: _Rules, text: str, clauses: list[tuple[int, int]], found: list[RiskMatch]) -> list[RiskMatch]:
@@ -877,6 +935,36 @@ def _converge(text: str, weak: list[RiskMatch], sem: list[risk_semantic.Semantic
     return bool(weak and sem) and len({sentence(p) for p in [m.start for m in weak] + [h.start for h in sem]}) >= 2
 
 
+_KIN = (r"(?:son|daughter|kid|child|teen|teenager|boy|girl|friend|best\s+friend|mate|husband|wife|partner|boyfriend|"
+        r"girlfriend|bf|gf|brother|sister|mum|mom|mother|dad|father|flatmate|roommate|housemate|colleague|student|"
+        r"client|patient|cousin|nephew|niece|fianc[eé]e?)")
+# A post about someone else's risk: the writer asks how to help, worries about, or reports what a named other did or said.
+_CARER = re.compile(
+    r"\bhow\s+(?:do|can|should|could|would)\s+(?:I|we)\s+(?:\w+\s+){0,2}?(?:help|support|talk\s+to|reach|approach|get\s+through\s+to)"
+    r"\s+(?:him|her|them|my|our)\b|"
+    r"\b(?:I'?m|I\s+am|we'?re|we\s+are)\s+(?:so\s+|really\s+|very\s+|just\s+)?(?:worried|scared|terrified|concerned|frightened)"
+    r"\s+(?:about|for)\s+(?:him|her|them|my|our)\b|"
+    r"\b(?:my|our)\s+(?:\d+\s*(?:yo|y/o|year[- ]old)\s+|little\s+|older\s+|younger\s+|teenage\s+)?" + _KIN +
+    r"\s*(?:\(\w+\)\s*)?(?:has|had|is|was|said|says|told|tells|keeps|kept|came|tried|attempted|cuts?|took|texted|posted|"
+    r"wants|wanted|mentioned|admitted|confided|showed|seems|seemed|started|stopped)\b", re.IGNORECASE)
+_SINGULAR_SUBJECT = frozenset({"i", "i'm", "i've", "i'd", "i'll", "im", "ive", "myself"})
+
+
+def _about_another(text: str, matches: list[RiskMatch]) -> bool:
+    """The post is about someone else's risk: a carer's question or report, or risk words the rules gave to another."""
+    return bool(_CARER.search(text)) or any(m.discounted_by in ("third_person", "reported_speech")
+                                           and not _TOPIC_MATCH.match(m.text) for m in matches)
+
+
+def _others_sentence(chunk: str) -> bool:
+    """A sentence of a post about another's risk that speaks of them and has no "I" as subject: theirs, not the writer's.
+
+    Parents write "we" ("We've locked up the knives and his razors"), so only the first person singular counts here.
+    """
+    toks = set(_tokens(chunk))
+    return not toks & _SINGULAR_SUBJECT and bool(toks & (_OTHER | {"we", "we're", "we've", "our"}))
+
+
 def _combine(text: str, matches: list[RiskMatch], sem: list[risk_semantic.SemanticHit],
              sem_frames: set[str], context: Context = ()) -> dict[str, Any]:
     present = [m for m in matches if m.present]
@@ -884,6 +972,13 @@ def _combine(text: str, matches: list[RiskMatch], sem: list[risk_semantic.Semant
     answer = _answer(text, context) if not strong else None
     weak = [m for m in present if m.weak]
     discounted = {m.discounted_by for m in matches if not m.present} | sem_frames
+    if (sem or weak) and _about_another(text, matches):  # a resemblance or weak cue in their sentences is theirs
+        sents = risk_semantic.sentences(text)
+        kept_sem = [h for h in sem if not _others_sentence(h.text)]
+        kept_weak = [m for m in weak if not any(a <= m.start < b and _others_sentence(text[a:b]) for a, b in sents)]
+        if len(kept_sem) < len(sem) or len(kept_weak) < len(weak):
+            discounted.add("third_person")
+        sem, weak = kept_sem, kept_weak
     idiom_spans = idioms_in(text) if text else []
     if idiom_spans:
         discounted.add("idiom")
