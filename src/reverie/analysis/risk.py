@@ -83,7 +83,7 @@ _DEATH = re.compile(
     r"cease\s+to\s+exist|without\s+me(?!\s+(?:for\s+(?:a|an|the|one|two|a\s+few|\d+)\s+\w+|this\s+\w+|tonight|today|while|when\s+I))|(?:hurt|harm|cut|cutting|burn)\s+myself|self[- ]?harm\w*|bleed|"
     r"never\s+been\s+born|won'?t\s+be\s+(?:here|around|a\s+(?:problem|burden))\s+(?:for\s+)?(?:much|"
     r"very)\s+longer|being\s+around\s+(?:next|much|for)|survive|for\s+good|already\s+gone|end\s+to\s+myself|"
-    r"stop\s+my\s+heart|time\s+for\s+me\s+to\s+go|carry\s+on\s+living|disappointed\s+(?:that\s+)?I\s+woke|"
+    r"stop\s+my\s+heart|finish(?:es)?\s+me\s+off|time\s+for\s+me\s+to\s+go|carry\s+on\s+living|disappointed\s+(?:that\s+)?I\s+woke|"
     r"blood(?!\s+(?:pressure|tests?|sugars?|results|work|count|donor|bank|thinners?))|"
     r"hurt(?:ing)?\s+my\s+(?:body|arms?|legs?)|around\s+my\s+neck|revenge|run\s+\w+\s+over|"
     r"(?:hurting|hurt|killing|kill)\s+(?:the\s+people|them\s+all|everyone)|"
@@ -114,12 +114,13 @@ _HOPELESS = re.compile(
     r"(?:any\s*more|around|here|in\s+the\s+picture)|I'?m\s+(?:(?:so|just|really)\s+){0,2}done(?!\s+with))\b", re.IGNORECASE)
 # Means other than medicine (a pill is an everyday object; quantities and hoarding are plan cues below).
 _MEANS = re.compile(
-    r"\b(?:overdos(?!es\b)\w*|hang\w*\s+myself|rope|noose|ligature|bridge|roof|ledge|cliffs?|edge\s+of\s+(?:the\s+|a\s+)?"
+    r"\b(?:overdos(?!es\b)\w*|hang\w*\s+myself|rope|noose|ligature|bridges?|roofs?|ledges?|cliffs?|shotgun|pistol|firearm|"
+    r"windowsill|window\s+ledge|\d+(?:st|nd|rd|th)\s+floor|door\s+hinge|hinge|engine\s+running|exhaust\s+pipe|hosepipe|edge\s+of\s+(?:the\s+|a\s+)?"
     r"(?:platform|roof|cliff|bridge|building)|balcony|somewhere\s+high|"
-    r"railway|tracks|platform\s+edge|stairwell|railing|gun|rifle|blades?|razors?|knife|wrists?|reservoir|charcoal|lethal|"
+    r"railway|tracks|platform\s+edge|stairwell|railing|guns?|rifle|blades?|razors?|knife|wrists?|reservoir|charcoal|lethal|"
     r"(?:fast|express|non-?stop(?:ping)?)\s+(?:trains?|ones)|multi-?storey|top\s+(?:floor\s+)?of\s+(?:the|a|that)\s+"
     r"(?:car\s+park|parking\s+(?:garage|structure)|building|tower|block|cliff|bridge)|crash(?:ing)?\s+(?:my|the)\s+car\s+into|(?:trains?|ones)\s+(?:that|which)\s+(?:don'?t|do\s+not)\s+stop|"
-    r"barrier|belt\s+(?:a)?round|(?:a)?round\s+my\s+neck|in\s+front\s+of\s+(?:a|the)\s+(?:train|bus|lorry|"
+    r"barriers?|belt\s+(?:a)?round|(?:a)?round\s+my\s+neck|in\s+front\s+of\s+(?:a|the)\s+(?:train|bus|lorry|"
     r"truck|car)|high\s+enough|something\s+high|(?:about|imagining|of)\s+jumping|jump(?:ing)?\s+(?:off|from|"
     r"in\s+front|under))\b",
     re.IGNORECASE)
@@ -137,8 +138,14 @@ _PLAN_CUE = re.compile(
     r"for\s+the\s+(?:last|final)\s+time|this\s+is\s+goodbye|sorry\s+for\s+everything|take\s+everything\s+I\s+(?:have|'ve\s+got)|"
     r"(?:letters?|notes?)\s+(?:for|to)\s+(?:everyone|everybody|each\s+of)|my\s+passwords|looking\s+up\s+how|"
     r"it\s+was\s+(?:so\s+|really\s+|too\s+)?close|I\s+(?:nearly|almost)\s+(?:did|went|took|swallowed)|"
+    # v9: intent without a date ("I don't know when, but soon"), nerve, readiness, a means at hand by name
+    r"(?:haven'?t|have\s+not|not)\s+(?:done|tried)\s+(?:it|anything)\s+yet|(?:work|working|worked)\s+up\s+the\s+(?:nerve|courage)|"
+    r"(?:courage|nerve)\s+to\s+(?:do\s+it|go\s+through)|I\s+(?:don'?t|do\s+not|dont)\s+know\s+(?:exactly\s+)?when\b(?!\s+(?:I'?ll|I\s+will|to|the|my|it\s+(?:started|happened)))|"
+    r"(?:had|have|got)\s+everything\s+ready|waiting\s+for\s+(?:\w+\s+){1,3}to\s+(?:leave|go\s+away|be\s+away|be\s+out)|"
+    r"enough\s+(?:of\s+)?(?:my\s+|the\s+|\w+'s\s+)*(?:\w+\s+)?(?:pills|tablets|meds)|a\s+way\s+out|"
+    r"all\s+(?:of\s+)?(?:my|the|them|\w+'?s)\s+(?:\w+\s+){1,3}?(?:pills|tablets|meds)|"
     r"(?:keep|kept|been|sat|sit|sitting)\s+(?:looking|staring)\s+at\s+(?:the|my|a|that)\s+(?:\w+\s+){0,3}?"
-    r"(?:pills|tablets|rope|knife|blade|razor|bridge|tracks|edge|drop|bottle\s+of\s+\w+))\b", re.IGNORECASE)
+    r"(?:pills|tablets|rope|knife|blade|razor|bridge|tracks|edge|drop|belt|hinge|gun|shotgun|bottle\s+of\s+\w+))\b", re.IGNORECASE)
 # A goodbye meant as the last one: never the end of a session or a holiday, and a plan cue.
 _FINAL_GOODBYE = re.compile(
     r"\b(?:for\s+the\s+(?:last|final)\s+time|this\s+is\s+(?:my\s+)?goodbye|goodbye\s+(?:forever|for\s+good)|"
@@ -331,11 +338,12 @@ def rules() -> _Rules:
     """The compiled pattern file, loaded on first use."""
     spec = resource_yaml("risk", "patterns.yaml")
     persons = re.sub(r"\s+", "", spec["persons"])
+    drugs = re.sub(r"\s+", "", spec["drugs"])
     patterns = []
     for category, items in spec["patterns"].items():
         for item in items:
             item = item if isinstance(item, dict) else {"re": item}
-            regex = re.compile(item["re"].replace("{P}", persons), re.IGNORECASE)
+            regex = re.compile(item["re"].replace("{P}", persons).replace("{D}", drugs), re.IGNORECASE)
             severity = item.get("severity") or spec["severity"][category]
             weak = bool(item.get("weak")) or severity == "low"  # "low" cues ("I'm a burden") need corroboration
             patterns.append(_Pattern(category, severity, regex, _gate(regex.pattern), weak))
@@ -932,7 +940,11 @@ def _converge(text: str, weak: list[RiskMatch], sem: list[risk_semantic.Semantic
     # A weak rule cue and any other signal elsewhere; resemblances alone never converge (in a long text several
     # sentences resemble risk a little: "I really don't know what to do anymore." beside "I'm miserable.").
     # Two weak cues alone repeat one thought ("I'm scared of hurting him ... afraid I will hurt him").
-    return bool(weak and sem) and len({sentence(p) for p in [m.start for m in weak] + [h.start for h in sem]}) >= 2
+    if bool(weak and sem) and len({sentence(p) for p in [m.start for m in weak] + [h.start for h in sem]}) >= 2:
+        return True
+    # Two weak cues of different kinds in different sentences are two signals ("i have the date picked" and "i've got
+    # enough of my mum's sleeping pills"); two of one kind may repeat one thought.
+    return any(a.category != b.category and sentence(a.start) != sentence(b.start) for a in weak for b in weak)
 
 
 _KIN = (r"(?:son|daughter|kid|child|teen|teenager|boy|girl|friend|best\s+friend|mate|husband|wife|partner|boyfriend|"
