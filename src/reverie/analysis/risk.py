@@ -331,6 +331,18 @@ class _Rules:
     idioms: tuple[tuple[re.Pattern[str], frozenset[str] | None], ...]
     frames: dict[str, re.Pattern[str]]
     severity: dict[str, str]
+    literals: tuple[str, ...] = ()  # every gate string of the patterns and idioms, tested once per text
+    by_literal: dict[str, tuple[int, ...]] | None = None  # gate string -> the patterns (by index) it opens
+    ungated: tuple[int, ...] = ()  # patterns with no gate: always run
+
+    def candidates(self, present: frozenset[str]) -> list[_Pattern]:
+        """The patterns whose gate the text opens, in file order (the first pattern to match a span names it)."""
+        index = self.by_literal or {}
+        return [self.patterns[i] for i in sorted({i for g in present for i in index.get(g, ())} | set(self.ungated))]
+
+    def present_literals(self, lowered: str) -> frozenset[str]:
+        """The gate strings found in a lower-cased text: one pass instead of one per pattern."""
+        return frozenset(g for g in self.literals if g in lowered)
 
 
 @lru_cache(maxsize=1)
@@ -349,10 +361,26 @@ def rules() -> _Rules:
             patterns.append(_Pattern(category, severity, regex, _gate(regex.pattern), weak))
     idioms = tuple((re.compile(p, re.IGNORECASE), _gate(p)) for p in spec["idioms"])
     frames = {k: re.compile(v, re.IGNORECASE) for k, v in spec["frames"].items()}
-    return _Rules(tuple(patterns), idioms, frames, dict(spec["severity"]))
+    literals = tuple(sorted({g for p in patterns if p.gate for g in p.gate} | {g for _, gate in idioms if gate for g in gate}))
+    by_literal: dict[str, list[int]] = {}
+    for i, p in enumerate(patterns):
+        for g in p.gate or ():
+            by_literal.setdefault(g, []).append(i)
+    return _Rules(tuple(patterns), idioms, frames, dict(spec["severity"]), literals,
+                  {g: tuple(v) for g, v in by_literal.items()}, tuple(i for i, p in enumerate(patterns) if p.gate is None))
 
 
 def _clauses(text: str) -> list[tuple[int, int]]:
+    return list(_clauses_cached(text))
+
+
+@lru_cache(maxsize=2048)
+def _clauses_cached(text: str) -> tuple[tuple[int, int], ...]:
+    """The clause spans of a text (cached: one text is cut several times by the rules and the semantic layer)."""
+    return tuple(_cut_clauses(text))
+
+
+def _cut_clauses(text: str) -> list[tuple[int, int]]:
     spans, start = [], 0
     for m in _CLAUSE_BREAK.finditer(text):
         if m.start() > start:
@@ -421,10 +449,17 @@ def _reported(rules_: _Rules, before: str, match_text: str) -> bool:
 
 
 def _quoted(text: str, start: int, end: int) -> bool:
-    for q in [*_QUOTES.finditer(text), *_SINGLE_QUOTES.finditer(text)]:
-        if q.start() <= start and end <= q.end() and q.end() - q.start() <= 302:
-            return not _SELF_QUOTE.search(text[max(0, q.start() - 60):q.start()])
+    for q_start, q_end, self_quote in _quotes_in(text):
+        if q_start <= start and end <= q_end and q_end - q_start <= 302:
+            return not self_quote
     return False
+
+
+@lru_cache(maxsize=2048)
+def _quotes_in(text: str) -> tuple[tuple[int, int, bool], ...]:
+    """The quoted stretches of a text, each with whether the writer quotes their own thought (found once per text)."""
+    return tuple((q.start(), q.end(), bool(_SELF_QUOTE.search(text[max(0, q.start() - 60):q.start()])))
+                 for q in [*_QUOTES.finditer(text), *_SINGLE_QUOTES.finditer(text)])
 
 
 # Wanting, meaning or doing it to oneself: words of dying near a hospital are about illness only without these.
@@ -594,9 +629,14 @@ def _frame(rules_: _Rules, text: str, clause: tuple[int, int], m: re.Match[str],
 
 def idioms_in(text: str, lowered: str | None = None) -> list[tuple[int, int]]:
     """Character spans of the idioms in ``text`` ("this commute is killing me")."""
-    lowered = lowered if lowered is not None else text.lower().replace("\u2019", "'")
-    return [(m.start(), m.end()) for rx, gate in rules().idioms
-            if gate is None or any(g in lowered for g in gate) for m in rx.finditer(text)]
+    return list(_idioms_cached(text))
+
+
+@lru_cache(maxsize=2048)
+def _idioms_cached(text: str) -> tuple[tuple[int, int], ...]:
+    present = rules().present_literals(text.lower().replace("\u2019", "'"))
+    return tuple((m.start(), m.end()) for rx, gate in rules().idioms
+                 if gate is None or not gate.isdisjoint(present) for m in rx.finditer(text))
 
 
 def find_risk(text: str) -> list[RiskMatch]:
@@ -606,13 +646,12 @@ def find_risk(text: str) -> list[RiskMatch]:
         return []
     clauses = _clauses(text)
     lowered = text.lower().replace("\u2019", "'")
-    idiom_spans = idioms_in(text, lowered)
+    idiom_spans = idioms_in(text)
+    present = r.present_literals(lowered)
     recovered = _recovered(text)
     found: list[RiskMatch] = []
     seen: set[tuple[str, int, int]] = set()
-    for p in r.patterns:
-        if p.gate is not None and not any(g in lowered for g in p.gate):
-            continue
+    for p in r.candidates(present):
         for m in p.regex.finditer(text):
             if (p.category, m.start(), m.end()) in seen or m.end() == m.start():
                 continue
@@ -730,12 +769,19 @@ def _governing_frame(r: _Rules, text: str, span: tuple[int, int], matches: list[
     return None
 
 
-def _semantic_spans(r: _Rules, text: str, matches: list[RiskMatch]) -> tuple[list[tuple[int, int]], set[str]]:
-    """Sentences free of a governing frame; a governed sentence is cut into clauses and each is tried alone."""
+def _semantic_spans(r: _Rules, text: str, matches: list[RiskMatch],
+                    sentence_frames: dict[tuple[int, int], str | None] | None = None,
+                    ) -> tuple[list[tuple[int, int]], set[str]]:
+    """Sentences free of a governing frame; a governed sentence is cut into clauses and each is tried alone.
+
+    ``sentence_frames``, when given, receives each sentence's governing frame (reused by ``_combine``).
+    """
     idiom_spans = idioms_in(text)
     spans, frames = [], set()
     for sent in risk_semantic.sentences(text):
         frame = _governing_frame(r, text, sent, matches, idiom_spans)
+        if sentence_frames is not None:
+            sentence_frames[sent] = frame
         if frame is None:
             spans.append(sent)
             continue
@@ -893,14 +939,15 @@ def assess_many(texts: Sequence[str], semantic: bool = True, threshold: float = 
     all_matches = [find_risk(t) if t else [] for t in texts]
     sem_hits: list[list[risk_semantic.SemanticHit]] = [[] for _ in texts]
     sem_frames: list[set[str]] = [set() for _ in texts]
+    sentence_frames: list[dict[tuple[int, int], str | None]] = [{} for _ in texts]
     if semantic:
         todo = []
         for i, (t, ms) in enumerate(zip(texts, all_matches)):
-            spans, sem_frames[i] = _semantic_spans(r, t, ms) if t and t.strip() else ([], set())
+            spans, sem_frames[i] = _semantic_spans(r, t, ms, sentence_frames[i]) if t and t.strip() else ([], set())
             todo.append((t or "", spans))
         sem_hits = risk_semantic.hits(todo, threshold, margin, admit=_near_risk)
-    return [_combine(t or "", ms, hs, fs, tuple(c)) for t, ms, hs, fs, c
-            in zip(texts, all_matches, sem_hits, sem_frames, contexts)]
+    return [_combine(t or "", ms, hs, fs, tuple(c), sf) for t, ms, hs, fs, c, sf
+            in zip(texts, all_matches, sem_hits, sem_frames, contexts, sentence_frames)]
 
 
 _CUES = (_DEATH, _HOPELESS, _MEANS, _PLAN_CUE)  # the words that corroborate a resemblance
@@ -978,7 +1025,8 @@ def _others_sentence(chunk: str) -> bool:
 
 
 def _combine(text: str, matches: list[RiskMatch], sem: list[risk_semantic.SemanticHit],
-             sem_frames: set[str], context: Context = ()) -> dict[str, Any]:
+             sem_frames: set[str], context: Context = (),
+             sentence_frames: dict[tuple[int, int], str | None] | None = None) -> dict[str, Any]:
     present = [m for m in matches if m.present]
     strong = [m for m in present if not m.weak]
     answer = _answer(text, context) if not strong else None
@@ -1003,8 +1051,10 @@ def _combine(text: str, matches: list[RiskMatch], sem: list[risk_semantic.Semant
         # A means or the marks of a plan are concrete enough to let a sentence corroborate itself.
         if not weak and not any(_concrete(h.text) for h in sem):
             blank += [(h.start, h.end) for h in sem]
+        frames = sentence_frames or {}
         blank += [sent for sent in risk_semantic.sentences(text)  # other people's words, the past, fiction
-                  if _governing_frame(rules(), text, sent, matches, idiom_spans) in _NOT_THE_WRITERS_NOW]
+                  if (frames[sent] if sent in frames else _governing_frame(rules(), text, sent, matches, idiom_spans))
+                  in _NOT_THE_WRITERS_NOW]
         corroboration = _corroboration(text, blank, bool(strong or answer), context)
     if corroboration is None and _converge(text, weak, sem):
         corroboration = "convergence"
