@@ -139,7 +139,9 @@ _PLAN_CUE = re.compile(
     r"(?:letters?|notes?)\s+(?:for|to)\s+(?:everyone|everybody|each\s+of)|my\s+passwords|looking\s+up\s+how|"
     r"it\s+was\s+(?:so\s+|really\s+|too\s+)?close|I\s+(?:nearly|almost)\s+(?:did|went|took|swallowed)|"
     # v9: intent without a date ("I don't know when, but soon"), nerve, readiness, a means at hand by name
-    r"(?:haven'?t|have\s+not|not)\s+(?:done|tried)\s+(?:it|anything)\s+yet|(?:work|working|worked)\s+up\s+the\s+(?:nerve|courage)|"
+    r"(?:haven'?t|have\s+not|not)\s+(?:done|tried)\s+(?:it|anything)\s+yet|(?:weirdly|strangely|oddly|eerily)\s+(?:calm|peaceful|"
+    r"at\s+peace|light)|made\s+(?:my\s+)?peace\s+with\s+it|everything'?s\s+sorted|(?:not\s+going\s+to|won'?t|not\s+gonna)\s+say\s+when|"
+    r"counted\s+(?:them|the\s+\w+|my\s+\w+)\s+out|(?:don'?t|dont)\s+know\s+if\s+I(?:'?d|\s+would|'?ll|\s+will)\s+stop|(?:work|working|worked)\s+up\s+the\s+(?:nerve|courage)|"
     r"(?:courage|nerve)\s+to\s+(?:do\s+it|go\s+through)|I\s+(?:don'?t|do\s+not|dont)\s+know\s+(?:exactly\s+)?when\b(?!\s+(?:I'?ll|I\s+will|to|the|my|it\s+(?:started|happened)))|"
     r"(?:had|have|got)\s+everything\s+ready|waiting\s+for\s+(?:\w+\s+){1,3}to\s+(?:leave|go\s+away|be\s+away|be\s+out)|"
     r"enough\s+(?:of\s+)?(?:my\s+|the\s+|\w+'s\s+)*(?:\w+\s+)?(?:pills|tablets|meds)|a\s+way\s+out|"
@@ -489,7 +491,7 @@ def _object_frame(rules_: _Rules, chunk: str, words: str, category: str) -> str 
     if _DEATH.search(chunk) and _DEATH.search(words):
         return None
     if category in ("active_ideation", "plan", "preparation", "attempt") and _PILLS.search(words) \
-            and not re.search(r"hoard|stockpil|sav|stash|collect|lethal|enough", words, re.IGNORECASE) \
+            and not re.search(r"hoard|stockpil|sav|stash|collect|lethal|enough|on\s+purpose", words, re.IGNORECASE) \
             and rules_.frames["medical"].search(chunk) and not _DEATH.search(chunk):
         return "medical"
     if category in ("passive_ideation", "active_ideation") and not _DEATH.search(words) and not _KILLS_ME.search(words) \
@@ -1049,13 +1051,16 @@ def _combine(text: str, matches: list[RiskMatch], sem: list[risk_semantic.Semant
         # A sentence let through the semantic gate only by its own words of mood or death ("I've been upset for no
         # reason", "not sure how to survive") is not corroborated by them: the words must come from elsewhere.
         # A means or the marks of a plan are concrete enough to let a sentence corroborate itself.
-        if not weak and not any(_concrete(h.text) for h in sem):
-            blank += [(h.start, h.end) for h in sem]
+        own_words_only = not weak and not any(_concrete(h.text) for h in sem)
         frames = sentence_frames or {}
         blank += [sent for sent in risk_semantic.sentences(text)  # other people's words, the past, fiction
                   if (frames[sent] if sent in frames else _governing_frame(rules(), text, sent, matches, idiom_spans))
                   in _NOT_THE_WRITERS_NOW]
-        corroboration = _corroboration(text, blank, bool(strong or answer), context)
+        if own_words_only:  # each resemblance is corroborated only by words outside its own sentence (v9)
+            corroboration = next((c for h in sem for c in [_corroboration(text, blank + [(h.start, h.end)],
+                                                                          bool(strong or answer), context)] if c), None)
+        else:
+            corroboration = _corroboration(text, blank, bool(strong or answer), context)
     if corroboration is None and _converge(text, weak, sem):
         corroboration = "convergence"
     if strong or answer:
