@@ -513,7 +513,8 @@ _RECOVERY = re.compile(
     r"(?:haven'?t|have\s+not|hasn'?t)\s+(?:had|felt|hurt|cut|harmed|self[- ]?harmed|attempted|thought)\s+(?:[\w-]+\s+){0,3}?"
     r"(?:in|for|since)\s+(?:\w+\s+){0,2}?(?:years?|months?|a\s+long\s+time|ages)|"
     r"(?:I'?m|I\s+am)\s+(?:genuinely\s+|really\s+|actually\s+|finally\s+)?(?:happy|happier|okay|ok|doing\s+(?:well|okay|ok|good|great))"
-    r"\s+(?:most\s+days\s+)?now|it'?s\s+been\s+(?:\d+|a|two|three|four|five|six|seven|eight|nine|ten|many)\s+years?"
+    r"\s+(?:most\s+days\s+)?now|it'?s\s+been\s+(?:\d+|a|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|many|"
+    r"several|a\s+few|a\s+couple\s+of)\s+years?"
     r"(?=\s+since\b|\s*[.!]))\b", re.IGNORECASE)
 _HEARSAY = re.compile(r"\b(?:says?|said|saying|tell\w*|told|supposed\s+to|keep\s+hearing|but|if|hope)\W+(?:\w+\W+){0,4}$",
                       re.IGNORECASE)
@@ -1130,7 +1131,7 @@ class RiskAnalyzer(BaseAnalyzer):
     """Risk language in client utterances, journal entries and free-text answers (rules + semantic, recall first)."""
 
     name: ClassVar[str] = "risk"
-    version: ClassVar[str] = "8"
+    version: ClassVar[str] = "9"
     description: ClassVar[str] = (
         "Risk language (suicidal ideation, plans, preparations, attempts, self-harm, harm to others) with "
         "severity and the evidence words; negation, other people's words, idioms, marked past and fiction are "
