@@ -947,3 +947,12 @@ MI_COUNSELLING = [  # motivational-interviewing talk near the new v9 rules, writ
 @pytest.mark.parametrize("text", MI_COUNSELLING)
 def test_analysis_risk_mi_counselling_talk_near_the_new_rules_opens_no_task(text):
     assert assess(text)["risk"] is False
+
+
+def test_analysis_risk_in_a_carers_post_me_is_the_writer_unless_told_to_me(razors_bank):
+    told, own = assess_many([
+        "My son said he has been cutting again. He told me the razors are in the loft now.",
+        "My son said he has been low. My wife hid them from me, the razors are in the loft now.",
+    ], semantic=True)
+    assert told["risk"] is False  # what the other tells me is theirs
+    assert own["risk"] is True

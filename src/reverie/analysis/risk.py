@@ -1009,7 +1009,9 @@ _CARER = re.compile(
     r"\b(?:my|our)\s+(?:\d+\s*(?:yo|y/o|year[- ]old)\s+|little\s+|older\s+|younger\s+|teenage\s+)?" + _KIN +
     r"\s*(?:\(\w+\)\s*)?(?:has|had|is|was|said|says|told|tells|keeps|kept|came|tried|attempted|cuts?|took|texted|posted|"
     r"wants|wanted|mentioned|admitted|confided|showed|seems|seemed|started|stopped)\b", re.IGNORECASE)
-_SINGULAR_SUBJECT = frozenset({"i", "i'm", "i've", "i'd", "i'll", "im", "ive", "myself"})
+_SINGULAR_SUBJECT = frozenset({"i", "i'm", "i've", "i'd", "i'll", "im", "ive", "me", "myself"})
+_TOLD_ME = re.compile(r"\b(?:told|tells|tell|asked|asks|texted|texts|showed|shows|messaged|sent|gave|said\s+to|to|with|at)\s+me\b",
+                      re.IGNORECASE)
 
 
 def _about_another(text: str, matches: list[RiskMatch]) -> bool:
@@ -1021,9 +1023,10 @@ def _about_another(text: str, matches: list[RiskMatch]) -> bool:
 def _others_sentence(chunk: str) -> bool:
     """A sentence of a post about another's risk that speaks of them and has no "I" as subject: theirs, not the writer's.
 
-    Parents write "we" ("We've locked up the knives and his razors"), so only the first person singular counts here.
+    Parents write "we" ("We've locked up the knives and his razors"), so only the first person singular counts here;
+    "me" counts ("nobody would miss me, not even my mum") unless the other tells or shows it to me ("he told me").
     """
-    toks = set(_tokens(chunk))
+    toks = set(_tokens(_TOLD_ME.sub(" ", chunk)))
     return not toks & _SINGULAR_SUBJECT and bool(toks & (_OTHER | {"we", "we're", "we've", "our"}))
 
 
