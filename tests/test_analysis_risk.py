@@ -693,7 +693,7 @@ def test_analysis_risk_two_weak_cues_alone_do_not_converge():
 
 @pytest.mark.parametrize("tail, corroboration", [
     (" I've stopped caring.", "hopelessness"),
-    (" The only thing keeping me here is my dog.", "hopelessness"),
+    (" The only thing keeping me going is my dog.", "hopelessness"),  # "... keeping me here" is a rule since v9
     (" I really don't think I can keep going like this.", "hopelessness"),
     (" Honestly the world would not even notice.", "hopelessness"),
     (" I won't be a problem for much longer.", "risk_words"),
@@ -956,3 +956,13 @@ def test_analysis_risk_in_a_carers_post_me_is_the_writer_unless_told_to_me(razor
     ], semantic=True)
     assert told["risk"] is False  # what the other tells me is theirs
     assert own["risk"] is True
+
+
+@pytest.mark.parametrize("text, risk", [
+    ("I've been hoping something happens to me, like a car accident.", True),
+    ("I've been hoping something happens with the job in Leeds.", False),
+    ("Honestly the only thing keeping me here is my dog.", True),
+    ("The only thing keeping me here at work is the pension.", False),
+])
+def test_analysis_risk_hoping_for_harm_and_one_reason_left(text, risk):
+    assert assess(text)["risk"] is risk
