@@ -966,3 +966,28 @@ def test_analysis_risk_in_a_carers_post_me_is_the_writer_unless_told_to_me(razor
 ])
 def test_analysis_risk_hoping_for_harm_and_one_reason_left(text, risk):
     assert assess(text)["risk"] is risk
+
+
+@pytest.mark.parametrize("text, risk", [
+    # found in risk_tune_v9's errors, written again here in other words
+    ("Every new year I hope is the last one for me.", True),
+    ("I hope this is the last one of these meetings.", False),
+    ("I honestly can't see myself still here by the spring.", True),
+    ("I wish I could be done with all of it. There's no point.", True),
+    ("I wish I could be done with all of it, the paperwork, I mean.", False),
+    ("I was looking up how long it takes to drown last night.", True),
+    ("I was looking up how long it takes to drive to Leeds.", False),
+    ("I've been looking up the train times. The express ones don't stop here.", True),
+    ("I've been looking up the train times for my trip to York.", False),
+    ("I bought two boxes of paracetamol from different chemists this morning.", True),
+    ("I've been drafting goodbye messages to my friends.", True),
+    ("I've been drafting goodbye cards for my colleagues, I leave on Friday.", False),
+    ("I've got the date planned. I know how and I know where.", True),
+    # not the writer's: the topic of a made thing, the teens as the past, a last-straw hyperbole with a laugh
+    ("She wrote a poem about wanting to disappear for her English class.", False),
+    ("I self harmed for most of my teens. I'm 34 now and a mum of two.", False),
+    ("If my landlord sends one more passive aggressive email I'm walking off the roof lol.", False),
+    ("I'm walking off the roof tonight lol.", True),
+])
+def test_analysis_risk_more_plain_wordings_and_their_near_misses(text, risk):
+    assert assess(text)["risk"] is risk

@@ -119,7 +119,7 @@ _MEANS = re.compile(
     r"(?:platform|roof|cliff|bridge|building)|balcony|somewhere\s+high|"
     r"railway|tracks|platform\s+edge|stairwell|railing|guns?|rifle|blades?|razors?|knife|wrists?|reservoir|charcoal|lethal|"
     r"(?:fast|express|non-?stop(?:ping)?)\s+(?:trains?|ones)|multi-?storey|top\s+(?:floor\s+)?of\s+(?:the|a|that)\s+"
-    r"(?:car\s+park|parking\s+(?:garage|structure)|building|tower|block|cliff|bridge)|crash(?:ing)?\s+(?:my|the)\s+car\s+into|(?:trains?|ones)\s+(?:that|which)\s+(?:don'?t|do\s+not)\s+stop|"
+    r"(?:car\s+park|parking\s+(?:garage|structure)|building|tower|block|cliff|bridge)|crash(?:ing)?\s+(?:my|the)\s+car\s+into|(?:trains?|ones?)\s+(?:that|which)\s+(?:don'?t|doesn'?t|do\s+not|does\s+not)\s+stop|"
     r"barriers?|belt\s+(?:a)?round|(?:a)?round\s+my\s+neck|in\s+front\s+of\s+(?:a|the)\s+(?:train|bus|lorry|"
     r"truck|car)|high\s+enough|something\s+high|(?:about|imagining|of)\s+jumping|jump(?:ing)?\s+(?:off|from|"
     r"in\s+front|under))\b",
@@ -143,7 +143,12 @@ _PLAN_CUE = re.compile(
     r"at\s+peace|light)|made\s+(?:my\s+)?peace\s+with\s+it|everything'?s\s+sorted|(?:not\s+going\s+to|won'?t|not\s+gonna)\s+say\s+when|"
     r"counted\s+(?:them|the\s+\w+|my\s+\w+)\s+out|(?:don'?t|dont)\s+know\s+if\s+I(?:'?d|\s+would|'?ll|\s+will)\s+stop|(?:work|working|worked)\s+up\s+the\s+(?:nerve|courage)|"
     r"(?:courage|nerve)\s+to\s+(?:do\s+it|go\s+through)|I\s+(?:don'?t|do\s+not|dont)\s+know\s+(?:exactly\s+)?when\b(?!\s+(?:I'?ll|I\s+will|to|the|my|it\s+(?:started|happened)))|"
-    r"(?:had|have|got)\s+everything\s+ready|waiting\s+for\s+(?:\w+\s+){1,3}to\s+(?:leave|go\s+away|be\s+away|be\s+out)|"
+    r"(?:had|have|got)\s+everything\s+ready|waiting\s+for\s+(?:\w+\s+){1,3}to\s+(?:leave|go\s+away|be\s+away|be\s+out|be\s+empty)|"
+    r"everything'?s\s+(?:set|ready|in\s+place)|I\s+know\s+(?:exactly\s+)?how\s+and\s+(?:I\s+know\s+)?(?:where|when)|"
+    r"delet(?:ed|ing)\s+(?:all\s+)?(?:my|of\s+my)\s+(?:accounts?|social\s+media|profiles?|messages|photos)|"
+    r"(?:emptying|emptied|clearing|cleared)\s+(?:out\s+)?my\s+(?:flat|room|house|apartment)|"
+    r"(?:bank\s+(?:login|details)|passwords?|pin)\s+(?:\w+\s+){0,4}for\s+my\s+\w+|so\s+(?:nobody|no\s+one)\s+would\s+(?:ask|notice|question)|"
+    r"scared\s+of\s+(?:myself|what\s+I(?:'?ll|\s+might|\s+could|'?d|\s+would)\s+do)|"
     r"enough\s+(?:of\s+)?(?:my\s+|the\s+|\w+'s\s+)*(?:\w+\s+)?(?:pills|tablets|meds)|a\s+way\s+out|"
     r"all\s+(?:of\s+)?(?:my|the|them|\w+'?s)\s+(?:\w+\s+){1,3}?(?:pills|tablets|meds)|"
     r"(?:keep|kept|been|sat|sit|sitting)\s+(?:looking|staring)\s+at\s+(?:the|my|a|that)\s+(?:\w+\s+){0,3}?"
@@ -534,10 +539,12 @@ _FEELING_NOUN = re.compile(r"\b(?:the|that|this)\s+(?:feelings?|urges?|thoughts?
 _HYPOTHETICAL = re.compile(r"\bif\s+(?:I|you|they|he|she)\s+(?:ever\s+)?(?:get|gets|have|has|start\s+(?:having|getting)|notice|"
                            r"experience|feel)\s+any\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 # The topic as what a made thing is about ("the poster about self-harm", "a training on suicide").
-_TOPIC_OBJECT = re.compile(r"\b(?:poster|leaflet|essay|article|documentary|podcast|video|lesson|module|training|course|talk|"
+_TOPIC_OBJECT = re.compile(r"\b(?:poster|leaflet|essay|poem|story|song|article|documentary|podcast|video|lesson|module|training|course|talk|"
                            r"presentation|assembly|campaign|research|study|book|novel|film|show|episode|thread|week|day|month|"
                            r"workshop|policy|project|paper|thesis|dissertation|session|chapter|scene)s?\s+(?:about|on|around|"
                            r"regarding)\s+(?:the\s+(?:topic\s+of\s+)?)?$", re.IGNORECASE)
+# A conditional hyperbole on a trivial last straw ("if X does one more Y, I'm ..."), told with a laugh.
+_ONE_MORE = re.compile(r"\bif\s+(?:\w+\s+){1,6}?one\s+more\b", re.IGNORECASE)
 _LAST_POST = re.compile(r"\b(?:last|final)\s+(?:post|entry|message)\b|\bgoodbye\b", re.IGNORECASE)
 _BY_ACCIDENT = re.compile(r"\s+(?:by\s+accident|accidentally|by\s+mistake)\b", re.IGNORECASE)
 
@@ -591,13 +598,16 @@ def _frame(rules_: _Rules, text: str, clause: tuple[int, int], m: re.Match[str],
         return "accident"
     if category == "harm_to_others" and _JOKE.match(after):  # "i'm going to strangle her lol"
         return "idiom"
+    if _JOKE.match(after) and _ONE_MORE.search(before):  # "if my manager books one more 7am meeting i'm walking off the roof lol"
+        return "idiom"
     if _TOPIC_MATCH.match(m.group(0)) and _MILESTONE.match(after):  # "5 years self harm free"
         return "past"
     if _BY_ACCIDENT.match(after):  # "scared of overdosing by accident"
         return "accident"
     if _HYPOTHETICAL.search(before):  # "if I get any thoughts of harming myself I should call"
         return "negation"
-    if _TOPIC_MATCH.match(m.group(0)) and _TOPIC_OBJECT.search(before):  # "the poster about self-harm"
+    if (_TOPIC_MATCH.match(m.group(0)) or re.match(r"[a-z]+ing\b", m.group(0), re.IGNORECASE)) \
+            and _TOPIC_OBJECT.search(before):  # "the poster about self-harm", "an essay about wanting to disappear"
         return "fiction" if rules_.frames["fiction"].search(ctext) else "third_person"
     object_frame = _object_frame(rules_, ctext, m.group(0), category)
     if object_frame:
