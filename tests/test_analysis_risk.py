@@ -693,7 +693,7 @@ def test_analysis_risk_two_weak_cues_alone_do_not_converge():
 
 @pytest.mark.parametrize("tail, corroboration", [
     (" I've stopped caring.", "hopelessness"),
-    (" The only thing keeping me here is my dog.", "hopelessness"),
+    (" The only thing keeping me going is my dog.", "hopelessness"),  # "... keeping me here" is a rule since v9
     (" I really don't think I can keep going like this.", "hopelessness"),
     (" Honestly the world would not even notice.", "hopelessness"),
     (" I won't be a problem for much longer.", "risk_words"),
@@ -791,3 +791,203 @@ def test_analysis_risk_other_peoples_overdoses_do_not_corroborate(plain_bank):
                                plain_bank + " I keep thinking about the bridge."], semantic=True)
     assert others["risk"] is False and others["review"] is True
     assert own["risk"] is True and own["corroboration"] == "plan_or_means"
+
+
+# Version 9 (issue 15): whose risk a whole post is about, and the writer's own risk in indirect words.
+@pytest.fixture
+def razors_bank(monkeypatch):
+    """One preparation prototype naming a means, so a sentence word for word like it is a corroborated hit."""
+    with stub_bank(monkeypatch, {"preparation": ["the razors are in the loft now"]}):
+        yield
+
+
+def test_analysis_risk_a_carers_post_gives_their_sentences_to_the_other(razors_bank):
+    carer, own, mixed = assess_many([
+        "My son said he has been cutting again. We know the razors are in the loft now.",
+        "I have been low again. I know the razors are in the loft now.",
+        "My son said he has been low. I know the razors are in the loft now.",
+    ], semantic=True)
+    assert carer["risk"] is False and "third_person" in carer["discounted"]  # the parents' "we" is not the writer's risk
+    assert own["risk"] is True and own["corroboration"] == "plan_or_means"
+    assert mixed["risk"] is True  # the writer's own "I" in a carer's post is still the writer's
+
+
+@pytest.mark.parametrize("text, risk", [
+    ("How do I help my daughter? She told me she wants to die and I'm terrified.", False),
+    ("My mum doesn't know I want to die. She thinks I'm just tired.", True),  # the writer's own, beside another
+])
+def test_analysis_risk_a_carers_question_and_a_first_person_post_that_names_others(text, risk):
+    assert assess(text)["risk"] is risk
+
+
+@pytest.mark.parametrize("text, risk", [
+    # recovery told in more words: stable for years, free of the thoughts, happy now, "it's been N years"
+    ("I tried to end my life in my twenties. I've been stable for four years now.", False),
+    ("I tried to end my life on Friday. I've been stable for four years, until now.", True),
+    ("At uni I wanted to kill myself. I haven't had those thoughts in years.", False),
+    ("I overdosed at 19 and survived. It's been eleven years.", False),
+    ("I overdosed and survived. I'm scared, it was eleven days ago.", True),
+    # an anniversary names the distant past
+    ("Three years ago today I took an overdose. I'm so glad I'm still here.", False),
+    ("Three years ago I was fine, but today I took an overdose.", True),
+    # a feeling named as a noun, in a recovery post
+    ("I'm doing well now. The feeling of wanting to die does pass, I promise.", False),
+    ("The feeling of wanting to die is with me every day.", True),
+    # a hypothetical, advice about what might come
+    ("My GP said if I get any thoughts of harming myself I should ring her.", False),
+    ("I keep getting thoughts of harming myself at night.", True),
+    # by accident
+    ("With all these new meds I'm scared of overdosing by accident.", False),
+    ("I'm thinking of overdosing on all these new meds.", True),
+    # the topic of a made thing
+    ("I'm making a poster about self-harm for our health week.", False),
+    # a list of warning signs, gerunds with no writer in them
+    ("Warning signs include withdrawing from friends, giving things away and saying goodbye.", False),
+    ("This week I've been giving things away.", True),
+    # a reported screening question answered no
+    ("The nurse asked the usual questions, including whether I'd thought about hurting myself, and I said no.", False),
+    # a last post in a recovery post is leaving the site
+    ("This is my last post here, I'm in a much better place now. Goodbye and thank you!", False),
+    ("This is my last post here. Goodbye and thank you.", True),
+])
+def test_analysis_risk_recovery_anniversaries_hypotheticals_and_lists_are_not_present_risk(text, risk):
+    assert assess(text)["risk"] is risk
+
+
+def test_analysis_risk_a_match_inside_a_discounted_one_takes_its_frame():
+    result = assess("In the novel the hero is planning to jump off the bridge at dawn.")
+    assert result["risk"] is False and "fiction" in result["discounted"]
+    assert assess("I am planning to jump off the bridge at dawn.")["risk"] is True
+
+
+@pytest.mark.parametrize("text, risk, category", [
+    # medicines by name: hoarded, counted in dozens, swallowed in dozens, a lethal dose researched
+    ("I've been stockpiling my quetiapine since the summer.", True, "preparation"),
+    ("I've been stockpiling tins for the winter.", False, None),
+    ("There are 40 of my gabapentin stashed in a sock.", True, "preparation"),
+    ("I took about 40 of my sertraline last night.", True, "attempt"),
+    ("I took 2 of my sertraline this morning with breakfast.", False, None),
+    ("I swallowed 30 of my dad's sleeping tablets on Friday.", True, "attempt"),
+    ("I looked up how many of my tablets it would take.", True, "plan"),  # method research
+    ("I asked the pharmacist how many tablets I should take for the pain.", False, None),
+    # the means ready, things not needed where one is going
+    ("The rope is tied and ready in the shed.", True, "preparation"),
+    ("The rope is tied to the boat.", False, None),
+    ("Gave my bike to my cousin. I won't need it where I'm going.", True, "preparation"),
+    # a relapse named by the act
+    ("I relapsed on the cutting last night.", True, "self_harm"),
+    ("I relapsed on the cigarettes last night.", False, None),
+    # picturing violence against someone
+    ("I keep picturing stabbing my boss when he shouts.", True, "harm_to_others"),
+    ("I keep picturing hugging my boss when he retires.", False, None),
+    ("If he touches my sister again I'll put him in the hospital.", True, "harm_to_others"),
+    # waiting to die; not waking as relief; sleep with no return; others moving on
+    ("I'm just waiting to die at this point.", True, "passive_ideation"),
+    ("My nan is just waiting to die, bless her.", False, None),
+    ("Honestly if I didn't wake up tomorrow I'd be relieved.", True, "passive_ideation"),
+    ("If I don't wake up tomorrow, ring me at nine.", False, None),
+    ("I just want to sleep and not come back.", True, "passive_ideation"),
+    ("Everyone would move on pretty fast if I wasn't around.", True, "passive_ideation"),
+    ("The team would cope if I wasn't around for a week.", False, None),
+])
+def test_analysis_risk_indirect_first_person_behaviour_in_general_rules(text, risk, category):
+    result = assess(text)
+    assert result["risk"] is risk, result["quotes"]
+    assert result["category"] == category
+
+
+@pytest.mark.parametrize("text, risk", [
+    # weak cues: each alone is a review marker; two of different kinds in different sentences, or a cue, corroborate
+    ("I have the day picked.", False),
+    ("I have the day picked. I've got enough of my dad's sleeping pills.", True),
+    ("I've set a date.", False),
+    ("I've set a date. I'm not going to say when.", True),
+    ("I don't see a future.", False),
+    ("I don't see a future. What's the point.", True),
+    ("I don't see a future with him. What's the point of arguing.", False),
+    ("I've been skipping my insulin on purpose, hoping it'll finish me off.", True),
+    ("I skipped my insulin on purpose before the fasting blood test, the nurse said to.", False),
+    ("I wrote letters to my mum and my sister.", False),
+    ("I wrote letters to my mum and my sister. I feel weirdly calm now.", True),
+])
+def test_analysis_risk_weak_cues_need_a_second_signal(text, risk):
+    result = assess(text)
+    assert result["risk"] is risk, result
+    if not risk and result["quotes"] == [] and any(w in text for w in ("picked", "date.", "future.", "letters")):
+        assert result["review"] is True  # seen, quietly, for review
+
+
+@pytest.fixture
+def kettle_and_point_bank(monkeypatch):
+    """Two prototypes: one with no cue word, one with hopelessness in it."""
+    with stub_bank(monkeypatch, {"passive_ideation": ["My blue kettle hums away quietly.",
+                                                      "There is no point to anything anymore."]}):
+        yield
+
+
+def test_analysis_risk_a_resemblance_is_corroborated_by_cues_in_another_resembling_sentence(kettle_and_point_bank):
+    both, alone = assess_many(["My blue kettle hums away quietly. There is no point to anything anymore.",
+                               "My blue kettle hums away quietly."], semantic=True)
+    assert both["risk"] is True and both["corroboration"] == "hopelessness"
+    assert alone["risk"] is False and alone["review"] is True
+
+
+MI_COUNSELLING = [  # motivational-interviewing talk near the new v9 rules, written for this test
+    "I stopped taking my statins on purpose, the muscle aches were awful, I'll tell the GP.",
+    "I've got enough tablets to get me through the holiday, the pharmacist sorted it.",
+    "I gave my old bike to my nephew, I won't be needing it now with my knees.",
+    "We changed my will when the grandchildren came along.",
+    "I wait for my wife to leave for work and then I have the first cigarette.",
+    "I don't know when exactly, maybe after Christmas, but I do want to stop drinking.",
+    "Drinking was my way out of every awkward conversation.",
+    "I took about twenty of my nicotine gums yesterday and felt sick.",
+]
+
+
+@pytest.mark.parametrize("text", MI_COUNSELLING)
+def test_analysis_risk_mi_counselling_talk_near_the_new_rules_opens_no_task(text):
+    assert assess(text)["risk"] is False
+
+
+def test_analysis_risk_in_a_carers_post_me_is_the_writer_unless_told_to_me(razors_bank):
+    told, own = assess_many([
+        "My son said he has been cutting again. He told me the razors are in the loft now.",
+        "My son said he has been low. My wife hid them from me, the razors are in the loft now.",
+    ], semantic=True)
+    assert told["risk"] is False  # what the other tells me is theirs
+    assert own["risk"] is True
+
+
+@pytest.mark.parametrize("text, risk", [
+    ("I've been hoping something happens to me, like a car accident.", True),
+    ("I've been hoping something happens with the job in Leeds.", False),
+    ("Honestly the only thing keeping me here is my dog.", True),
+    ("The only thing keeping me here at work is the pension.", False),
+])
+def test_analysis_risk_hoping_for_harm_and_one_reason_left(text, risk):
+    assert assess(text)["risk"] is risk
+
+
+@pytest.mark.parametrize("text, risk", [
+    # found in risk_tune_v9's errors, written again here in other words
+    ("Every new year I hope is the last one for me.", True),
+    ("I hope this is the last one of these meetings.", False),
+    ("I honestly can't see myself still here by the spring.", True),
+    ("I wish I could be done with all of it. There's no point.", True),
+    ("I wish I could be done with all of it, the paperwork, I mean.", False),
+    ("I was looking up how long it takes to drown last night.", True),
+    ("I was looking up how long it takes to drive to Leeds.", False),
+    ("I've been looking up the train times. The express ones don't stop here.", True),
+    ("I've been looking up the train times for my trip to York.", False),
+    ("I bought two boxes of paracetamol from different chemists this morning.", True),
+    ("I've been drafting goodbye messages to my friends.", True),
+    ("I've been drafting goodbye cards for my colleagues, I leave on Friday.", False),
+    ("I've got the date planned. I know how and I know where.", True),
+    # not the writer's: the topic of a made thing, the teens as the past, a last-straw hyperbole with a laugh
+    ("She wrote a poem about wanting to disappear for her English class.", False),
+    ("I self harmed for most of my teens. I'm 34 now and a mum of two.", False),
+    ("If my landlord sends one more passive aggressive email I'm walking off the roof lol.", False),
+    ("I'm walking off the roof tonight lol.", True),
+])
+def test_analysis_risk_more_plain_wordings_and_their_near_misses(text, risk):
+    assert assess(text)["risk"] is risk

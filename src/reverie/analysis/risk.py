@@ -83,7 +83,7 @@ _DEATH = re.compile(
     r"cease\s+to\s+exist|without\s+me(?!\s+(?:for\s+(?:a|an|the|one|two|a\s+few|\d+)\s+\w+|this\s+\w+|tonight|today|while|when\s+I))|(?:hurt|harm|cut|cutting|burn)\s+myself|self[- ]?harm\w*|bleed|"
     r"never\s+been\s+born|won'?t\s+be\s+(?:here|around|a\s+(?:problem|burden))\s+(?:for\s+)?(?:much|"
     r"very)\s+longer|being\s+around\s+(?:next|much|for)|survive|for\s+good|already\s+gone|end\s+to\s+myself|"
-    r"stop\s+my\s+heart|time\s+for\s+me\s+to\s+go|carry\s+on\s+living|disappointed\s+(?:that\s+)?I\s+woke|"
+    r"stop\s+my\s+heart|finish(?:es)?\s+me\s+off|time\s+for\s+me\s+to\s+go|carry\s+on\s+living|disappointed\s+(?:that\s+)?I\s+woke|"
     r"blood(?!\s+(?:pressure|tests?|sugars?|results|work|count|donor|bank|thinners?))|"
     r"hurt(?:ing)?\s+my\s+(?:body|arms?|legs?)|around\s+my\s+neck|revenge|run\s+\w+\s+over|"
     r"(?:hurting|hurt|killing|kill)\s+(?:the\s+people|them\s+all|everyone)|"
@@ -114,12 +114,13 @@ _HOPELESS = re.compile(
     r"(?:any\s*more|around|here|in\s+the\s+picture)|I'?m\s+(?:(?:so|just|really)\s+){0,2}done(?!\s+with))\b", re.IGNORECASE)
 # Means other than medicine (a pill is an everyday object; quantities and hoarding are plan cues below).
 _MEANS = re.compile(
-    r"\b(?:overdos(?!es\b)\w*|hang\w*\s+myself|rope|noose|ligature|bridge|roof|ledge|cliffs?|edge\s+of\s+(?:the\s+|a\s+)?"
+    r"\b(?:overdos(?!es\b)\w*|hang\w*\s+myself|rope|noose|ligature|bridges?|roofs?|ledges?|cliffs?|shotgun|pistol|firearm|"
+    r"windowsill|window\s+ledge|\d+(?:st|nd|rd|th)\s+floor|door\s+hinge|hinge|engine\s+running|exhaust\s+pipe|hosepipe|edge\s+of\s+(?:the\s+|a\s+)?"
     r"(?:platform|roof|cliff|bridge|building)|balcony|somewhere\s+high|"
-    r"railway|tracks|platform\s+edge|stairwell|railing|gun|rifle|blades?|razors?|knife|wrists?|reservoir|charcoal|lethal|"
+    r"railway|tracks|platform\s+edge|stairwell|railing|guns?|rifle|blades?|razors?|knife|wrists?|reservoir|charcoal|lethal|"
     r"(?:fast|express|non-?stop(?:ping)?)\s+(?:trains?|ones)|multi-?storey|top\s+(?:floor\s+)?of\s+(?:the|a|that)\s+"
-    r"(?:car\s+park|parking\s+(?:garage|structure)|building|tower|block|cliff|bridge)|crash(?:ing)?\s+(?:my|the)\s+car\s+into|(?:trains?|ones)\s+(?:that|which)\s+(?:don'?t|do\s+not)\s+stop|"
-    r"barrier|belt\s+(?:a)?round|(?:a)?round\s+my\s+neck|in\s+front\s+of\s+(?:a|the)\s+(?:train|bus|lorry|"
+    r"(?:car\s+park|parking\s+(?:garage|structure)|building|tower|block|cliff|bridge)|crash(?:ing)?\s+(?:my|the)\s+car\s+into|(?:trains?|ones?)\s+(?:that|which)\s+(?:don'?t|doesn'?t|do\s+not|does\s+not)\s+stop|"
+    r"barriers?|belt\s+(?:a)?round|(?:a)?round\s+my\s+neck|in\s+front\s+of\s+(?:a|the)\s+(?:train|bus|lorry|"
     r"truck|car)|high\s+enough|something\s+high|(?:about|imagining|of)\s+jumping|jump(?:ing)?\s+(?:off|from|"
     r"in\s+front|under))\b",
     re.IGNORECASE)
@@ -127,8 +128,8 @@ _PLAN_CUE = re.compile(
     r"\b(?:tonight|(?:goodbye|farewell|last|final)\s+(?:letters?|notes?)|(?:letters?|notes?)\s+(?:to\s+\w+\s+)?for\s+after|"
     r"to\s+be\s+opened|swallowed\s+(?:everything|the\s+lot|the\s+whole)|goodbyes?|sorted\s+out\s+who|(?:give|"
     r"gave|given|giving)\s+(?:(?:my|all|of|the)\s+)*\w*\s*away|"
-    r"won'?t\s+need\s+(?:it|them)|stockpil\w*|hoard\w*|researched|looked\s+up\s+how|last\s+(?:entry|post|message)|(?:one|the)\s+last\s+time|"
-    r"who\s+gets\s+(?:what|my)|won'?t\s+be\s+needing|just\s+in\s+case|if\s+anything\s+happens\s+to\s+me|"
+    r"won'?t\s+need\s+(?:it|them)(?!\s+(?:now|since|because|as|any\s*more\s+(?:now|since|because)))|stockpil\w*|hoard\w*|researched|looked\s+up\s+how|last\s+(?:entry|post|message)|(?:one|the)\s+last\s+time|"
+    r"who\s+gets\s+(?:what|my)|won'?t\s+be\s+needing(?!\s+(?:it|them|that|those)\s+(?:now|since|because|as))|just\s+in\s+case|if\s+anything\s+happens\s+to\s+me|"
     r"paid\s+off|deleted\s+(?:all\s+)?my|opened\s+after|how\s+many\s+(?:pills|tablets)|wait\w*\s+for\s+the\s+right\s+(?:night|day|time|moment)|"
     r"nobody\s+(?:is|will\s+be)\s+(?:home|back)|I'?ve\s+(?:planned|timed)\s+it|the\s+plan\s+is\s+set|scouting|"
     r"after\s+the\s+kids\s+are\s+asleep|hid(?:ing|den|e)?\s+(?:the\s+|my\s+|some\s+)?(?:tablets|pills)|"
@@ -137,8 +138,21 @@ _PLAN_CUE = re.compile(
     r"for\s+the\s+(?:last|final)\s+time|this\s+is\s+goodbye|sorry\s+for\s+everything|take\s+everything\s+I\s+(?:have|'ve\s+got)|"
     r"(?:letters?|notes?)\s+(?:for|to)\s+(?:everyone|everybody|each\s+of)|my\s+passwords|looking\s+up\s+how|"
     r"it\s+was\s+(?:so\s+|really\s+|too\s+)?close|I\s+(?:nearly|almost)\s+(?:did|went|took|swallowed)|"
+    # v9: intent without a date ("I don't know when, but soon"), nerve, readiness, a means at hand by name
+    r"(?:haven'?t|have\s+not|not)\s+(?:done|tried)\s+(?:it|anything)\s+yet|(?:weirdly|strangely|oddly|eerily)\s+(?:calm|peaceful|"
+    r"at\s+peace|light)|made\s+(?:my\s+)?peace\s+with\s+it|everything'?s\s+sorted|(?:not\s+going\s+to|won'?t|not\s+gonna)\s+say\s+when|"
+    r"counted\s+(?:them|the\s+\w+|my\s+\w+)\s+out|(?:don'?t|dont)\s+know\s+if\s+I(?:'?d|\s+would|'?ll|\s+will)\s+stop|(?:work|working|worked)\s+up\s+the\s+(?:nerve|courage)|"
+    r"(?:courage|nerve)\s+to\s+(?:do\s+it|go\s+through)|I\s+(?:don'?t|do\s+not|dont)\s+know\s+(?:exactly\s+)?when\b(?!\s+(?:I'?ll|I\s+will|to|the|my|it\s+(?:started|happened)))|"
+    r"(?:had|have|got)\s+everything\s+ready|waiting\s+for\s+(?:\w+\s+){1,3}to\s+(?:leave|go\s+away|be\s+away|be\s+out|be\s+empty)|"
+    r"everything'?s\s+(?:set|ready|in\s+place)|I\s+know\s+(?:exactly\s+)?how\s+and\s+(?:I\s+know\s+)?(?:where|when)|"
+    r"delet(?:ed|ing)\s+(?:all\s+)?(?:my|of\s+my)\s+(?:accounts?|social\s+media|profiles?|messages|photos)|"
+    r"(?:emptying|emptied|clearing|cleared)\s+(?:out\s+)?my\s+(?:flat|room|house|apartment)|"
+    r"(?:bank\s+(?:login|details)|passwords?|pin)\s+(?:\w+\s+){0,4}for\s+my\s+\w+|so\s+(?:nobody|no\s+one)\s+would\s+(?:ask|notice|question)|"
+    r"scared\s+of\s+(?:myself|what\s+I(?:'?ll|\s+might|\s+could|'?d|\s+would)\s+do)|"
+    r"enough\s+(?:of\s+)?(?:my\s+|the\s+|\w+'s\s+)*(?:\w+\s+)?(?:pills|tablets|meds)|a\s+way\s+out|"
+    r"all\s+(?:of\s+)?(?:my|the|them|\w+'?s)\s+(?:\w+\s+){1,3}?(?:pills|tablets|meds)|"
     r"(?:keep|kept|been|sat|sit|sitting)\s+(?:looking|staring)\s+at\s+(?:the|my|a|that)\s+(?:\w+\s+){0,3}?"
-    r"(?:pills|tablets|rope|knife|blade|razor|bridge|tracks|edge|drop|bottle\s+of\s+\w+))\b", re.IGNORECASE)
+    r"(?:pills|tablets|rope|knife|blade|razor|bridge|tracks|edge|drop|belt|hinge|gun|shotgun|bottle\s+of\s+\w+))\b", re.IGNORECASE)
 # A goodbye meant as the last one: never the end of a session or a holiday, and a plan cue.
 _FINAL_GOODBYE = re.compile(
     r"\b(?:for\s+the\s+(?:last|final)\s+time|this\s+is\s+(?:my\s+)?goodbye|goodbye\s+(?:forever|for\s+good)|"
@@ -324,6 +338,18 @@ class _Rules:
     idioms: tuple[tuple[re.Pattern[str], frozenset[str] | None], ...]
     frames: dict[str, re.Pattern[str]]
     severity: dict[str, str]
+    literals: tuple[str, ...] = ()  # every gate string of the patterns and idioms, tested once per text
+    by_literal: dict[str, tuple[int, ...]] | None = None  # gate string -> the patterns (by index) it opens
+    ungated: tuple[int, ...] = ()  # patterns with no gate: always run
+
+    def candidates(self, present: frozenset[str]) -> list[_Pattern]:
+        """The patterns whose gate the text opens, in file order (the first pattern to match a span names it)."""
+        index = self.by_literal or {}
+        return [self.patterns[i] for i in sorted({i for g in present for i in index.get(g, ())} | set(self.ungated))]
+
+    def present_literals(self, lowered: str) -> frozenset[str]:
+        """The gate strings found in a lower-cased text: one pass instead of one per pattern."""
+        return frozenset(g for g in self.literals if g in lowered)
 
 
 @lru_cache(maxsize=1)
@@ -331,20 +357,37 @@ def rules() -> _Rules:
     """The compiled pattern file, loaded on first use."""
     spec = resource_yaml("risk", "patterns.yaml")
     persons = re.sub(r"\s+", "", spec["persons"])
+    drugs = re.sub(r"\s+", "", spec["drugs"])
     patterns = []
     for category, items in spec["patterns"].items():
         for item in items:
             item = item if isinstance(item, dict) else {"re": item}
-            regex = re.compile(item["re"].replace("{P}", persons), re.IGNORECASE)
+            regex = re.compile(item["re"].replace("{P}", persons).replace("{D}", drugs), re.IGNORECASE)
             severity = item.get("severity") or spec["severity"][category]
             weak = bool(item.get("weak")) or severity == "low"  # "low" cues ("I'm a burden") need corroboration
             patterns.append(_Pattern(category, severity, regex, _gate(regex.pattern), weak))
     idioms = tuple((re.compile(p, re.IGNORECASE), _gate(p)) for p in spec["idioms"])
     frames = {k: re.compile(v, re.IGNORECASE) for k, v in spec["frames"].items()}
-    return _Rules(tuple(patterns), idioms, frames, dict(spec["severity"]))
+    literals = tuple(sorted({g for p in patterns if p.gate for g in p.gate} | {g for _, gate in idioms if gate for g in gate}))
+    by_literal: dict[str, list[int]] = {}
+    for i, p in enumerate(patterns):
+        for g in p.gate or ():
+            by_literal.setdefault(g, []).append(i)
+    return _Rules(tuple(patterns), idioms, frames, dict(spec["severity"]), literals,
+                  {g: tuple(v) for g, v in by_literal.items()}, tuple(i for i, p in enumerate(patterns) if p.gate is None))
 
 
 def _clauses(text: str) -> list[tuple[int, int]]:
+    return list(_clauses_cached(text))
+
+
+@lru_cache(maxsize=2048)
+def _clauses_cached(text: str) -> tuple[tuple[int, int], ...]:
+    """The clause spans of a text (cached: one text is cut several times by the rules and the semantic layer)."""
+    return tuple(_cut_clauses(text))
+
+
+def _cut_clauses(text: str) -> list[tuple[int, int]]:
     spans, start = [], 0
     for m in _CLAUSE_BREAK.finditer(text):
         if m.start() > start:
@@ -413,10 +456,17 @@ def _reported(rules_: _Rules, before: str, match_text: str) -> bool:
 
 
 def _quoted(text: str, start: int, end: int) -> bool:
-    for q in [*_QUOTES.finditer(text), *_SINGLE_QUOTES.finditer(text)]:
-        if q.start() <= start and end <= q.end() and q.end() - q.start() <= 302:
-            return not _SELF_QUOTE.search(text[max(0, q.start() - 60):q.start()])
+    for q_start, q_end, self_quote in _quotes_in(text):
+        if q_start <= start and end <= q_end and q_end - q_start <= 302:
+            return not self_quote
     return False
+
+
+@lru_cache(maxsize=2048)
+def _quotes_in(text: str) -> tuple[tuple[int, int, bool], ...]:
+    """The quoted stretches of a text, each with whether the writer quotes their own thought (found once per text)."""
+    return tuple((q.start(), q.end(), bool(_SELF_QUOTE.search(text[max(0, q.start() - 60):q.start()])))
+                 for q in [*_QUOTES.finditer(text), *_SINGLE_QUOTES.finditer(text)])
 
 
 # Wanting, meaning or doing it to oneself: words of dying near a hospital are about illness only without these.
@@ -446,7 +496,7 @@ def _object_frame(rules_: _Rules, chunk: str, words: str, category: str) -> str 
     if _DEATH.search(chunk) and _DEATH.search(words):
         return None
     if category in ("active_ideation", "plan", "preparation", "attempt") and _PILLS.search(words) \
-            and not re.search(r"hoard|stockpil|sav|stash|collect|lethal|enough", words, re.IGNORECASE) \
+            and not re.search(r"hoard|stockpil|sav|stash|collect|lethal|enough|on\s+purpose", words, re.IGNORECASE) \
             and rules_.frames["medical"].search(chunk) and not _DEATH.search(chunk):
         return "medical"
     if category in ("passive_ideation", "active_ideation") and not _DEATH.search(words) and not _KILLS_ME.search(words) \
@@ -462,24 +512,52 @@ _RECOVERY = re.compile(
     r"(?:still\s+)?(?:here|alive)|(?:I'?m|I\s+am)\s+(?:in\s+)?(?:a\s+)?(?:much\s+|far\s+|so\s+much\s+)?better\s+place|"
     r"(?:things|it|life)\s+(?:does\s+|did\s+|can\s+|will\s+)?(?:got|get|gets)\s+better|recovery\s+is\s+possible|"
     r"(?:years?|months?)\s+(?:in\s+recovery|clean|free)|glad\s+I\s+(?:didn'?t|failed|survived|reached\s+out|stayed)|"
-    r"I\s+made\s+it\s+through|hang\s+in\s+there)\b", re.IGNORECASE)
+    r"I\s+made\s+it\s+through|hang\s+in\s+there|"
+    # v9: stable or well for a stretch of time, free of the thoughts for years, happy now
+    r"(?:been|I'?m|I\s+am)\s+(?:\w+\s+)?(?:stable|well|sober|clean)\s+for\s+(?:\w+\s+){0,2}(?:years?|months?)|"
+    r"(?:haven'?t|have\s+not|hasn'?t)\s+(?:had|felt|hurt|cut|harmed|self[- ]?harmed|attempted|thought)\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:in|for|since)\s+(?:\w+\s+){0,2}?(?:years?|months?|a\s+long\s+time|ages)|"
+    r"(?:I'?m|I\s+am)\s+(?:genuinely\s+|really\s+|actually\s+|finally\s+)?(?:happy|happier|okay|ok|doing\s+(?:well|okay|ok|good|great))"
+    r"\s+(?:most\s+days\s+)?now|it'?s\s+been\s+(?:\d+|a|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|many|"
+    r"several|a\s+few|a\s+couple\s+of)\s+years?"
+    r"(?=\s+since\b|\s*[.!]))\b", re.IGNORECASE)
 _HEARSAY = re.compile(r"\b(?:says?|said|saying|tell\w*|told|supposed\s+to|keep\s+hearing|but|if|hope)\W+(?:\w+\W+){0,4}$",
                       re.IGNORECASE)
 _PAST_VERB = re.compile(r"\b(?:tried|attempted|wanted|survived|overdosed|took|swallowed|cut|was|were|used\s+to|once)\b|"
+                        r"\bsince\s+my\s+last\b|"  # "a year since my last self harm"
                         r"\b(?:know|understand)\s+(?:exactly\s+)?(?:how|what)\s+it(?:'s|\s+is|\s+feels?)(?:\s+like)?\s+to\b",
                         re.IGNORECASE)  # or the empathy of one who has been there: "I know how it feels to ..."
 _RECENT = re.compile(r"\blast\s+(?:week|month|weekend|year|night)\b|\b(?:days?|weeks?)\s+ago\b|"
                      r"\b(?:on|this|last)\s+(?:mon|tues|wednes|thurs|fri|satur|sun)day\b", re.IGNORECASE)
 
 
+# "Five years ago this week", "a year ago today": an anniversary names the distant past, not a present marker.
+_ANNIVERSARY = re.compile(r"\b(ago|since)\s+(?:this\s+(?:week|month)|today|tonight)\b", re.IGNORECASE)
+# A feeling named as a noun ("the feeling of wanting to die is real"): in a recovery post, a feeling in general.
+_FEELING_NOUN = re.compile(r"\b(?:the|that|this)\s+(?:feelings?|urges?|thoughts?|wish|desire)\s+(?:of|to)\s+$", re.IGNORECASE)
+# A hypothetical ("if I get any thoughts of harming myself, call"): advice about what might come, not what is.
+_HYPOTHETICAL = re.compile(r"\bif\s+(?:I|you|they|he|she)\s+(?:ever\s+)?(?:get|gets|have|has|start\s+(?:having|getting)|notice|"
+                           r"experience|feel)\s+any\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
+# The topic as what a made thing is about ("the poster about self-harm", "a training on suicide").
+_TOPIC_OBJECT = re.compile(r"\b(?:poster|leaflet|essay|poem|story|song|article|documentary|podcast|video|lesson|module|training|course|talk|"
+                           r"presentation|assembly|campaign|research|study|book|novel|film|show|episode|thread|week|day|month|"
+                           r"workshop|policy|project|paper|thesis|dissertation|session|chapter|scene)s?\s+(?:about|on|around|"
+                           r"regarding)\s+(?:the\s+(?:topic\s+of\s+)?)?$", re.IGNORECASE)
+# A conditional hyperbole on a trivial last straw ("if X does one more Y, I'm ..."), told with a laugh.
+_ONE_MORE = re.compile(r"\bif\s+(?:\w+\s+){1,6}?one\s+more\b", re.IGNORECASE)
+_LAST_POST = re.compile(r"\b(?:last|final)\s+(?:post|entry|message)\b|\bgoodbye\b", re.IGNORECASE)
+_BY_ACCIDENT = re.compile(r"\s+(?:by\s+accident|accidentally|by\s+mistake)\b", re.IGNORECASE)
+
+
 def _recovered(text: str) -> bool:
     """The writer says, in their own voice, that the crisis is behind them."""
-    return any(not _HEARSAY.search(text[max(0, m.start() - 40):m.start()]) for m in _RECOVERY.finditer(text))
+    return any(not _HEARSAY.search(re.split(r"[.!?\n]", text[max(0, m.start() - 40):m.start()])[-1])
+               for m in _RECOVERY.finditer(text))  # hearsay in the recovery words' own sentence
 
 
 def _told_as_past(r: _Rules, clause: str) -> bool:
     """A clause in the past tense with no present or recent marker ("I tried to kill myself once")."""
-    clause = _STILL_HERE.sub(" ", clause)
+    clause = _ANNIVERSARY.sub(r"\1", _STILL_HERE.sub(" ", clause))
     return bool(_PAST_VERB.search(clause)) and not r.frames["present"].search(clause) and not _RECENT.search(clause)
 
 
@@ -520,8 +598,17 @@ def _frame(rules_: _Rules, text: str, clause: tuple[int, int], m: re.Match[str],
         return "accident"
     if category == "harm_to_others" and _JOKE.match(after):  # "i'm going to strangle her lol"
         return "idiom"
+    if _JOKE.match(after) and _ONE_MORE.search(before):  # "if my manager books one more 7am meeting i'm walking off the roof lol"
+        return "idiom"
     if _TOPIC_MATCH.match(m.group(0)) and _MILESTONE.match(after):  # "5 years self harm free"
         return "past"
+    if _BY_ACCIDENT.match(after):  # "scared of overdosing by accident"
+        return "accident"
+    if _HYPOTHETICAL.search(before):  # "if I get any thoughts of harming myself I should call"
+        return "negation"
+    if (_TOPIC_MATCH.match(m.group(0)) or re.match(r"[a-z]+ing\b", m.group(0), re.IGNORECASE)) \
+            and _TOPIC_OBJECT.search(before):  # "the poster about self-harm", "an essay about wanting to disappear"
+        return "fiction" if rules_.frames["fiction"].search(ctext) else "third_person"
     object_frame = _object_frame(rules_, ctext, m.group(0), category)
     if object_frame:
         return object_frame
@@ -547,16 +634,22 @@ def _frame(rules_: _Rules, text: str, clause: tuple[int, int], m: re.Match[str],
     subject = "first" if anchored else _subject(before)
     if subject == "other":
         return "fiction" if rules_.frames["fiction"].search(ctext) else "third_person"
-    if rules_.frames["past"].search(ctext) and not rules_.frames["present"].search(ctext):
+    dated = _ANNIVERSARY.sub(r"\1", ctext)
+    if rules_.frames["past"].search(dated) and not rules_.frames["present"].search(dated):
         return "past"
     return None
 
 
 def idioms_in(text: str, lowered: str | None = None) -> list[tuple[int, int]]:
     """Character spans of the idioms in ``text`` ("this commute is killing me")."""
-    lowered = lowered if lowered is not None else text.lower().replace("\u2019", "'")
-    return [(m.start(), m.end()) for rx, gate in rules().idioms
-            if gate is None or any(g in lowered for g in gate) for m in rx.finditer(text)]
+    return list(_idioms_cached(text))
+
+
+@lru_cache(maxsize=2048)
+def _idioms_cached(text: str) -> tuple[tuple[int, int], ...]:
+    present = rules().present_literals(text.lower().replace("\u2019", "'"))
+    return tuple((m.start(), m.end()) for rx, gate in rules().idioms
+                 if gate is None or not gate.isdisjoint(present) for m in rx.finditer(text))
 
 
 def find_risk(text: str) -> list[RiskMatch]:
@@ -566,26 +659,51 @@ def find_risk(text: str) -> list[RiskMatch]:
         return []
     clauses = _clauses(text)
     lowered = text.lower().replace("\u2019", "'")
-    idiom_spans = idioms_in(text, lowered)
+    idiom_spans = idioms_in(text)
+    present = r.present_literals(lowered)
     recovered = _recovered(text)
     found: list[RiskMatch] = []
     seen: set[tuple[str, int, int]] = set()
-    for p in r.patterns:
-        if p.gate is not None and not any(g in lowered for g in p.gate):
-            continue
+    for p in r.candidates(present):
         for m in p.regex.finditer(text):
             if (p.category, m.start(), m.end()) in seen or m.end() == m.start():
                 continue
             seen.add((p.category, m.start(), m.end()))
             clause = next((c for c in clauses if c[0] <= m.start() < c[1]), (0, len(text)))
             frame = _frame(r, text, clause, m, p.category, idiom_spans)
-            if frame is None and p.weak and _not_the_writers(text[clause[0]:clause[1]]):
-                frame = "third_person"  # "signs of suicide include talking about being a burden"
+            ctext = text[clause[0]:clause[1]]
+            if frame is None and (p.weak or re.match(r"[a-z]+ing\b", m.group(0), re.IGNORECASE)) \
+                    and _not_the_writers(ctext) and (p.weak or _TOPIC_FRAME.search(ctext)):
+                frame = "third_person"  # "signs of suicide include talking about being a burden, giving things away"
+            if frame is None and recovered and p.category == "preparation" and _LAST_POST.search(m.group(0)):
+                frame = "leave_taking"  # "This is my last post ... I'm in a much better place now. Goodbye!"
+            if frame is None and recovered and _FEELING_NOUN.search(text[clause[0]:m.start()]):
+                frame = "past"  # "(I'm happy now.) The feeling of wanting to die is real but it passes"
             if frame is None and recovered and _told_as_past(r, text[clause[0]:clause[1]]):
                 frame = "past"  # "I tried to kill myself once. I'm in a much better place now"
             found.append(RiskMatch(p.category, p.severity, m.start(), m.end(), m.group(0), frame, p.weak))
+    found = _inherit(text, clauses, found)
     found.extend(_echoes(r, text, clauses, found))
     return sorted(found, key=lambda x: (x.start, x.end))
+
+
+_INHERITED = frozenset({"fiction", "third_person", "reported_speech", "quoted", "past"})
+
+
+def _inherit(text: str, clauses: list[tuple[int, int]], found: list[RiskMatch]) -> list[RiskMatch]:
+    """A present match overlapping a match its clause discounts, with no first person of its own, is discounted too.
+
+    "The main character ... after planning to jump off the bridge": "jump off the bridge" is the character's.
+    """
+    out = []
+    for f in found:
+        if f.present and not _FIRST_IN_MATCH.search(f.text):
+            other = next((g for g in found if not g.present and g.discounted_by in _INHERITED
+                          and g.start < f.end and f.start < g.end), None)
+            if other is not None:
+                f = RiskMatch(f.category, f.severity, f.start, f.end, f.text, other.discounted_by, f.weak)
+        out.append(f)
+    return out
 
 
 def _echoes(r: _Rules, text: str, clauses: list[tuple[int, int]], found: list[RiskMatch]) -> list[RiskMatch]:
@@ -664,12 +782,19 @@ def _governing_frame(r: _Rules, text: str, span: tuple[int, int], matches: list[
     return None
 
 
-def _semantic_spans(r: _Rules, text: str, matches: list[RiskMatch]) -> tuple[list[tuple[int, int]], set[str]]:
-    """Sentences free of a governing frame; a governed sentence is cut into clauses and each is tried alone."""
+def _semantic_spans(r: _Rules, text: str, matches: list[RiskMatch],
+                    sentence_frames: dict[tuple[int, int], str | None] | None = None,
+                    ) -> tuple[list[tuple[int, int]], set[str]]:
+    """Sentences free of a governing frame; a governed sentence is cut into clauses and each is tried alone.
+
+    ``sentence_frames``, when given, receives each sentence's governing frame (reused by ``_combine``).
+    """
     idiom_spans = idioms_in(text)
     spans, frames = [], set()
     for sent in risk_semantic.sentences(text):
         frame = _governing_frame(r, text, sent, matches, idiom_spans)
+        if sentence_frames is not None:
+            sentence_frames[sent] = frame
         if frame is None:
             spans.append(sent)
             continue
@@ -827,14 +952,15 @@ def assess_many(texts: Sequence[str], semantic: bool = True, threshold: float = 
     all_matches = [find_risk(t) if t else [] for t in texts]
     sem_hits: list[list[risk_semantic.SemanticHit]] = [[] for _ in texts]
     sem_frames: list[set[str]] = [set() for _ in texts]
+    sentence_frames: list[dict[tuple[int, int], str | None]] = [{} for _ in texts]
     if semantic:
         todo = []
         for i, (t, ms) in enumerate(zip(texts, all_matches)):
-            spans, sem_frames[i] = _semantic_spans(r, t, ms) if t and t.strip() else ([], set())
+            spans, sem_frames[i] = _semantic_spans(r, t, ms, sentence_frames[i]) if t and t.strip() else ([], set())
             todo.append((t or "", spans))
         sem_hits = risk_semantic.hits(todo, threshold, margin, admit=_near_risk)
-    return [_combine(t or "", ms, hs, fs, tuple(c)) for t, ms, hs, fs, c
-            in zip(texts, all_matches, sem_hits, sem_frames, contexts)]
+    return [_combine(t or "", ms, hs, fs, tuple(c), sf) for t, ms, hs, fs, c, sf
+            in zip(texts, all_matches, sem_hits, sem_frames, contexts, sentence_frames)]
 
 
 _CUES = (_DEATH, _HOPELESS, _MEANS, _PLAN_CUE)  # the words that corroborate a resemblance
@@ -874,16 +1000,61 @@ def _converge(text: str, weak: list[RiskMatch], sem: list[risk_semantic.Semantic
     # A weak rule cue and any other signal elsewhere; resemblances alone never converge (in a long text several
     # sentences resemble risk a little: "I really don't know what to do anymore." beside "I'm miserable.").
     # Two weak cues alone repeat one thought ("I'm scared of hurting him ... afraid I will hurt him").
-    return bool(weak and sem) and len({sentence(p) for p in [m.start for m in weak] + [h.start for h in sem]}) >= 2
+    if bool(weak and sem) and len({sentence(p) for p in [m.start for m in weak] + [h.start for h in sem]}) >= 2:
+        return True
+    # Two weak cues of different kinds in different sentences are two signals ("i have the date picked" and "i've got
+    # enough of my mum's sleeping pills"); two of one kind may repeat one thought.
+    return any(a.category != b.category and sentence(a.start) != sentence(b.start) for a in weak for b in weak)
+
+
+_KIN = (r"(?:son|daughter|kid|child|teen|teenager|boy|girl|friend|best\s+friend|mate|husband|wife|partner|boyfriend|"
+        r"girlfriend|bf|gf|brother|sister|mum|mom|mother|dad|father|flatmate|roommate|housemate|colleague|student|"
+        r"client|patient|cousin|nephew|niece|fianc[eé]e?)")
+# A post about someone else's risk: the writer asks how to help, worries about, or reports what a named other did or said.
+_CARER = re.compile(
+    r"\bhow\s+(?:do|can|should|could|would)\s+(?:I|we)\s+(?:\w+\s+){0,2}?(?:help|support|talk\s+to|reach|approach|get\s+through\s+to)"
+    r"\s+(?:him|her|them|my|our)\b|"
+    r"\b(?:I'?m|I\s+am|we'?re|we\s+are)\s+(?:so\s+|really\s+|very\s+|just\s+)?(?:worried|scared|terrified|concerned|frightened)"
+    r"\s+(?:about|for)\s+(?:him|her|them|my|our)\b|"
+    r"\b(?:my|our)\s+(?:\d+\s*(?:yo|y/o|year[- ]old)\s+|little\s+|older\s+|younger\s+|teenage\s+)?" + _KIN +
+    r"\s*(?:\(\w+\)\s*)?(?:has|had|is|was|said|says|told|tells|keeps|kept|came|tried|attempted|cuts?|took|texted|posted|"
+    r"wants|wanted|mentioned|admitted|confided|showed|seems|seemed|started|stopped)\b", re.IGNORECASE)
+_SINGULAR_SUBJECT = frozenset({"i", "i'm", "i've", "i'd", "i'll", "im", "ive", "me", "myself"})
+_TOLD_ME = re.compile(r"\b(?:told|tells|tell|asked|asks|texted|texts|showed|shows|messaged|sent|gave|said\s+to|to|with|at)\s+me\b",
+                      re.IGNORECASE)
+
+
+def _about_another(text: str, matches: list[RiskMatch]) -> bool:
+    """The post is about someone else's risk: a carer's question or report, or risk words the rules gave to another."""
+    return bool(_CARER.search(text)) or any(m.discounted_by in ("third_person", "reported_speech")
+                                           and not _TOPIC_MATCH.match(m.text) for m in matches)
+
+
+def _others_sentence(chunk: str) -> bool:
+    """A sentence of a post about another's risk that speaks of them and has no "I" as subject: theirs, not the writer's.
+
+    Parents write "we" ("We've locked up the knives and his razors"), so only the first person singular counts here;
+    "me" counts ("nobody would miss me, not even my mum") unless the other tells or shows it to me ("he told me").
+    """
+    toks = set(_tokens(_TOLD_ME.sub(" ", chunk)))
+    return not toks & _SINGULAR_SUBJECT and bool(toks & (_OTHER | {"we", "we're", "we've", "our"}))
 
 
 def _combine(text: str, matches: list[RiskMatch], sem: list[risk_semantic.SemanticHit],
-             sem_frames: set[str], context: Context = ()) -> dict[str, Any]:
+             sem_frames: set[str], context: Context = (),
+             sentence_frames: dict[tuple[int, int], str | None] | None = None) -> dict[str, Any]:
     present = [m for m in matches if m.present]
     strong = [m for m in present if not m.weak]
     answer = _answer(text, context) if not strong else None
     weak = [m for m in present if m.weak]
     discounted = {m.discounted_by for m in matches if not m.present} | sem_frames
+    if (sem or weak) and _about_another(text, matches):  # a resemblance or weak cue in their sentences is theirs
+        sents = risk_semantic.sentences(text)
+        kept_sem = [h for h in sem if not _others_sentence(h.text)]
+        kept_weak = [m for m in weak if not any(a <= m.start < b and _others_sentence(text[a:b]) for a, b in sents)]
+        if len(kept_sem) < len(sem) or len(kept_weak) < len(weak):
+            discounted.add("third_person")
+        sem, weak = kept_sem, kept_weak
     idiom_spans = idioms_in(text) if text else []
     if idiom_spans:
         discounted.add("idiom")
@@ -894,11 +1065,16 @@ def _combine(text: str, matches: list[RiskMatch], sem: list[risk_semantic.Semant
         # A sentence let through the semantic gate only by its own words of mood or death ("I've been upset for no
         # reason", "not sure how to survive") is not corroborated by them: the words must come from elsewhere.
         # A means or the marks of a plan are concrete enough to let a sentence corroborate itself.
-        if not weak and not any(_concrete(h.text) for h in sem):
-            blank += [(h.start, h.end) for h in sem]
+        own_words_only = not weak and not any(_concrete(h.text) for h in sem)
+        frames = sentence_frames or {}
         blank += [sent for sent in risk_semantic.sentences(text)  # other people's words, the past, fiction
-                  if _governing_frame(rules(), text, sent, matches, idiom_spans) in _NOT_THE_WRITERS_NOW]
-        corroboration = _corroboration(text, blank, bool(strong or answer), context)
+                  if (frames[sent] if sent in frames else _governing_frame(rules(), text, sent, matches, idiom_spans))
+                  in _NOT_THE_WRITERS_NOW]
+        if own_words_only:  # each resemblance is corroborated only by words outside its own sentence (v9)
+            corroboration = next((c for h in sem for c in [_corroboration(text, blank + [(h.start, h.end)],
+                                                                          bool(strong or answer), context)] if c), None)
+        else:
+            corroboration = _corroboration(text, blank, bool(strong or answer), context)
     if corroboration is None and _converge(text, weak, sem):
         corroboration = "convergence"
     if strong or answer:
@@ -968,7 +1144,7 @@ class RiskAnalyzer(BaseAnalyzer):
     """Risk language in client utterances, journal entries and free-text answers (rules + semantic, recall first)."""
 
     name: ClassVar[str] = "risk"
-    version: ClassVar[str] = "8"
+    version: ClassVar[str] = "9"
     description: ClassVar[str] = (
         "Risk language (suicidal ideation, plans, preparations, attempts, self-harm, harm to others) with "
         "severity and the evidence words; negation, other people's words, idioms, marked past and fiction are "

@@ -131,6 +131,15 @@ def bank() -> _Bank:
 
 def sentences(text: str) -> list[tuple[int, int]]:
     """Character spans of the sentences of ``text`` (ends: . ! ? and line breaks), stripped of spaces."""
+    return list(_sentences_cached(text))
+
+
+@lru_cache(maxsize=2048)
+def _sentences_cached(text: str) -> tuple[tuple[int, int], ...]:
+    return tuple(_cut_sentences(text))  # cached: the screen cuts one text into sentences several times
+
+
+def _cut_sentences(text: str) -> list[tuple[int, int]]:
     spans = []
     for m in _SENTENCE.finditer(text):
         s, e = m.start(), m.end()
