@@ -36,7 +36,8 @@ _FIGURES = [(obj, re.compile(rf"\b(?:{pat})\b", _I), gender) for obj, pat, gende
 _FEMALE = re.compile(rf"^(?:{lex.FEMALE_WORDS})$", _I)
 _MALE = re.compile(rf"^(?:{lex.MALE_WORDS})$", _I)
 _NAME = re.compile(r"\b[A-Z][a-z]{2,}(?:'s)?\b")
-_SUBJECT = re.compile(r"\b(I|he|she|they|you|we|it|this|that)\b(?!')|\bI(?='[dm])", _I)
+# a contracted subject is still the subject ("he'd go quiet", "she's been on at me", "I've")
+_SUBJECT = re.compile(r"\b(I|he|she|they|you|we|it|this|that)\b", _I)
 MODERATE = 0.25  # a component this probable counts towards an episode when it is not the only one
 _PARTS = ("wish", "response_of_other", "response_of_self")
 # Where a turn moves on to another interaction: a sentence that opens with a move in time or place, or "and then"
@@ -59,7 +60,8 @@ _YOU_ACTS = re.compile(  # "you" that addresses the therapist: what you did or a
     r"\byou(?:'ve|'d| have| had)?\s+(?:just\s+|really\s+|never\s+|always\s+|even\s+|kind of\s+)?"
     r"(?:said|told|didn't|did|were|was|had|helped|let|looked|seemed|sent|cancell?ed|asked|wanted|thought|listened"
     r"|went|left|forgot|glanced|moved|changed|stopped|smiled|laughed|sighed|frowned|nodded|paused|interrupted"
-    r"|mentioned|suggested|raised|wrote|yawned|checked|ended)\b"
+    r"|mentioned|suggested|raised|wrote|yawned|checked|ended|kept|remembered|noticed|waited|gave|made|ignored"
+    r"|understood|took|brushed|pushed|rushed|cut|hugged|welcomed|believed|judged|challenged|weren't|wasn't)\b"
     r"|\byou(?:'re| are| were| seem| look)\s+(?:\w+\s+)?(?:disappointed|bored|annoyed|cross|angry|tired|fed up|sick of"
     r"|judging|going to|away|leaving|busy|impatient|frustrated|pleased|right|wrong)\b"
     r"|\bI\s+(?:\w+\s+)?(?:wanted|needed|want|need|wished|hoped)\s+you\b|\b(?:with|to|from|at) you\b(?!\s+know)"
@@ -68,19 +70,33 @@ _GENERIC_YOU = re.compile(r"\byou(?=\s+(?:know|see|can|could|have to|never know|
 _OTHERS_KIN = re.compile(r"(?:\b(?:his|her|their|other|someone's|somebody's|everyone's)\s+(?:(?!my\b|our\b)\w+\s+)?"
                          r"|\b(?!(?:it|that|there|here|what|who|he|she|where|how|let)'s)\w+'s\s+|\w+s'\s+)$", _I)
 _SELF_CUE = re.compile(r"\bmyself\b|voice in my head|something in me|part of me|\bmy own\b|inner critic", _I)
+# The part of the client that acts as another in the story ("part of me says you're useless"): its clauses are the
+# self's responses as an object (a response of other, as CCRT codes the self as object)
+_SELF_SUBJECT = re.compile(r"\bpart of me\b|\b(?:a|the|this|that) (?:little |nagging |critical )?voice\b"
+                           r"(?: in (?:my head|me))?|\bsomething in me\b|\b(?:my|the) inner critic\b", _I)
 _HOME = re.compile(lex.HOME_CUES, _I)
 _WORK = re.compile(lex.WORK_CUES, _I)
 _FRIEND = re.compile(lex.FRIEND_CUES, _I)
 _ROLE_WORDS = "|".join(p for _, p, _ in lex.FIGURES) + "|partner"
+_ROLE = rf"(?i:(?P<role>{_ROLE_WORDS}))\b(?!['\u2019]s)"  # a role word, never someone's ("my wife's sister")
+_MY = r"(?:[Mm]y|[Oo]ur|[Tt]he)\s+(?:(?i:old|new|eldest|youngest|little|big|older|younger|best|oldest)\s+)?"
+_FILLER = r"(?:(?:er|um|erm|uh),?\s+)?"
 _INTRO = (
     re.compile(rf"\b(?P<name>[A-Z][a-z]{{2,}})(?:,\s*[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)?[,.]\s*(?:[Ss]he|[Hh]e)(?:'s|\s+is|\s+was)\s+"
-               rf"(?:my|the|our)\s+(?P<role>{_ROLE_WORDS})\b"),
-    re.compile(rf"\b(?:my|our)\s+(?P<role>{_ROLE_WORDS}),?\s+(?P<name>[A-Z][a-z]{{2,}})\b"),
-    re.compile(rf"\b(?P<name>[A-Z][a-z]{{2,}}),\s+(?:my|our|the)\s+(?P<role>{_ROLE_WORDS})\b"),
-    re.compile(rf"\b(?P<role>{_ROLE_WORDS})\s+of\s+(?:mine|ours),?\s+(?P<name>[A-Z][a-z]{{2,}})\b", _I),
+               rf"(?:my|the|our)\s+{_ROLE}"),
+    # "my brother Keith", "The wife, er, Jean", "Workmate, Dave." (a role word opening a sentence)
+    re.compile(rf"\b(?:{_MY})?{_ROLE},?\s+{_FILLER}(?P<name>[A-Z][a-z]{{2,}})\b"),
+    # "Ian, my line manager", "Tom, a friend from uni"
+    re.compile(rf"\b(?P<name>[A-Z][a-z]{{2,}}),\s+(?:my|our|the|a|an)\s+(?:\w+\s+)?{_ROLE}"),
+    re.compile(rf"\b{_ROLE}\s+of\s+(?i:mine|ours),?\s+(?P<name>[A-Z][a-z]{{2,}})\b"),
     re.compile(rf"\b(?P<name>[A-Z][a-z]{{2,}})(?:'s|\s+is|\s+was|\s+has|\s+had)(?:\s+been)?\s+(?:my|our)\s+"
-               rf"(?:\w+\s+)?(?P<role>{_ROLE_WORDS})\b"),
+               rf"(?:\w+\s+)?{_ROLE}"),
 )
+# "Pete next door", "Colin from upstairs": a neighbour
+_NEIGHBOUR = re.compile(r"\b(?P<name>[A-Z][a-z]{2,})\s+(?:from\s+)?(?:next door|upstairs|downstairs|across the road)\b")
+# "Sandra's my wife's sister": a relative of someone else's is another person
+_OTHERS_RELATIVE = re.compile(rf"\b(?P<name>[A-Z][a-z]{{2,}})(?:'s|\s+is|\s+was)\s+(?:my|our)\s+\w+['\u2019]s\s+"
+                              rf"(?:\w+\s+)?(?i:{_ROLE_WORDS})\b")
 # "a woman called Helen who runs our department", "Sam, who I've known since school": a role phrase just after
 _INTRO_PHRASE = re.compile(r"\b(?P<name>[A-Z][a-z]{2,})(?:,\s*|\s+)(?:who|whom|that|\(|she|he|-)\s*"
                            r"(?P<rest>[^.;!?)]{0,70})")
@@ -121,6 +137,9 @@ def learn_names(text: str) -> dict[str, str]:
     found: dict[str, str] = {}
     if re.search(r"\btherapist\b", text, _I):  # "Dr Ruth Adler ... a therapist"
         found.update({m.group(1): "therapist" for m in re.finditer(r"\bDr\.?\s+([A-Z][a-z]{2,})\s+[A-Z][a-z]+", text)})
+    for m in [*_NEIGHBOUR.finditer(text), *_OTHERS_RELATIVE.finditer(text)]:
+        if m.group("name") not in lex.NOT_NAMES:
+            found.setdefault(m.group("name"), "other")
     for pattern in _INTRO:
         for m in pattern.finditer(text):
             obj = role_object(m.group("role")) or ("partner" if m.group("role").lower() == "partner" else None)
@@ -178,6 +197,29 @@ def _mentions(text: str, unit: TextUnit, names: dict[str, str], therapist_names:
     return sorted(out, key=lambda f: f["span"])
 
 
+# "'s" after a figure that is a verb ("my wife's been poorly"), not an owner ("my wife's sister")
+_IS_AFTER = re.compile(r"['\u2019]s\s+(?:been|got|gone|done|had|always|never|not|just|still|really|so|very|too|a|an|the"
+                       r"|my|our|his|her|going|coming|in|at|on|off|out|back|here|there|like|only|all|quite|now|also|ever"
+                       r"|probably|\w+ing|\w+ed)\b", _I)
+_PREPOSITION = re.compile(r"\b(?:to|with|from|about|at|for|than|like|of|by|behind|towards|on|over|round|after)\s+"
+                          r"(?:(?:my|our|the|his|her|their|a|an|old|poor|dear)\s+)*$", _I)
+
+
+def _possessive(text: str, mention: dict[str, Any]) -> bool:
+    """The figure only owns what follows ("Dad's care", "my wife's sister"): it is not who acts."""
+    a, b = mention["span"]
+    tail = text[b:b + 30] if not text[a:b].endswith("'s") else text[b - 2:b + 30]
+    return bool(re.match(r"['\u2019]s\s+\w", tail)) and not _IS_AFTER.match(tail)
+
+
+def _not_subject(text: str, mention: dict[str, Any]) -> bool:
+    """A figure that cannot be the subject of its clause: an owner ("Dad's care") or after a preposition
+    ("talked to my wife", "came home from his mother's", "living with my mum")."""
+    if mention.get("span", (-1,))[0] < 0:
+        return False
+    return _possessive(text, mention) or bool(_PREPOSITION.search(text[max(0, mention["span"][0] - 30):mention["span"][0]]))
+
+
 def _sentence_initial(text: str, pos: int) -> bool:
     return not text[:pos].strip() or text[:pos].rstrip()[-1] in ".!?:\"\u201c(\n-"
 
@@ -191,8 +233,10 @@ def _subjects(text: str, mentions: list[dict[str, Any]], context: Sequence[dict[
     """
     marks: list[tuple[int, str | None, dict[str, Any] | None]] = []
     for f in mentions:
-        if f["basis"] != "you":
+        if f["basis"] != "you" and not _not_subject(text, f):
             marks.append((f["span"][0], f["object"], f))
+    for m in _SELF_SUBJECT.finditer(text):
+        marks.append((m.start(), "self", None))
     for m in _SUBJECT.finditer(text):
         word = m.group().lower()
         if word == "i":
@@ -204,6 +248,8 @@ def _subjects(text: str, mentions: list[dict[str, Any]], context: Sequence[dict[
             want = {"he": "m", "she": "f"}.get(word)
             before = [f for f in [*context, *mentions] if f["span"][0] < m.start() and f["basis"] != "you"]
             own = [f for f in before if not f.get("relative")]  # "she lost her mother": she is not the mother
+            # "my daughter's play ... she said": an owner named in passing is not who "she" is, if another fits
+            own = [f for f in own if not _possessive(text, f)] or own
             # a figure of that gender, or a name, before a role word of unknown gender ("the nurse ... he")
             prior = [f for f in own if want and (f["gender"] == want or f["basis"] in ("name", "guess"))] or \
                 [f for f in own if want is None or f["gender"] in (want, "")] or \
@@ -321,7 +367,7 @@ def _episode(text: str, unit: TextUnit, known: dict[str, str], therapist_names: 
                             continue  # "I'm not allowed to be angry", "I didn't say I was angry": held back
                         rs.append(_component(kind, cid, text, m.span()))
                     else:
-                        if who in (None, "I") or who == "self":
+                        if who in (None, "I"):
                             continue
                         negated = cid in lex.POSITIVE and not _NEGATION.search(m.group()) and \
                             bool(_NEGATION.search(text[max(s0, m.start() - 14):m.start()]))
@@ -447,7 +493,7 @@ class RelationalAnalyzer(BaseAnalyzer):
     """Relationship episodes with Wish, Response of Other and Response of Self (CCRT, edition-3 clusters)."""
 
     name: ClassVar[str] = "relational"
-    version: ClassVar[str] = "5"
+    version: ClassVar[str] = "6"
     description: ClassVar[str] = (
         "Finds relationship episodes (an interaction told with a specific other) in client speech and journal "
         "text and codes the wish, response of other and response of self in the CCRT edition-3 clusters, with "

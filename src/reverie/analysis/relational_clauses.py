@@ -46,6 +46,23 @@ _SUBJECTLESS = re.compile(r"\s*(?:(?:just|never|still|always|only|even|then|so|a
 _NEW_SUBJECT = re.compile(r"(?<=[a-z] )(?:he|she|they)\b(?! (?:said|told|asked|thought|knew)\b)")
 
 
+# A sentence that only names a figure ("My father.", "Workmate, Dave.", "Er. My boss."): what follows is about them
+_TOPIC_FILLERS = frozenset("my our the a an old er um erm well so oh and now".split())
+
+
+def _topic(text: str, s0: int, s1: int, marks: list[Any]) -> bool:
+    """True when the sentence is a figure named on its own: up to four words, a figure of the client's among
+    them (or a name in apposition to it), and nothing else but fillers and determiners."""
+    named = [s[2]["span"] for s in marks if s0 <= s[0] < s1 and s[1] not in (None, "I") and s[2]
+             and s[2].get("span", (None,))[0] == s[0]]
+    if not named or len(text[s0:s1].split()) > 4:
+        return False
+    rest = text[s0:s1]
+    for a, b in sorted(named, reverse=True):  # blank out each figure's words
+        rest = rest[:a - s0] + " " * (b - a) + rest[b - s0:]
+    return all(w.lower() in _TOPIC_FILLERS for w in re.findall(r"[A-Za-z']+", rest))
+
+
 def clauses(text: str, marks: list[Any]) -> list[tuple[int, int, str | None]]:
     """The clauses of a text, each with its subject: "I", an object id, or None (it, we, no one named).
 
@@ -54,6 +71,7 @@ def clauses(text: str, marks: list[Any]) -> list[tuple[int, int, str | None]]:
     said I was being silly": "said..." is still his)."""
     out: list[tuple[int, int, str | None]] = []
     subject: str | None = None
+    topic = False
     for sentence in SENTENCE.finditer(text):
         s0, s1 = sentence.span()
         breaks = [m.span() for m in CLAUSE_BREAK.finditer(text, s0, s1)]
@@ -63,9 +81,11 @@ def clauses(text: str, marks: list[Any]) -> list[tuple[int, int, str | None]]:
                    if any(s[0] >= m.start() and s[0] < m.end() and s[1] not in (None, "I") for s in marks)]
         breaks.sort()
         # a sentence that opens on a verb with no subject keeps the last one ("Foreman called me in. Said I was
-        # slow."): terse speech drops it; any other opening but a fragment of two words starts afresh
-        if not _SUBJECTLESS.match(text, s0) and len(text[s0:s1].split()) > 2:
+        # slow."): terse speech drops it; any other opening but a fragment of two words starts afresh, except
+        # after a figure named on its own ("My father. Hit me with a belt.", "The lads at work. Take the mick.")
+        if not _SUBJECTLESS.match(text, s0) and len(text[s0:s1].split()) > 2 and not topic:
             subject = None  # a fragment ("Forty.", "Every week.") keeps it too
+        topic = _topic(text, s0, s1, marks)
         for a, b in zip([s0, *(e for _, e in breaks)], [*(st for st, _ in breaks), s1]):
             raw = text[a:b]
             lead = len(raw) - len(raw.lstrip(" \t\"'\u201c\u2018-("))
@@ -97,7 +117,7 @@ def classified(text: str, marks: list[Any], wishes: list[dict[str, Any]], zones:
     for a, b, who in clauses(text, marks):
         if who is None and _APOLOGY.match(text, a):
             who = "I"  # "Sorry." with no one else as its subject is the speaker's
-        if who is None or who == "self" or any(za < b and a < zb for za, zb in zones):
+        if who is None or any(za < b and a < zb for za, zb in zones):
             continue
         part = "response_of_self" if who == "I" else "response_of_other"
         items.append((part, text[a:b]))

@@ -14,14 +14,15 @@ OBJECTS: tuple[str, ...] = ("mother", "father", "parent", "partner", "sibling", 
 # object id -> (pattern, gender: "f", "m" or "")
 FIGURES: tuple[tuple[str, str, str], ...] = (
     ("boss", r"senior partner|(?:line |my |the |our )manager|boss|supervisor|head of (?:department|team)"
-             r"|(?:managing |the |my )director|team leader|foreman|gaffer", ""),
+             r"|(?:managing |the |my )director|team leader|foreman|gaffer|sergeant|corporal|head chef", ""),
     ("mother", r"mother|mum|mom|mummy|mommy|mam|stepmother", "f"),
     ("father", r"father|dad|daddy|stepfather|papa|(?:my|me|our) old man", "m"),
     ("parent", r"parents|folks|mum and dad|mom and dad|dad and mum|(?:my|our) family", ""),
     ("partner", r"husband|wife|boyfriend|girlfriend|fianc[eé]e?|spouse|other half|missus|missis|hubby"
                 r"|(?:my|our) partner|(?:my|our) ex\b", ""),
     ("sibling", r"brother|sister|siblings?|twin", ""),
-    ("child", r"son|daughter|(?:my|our|the) (?:kids?|child|children|baby)|little (?:boy|girl)", ""),
+    ("child", r"son|daughter|(?:my|our|the) (?:kids?|child|children|baby)|little (?:boy|girl)"
+              r"|(?:my|our) (?:eldest|youngest|middle one|little one)|my (?:lad|boy)", ""),
     ("friend", r"(?:best |old |close )?friends?|mates?|pals?|buddy|flatmate|housemate|roommate", ""),
     ("colleague", r"colleagues?|co-?workers?|teammates?|(?:the|my|our) (?:new )?team|people at work"
                   r"|(?:the )?others (?:on|in) (?:my|the|our) team|workmates?"
@@ -29,8 +30,10 @@ FIGURES: tuple[tuple[str, str, str], ...] = (
                   r" (?:work|the site|the job|the shop floor)", ""),
     ("therapist", r"(?:my|the) therapist|(?:my|the) analyst|my counsell?or", "f"),
     ("other", r"doctor|gp|nurse|teacher|neighbou?r|landlord|landlady|stranger|receptionist|uncle|aunt"
+              r"|consultant|specialist|surgeon|dentist|physio|vicar|priest|social worker|solicitor|policem[ae]n"
               r"|grandmother|grandfather|gran|granny|grandma|grandpa|grandad|granddad|nana|in-laws?|mother-in-law|father-in-law"
-              r"|(?:the )?(?:man|woman|guy|lady|people|couple|family) (?:next door|upstairs|downstairs)", ""),
+              r"|(?:the )?(?:man|woman|guy|lady|people|couple|family|chap|bloke|fella|lad|girl)"
+              r" (?:next door|upstairs|downstairs|across the road)", ""),
 )
 # A relative clause or role phrase that introduces a name: "a woman called Helen who runs our department".
 ROLE_PHRASES: tuple[tuple[str, str], ...] = (
@@ -48,7 +51,7 @@ FEMALE_WORDS = r"mother|mum|mom|mummy|mommy|mam|stepmother|wife|missus|missis|gi
                r"|little girl|fianc[eé]e" \
                r"|aunt|grandmother|gran|granny|grandma|nana|landlady|mother-in-law"
 MALE_WORDS = r"father|dad|daddy|stepfather|papa|my old man|me old man|our old man|foreman|husband|hubby" \
-             r"|boyfriend|brother|son|little boy|uncle|grandfather|grandpa" \
+             r"|boyfriend|brother|son|little boy|uncle|grandfather|grandpa|my lad|my boy" \
              r"|father-in-law"
 
 # Names of places, days and months that look like names but are never a figure.
@@ -57,7 +60,9 @@ NOT_NAMES = frozenset(
     " This That There They He She We You My Our His Her Their Just Even Only Maybe Perhaps Sorry God Christmas"
     " Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July August"
     " September October November December Leeds London Dr Mr Mrs Ms Not All Part In On At After Before Last Next"
-    " Mum Dad Mom Mummy Daddy Seriously Honestly Still Because If Or Nobody Everyone Something Nothing Was".split())
+    " Mum Dad Mom Mummy Daddy Seriously Honestly Still Because If Or Nobody Everyone Something Nothing Was"
+    " One Two Three Four Five Six Seven Eight Nine Ten Eleven Twelve Fifteen Twenty Thirty Forty Fifty Sixty Seventy"
+    " Eighty Ninety Hundred Half Both Twice Once First Second Third Every Each".split())
 HOME_CUES = (r"\b(?:home|sofa|dinner|bed|kiss|wedding|love[sd]?|together|kitchen|risotto|breakfast|toast|soup|holiday"
              r"|pregnant|anniversary|engaged|married|moved in|our (?:flat|house|place|bedroom)|date night|washing up|laundry)\b")
 WORK_CUES = (r"\b(?:meeting|office|team|desk|report|project|client|deadline|work|valuation|rota|memo|pitch|shift"
