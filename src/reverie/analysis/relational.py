@@ -26,7 +26,7 @@ from reverie.analysis.base import BaseAnalyzer, SessionUnits, Setting, Summary, 
 from reverie.analysis.display import Chip, Display, Panel
 from reverie.analysis.relational_clauses import CLAUSE_BREAK as _CLAUSE_BREAK
 from reverie.analysis.relational_clauses import SENTENCE as _SENTENCE
-from reverie.analysis.relational_clauses import classified as _classified
+from reverie.analysis.relational_clauses import classified_with_spares as _classified
 from reverie.analysis.relational_clauses import component as _component
 from reverie.analysis.transference import find_references
 from reverie.domain import Annotation
@@ -143,6 +143,8 @@ def learn_names(text: str) -> dict[str, str]:
     for pattern in _INTRO:
         for m in pattern.finditer(text):
             obj = role_object(m.group("role")) or ("partner" if m.group("role").lower() == "partner" else None)
+            if obj and _OTHERS_KIN.search(text[max(0, m.start("role") - 30):m.start("role")]):
+                obj = "other"  # "Jonah's sister Beth": someone else's relative
             if obj and m.group("name") not in lex.NOT_NAMES:
                 found.setdefault(m.group("name"), obj)
     for m in _VOCATIVE.finditer(text):  # "Thank you, Ruth.": the client speaks to the therapist by name
@@ -166,6 +168,8 @@ def _mentions(text: str, unit: TextUnit, names: dict[str, str], therapist_names:
                 continue
             if obj == "partner" and re.search(r"senior\s+$", text[:m.start()], _I):
                 continue
+            if _PREDICATE.search(text[max(0, m.start() - 40):m.start()]):
+                continue  # "my father's a cardiac surgeon": what someone is, not a figure in the story
             taken.append(m.span())
             # "his brother", "other boys' fathers": someone else's relative, not the client's
             relative = obj not in ("other", "therapist") and \
@@ -203,6 +207,9 @@ _IS_AFTER = re.compile(r"['\u2019]s\s+(?:been|got|gone|done|had|always|never|not
                        r"|probably|\w+ing|\w+ed)\b", _I)
 _PREPOSITION = re.compile(r"\b(?:to|with|from|about|at|for|than|like|of|by|behind|towards|on|over|round|after)\s+"
                           r"(?:(?:my|our|the|his|her|their|a|an|old|poor|dear)\s+)*$", _I)
+
+
+_PREDICATE = re.compile(r"(?:\b(?:is|was|be|been|became|as)|['\u2019]s)\s+(?:a|an)\s+(?:[\w-]+\s+)?$", _I)
 
 
 def _possessive(text: str, mention: dict[str, Any]) -> bool:
@@ -375,10 +382,11 @@ def _episode(text: str, unit: TextUnit, known: dict[str, str], therapist_names: 
                         ro.append(_component(kind, code, text, m.span(), negated) | {"object": who})
                         actors[who] += 1
     ro, rs = _dedupe(ro), _dedupe(rs)
+    spares: list[dict[str, Any]] = []
     if model:  # the word lists still say who acts (the object); the classifier codes what was done and felt
         if mentions or context or _SELF_CUE.search(text):  # no figure, no episode: nothing to encode
             anchors = [(c["component"], c["span"][0]) for c in [*ro, *rs]]
-            wishes, ro, rs = _classified(text, marks, wishes, zones, anchors)
+            wishes, ro, rs, spares = _classified(text, marks, wishes, zones, anchors)
     figures = mentions
     counts = Counter(f["object"] for f in figures)
     score = Counter({o: counts[o] + 3 * actors[o] + 2 * targets[o] for o in {*counts, *actors}})
@@ -392,8 +400,16 @@ def _episode(text: str, unit: TextUnit, known: dict[str, str], therapist_names: 
     # a figure the client names who does something the classifier reads with moderate confidence, and one more
     # moderate component, also make an episode: terse speech often has no word the lists know
     moderate = [c for c in [*wishes, *ro, *rs] if c.get("confidence", 0.0) >= MODERATE]
+    # since v6: a figure the text names (not a guessed name) who is the subject of a clause, with one grounded
+    # component: "My father. Hit me with a belt. I didn't cry." ("hit me" is no word the lists know)
+    named = any(f["object"] == obj and f["basis"] in ("word", "name", "you") for f in figures)
+    acts = any(c.get("object") == obj for c in [*ro, *spares])
     episode = obj is not None and (bool(sure_ro) or n_components >= 2 or (
-        len(moderate) >= 2 and any(c.get("object") == obj for c in moderate)))
+        len(moderate) >= 2 and any(c.get("object") == obj for c in moderate)) or (
+        named and acts and n_components >= 1))
+    if episode:  # a coder codes each component's likeliest cluster: a part with nothing found takes its best spare
+        wishes, ro, rs = (found or _best_spare(spares, part, obj)
+                          for found, part in ((wishes, "wish"), (ro, "response_of_other"), (rs, "response_of_self")))
     chosen = next((f for f in [*figures, *context] if f["object"] == obj), None)
     return {
         "episode": episode,
@@ -407,6 +423,17 @@ def _episode(text: str, unit: TextUnit, known: dict[str, str], therapist_names: 
         "figures": sorted(counts),
         "name_guesses": {f["name"]: f["object"] for f in mentions if f["basis"] == "guess"},
     }
+
+
+def _best_spare(spares: list[dict[str, Any]], part: str, obj: str | None) -> list[dict[str, Any]]:
+    """The classifier's likeliest cluster for a part an episode lacks, from the wishes and clauses it read as
+    more likely "none" (responses of other: the object's own first), marked ``fallback`` and never ``grounded``,
+    so it codes the episode but never counts in the case formulation."""
+    pool = [c for c in spares if c["component"] == part]
+    if part == "response_of_other":
+        pool = [c for c in pool if c.get("object") == obj] or pool
+    best = max(pool, key=lambda c: c["confidence"], default=None)
+    return [best | {"fallback": True, "grounded": False}] if best else []
 
 
 def _dedupe(items: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -103,13 +103,25 @@ def clauses(text: str, marks: list[Any]) -> list[tuple[int, int, str | None]]:
 
 
 def classified(text: str, marks: list[Any], wishes: list[dict[str, Any]], zones: list[tuple[int, int]],
-                anchors: Sequence[tuple[str, int]] = ()
-                ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+               anchors: Sequence[tuple[str, int]] = ()
+               ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
     """The components as the trained classifier codes them: each wish span, each clause whose subject is a
     figure (a response of other) and each clause whose subject is the client (a response of self) gets its
     most probable cluster. A response clause is kept where the word lists found a response of that kind in it
     (``anchors``: component and start), or where the classifier alone is sure of it (``SURE``); one it reads as
     "none" is left out."""
+    wishes, ro, rs, _ = classified_with_spares(text, marks, wishes, zones, anchors)
+    return wishes, ro, rs
+
+
+def classified_with_spares(text: str, marks: list[Any], wishes: list[dict[str, Any]], zones: list[tuple[int, int]],
+                           anchors: Sequence[tuple[str, int]] = ()
+                           ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]],
+                                      list[dict[str, Any]]]:
+    """As :func:`classified`, plus the *spares*: the wishes and clauses it read as more likely "none", each
+    coded with its most probable cluster (``grounded`` False). A coder who has found an episode still codes
+    each component's most likely cluster; ``relational`` takes a spare only where an episode has no other
+    component of that kind (since ``relational.v6``)."""
     from reverie.analysis import relational_model
 
     items: list[tuple[str, str]] = [("wish", w["quote"]) for w in wishes]
@@ -123,22 +135,26 @@ def classified(text: str, marks: list[Any], wishes: list[dict[str, Any]], zones:
         items.append((part, text[a:b]))
         where.append((part, (a, b), who))
     probs = relational_model.classify(items)
-    coded_wishes = []
+    coded_wishes: list[dict[str, Any]] = []
+    spares: list[dict[str, Any]] = []
     for w, p in zip(wishes, probs):  # "I wanted to ask you something" is no wish of the CCRT's ("none")
         cid = max((c for c in p if c != relational_model.NONE), key=p.__getitem__)
+        coded = w | {"cluster": cid, "label": lex.LABELS[cid], "confidence": round(p[cid], 3)}
         if p.get(relational_model.NONE, 0.0) < relational_model.NONE_AT:
-            coded_wishes.append(w | {"cluster": cid, "label": lex.LABELS[cid], "confidence": round(p[cid], 3)})
+            coded_wishes.append(coded)
+        else:
+            spares.append(coded | {"grounded": False})
     ro: list[dict[str, Any]] = []
     rs: list[dict[str, Any]] = []
     for (part, span, who), p in zip(where, probs[len(wishes):]):
         cid = max((c for c in p if c != relational_model.NONE), key=p.__getitem__)
+        coded = component(part, cid, text, span) | {"confidence": round(p[cid], 3)}
+        if part == "response_of_other":
+            coded |= {"object": who}
         if p.get(relational_model.NONE, 0.0) >= relational_model.NONE_AT:
+            spares.append(coded | {"grounded": False})
             continue
         grounded = p[cid] >= relational_model.SURE or any(kind == part and span[0] <= at < span[1]
                                                           for kind, at in anchors)
-        coded = component(part, cid, text, span) | {"confidence": round(p[cid], 3), "grounded": grounded}
-        if part == "response_of_other":
-            ro.append(coded | {"object": who})
-        else:
-            rs.append(coded)
-    return coded_wishes, ro, rs
+        (ro if part == "response_of_other" else rs).append(coded | {"grounded": grounded})
+    return coded_wishes, ro, rs, spares

@@ -30,7 +30,7 @@ FIGURES: tuple[tuple[str, str, str], ...] = (
                   r" (?:work|the site|the job|the shop floor)", ""),
     ("therapist", r"(?:my|the) therapist|(?:my|the) analyst|my counsell?or", "f"),
     ("other", r"doctor|gp|nurse|teacher|neighbou?r|landlord|landlady|stranger|receptionist|uncle|aunt"
-              r"|consultant|specialist|surgeon|dentist|physio|vicar|priest|social worker|solicitor|policem[ae]n"
+              r"|consultant|specialist|surgeon|vicar|priest|social worker|solicitor|policem[ae]n"
               r"|grandmother|grandfather|gran|granny|grandma|grandpa|grandad|granddad|nana|in-laws?|mother-in-law|father-in-law"
               r"|(?:the )?(?:man|woman|guy|lady|people|couple|family|chap|bloke|fella|lad|girl)"
               r" (?:next door|upstairs|downstairs|across the road)", ""),
