@@ -72,10 +72,15 @@ FRIEND_CUES = (r"\b(?:came (?:round|over)|popped (?:round|over|in)|(?:met|meet|m
                r"|the pub|catch(?:ing)? up|from school|from uni|(?:a|her|his) party|(?:her|his) place)\b")
 
 # ----- components ---------------------------------------------------------------------------------------------
-WISH_VERB = (r"\b(?:I|me)(?:'d|\u2019d)?\s+(?:(?!felt|feel|feeling|was|am|been)\w+\s+){0,2}?"
+# since v6 also "I didn't want", "I'd been hoping", "I'd have loved", "I was looking forward to", "I'd rather"
+WISH_VERB = (r"\b(?:I|me)(?:'d|\u2019d)?\s+(?:(?!felt|feel|feeling|was|am|been)\w+(?:n['\u2019]t)?\s+){0,2}?"
              r"(?:just\s+|really\s+|only\s+|so\s+|badly\s+|desperately\s+)?"
              r"(?:want(?:ed|s|ing)?|wish(?:ed)?|need(?:ed)?|hoped|was hoping|longed|long|was desperate|would love"
-             r"|'d love|was dying)\b|\b(?:just |really |always |kept |keep )wanting\b|\ball I (?:ever )?want(?:ed)?\b|\bpart of me want(?:s|ed)?\b")
+             r"|'d love|was dying)\b|\b(?:just |really |always |kept |keep )wanting\b|\ball I (?:ever )?want(?:ed)?\b|\bpart of me want(?:s|ed)?\b"
+             r"|\bI(?:'d|\u2019d| had| have|'ve| was| am|'m)? (?:been |so |really |just )*(?:hoping|longing|wanting|dying)\b"
+             r"|\bI(?:'d|\u2019d| would) (?:have |really |so )*(?:loved|liked)\b"
+             r"|\bI(?:'d|\u2019d| had| was|'m| am)? (?:been |really |so )*looking forward to\b"
+             r"|\bI(?:'d|\u2019d| would) (?:much )?rather\b")
 
 WISHES: dict[str, tuple[str, ...]] = {
     "W2": (r"hurt (?:him|her|them|you)|get (?:back at|even)|punish|pay (?:him|her|them) back|make (?:him|her|them) suffer"
