@@ -26,6 +26,7 @@ from reverie.analysis.base import BaseAnalyzer, SessionUnits, Setting, Summary, 
 from reverie.analysis.display import Chip, Display, Panel
 from reverie.analysis.relational_clauses import CLAUSE_BREAK as _CLAUSE_BREAK
 from reverie.analysis.relational_clauses import SENTENCE as _SENTENCE
+from reverie.analysis.relational_clauses import clauses as _clauses
 from reverie.analysis.relational_clauses import classified_with_spares as _classified
 from reverie.analysis.relational_clauses import component as _component
 from reverie.analysis.transference import find_references
@@ -188,6 +189,9 @@ def _mentions(text: str, unit: TextUnit, names: dict[str, str], therapist_names:
                 re.search(rf"\b{name.lower()}\b", text) or (name not in names and _sentence_initial(text, m.start())
                                                                and not _NAME_VERB.match(text, m.end())):
             continue  # a common word ("Busy.", "Never mind") is no name
+        if name not in names and name not in therapist_names and not _NAME_VERB.match(text, m.end()) and \
+                _THING_BEFORE.search(text[max(0, m.start() - 30):m.start()]):
+            continue  # "his old Volvo", "the Hartley contract": a thing or a place
         if name in therapist_names:
             out.append({"span": m.span(), "object": "therapist", "gender": "", "basis": "name", "name": name})
         elif name in names:
@@ -209,6 +213,8 @@ _PREPOSITION = re.compile(r"\b(?:to|with|from|about|at|for|than|like|of|by|behin
                           r"(?:(?:my|our|the|his|her|their|a|an|old|poor|dear)\s+)*$", _I)
 
 
+_THING_BEFORE = re.compile(r"\b(?:his|her|their|the|a|an|this|that|your|its)\s+(?:[a-z]+\s+)?$")
+_MEMBERS = {"parent": ("parent", "mother", "father")}  # whose responses are the object's
 _PREDICATE = re.compile(r"(?:\b(?:is|was|be|been|became|as)|['\u2019]s)\s+(?:a|an)\s+(?:[\w-]+\s+)?$", _I)
 
 
@@ -258,7 +264,8 @@ def _subjects(text: str, mentions: list[dict[str, Any]], context: Sequence[dict[
             # "my daughter's play ... she said": an owner named in passing is not who "she" is, if another fits
             own = [f for f in own if not _possessive(text, f)] or own
             # a figure of that gender, or a name, before a role word of unknown gender ("the nurse ... he")
-            prior = [f for f in own if want and (f["gender"] == want or f["basis"] in ("name", "guess"))] or \
+            prior = [f for f in own if want and (f["gender"] == want or f["basis"] == "name")] or \
+                [f for f in own if want and f["basis"] == "guess"] or \
                 [f for f in own if want is None or f["gender"] in (want, "")] or \
                 [f for f in before if want is None or f["gender"] in (want, "")]
             marks.append((m.start(), prior[-1]["object"] if prior else None, prior[-1] if prior else None))
@@ -352,6 +359,7 @@ def _episode(text: str, unit: TextUnit, known: dict[str, str], therapist_names: 
     ro: list[dict[str, Any]] = []
     rs: list[dict[str, Any]] = []
     actors: Counter[str] = Counter()
+    spans = _clauses(text, marks)
     for sentence in _SENTENCE.finditer(text):
         s0 = sentence.start()
         for kind, table in (("response_of_other", _RO), ("response_of_self", _RS)):
@@ -365,6 +373,9 @@ def _episode(text: str, unit: TextUnit, known: dict[str, str], therapist_names: 
                     named = [x for x in in_sentence if x[1] is not None] or \
                         [x for x in before if x[0] >= s0 and x[1] is not None]
                     who = named[-1][1] if named else None
+                    if kind == "response_of_other" and not any(s[0] >= s0 for s in before):
+                        # a sentence with its subject left out ("Didn't even ask."): the subject its clause carries
+                        who = next((w for a, b, w in spans if a <= m.start() < b and w), who)
                     felt = _FELT.search(text[max(s0, m.start() - 40):m.start()])
                     if kind == "response_of_self":
                         apology = who is None and re.match(r"sorry|apologi", m.group(), _I)
@@ -392,7 +403,9 @@ def _episode(text: str, unit: TextUnit, known: dict[str, str], therapist_names: 
     score = Counter({o: counts[o] + 3 * actors[o] + 2 * targets[o] for o in {*counts, *actors}})
     first = {o: min((f["span"][0] for f in figures if f["object"] == o), default=len(text)) for o in score}
     obj = max(score, key=lambda o: (score[o], -first[o])) if score else None
-    if obj is None and _SELF_CUE.search(text) and (wishes or rs):
+    if obj in ("mother", "father") and {"mother", "father", "parent"} <= set(counts):
+        obj = "parent"  # "I told my parents. Dad went quiet ... Mum was crying": both of them, as the parents
+    if obj is None and (_SELF_CUE.search(text) and (wishes or rs) or any(c.get("object") == "self" for c in ro)):
         obj = "self"
     # with the classifier, only grounded responses (the word lists agree, or it is sure) make a text an episode
     sure_ro, sure_rs = ([c for c in x if c.get("grounded", True)] for x in (ro, rs))
@@ -402,7 +415,8 @@ def _episode(text: str, unit: TextUnit, known: dict[str, str], therapist_names: 
     moderate = [c for c in [*wishes, *ro, *rs] if c.get("confidence", 0.0) >= MODERATE]
     # since v6: a figure the text names (not a guessed name) who is the subject of a clause, with one grounded
     # component: "My father. Hit me with a belt. I didn't cry." ("hit me" is no word the lists know)
-    named = any(f["object"] == obj and f["basis"] in ("word", "name", "you") for f in figures)
+    named = any(f["object"] == obj and f["basis"] in ("word", "name", "you") for f in figures) or \
+        (obj == "self" and bool(_SELF_SUBJECT.search(text)))
     acts = any(c.get("object") == obj for c in [*ro, *spares])
     episode = obj is not None and (bool(sure_ro) or n_components >= 2 or (
         len(moderate) >= 2 and any(c.get("object") == obj for c in moderate)) or (
@@ -417,7 +431,8 @@ def _episode(text: str, unit: TextUnit, known: dict[str, str], therapist_names: 
         "object_basis": chosen["basis"] if chosen else ("cue" if obj == "self" else None),
         "object_name": chosen.get("name") if chosen else None,
         "wish": _primary(wishes) if episode else None,
-        "response_of_other": (_primary([c for c in ro if c["object"] == obj] or ro) if episode else None),
+        "response_of_other": (_primary([c for c in ro if c["object"] in _MEMBERS.get(obj, (obj,))] or ro)
+                              if episode else None),
         "response_of_self": _primary(rs) if episode else None,
         "components": (wishes + ro + rs) if episode else [],
         "figures": sorted(counts),

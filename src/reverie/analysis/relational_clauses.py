@@ -50,6 +50,9 @@ _NEW_SUBJECT = re.compile(r"(?<=[a-z] )(?:he|she|they)\b(?! (?:said|told|asked|t
 _TOPIC_FILLERS = frozenset("my our the a an old er um erm well so oh and now".split())
 
 
+_SUBORDINATE = re.compile(r"when|because|while|until|which", _I)
+
+
 def _topic(text: str, s0: int, s1: int, marks: list[Any]) -> bool:
     """True when the sentence is a figure named on its own: up to four words, a figure of the client's among
     them (or a name in apposition to it), and nothing else but fillers and determiners."""
@@ -86,7 +89,9 @@ def clauses(text: str, marks: list[Any]) -> list[tuple[int, int, str | None]]:
         if not _SUBJECTLESS.match(text, s0) and len(text[s0:s1].split()) > 2 and not topic:
             subject = None  # a fragment ("Forty.", "Every week.") keeps it too
         topic = _topic(text, s0, s1, marks)
-        for a, b in zip([s0, *(e for _, e in breaks)], [*(st for st, _ in breaks), s1]):
+        main: str | None = None  # the subject of the sentence's main clauses, which a next sentence may keep
+        for (a, b), opener in zip(zip([s0, *(e for _, e in breaks)], [*(st for st, _ in breaks), s1]),
+                                  ["", *(text[x:y] for x, y in breaks)]):
             raw = text[a:b]
             lead = len(raw) - len(raw.lstrip(" \t\"'\u201c\u2018-("))
             a += lead
@@ -99,6 +104,11 @@ def clauses(text: str, marks: list[Any]) -> list[tuple[int, int, str | None]]:
                 subject = first[1]
             if len(text[a:b].split()) >= 2 or _APOLOGY.match(text, a):
                 out.append((a, b, subject))
+            if not _SUBORDINATE.fullmatch(opener.strip()) and subject is not None:
+                main = subject
+        # "Raj covered my shift when the wife had her op. Didn't even ask.": the next sentence's left-out subject
+        # is the main clause's, not the one of a "when" or "because" clause
+        subject = main if main is not None else subject
     return out
 
 

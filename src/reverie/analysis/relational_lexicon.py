@@ -14,14 +14,14 @@ OBJECTS: tuple[str, ...] = ("mother", "father", "parent", "partner", "sibling", 
 # object id -> (pattern, gender: "f", "m" or "")
 FIGURES: tuple[tuple[str, str, str], ...] = (
     ("boss", r"senior partner|(?:line |my |the |our )manager|boss|supervisor|head of (?:department|team)"
-             r"|(?:managing |the |my )director|team leader|foreman|gaffer|sergeant|corporal|head chef", ""),
+             r"|(?:managing |the |my |our )director|team leader|foreman|gaffer|sergeant|corporal|head chef", ""),
     ("mother", r"mother|mum|mom|mummy|mommy|mam|stepmother", "f"),
     ("father", r"father|dad|daddy|stepfather|papa|(?:my|me|our) old man", "m"),
     ("parent", r"parents|folks|mum and dad|mom and dad|dad and mum|(?:my|our) family", ""),
     ("partner", r"husband|wife|boyfriend|girlfriend|fianc[eé]e?|spouse|other half|missus|missis|hubby"
                 r"|(?:my|our) partner|(?:my|our) ex\b", ""),
-    ("sibling", r"brother|sister|siblings?|twin", ""),
-    ("child", r"son|daughter|(?:my|our|the) (?:kids?|child|children|baby)|little (?:boy|girl)"
+    ("sibling", r"brother|sister|siblings?|twin|our kid\b(?!s)", ""),
+    ("child", r"son|daughter|(?:my|the) kids?|our kids|(?:my|our|the) (?:child|children|baby)|little (?:boy|girl)"
               r"|(?:my|our) (?:eldest|youngest|middle one|little one)|my (?:lad|boy)", ""),
     ("friend", r"(?:best |old |close )?friends?|mates?|pals?|buddy|flatmate|housemate|roommate", ""),
     ("colleague", r"colleagues?|co-?workers?|teammates?|(?:the|my|our) (?:new )?team|people at work"
