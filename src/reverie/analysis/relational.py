@@ -213,7 +213,7 @@ _PREPOSITION = re.compile(r"\b(?:to|with|from|about|at|for|than|like|of|by|behin
                           r"(?:(?:my|our|the|his|her|their|a|an|old|poor|dear)\s+)*$", _I)
 
 
-_THING_BEFORE = re.compile(r"\b(?:his|her|their|the|a|an|this|that|your|its)\s+(?:[a-z]+\s+)?$")
+_THING_BEFORE = re.compile(r"\b(?:his|her|their|the|a|an|this|that|your|its)\s+(?:[a-z]+\s+)?$|\b(?:in|at|near)\s+$")
 _MEMBERS = {"parent": ("parent", "mother", "father")}  # whose responses are the object's
 _PREDICATE = re.compile(r"(?:\b(?:is|was|be|been|became|as)|['\u2019]s)\s+(?:a|an)\s+(?:[\w-]+\s+)?$", _I)
 
@@ -222,6 +222,8 @@ def _possessive(text: str, mention: dict[str, Any]) -> bool:
     """The figure only owns what follows ("Dad's care", "my wife's sister"): it is not who acts."""
     a, b = mention["span"]
     tail = text[b:b + 30] if not text[a:b].endswith("'s") else text[b - 2:b + 30]
+    if re.match(r"s?['\u2019]\s+\w", tail) and text[a:b].endswith("s") or re.match(r"s['\u2019]\s+\w", tail):
+        return True  # "my parents' house"
     return bool(re.match(r"['\u2019]s\s+\w", tail)) and not _IS_AFTER.match(tail)
 
 
@@ -403,7 +405,8 @@ def _episode(text: str, unit: TextUnit, known: dict[str, str], therapist_names: 
     score = Counter({o: counts[o] + 3 * actors[o] + 2 * targets[o] for o in {*counts, *actors}})
     first = {o: min((f["span"][0] for f in figures if f["object"] == o), default=len(text)) for o in score}
     obj = max(score, key=lambda o: (score[o], -first[o])) if score else None
-    if obj in ("mother", "father") and {"mother", "father", "parent"} <= set(counts):
+    if obj in ("mother", "father") and {"mother", "father"} <= set(counts) and \
+            any(f["object"] == "parent" and not _possessive(text, f) for f in figures):
         obj = "parent"  # "I told my parents. Dad went quiet ... Mum was crying": both of them, as the parents
     if obj is None and (_SELF_CUE.search(text) and (wishes or rs) or any(c.get("object") == "self" for c in ro)):
         obj = "self"
