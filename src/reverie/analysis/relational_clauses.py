@@ -54,16 +54,17 @@ _SUBORDINATE = re.compile(r"when|because|while|until|which", _I)
 
 
 def _topic(text: str, s0: int, s1: int, marks: list[Any]) -> bool:
-    """True when the sentence is a figure named on its own: up to four words, a figure of the client's among
-    them (or a name in apposition to it), and nothing else but fillers and determiners."""
+    """True when the sentence is a figure named on its own: a figure of the client's (or a name in apposition to
+    it) and nothing else but up to three fillers and determiners."""
     named = [s[2]["span"] for s in marks if s0 <= s[0] < s1 and s[1] not in (None, "I") and s[2]
              and s[2].get("span", (None,))[0] == s[0]]
-    if not named or len(text[s0:s1].split()) > 4:
+    if not named:
         return False
     rest = text[s0:s1]
     for a, b in sorted(named, reverse=True):  # blank out each figure's words
         rest = rest[:a - s0] + " " * (b - a) + rest[b - s0:]
-    return all(w.lower() in _TOPIC_FILLERS for w in re.findall(r"[A-Za-z']+", rest))
+    words = re.findall(r"[A-Za-z']+", rest)
+    return len(words) <= 3 and all(w.lower() in _TOPIC_FILLERS for w in words)
 
 
 def clauses(text: str, marks: list[Any]) -> list[tuple[int, int, str | None]]:

@@ -27,10 +27,10 @@ FIGURES: tuple[tuple[str, str, str], ...] = (
     ("colleague", r"colleagues?|co-?workers?|teammates?|(?:the|my|our) (?:new )?team|people at work"
                   r"|(?:the )?others (?:on|in) (?:my|the|our) team|workmates?"
                   r"|(?:the )?(?:lads|guys|girls|others|blokes) (?:at|on|from)"
-                  r" (?:work|the site|the job|the shop floor)", ""),
+                  r" (?:work|the site|the job|the shop floor|the line|the ward|(?:the |my )?(?:\w+ )?shift)", ""),
     ("therapist", r"(?:my|the) therapist|(?:my|the) analyst|my counsell?or", "f"),
     ("other", r"doctor|gp|nurse|teacher|neighbou?r|landlord|landlady|stranger|receptionist|uncle|aunt"
-              r"|consultant|specialist|surgeon|vicar|priest|social worker|solicitor|policem[ae]n"
+              r"|consultant|specialist|surgeon|vicar|priest|social worker|solicitor|policem[ae]n|cousin|nephew|niece"
               r"|grandmother|grandfather|gran|granny|grandma|grandpa|grandad|granddad|nana|in-laws?|mother-in-law|father-in-law"
               r"|(?:the )?(?:man|woman|guy|lady|people|couple|family|chap|bloke|fella|lad|girl)"
               r" (?:next door|upstairs|downstairs|across the road)", ""),
