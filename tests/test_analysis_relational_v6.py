@@ -156,3 +156,47 @@ def test_a_found_episode_codes_every_component_it_tells():
 ])
 def test_plain_talk_with_a_figure_is_still_no_episode(text):
     assert not rel.analyse_text(text)["episode"]
+
+
+@pytest.fixture
+def stub_encoder():
+    """A fixed 384-d encoder (each text hashed to a unit vector): the classifier runs without MiniLM."""
+    import hashlib
+
+    import numpy as np
+
+    from reverie.analysis import relational_model as rm
+
+    def encode(texts):
+        rows = [np.random.default_rng(int(hashlib.sha256(t.encode()).hexdigest()[:8], 16)).normal(size=384)
+                for t in texts]
+        return np.array([r / np.linalg.norm(r) for r in rows])
+    rm.set_encoder(encode)
+    yield encode
+    rm.set_encoder(None)
+
+
+@pytest.mark.parametrize("text", [
+    "My gran never once made me feel stupid for asking.",
+    "The nurse didn't judge me at all.",
+    "My dad never raised his voice, not once.",
+    "My boss didn't bat an eyelid when I told her.",
+])
+def test_a_negative_response_negated_is_the_others_acceptance(stub_encoder, text):
+    ro = _responses_of_other(text)
+    assert ro and ro[0]["cluster"] == "RO8" and ro[0]["valence"] == "positive"
+
+
+@pytest.mark.parametrize("clause", ["he never listens", "she didn't help", "he never once said well done",
+                                    "she didn't even look up", "he wouldn't let me speak"])
+def test_a_negated_positive_or_a_negative_is_not_read_as_acceptance(clause):
+    from reverie.analysis.relational_clauses import _NEGATED_NEGATIVE
+    assert not _NEGATED_NEGATIVE.search(clause)
+
+
+def _responses_of_other(text: str) -> list[dict]:
+    """Every clause of a figure as the classifier codes it, kept or spare."""
+    from reverie.analysis.relational_clauses import classified_with_spares
+    marks = rel._subjects(text, rel._mentions(text, TextUnit.of(text), {}, []))
+    _, ro, _, spares = classified_with_spares(text, marks, [], [])
+    return [*ro, *(c for c in spares if c["component"] == "response_of_other")]

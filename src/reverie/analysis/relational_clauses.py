@@ -50,6 +50,7 @@ _NEW_SUBJECT = re.compile(r"(?<=[a-z] )(?:he|she|they)\b(?! (?:said|told|asked|t
 _TOPIC_FILLERS = frozenset("my our the a an old er um erm well so oh and now".split())
 
 
+_NEGATED_NEGATIVE = re.compile(lex.NEGATED_NEGATIVE_RO, _I)
 _SUBORDINATE = re.compile(r"when|because|while|until|which", _I)
 
 
@@ -159,6 +160,11 @@ def classified_with_spares(text: str, marks: list[Any], wishes: list[dict[str, A
     rs: list[dict[str, Any]] = []
     for (part, span, who), p in zip(where, probs[len(wishes):]):
         cid = max((c for c in p if c != relational_model.NONE), key=p.__getitem__)
+        if part == "response_of_other" and _NEGATED_NEGATIVE.search(text, span[0], span[1]):
+            # "never once made me feel stupid": the classifier reads the negative words; the response is kind
+            p = {**p, lex.NEGATED_NEGATIVE_CLUSTER: max(p[cid], p[lex.NEGATED_NEGATIVE_CLUSTER]),
+                 relational_model.NONE: 0.0}
+            cid = lex.NEGATED_NEGATIVE_CLUSTER
         coded = component(part, cid, text, span) | {"confidence": round(p[cid], 3)}
         if part == "response_of_other":
             coded |= {"object": who}

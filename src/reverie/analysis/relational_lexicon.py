@@ -146,6 +146,15 @@ RESPONSES_OF_OTHER: dict[str, tuple[str, ...]] = {
             r"|answered every|knew (?:exactly|everything)|strong",),
 }
 NEGATED_POSITIVE_RO = "RO5"  # "he didn't listen", "she never helped": a positive response, negated, rejects
+# ... and the converse (since v6): a negative response negated is told as the other's patience or acceptance, RO8
+# ("never once made me feel stupid", "she didn't judge", "he never raised his voice", "didn't bat an eyelid")
+NEGATED_NEGATIVE_RO = (
+    r"\b(?:never|didn't|doesn't|don't|wasn't|weren't|isn't|not|no)\s+(?:once\s+|even\s+|ever\s+|at all\s+)?"
+    r"(?:(?:made|make|makes|making)\s+me\s+feel\s+(?:stupid|thick|small|silly|daft|useless|a fool|an idiot|bad|guilty"
+    r"|a nuisance|a burden|awkward)|judg\w*|rais\w+ (?:his|her|their|a) voice|(?:get|got|gets|getting) (?:cross|angry"
+    r"|annoyed|impatient)|rush\w*|lectur\w*|tell me off|told me off|shout\w*|critici[sz]\w*|complain\w*|mind\w*"
+    r"|hold it against|make a (?:fuss|thing)|bat an eyelid|jump in|interrupt\w*|cross|angry|annoyed|shocked)")
+NEGATED_NEGATIVE_CLUSTER = "RO8"
 
 # Responses of self: matched in a clause whose subject is "I" (or a feeling word after felt/feel/feeling).
 RESPONSES_OF_SELF: dict[str, tuple[str, ...]] = {
