@@ -40,6 +40,7 @@ _NAME = re.compile(r"\b[A-Z][a-z]{2,}(?:'s)?\b")
 # a contracted subject is still the subject ("he'd go quiet", "she's been on at me", "I've")
 _SUBJECT = re.compile(r"\b(I|he|she|they|you|we|it|this|that)\b", _I)
 MODERATE = 0.25  # a component this probable counts towards an episode when it is not the only one
+ACTS = 0.2  # a named figure whose clause reads at least this much as one response acts in the story (v6)
 _PARTS = ("wish", "response_of_other", "response_of_self")
 # Where a turn moves on to another interaction: a sentence that opens with a move in time or place, or "and then"
 _TRANSITION = re.compile(
@@ -420,7 +421,7 @@ def _episode(text: str, unit: TextUnit, known: dict[str, str], therapist_names: 
     # component: "My father. Hit me with a belt. I didn't cry." ("hit me" is no word the lists know)
     named = any(f["object"] == obj and f["basis"] in ("word", "name", "you") for f in figures) or \
         (obj == "self" and bool(_SELF_SUBJECT.search(text)))
-    acts = any(c.get("object") == obj for c in [*ro, *spares])
+    acts = any(c.get("object") == obj and c.get("confidence", 1.0) >= ACTS for c in [*ro, *spares])
     episode = obj is not None and (bool(sure_ro) or n_components >= 2 or (
         len(moderate) >= 2 and any(c.get("object") == obj for c in moderate)) or (
         named and acts and n_components >= 1))
