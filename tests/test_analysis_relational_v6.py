@@ -200,3 +200,35 @@ def _responses_of_other(text: str) -> list[dict]:
     marks = rel._subjects(text, rel._mentions(text, TextUnit.of(text), {}, []))
     _, ro, _, spares = classified_with_spares(text, marks, [], [])
     return [*ro, *(c for c in spares if c["component"] == "response_of_other")]
+
+
+def _ro(cluster: str, confidence: float, start: int) -> dict:
+    return {"component": "response_of_other", "cluster": cluster, "confidence": confidence, "span": [start, start + 5],
+            "quote": f"clause {cluster}", "object": "mother"}
+
+
+def test_the_objects_clauses_read_together_decide_the_headline_when_sure(monkeypatch):
+    from reverie.analysis import relational_model as rm
+    clauses_ = [_ro("RO3", 0.6, 0), _ro("RO5", 0.4, 10), _ro("RO5", 0.3, 20)]
+    seen = []
+
+    def sure_of(cluster, p):
+        def classify(items):
+            seen.append(items)
+            return [{**dict.fromkeys([f"RO{i}" for i in range(1, 9)], (1 - p) / 8), "none": 0.0, cluster: p}]
+        return classify
+    monkeypatch.setattr(rm, "classify", sure_of("RO5", 0.8))
+    best = rel._headline_ro("x" * 30, clauses_, model=True)
+    assert best["cluster"] == "RO5" and best["confidence"] == 0.4  # the surest clause of that cluster
+    assert seen[-1] == [("response_of_other", "clause RO3 clause RO5 clause RO5")]
+    # not sure: the summed confidence of the clauses decides (RO5 0.7 against RO3 0.6)
+    monkeypatch.setattr(rm, "classify", sure_of("RO3", 0.4))
+    assert rel._headline_ro("x" * 30, clauses_, model=True)["cluster"] == "RO5"
+    # a cluster none of the clauses has is given on the first clause, ungrounded
+    monkeypatch.setattr(rm, "classify", sure_of("RO8", 0.9))
+    got = rel._headline_ro("x" * 30, clauses_, model=True)
+    assert got["cluster"] == "RO8" and got["span"] == [0, 5] and got["grounded"] is False
+    # one clause, or the word lists alone: no joint reading
+    calls = len(seen)
+    assert rel._headline_ro("x" * 30, clauses_[:1], model=True)["cluster"] == "RO3"
+    assert rel._headline_ro("x" * 30, clauses_, model=False)["cluster"] == "RO5" and len(seen) == calls

@@ -435,13 +435,31 @@ def _episode(text: str, unit: TextUnit, known: dict[str, str], therapist_names: 
         "object_basis": chosen["basis"] if chosen else ("cue" if obj == "self" else None),
         "object_name": chosen.get("name") if chosen else None,
         "wish": _primary(wishes) if episode else None,
-        "response_of_other": (_primary([c for c in ro if c["object"] in _MEMBERS.get(obj, (obj,))] or ro)
-                              if episode else None),
+        "response_of_other": (_headline_ro(text, [c for c in ro if c["object"] in _MEMBERS.get(obj, (obj,))] or ro,
+                                           model) if episode else None),
         "response_of_self": _primary(rs) if episode else None,
         "components": (wishes + ro + rs) if episode else [],
         "figures": sorted(counts),
         "name_guesses": {f["name"]: f["object"] for f in mentions if f["basis"] == "guess"},
     }
+
+
+def _headline_ro(text: str, ro: list[dict[str, Any]], model: bool) -> dict[str, Any] | None:
+    """The episode's response of other. Since v6, where the object acts in two or more clauses, the classifier
+    also reads them together, as a coder reads the whole story ("Went quiet. Took the kids to her mum's."), and
+    its reading decides when it is sure of it (above 0.5); else the clauses' summed confidence does."""
+    if model and len(ro) >= 2:
+        from reverie.analysis import relational_model
+        (p,) = relational_model.classify([("response_of_other", " ".join(c["quote"] for c in ro))])
+        cid = max((c for c in p if c != relational_model.NONE), key=p.__getitem__)
+        if p[cid] > relational_model.SURE:
+            same = [c for c in ro if c["cluster"] == cid]
+            if same:
+                return max(same, key=lambda c: c.get("confidence", 1.0))
+            first = ro[0]
+            return _component("response_of_other", cid, text, tuple(first["span"])) | {
+                "confidence": round(p[cid], 3), "grounded": False, "object": first.get("object")}
+    return _primary(ro)
 
 
 def _best_spare(spares: list[dict[str, Any]], part: str, obj: str | None) -> list[dict[str, Any]]:
