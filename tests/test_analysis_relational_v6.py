@@ -232,3 +232,28 @@ def test_the_objects_clauses_read_together_decide_the_headline_when_sure(monkeyp
     calls = len(seen)
     assert rel._headline_ro("x" * 30, clauses_[:1], model=True)["cluster"] == "RO3"
     assert rel._headline_ro("x" * 30, clauses_, model=False)["cluster"] == "RO5" and len(seen) == calls
+
+
+def test_a_batch_encodes_texts_that_depend_on_the_first_codes_in_one_more_call(stub_encoder):
+    """The object's clauses read together are known only once the clauses are coded: a second run of the rules
+    notes them, they are encoded in one more call, and the body finds every text encoded."""
+    import numpy as np
+
+    from reverie.analysis import relational_model as rm
+    calls = []
+
+    def counting(texts):
+        calls.append(list(texts))
+        return stub_encoder(texts)
+    rm.set_encoder(counting)
+
+    def rules():
+        first = rm.embed(["she laughed", "I went quiet"])
+        if first.any():  # only with real codes is the joined text known
+            return rm.embed(["she laughed she shrugged"])
+        return None
+
+    with rm.batch(rules):
+        late = rules()
+    assert [sorted(c) for c in calls] == [["I went quiet", "she laughed"], ["she laughed she shrugged"]]
+    assert np.allclose(late, stub_encoder(["she laughed she shrugged"]))
