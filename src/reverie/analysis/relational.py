@@ -207,9 +207,9 @@ def _mentions(text: str, unit: TextUnit, names: dict[str, str], therapist_names:
 
 
 # "'s" after a figure that is a verb ("my wife's been poorly"), not an owner ("my wife's sister")
-_IS_AFTER = re.compile(r"['\u2019]s\s+(?:been|got|gone|done|had|always|never|not|just|still|really|so|very|too|a|an|the"
-                       r"|my|our|his|her|going|coming|in|at|on|off|out|back|here|there|like|only|all|quite|now|also|ever"
-                       r"|probably|\w+ing|\w+ed)\b", _I)
+_IS_AFTER = re.compile(r"['\u2019]s\s+(?:been|got|gone|done|had|always|never|not|just|still|really|so|very|too|a|an"
+                       r"|the|my|our|his|her|going|coming|in|at|on|off|out|back|here|there|like|only|all|quite|now"
+                       r"|also|ever|probably|\w+ing|\w+ed)\b", _I)
 _PREPOSITION = re.compile(r"\b(?:to|with|from|about|at|for|than|like|of|by|behind|towards|on|over|round|after)\s+"
                           r"(?:(?:my|our|the|his|her|their|a|an|old|poor|dear)\s+)*$", _I)
 
@@ -233,7 +233,8 @@ def _not_subject(text: str, mention: dict[str, Any]) -> bool:
     ("talked to my wife", "came home from his mother's", "living with my mum")."""
     if mention.get("span", (-1,))[0] < 0:
         return False
-    return _possessive(text, mention) or bool(_PREPOSITION.search(text[max(0, mention["span"][0] - 30):mention["span"][0]]))
+    start = mention["span"][0]
+    return _possessive(text, mention) or bool(_PREPOSITION.search(text[max(0, start - 30):start]))
 
 
 def _sentence_initial(text: str, pos: int) -> bool:
