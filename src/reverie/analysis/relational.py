@@ -26,7 +26,8 @@ from reverie.analysis.base import BaseAnalyzer, SessionUnits, Setting, Summary, 
 from reverie.analysis.display import Chip, Display, Panel
 from reverie.analysis.relational_clauses import CLAUSE_BREAK as _CLAUSE_BREAK
 from reverie.analysis.relational_clauses import SENTENCE as _SENTENCE
-from reverie.analysis.relational_clauses import classified as _classified
+from reverie.analysis.relational_clauses import clauses as _clauses
+from reverie.analysis.relational_clauses import classified_with_spares as _classified
 from reverie.analysis.relational_clauses import component as _component
 from reverie.analysis.transference import find_references
 from reverie.domain import Annotation
@@ -36,8 +37,10 @@ _FIGURES = [(obj, re.compile(rf"\b(?:{pat})\b", _I), gender) for obj, pat, gende
 _FEMALE = re.compile(rf"^(?:{lex.FEMALE_WORDS})$", _I)
 _MALE = re.compile(rf"^(?:{lex.MALE_WORDS})$", _I)
 _NAME = re.compile(r"\b[A-Z][a-z]{2,}(?:'s)?\b")
-_SUBJECT = re.compile(r"\b(I|he|she|they|you|we|it|this|that)\b(?!')|\bI(?='[dm])", _I)
+# a contracted subject is still the subject ("he'd go quiet", "she's been on at me", "I've")
+_SUBJECT = re.compile(r"\b(I|he|she|they|you|we|it|this|that)\b", _I)
 MODERATE = 0.25  # a component this probable counts towards an episode when it is not the only one
+ACTS = 0.2  # a named figure whose clause reads at least this much as one response acts in the story (v6)
 _PARTS = ("wish", "response_of_other", "response_of_self")
 # Where a turn moves on to another interaction: a sentence that opens with a move in time or place, or "and then"
 _TRANSITION = re.compile(
@@ -59,7 +62,8 @@ _YOU_ACTS = re.compile(  # "you" that addresses the therapist: what you did or a
     r"\byou(?:'ve|'d| have| had)?\s+(?:just\s+|really\s+|never\s+|always\s+|even\s+|kind of\s+)?"
     r"(?:said|told|didn't|did|were|was|had|helped|let|looked|seemed|sent|cancell?ed|asked|wanted|thought|listened"
     r"|went|left|forgot|glanced|moved|changed|stopped|smiled|laughed|sighed|frowned|nodded|paused|interrupted"
-    r"|mentioned|suggested|raised|wrote|yawned|checked|ended)\b"
+    r"|mentioned|suggested|raised|wrote|yawned|checked|ended|kept|remembered|noticed|waited|gave|made|ignored"
+    r"|understood|took|brushed|pushed|rushed|cut|hugged|welcomed|believed|judged|challenged|weren't|wasn't)\b"
     r"|\byou(?:'re| are| were| seem| look)\s+(?:\w+\s+)?(?:disappointed|bored|annoyed|cross|angry|tired|fed up|sick of"
     r"|judging|going to|away|leaving|busy|impatient|frustrated|pleased|right|wrong)\b"
     r"|\bI\s+(?:\w+\s+)?(?:wanted|needed|want|need|wished|hoped)\s+you\b|\b(?:with|to|from|at) you\b(?!\s+know)"
@@ -68,19 +72,33 @@ _GENERIC_YOU = re.compile(r"\byou(?=\s+(?:know|see|can|could|have to|never know|
 _OTHERS_KIN = re.compile(r"(?:\b(?:his|her|their|other|someone's|somebody's|everyone's)\s+(?:(?!my\b|our\b)\w+\s+)?"
                          r"|\b(?!(?:it|that|there|here|what|who|he|she|where|how|let)'s)\w+'s\s+|\w+s'\s+)$", _I)
 _SELF_CUE = re.compile(r"\bmyself\b|voice in my head|something in me|part of me|\bmy own\b|inner critic", _I)
+# The part of the client that acts as another in the story ("part of me says you're useless"): its clauses are the
+# self's responses as an object (a response of other, as CCRT codes the self as object)
+_SELF_SUBJECT = re.compile(r"\bpart of me\b|\b(?:a|the|this|that) (?:little |nagging |critical )?voice\b"
+                           r"(?: in (?:my head|me))?|\bsomething in me\b|\b(?:my|the) inner critic\b", _I)
 _HOME = re.compile(lex.HOME_CUES, _I)
 _WORK = re.compile(lex.WORK_CUES, _I)
 _FRIEND = re.compile(lex.FRIEND_CUES, _I)
 _ROLE_WORDS = "|".join(p for _, p, _ in lex.FIGURES) + "|partner"
+_ROLE = rf"(?i:(?P<role>{_ROLE_WORDS}))\b(?!['\u2019]s)"  # a role word, never someone's ("my wife's sister")
+_MY = r"(?:[Mm]y|[Oo]ur|[Tt]he)\s+(?:(?i:old|new|eldest|youngest|little|big|older|younger|best|oldest)\s+)?"
+_FILLER = r"(?:(?:er|um|erm|uh),?\s+)?"
 _INTRO = (
     re.compile(rf"\b(?P<name>[A-Z][a-z]{{2,}})(?:,\s*[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)?[,.]\s*(?:[Ss]he|[Hh]e)(?:'s|\s+is|\s+was)\s+"
-               rf"(?:my|the|our)\s+(?P<role>{_ROLE_WORDS})\b"),
-    re.compile(rf"\b(?:my|our)\s+(?P<role>{_ROLE_WORDS}),?\s+(?P<name>[A-Z][a-z]{{2,}})\b"),
-    re.compile(rf"\b(?P<name>[A-Z][a-z]{{2,}}),\s+(?:my|our|the)\s+(?P<role>{_ROLE_WORDS})\b"),
-    re.compile(rf"\b(?P<role>{_ROLE_WORDS})\s+of\s+(?:mine|ours),?\s+(?P<name>[A-Z][a-z]{{2,}})\b", _I),
+               rf"(?:my|the|our)\s+{_ROLE}"),
+    # "my brother Keith", "The wife, er, Jean", "Workmate, Dave." (a role word opening a sentence)
+    re.compile(rf"\b(?:{_MY})?{_ROLE},?\s+{_FILLER}(?P<name>[A-Z][a-z]{{2,}})\b"),
+    # "Ian, my line manager", "Tom, a friend from uni"
+    re.compile(rf"\b(?P<name>[A-Z][a-z]{{2,}}),\s+(?:my|our|the|a|an)\s+(?:\w+\s+)?{_ROLE}"),
+    re.compile(rf"\b{_ROLE}\s+of\s+(?i:mine|ours),?\s+(?P<name>[A-Z][a-z]{{2,}})\b"),
     re.compile(rf"\b(?P<name>[A-Z][a-z]{{2,}})(?:'s|\s+is|\s+was|\s+has|\s+had)(?:\s+been)?\s+(?:my|our)\s+"
-               rf"(?:\w+\s+)?(?P<role>{_ROLE_WORDS})\b"),
+               rf"(?:\w+\s+)?{_ROLE}"),
 )
+# "Pete next door", "Colin from upstairs": a neighbour
+_NEIGHBOUR = re.compile(r"\b(?P<name>[A-Z][a-z]{2,})\s+(?:from\s+)?(?:next door|upstairs|downstairs|across the road)\b")
+# "Sandra's my wife's sister": a relative of someone else's is another person
+_OTHERS_RELATIVE = re.compile(rf"\b(?P<name>[A-Z][a-z]{{2,}})(?:'s|\s+is|\s+was)\s+(?:my|our)\s+\w+['\u2019]s\s+"
+                              rf"(?:\w+\s+)?(?i:{_ROLE_WORDS})\b")
 # "a woman called Helen who runs our department", "Sam, who I've known since school": a role phrase just after
 _INTRO_PHRASE = re.compile(r"\b(?P<name>[A-Z][a-z]{2,})(?:,\s*|\s+)(?:who|whom|that|\(|she|he|-)\s*"
                            r"(?P<rest>[^.;!?)]{0,70})")
@@ -121,9 +139,14 @@ def learn_names(text: str) -> dict[str, str]:
     found: dict[str, str] = {}
     if re.search(r"\btherapist\b", text, _I):  # "Dr Ruth Adler ... a therapist"
         found.update({m.group(1): "therapist" for m in re.finditer(r"\bDr\.?\s+([A-Z][a-z]{2,})\s+[A-Z][a-z]+", text)})
+    for m in [*_NEIGHBOUR.finditer(text), *_OTHERS_RELATIVE.finditer(text)]:
+        if m.group("name") not in lex.NOT_NAMES:
+            found.setdefault(m.group("name"), "other")
     for pattern in _INTRO:
         for m in pattern.finditer(text):
             obj = role_object(m.group("role")) or ("partner" if m.group("role").lower() == "partner" else None)
+            if obj and _OTHERS_KIN.search(text[max(0, m.start("role") - 30):m.start("role")]):
+                obj = "other"  # "Jonah's sister Beth": someone else's relative
             if obj and m.group("name") not in lex.NOT_NAMES:
                 found.setdefault(m.group("name"), obj)
     for m in _VOCATIVE.finditer(text):  # "Thank you, Ruth.": the client speaks to the therapist by name
@@ -147,6 +170,8 @@ def _mentions(text: str, unit: TextUnit, names: dict[str, str], therapist_names:
                 continue
             if obj == "partner" and re.search(r"senior\s+$", text[:m.start()], _I):
                 continue
+            if _PREDICATE.search(text[max(0, m.start() - 40):m.start()]):
+                continue  # "my father's a cardiac surgeon": what someone is, not a figure in the story
             taken.append(m.span())
             # "his brother", "other boys' fathers": someone else's relative, not the client's
             relative = obj not in ("other", "therapist") and \
@@ -165,6 +190,9 @@ def _mentions(text: str, unit: TextUnit, names: dict[str, str], therapist_names:
                 re.search(rf"\b{name.lower()}\b", text) or (name not in names and _sentence_initial(text, m.start())
                                                                and not _NAME_VERB.match(text, m.end())):
             continue  # a common word ("Busy.", "Never mind") is no name
+        if name not in names and name not in therapist_names and not _NAME_VERB.match(text, m.end()) and \
+                _THING_BEFORE.search(text[max(0, m.start() - 30):m.start()]):
+            continue  # "his old Volvo", "the Hartley contract": a thing or a place
         if name in therapist_names:
             out.append({"span": m.span(), "object": "therapist", "gender": "", "basis": "name", "name": name})
         elif name in names:
@@ -176,6 +204,37 @@ def _mentions(text: str, unit: TextUnit, names: dict[str, str], therapist_names:
         out += [{"span": m.span(), "object": "therapist", "gender": "", "basis": "you"}
                 for m in re.finditer(r"\byou(?:r)?\b", text, _I) if not _GENERIC_YOU.match(text, m.start())]
     return sorted(out, key=lambda f: f["span"])
+
+
+# "'s" after a figure that is a verb ("my wife's been poorly"), not an owner ("my wife's sister")
+_IS_AFTER = re.compile(r"['\u2019]s\s+(?:been|got|gone|done|had|always|never|not|just|still|really|so|very|too|a|an"
+                       r"|the|my|our|his|her|going|coming|in|at|on|off|out|back|here|there|like|only|all|quite|now"
+                       r"|also|ever|probably|\w+ing|\w+ed)\b", _I)
+_PREPOSITION = re.compile(r"\b(?:to|with|from|about|at|for|than|like|of|by|behind|towards|on|over|round|after)\s+"
+                          r"(?:(?:my|our|the|his|her|their|a|an|old|poor|dear)\s+)*$", _I)
+
+
+_THING_BEFORE = re.compile(r"\b(?:his|her|their|the|a|an|this|that|your|its)\s+(?:[a-z]+\s+)?$|\b(?:in|at|near)\s+$")
+_MEMBERS = {"parent": ("parent", "mother", "father")}  # whose responses are the object's
+_PREDICATE = re.compile(r"(?:\b(?:is|was|be|been|became|as)|['\u2019]s)\s+(?:a|an)\s+(?:[\w-]+\s+)?$", _I)
+
+
+def _possessive(text: str, mention: dict[str, Any]) -> bool:
+    """The figure only owns what follows ("Dad's care", "my wife's sister"): it is not who acts."""
+    a, b = mention["span"]
+    tail = text[b:b + 30] if not text[a:b].endswith("'s") else text[b - 2:b + 30]
+    if re.match(r"s?['\u2019]\s+\w", tail) and text[a:b].endswith("s") or re.match(r"s['\u2019]\s+\w", tail):
+        return True  # "my parents' house"
+    return bool(re.match(r"['\u2019]s\s+\w", tail)) and not _IS_AFTER.match(tail)
+
+
+def _not_subject(text: str, mention: dict[str, Any]) -> bool:
+    """A figure that cannot be the subject of its clause: an owner ("Dad's care") or after a preposition
+    ("talked to my wife", "came home from his mother's", "living with my mum")."""
+    if mention.get("span", (-1,))[0] < 0:
+        return False
+    start = mention["span"][0]
+    return _possessive(text, mention) or bool(_PREPOSITION.search(text[max(0, start - 30):start]))
 
 
 def _sentence_initial(text: str, pos: int) -> bool:
@@ -191,8 +250,10 @@ def _subjects(text: str, mentions: list[dict[str, Any]], context: Sequence[dict[
     """
     marks: list[tuple[int, str | None, dict[str, Any] | None]] = []
     for f in mentions:
-        if f["basis"] != "you":
+        if f["basis"] != "you" and not _not_subject(text, f):
             marks.append((f["span"][0], f["object"], f))
+    for m in _SELF_SUBJECT.finditer(text):
+        marks.append((m.start(), "self", None))
     for m in _SUBJECT.finditer(text):
         word = m.group().lower()
         if word == "i":
@@ -204,8 +265,11 @@ def _subjects(text: str, mentions: list[dict[str, Any]], context: Sequence[dict[
             want = {"he": "m", "she": "f"}.get(word)
             before = [f for f in [*context, *mentions] if f["span"][0] < m.start() and f["basis"] != "you"]
             own = [f for f in before if not f.get("relative")]  # "she lost her mother": she is not the mother
+            # "my daughter's play ... she said": an owner named in passing is not who "she" is, if another fits
+            own = [f for f in own if not _possessive(text, f)] or own
             # a figure of that gender, or a name, before a role word of unknown gender ("the nurse ... he")
-            prior = [f for f in own if want and (f["gender"] == want or f["basis"] in ("name", "guess"))] or \
+            prior = [f for f in own if want and (f["gender"] == want or f["basis"] == "name")] or \
+                [f for f in own if want and f["basis"] == "guess"] or \
                 [f for f in own if want is None or f["gender"] in (want, "")] or \
                 [f for f in before if want is None or f["gender"] in (want, "")]
             marks.append((m.start(), prior[-1]["object"] if prior else None, prior[-1] if prior else None))
@@ -299,6 +363,7 @@ def _episode(text: str, unit: TextUnit, known: dict[str, str], therapist_names: 
     ro: list[dict[str, Any]] = []
     rs: list[dict[str, Any]] = []
     actors: Counter[str] = Counter()
+    spans = _clauses(text, marks)
     for sentence in _SENTENCE.finditer(text):
         s0 = sentence.start()
         for kind, table in (("response_of_other", _RO), ("response_of_self", _RS)):
@@ -312,6 +377,9 @@ def _episode(text: str, unit: TextUnit, known: dict[str, str], therapist_names: 
                     named = [x for x in in_sentence if x[1] is not None] or \
                         [x for x in before if x[0] >= s0 and x[1] is not None]
                     who = named[-1][1] if named else None
+                    if kind == "response_of_other" and not any(s[0] >= s0 for s in before):
+                        # a sentence with its subject left out ("Didn't even ask."): the subject its clause carries
+                        who = next((w for a, b, w in spans if a <= m.start() < b and w), who)
                     felt = _FELT.search(text[max(s0, m.start() - 40):m.start()])
                     if kind == "response_of_self":
                         apology = who is None and re.match(r"sorry|apologi", m.group(), _I)
@@ -321,7 +389,7 @@ def _episode(text: str, unit: TextUnit, known: dict[str, str], therapist_names: 
                             continue  # "I'm not allowed to be angry", "I didn't say I was angry": held back
                         rs.append(_component(kind, cid, text, m.span()))
                     else:
-                        if who in (None, "I") or who == "self":
+                        if who in (None, "I"):
                             continue
                         negated = cid in lex.POSITIVE and not _NEGATION.search(m.group()) and \
                             bool(_NEGATION.search(text[max(s0, m.start() - 14):m.start()]))
@@ -329,16 +397,20 @@ def _episode(text: str, unit: TextUnit, known: dict[str, str], therapist_names: 
                         ro.append(_component(kind, code, text, m.span(), negated) | {"object": who})
                         actors[who] += 1
     ro, rs = _dedupe(ro), _dedupe(rs)
+    spares: list[dict[str, Any]] = []
     if model:  # the word lists still say who acts (the object); the classifier codes what was done and felt
         if mentions or context or _SELF_CUE.search(text):  # no figure, no episode: nothing to encode
             anchors = [(c["component"], c["span"][0]) for c in [*ro, *rs]]
-            wishes, ro, rs = _classified(text, marks, wishes, zones, anchors)
+            wishes, ro, rs, spares = _classified(text, marks, wishes, zones, anchors)
     figures = mentions
     counts = Counter(f["object"] for f in figures)
     score = Counter({o: counts[o] + 3 * actors[o] + 2 * targets[o] for o in {*counts, *actors}})
     first = {o: min((f["span"][0] for f in figures if f["object"] == o), default=len(text)) for o in score}
     obj = max(score, key=lambda o: (score[o], -first[o])) if score else None
-    if obj is None and _SELF_CUE.search(text) and (wishes or rs):
+    if obj in ("mother", "father") and {"mother", "father"} <= set(counts) and \
+            any(f["object"] == "parent" and not _possessive(text, f) for f in figures):
+        obj = "parent"  # "I told my parents. Dad went quiet ... Mum was crying": both of them, as the parents
+    if obj is None and (_SELF_CUE.search(text) and (wishes or rs) or any(c.get("object") == "self" for c in ro)):
         obj = "self"
     # with the classifier, only grounded responses (the word lists agree, or it is sure) make a text an episode
     sure_ro, sure_rs = ([c for c in x if c.get("grounded", True)] for x in (ro, rs))
@@ -346,8 +418,17 @@ def _episode(text: str, unit: TextUnit, known: dict[str, str], therapist_names: 
     # a figure the client names who does something the classifier reads with moderate confidence, and one more
     # moderate component, also make an episode: terse speech often has no word the lists know
     moderate = [c for c in [*wishes, *ro, *rs] if c.get("confidence", 0.0) >= MODERATE]
+    # since v6: a figure the text names (not a guessed name) who is the subject of a clause, with one grounded
+    # component: "My father. Hit me with a belt. I didn't cry." ("hit me" is no word the lists know)
+    named = any(f["object"] == obj and f["basis"] in ("word", "name", "you") for f in figures) or \
+        (obj == "self" and bool(_SELF_SUBJECT.search(text)))
+    acts = any(c.get("object") == obj and c.get("confidence", 1.0) >= ACTS for c in [*ro, *spares])
     episode = obj is not None and (bool(sure_ro) or n_components >= 2 or (
-        len(moderate) >= 2 and any(c.get("object") == obj for c in moderate)))
+        len(moderate) >= 2 and any(c.get("object") == obj for c in moderate)) or (
+        named and acts and n_components >= 1))
+    if episode:  # a coder codes each component's likeliest cluster: a part with nothing found takes its best spare
+        wishes, ro, rs = (found or _best_spare(spares, part, obj)
+                          for found, part in ((wishes, "wish"), (ro, "response_of_other"), (rs, "response_of_self")))
     chosen = next((f for f in [*figures, *context] if f["object"] == obj), None)
     return {
         "episode": episode,
@@ -355,12 +436,42 @@ def _episode(text: str, unit: TextUnit, known: dict[str, str], therapist_names: 
         "object_basis": chosen["basis"] if chosen else ("cue" if obj == "self" else None),
         "object_name": chosen.get("name") if chosen else None,
         "wish": _primary(wishes) if episode else None,
-        "response_of_other": (_primary([c for c in ro if c["object"] == obj] or ro) if episode else None),
+        "response_of_other": (_headline_ro(text, [c for c in ro if c["object"] in _MEMBERS.get(obj, (obj,))] or ro,
+                                           model) if episode else None),
         "response_of_self": _primary(rs) if episode else None,
         "components": (wishes + ro + rs) if episode else [],
         "figures": sorted(counts),
         "name_guesses": {f["name"]: f["object"] for f in mentions if f["basis"] == "guess"},
     }
+
+
+def _headline_ro(text: str, ro: list[dict[str, Any]], model: bool) -> dict[str, Any] | None:
+    """The episode's response of other. Since v6, where the object acts in two or more clauses, the classifier
+    also reads them together, as a coder reads the whole story ("Went quiet. Took the kids to her mum's."), and
+    its reading decides when it is sure of it (above 0.5); else the clauses' summed confidence does."""
+    if model and len(ro) >= 2:
+        from reverie.analysis import relational_model
+        (p,) = relational_model.classify([("response_of_other", " ".join(c["quote"] for c in ro))])
+        cid = max((c for c in p if c != relational_model.NONE), key=p.__getitem__)
+        if p[cid] > relational_model.SURE:
+            same = [c for c in ro if c["cluster"] == cid]
+            if same:
+                return max(same, key=lambda c: c.get("confidence", 1.0))
+            first = ro[0]
+            return _component("response_of_other", cid, text, tuple(first["span"])) | {
+                "confidence": round(p[cid], 3), "grounded": False, "object": first.get("object")}
+    return _primary(ro)
+
+
+def _best_spare(spares: list[dict[str, Any]], part: str, obj: str | None) -> list[dict[str, Any]]:
+    """The classifier's likeliest cluster for a part an episode lacks, from the wishes and clauses it read as
+    more likely "none" (responses of other: the object's own first), marked ``fallback`` and never ``grounded``,
+    so it codes the episode but never counts in the case formulation."""
+    pool = [c for c in spares if c["component"] == part]
+    if part == "response_of_other":
+        pool = [c for c in pool if c.get("object") == obj] or pool
+    best = max(pool, key=lambda c: c["confidence"], default=None)
+    return [best | {"fallback": True, "grounded": False}] if best else []
 
 
 def _dedupe(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -447,7 +558,7 @@ class RelationalAnalyzer(BaseAnalyzer):
     """Relationship episodes with Wish, Response of Other and Response of Self (CCRT, edition-3 clusters)."""
 
     name: ClassVar[str] = "relational"
-    version: ClassVar[str] = "5"
+    version: ClassVar[str] = "6"
     description: ClassVar[str] = (
         "Finds relationship episodes (an interaction told with a specific other) in client speech and journal "
         "text and codes the wish, response of other and response of self in the CCRT edition-3 clusters, with "

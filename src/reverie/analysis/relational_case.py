@@ -111,7 +111,13 @@ def pervasiveness(episodes: list[dict[str, Any]]) -> dict[str, dict[str, float]]
     out: dict[str, dict[str, float]] = {}
     for part in PARTS:
         counts = Counter(c for e in episodes for c in _clusters(e, part))
-        out[part] = {c: round(k / n, 3) for c, k in sorted(counts.items(), key=lambda x: (-x[1], x[0]))}
+        # equal shares: the cluster coded with more confidence first (then by id)
+        sure = Counter()
+        for e in episodes:
+            for c in _grounded(e):
+                if c["cluster"] in counts and c["cluster"].rstrip("12345678") == _PREFIX[part]:
+                    sure[c["cluster"]] += c.get("confidence", 1.0)
+        out[part] = {c: round(k / n, 3) for c, k in sorted(counts.items(), key=lambda x: (-x[1], -sure[x[0]], x[0]))}
     return out
 
 

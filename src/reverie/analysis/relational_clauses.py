@@ -46,6 +46,28 @@ _SUBJECTLESS = re.compile(r"\s*(?:(?:just|never|still|always|only|even|then|so|a
 _NEW_SUBJECT = re.compile(r"(?<=[a-z] )(?:he|she|they)\b(?! (?:said|told|asked|thought|knew)\b)")
 
 
+# A sentence that only names a figure ("My father.", "Workmate, Dave.", "Er. My boss."): what follows is about them
+_TOPIC_FILLERS = frozenset("my our the a an old er um erm well so oh and now".split())
+
+
+_NEGATED_NEGATIVE = re.compile(lex.NEGATED_NEGATIVE_RO, _I)
+_SUBORDINATE = re.compile(r"when|because|while|until|which", _I)
+
+
+def _topic(text: str, s0: int, s1: int, marks: list[Any]) -> bool:
+    """True when the sentence is a figure named on its own: a figure of the client's (or a name in apposition to
+    it) and nothing else but up to three fillers and determiners."""
+    named = [s[2]["span"] for s in marks if s0 <= s[0] < s1 and s[1] not in (None, "I") and s[2]
+             and s[2].get("span", (None,))[0] == s[0]]
+    if not named:
+        return False
+    rest = text[s0:s1]
+    for a, b in sorted(named, reverse=True):  # blank out each figure's words
+        rest = rest[:a - s0] + " " * (b - a) + rest[b - s0:]
+    words = re.findall(r"[A-Za-z']+", rest)
+    return len(words) <= 3 and all(w.lower() in _TOPIC_FILLERS for w in words)
+
+
 def clauses(text: str, marks: list[Any]) -> list[tuple[int, int, str | None]]:
     """The clauses of a text, each with its subject: "I", an object id, or None (it, we, no one named).
 
@@ -54,6 +76,7 @@ def clauses(text: str, marks: list[Any]) -> list[tuple[int, int, str | None]]:
     said I was being silly": "said..." is still his)."""
     out: list[tuple[int, int, str | None]] = []
     subject: str | None = None
+    topic = False
     for sentence in SENTENCE.finditer(text):
         s0, s1 = sentence.span()
         breaks = [m.span() for m in CLAUSE_BREAK.finditer(text, s0, s1)]
@@ -63,10 +86,14 @@ def clauses(text: str, marks: list[Any]) -> list[tuple[int, int, str | None]]:
                    if any(s[0] >= m.start() and s[0] < m.end() and s[1] not in (None, "I") for s in marks)]
         breaks.sort()
         # a sentence that opens on a verb with no subject keeps the last one ("Foreman called me in. Said I was
-        # slow."): terse speech drops it; any other opening but a fragment of two words starts afresh
-        if not _SUBJECTLESS.match(text, s0) and len(text[s0:s1].split()) > 2:
+        # slow."): terse speech drops it; any other opening but a fragment of two words starts afresh, except
+        # after a figure named on its own ("My father. Hit me with a belt.", "The lads at work. Take the mick.")
+        if not _SUBJECTLESS.match(text, s0) and len(text[s0:s1].split()) > 2 and not topic:
             subject = None  # a fragment ("Forty.", "Every week.") keeps it too
-        for a, b in zip([s0, *(e for _, e in breaks)], [*(st for st, _ in breaks), s1]):
+        topic = _topic(text, s0, s1, marks)
+        main: str | None = None  # the subject of the sentence's main clauses, which a next sentence may keep
+        for (a, b), opener in zip(zip([s0, *(e for _, e in breaks)], [*(st for st, _ in breaks), s1]),
+                                  ["", *(text[x:y] for x, y in breaks)]):
             raw = text[a:b]
             lead = len(raw) - len(raw.lstrip(" \t\"'\u201c\u2018-("))
             a += lead
@@ -79,17 +106,34 @@ def clauses(text: str, marks: list[Any]) -> list[tuple[int, int, str | None]]:
                 subject = first[1]
             if len(text[a:b].split()) >= 2 or _APOLOGY.match(text, a):
                 out.append((a, b, subject))
+            if not _SUBORDINATE.fullmatch(opener.strip()) and subject is not None:
+                main = subject
+        # "Raj covered my shift when the wife had her op. Didn't even ask.": the next sentence's left-out subject
+        # is the main clause's, not the one of a "when" or "because" clause
+        subject = main if main is not None else subject
     return out
 
 
 def classified(text: str, marks: list[Any], wishes: list[dict[str, Any]], zones: list[tuple[int, int]],
-                anchors: Sequence[tuple[str, int]] = ()
-                ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+               anchors: Sequence[tuple[str, int]] = ()
+               ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
     """The components as the trained classifier codes them: each wish span, each clause whose subject is a
     figure (a response of other) and each clause whose subject is the client (a response of self) gets its
     most probable cluster. A response clause is kept where the word lists found a response of that kind in it
     (``anchors``: component and start), or where the classifier alone is sure of it (``SURE``); one it reads as
     "none" is left out."""
+    wishes, ro, rs, _ = classified_with_spares(text, marks, wishes, zones, anchors)
+    return wishes, ro, rs
+
+
+def classified_with_spares(text: str, marks: list[Any], wishes: list[dict[str, Any]], zones: list[tuple[int, int]],
+                           anchors: Sequence[tuple[str, int]] = ()
+                           ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]],
+                                      list[dict[str, Any]]]:
+    """As :func:`classified`, plus the *spares*: the wishes and clauses it read as more likely "none", each
+    coded with its most probable cluster (``grounded`` False). A coder who has found an episode still codes
+    each component's most likely cluster; ``relational`` takes a spare only where an episode has no other
+    component of that kind (since ``relational.v6``)."""
     from reverie.analysis import relational_model
 
     items: list[tuple[str, str]] = [("wish", w["quote"]) for w in wishes]
@@ -97,28 +141,37 @@ def classified(text: str, marks: list[Any], wishes: list[dict[str, Any]], zones:
     for a, b, who in clauses(text, marks):
         if who is None and _APOLOGY.match(text, a):
             who = "I"  # "Sorry." with no one else as its subject is the speaker's
-        if who is None or who == "self" or any(za < b and a < zb for za, zb in zones):
+        if who is None or any(za < b and a < zb for za, zb in zones):
             continue
         part = "response_of_self" if who == "I" else "response_of_other"
         items.append((part, text[a:b]))
         where.append((part, (a, b), who))
     probs = relational_model.classify(items)
-    coded_wishes = []
+    coded_wishes: list[dict[str, Any]] = []
+    spares: list[dict[str, Any]] = []
     for w, p in zip(wishes, probs):  # "I wanted to ask you something" is no wish of the CCRT's ("none")
         cid = max((c for c in p if c != relational_model.NONE), key=p.__getitem__)
+        coded = w | {"cluster": cid, "label": lex.LABELS[cid], "confidence": round(p[cid], 3)}
         if p.get(relational_model.NONE, 0.0) < relational_model.NONE_AT:
-            coded_wishes.append(w | {"cluster": cid, "label": lex.LABELS[cid], "confidence": round(p[cid], 3)})
+            coded_wishes.append(coded)
+        else:
+            spares.append(coded | {"grounded": False})
     ro: list[dict[str, Any]] = []
     rs: list[dict[str, Any]] = []
     for (part, span, who), p in zip(where, probs[len(wishes):]):
         cid = max((c for c in p if c != relational_model.NONE), key=p.__getitem__)
+        if part == "response_of_other" and _NEGATED_NEGATIVE.search(text, span[0], span[1]):
+            # "never once made me feel stupid": the classifier reads the negative words; the response is kind
+            p = {**p, lex.NEGATED_NEGATIVE_CLUSTER: max(p[cid], p[lex.NEGATED_NEGATIVE_CLUSTER]),
+                 relational_model.NONE: 0.0}
+            cid = lex.NEGATED_NEGATIVE_CLUSTER
+        coded = component(part, cid, text, span) | {"confidence": round(p[cid], 3)}
+        if part == "response_of_other":
+            coded |= {"object": who}
         if p.get(relational_model.NONE, 0.0) >= relational_model.NONE_AT:
+            spares.append(coded | {"grounded": False})
             continue
         grounded = p[cid] >= relational_model.SURE or any(kind == part and span[0] <= at < span[1]
                                                           for kind, at in anchors)
-        coded = component(part, cid, text, span) | {"confidence": round(p[cid], 3), "grounded": grounded}
-        if part == "response_of_other":
-            ro.append(coded | {"object": who})
-        else:
-            rs.append(coded)
-    return coded_wishes, ro, rs
+        (ro if part == "response_of_other" else rs).append(coded | {"grounded": grounded})
+    return coded_wishes, ro, rs, spares

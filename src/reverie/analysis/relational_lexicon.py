@@ -14,23 +14,26 @@ OBJECTS: tuple[str, ...] = ("mother", "father", "parent", "partner", "sibling", 
 # object id -> (pattern, gender: "f", "m" or "")
 FIGURES: tuple[tuple[str, str, str], ...] = (
     ("boss", r"senior partner|(?:line |my |the |our )manager|boss|supervisor|head of (?:department|team)"
-             r"|(?:managing |the |my )director|team leader|foreman|gaffer", ""),
+             r"|(?:managing |the |my |our )director|team leader|foreman|gaffer|sergeant|corporal|head chef", ""),
     ("mother", r"mother|mum|mom|mummy|mommy|mam|stepmother", "f"),
     ("father", r"father|dad|daddy|stepfather|papa|(?:my|me|our) old man", "m"),
     ("parent", r"parents|folks|mum and dad|mom and dad|dad and mum|(?:my|our) family", ""),
     ("partner", r"husband|wife|boyfriend|girlfriend|fianc[eé]e?|spouse|other half|missus|missis|hubby"
                 r"|(?:my|our) partner|(?:my|our) ex\b", ""),
-    ("sibling", r"brother|sister|siblings?|twin", ""),
-    ("child", r"son|daughter|(?:my|our|the) (?:kids?|child|children|baby)|little (?:boy|girl)", ""),
+    ("sibling", r"brother|sister|siblings?|twin|our kid\b(?!s)", ""),
+    ("child", r"son|daughter|(?:my|the) kids?|our kids|(?:my|our|the) (?:child|children|baby)|little (?:boy|girl)"
+              r"|(?:my|our) (?:eldest|youngest|middle one|little one)|my (?:lad|boy)", ""),
     ("friend", r"(?:best |old |close )?friends?|mates?|pals?|buddy|flatmate|housemate|roommate", ""),
     ("colleague", r"colleagues?|co-?workers?|teammates?|(?:the|my|our) (?:new )?team|people at work"
                   r"|(?:the )?others (?:on|in) (?:my|the|our) team|workmates?"
                   r"|(?:the )?(?:lads|guys|girls|others|blokes) (?:at|on|from)"
-                  r" (?:work|the site|the job|the shop floor)", ""),
+                  r" (?:work|the site|the job|the shop floor|the line|the ward|(?:the |my )?(?:\w+ )?shift)", ""),
     ("therapist", r"(?:my|the) therapist|(?:my|the) analyst|my counsell?or", "f"),
     ("other", r"doctor|gp|nurse|teacher|neighbou?r|landlord|landlady|stranger|receptionist|uncle|aunt"
+              r"|consultant|specialist|surgeon|vicar|priest|social worker|solicitor|policem[ae]n|cousin|nephew|niece"
               r"|grandmother|grandfather|gran|granny|grandma|grandpa|grandad|granddad|nana|in-laws?|mother-in-law|father-in-law"
-              r"|(?:the )?(?:man|woman|guy|lady|people|couple|family) (?:next door|upstairs|downstairs)", ""),
+              r"|(?:the )?(?:man|woman|guy|lady|people|couple|family|chap|bloke|fella|lad|girl)"
+              r" (?:next door|upstairs|downstairs|across the road)", ""),
 )
 # A relative clause or role phrase that introduces a name: "a woman called Helen who runs our department".
 ROLE_PHRASES: tuple[tuple[str, str], ...] = (
@@ -48,7 +51,7 @@ FEMALE_WORDS = r"mother|mum|mom|mummy|mommy|mam|stepmother|wife|missus|missis|gi
                r"|little girl|fianc[eé]e" \
                r"|aunt|grandmother|gran|granny|grandma|nana|landlady|mother-in-law"
 MALE_WORDS = r"father|dad|daddy|stepfather|papa|my old man|me old man|our old man|foreman|husband|hubby" \
-             r"|boyfriend|brother|son|little boy|uncle|grandfather|grandpa" \
+             r"|boyfriend|brother|son|little boy|uncle|grandfather|grandpa|my lad|my boy" \
              r"|father-in-law"
 
 # Names of places, days and months that look like names but are never a figure.
@@ -57,7 +60,9 @@ NOT_NAMES = frozenset(
     " This That There They He She We You My Our His Her Their Just Even Only Maybe Perhaps Sorry God Christmas"
     " Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July August"
     " September October November December Leeds London Dr Mr Mrs Ms Not All Part In On At After Before Last Next"
-    " Mum Dad Mom Mummy Daddy Seriously Honestly Still Because If Or Nobody Everyone Something Nothing Was".split())
+    " Mum Dad Mom Mummy Daddy Seriously Honestly Still Because If Or Nobody Everyone Something Nothing Was"
+    " One Two Three Four Five Six Seven Eight Nine Ten Eleven Twelve Fifteen Twenty Thirty Forty Fifty Sixty Seventy"
+    " Eighty Ninety Hundred Half Both Twice Once First Second Third Every Each".split())
 HOME_CUES = (r"\b(?:home|sofa|dinner|bed|kiss|wedding|love[sd]?|together|kitchen|risotto|breakfast|toast|soup|holiday"
              r"|pregnant|anniversary|engaged|married|moved in|our (?:flat|house|place|bedroom)|date night|washing up|laundry)\b")
 WORK_CUES = (r"\b(?:meeting|office|team|desk|report|project|client|deadline|work|valuation|rota|memo|pitch|shift"
@@ -67,10 +72,15 @@ FRIEND_CUES = (r"\b(?:came (?:round|over)|popped (?:round|over|in)|(?:met|meet|m
                r"|the pub|catch(?:ing)? up|from school|from uni|(?:a|her|his) party|(?:her|his) place)\b")
 
 # ----- components ---------------------------------------------------------------------------------------------
-WISH_VERB = (r"\b(?:I|me)(?:'d|\u2019d)?\s+(?:(?!felt|feel|feeling|was|am|been)\w+\s+){0,2}?"
+# since v6 also "I didn't want", "I'd been hoping", "I'd have loved", "I was looking forward to", "I'd rather"
+WISH_VERB = (r"\b(?:I|me)(?:'d|\u2019d)?\s+(?:(?!felt|feel|feeling|was|am|been)\w+(?:n['\u2019]t)?\s+){0,2}?"
              r"(?:just\s+|really\s+|only\s+|so\s+|badly\s+|desperately\s+)?"
              r"(?:want(?:ed|s|ing)?|wish(?:ed)?|need(?:ed)?|hoped|was hoping|longed|long|was desperate|would love"
-             r"|'d love|was dying)\b|\b(?:just |really |always |kept |keep )wanting\b|\ball I (?:ever )?want(?:ed)?\b|\bpart of me want(?:s|ed)?\b")
+             r"|'d love|was dying)\b|\b(?:just |really |always |kept |keep )wanting\b|\ball I (?:ever )?want(?:ed)?\b|\bpart of me want(?:s|ed)?\b"
+             r"|\bI(?:'d|\u2019d| had| have|'ve| was| am|'m)? (?:been |so |really |just )*(?:hoping|longing|wanting|dying)\b"
+             r"|\bI(?:'d|\u2019d| would) (?:have |really |so )*(?:loved|liked)\b"
+             r"|\bI(?:'d|\u2019d| had| was|'m| am)? (?:been |really |so )*looking forward to\b"
+             r"|\bI(?:'d|\u2019d| would) (?:much )?rather\b")
 
 WISHES: dict[str, tuple[str, ...]] = {
     "W2": (r"hurt (?:him|her|them|you)|get (?:back at|even)|punish|pay (?:him|her|them) back|make (?:him|her|them) suffer"
@@ -136,6 +146,15 @@ RESPONSES_OF_OTHER: dict[str, tuple[str, ...]] = {
             r"|answered every|knew (?:exactly|everything)|strong",),
 }
 NEGATED_POSITIVE_RO = "RO5"  # "he didn't listen", "she never helped": a positive response, negated, rejects
+# ... and the converse (since v6): a negative response negated is told as the other's patience or acceptance, RO8
+# ("never once made me feel stupid", "she didn't judge", "he never raised his voice", "didn't bat an eyelid")
+NEGATED_NEGATIVE_RO = (
+    r"\b(?:never|didn't|doesn't|don't|wasn't|weren't|isn't|not|no)\s+(?:once\s+|even\s+|ever\s+|at all\s+)?"
+    r"(?:(?:made|make|makes|making)\s+me\s+feel\s+(?:stupid|thick|small|silly|daft|useless|a fool|an idiot|bad|guilty"
+    r"|a nuisance|a burden|awkward)|judg\w*|rais\w+ (?:his|her|their|a) voice|(?:get|got|gets|getting) (?:cross|angry"
+    r"|annoyed|impatient)|rush\w*|lectur\w*|tell me off|told me off|shout\w*|critici[sz]\w*|complain\w*|mind\w*"
+    r"|hold it against|make a (?:fuss|thing)|bat an eyelid|jump in|interrupt\w*|cross|angry|annoyed|shocked)")
+NEGATED_NEGATIVE_CLUSTER = "RO8"
 
 # Responses of self: matched in a clause whose subject is "I" (or a feeling word after felt/feel/feeling).
 RESPONSES_OF_SELF: dict[str, tuple[str, ...]] = {

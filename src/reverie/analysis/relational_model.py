@@ -64,6 +64,10 @@ def embed(texts: Sequence[str]) -> np.ndarray:
     if collect is not None:  # first pass of a batch: note the clauses, answer with zeros
         collect.update(texts)
         return np.zeros((len(texts), _WIDTH))
+    late = _batch().get("late")
+    if late is not None:  # second pass: note what the first could not foresee (it depends on the first codes)
+        late.update(t for t in texts if t not in cache)
+        return np.array([cache.get(t, np.zeros(_WIDTH)) for t in texts]).reshape(len(texts), -1)
     missing = [t for t in texts if cache is None or t not in cache]
     found: dict[str, np.ndarray] = dict(cache or {})
     if missing:
@@ -87,8 +91,9 @@ def _batch() -> dict[str, Any]:
 @contextmanager
 def batch(run_rules: Callable[[], Any]) -> Iterator[None]:
     """Encode a batch of texts' clauses in one go: ``run_rules`` is run once with the encoder answering zeros
-    (which notes every clause the texts will ask for), then every noted clause is encoded together, and
-    the body runs with those embeddings at hand. One encoder call for many short clauses is several times
+    (which notes every clause the texts will ask for), then every noted clause is encoded together (and,
+    after a second run, the texts that depend on the first codes), and the body runs with those embeddings at
+    hand. One encoder call for many short clauses is several times
     faster than one call per text."""
     state = _batch()
     state.clear()
@@ -99,6 +104,13 @@ def batch(run_rules: Callable[[], Any]) -> Iterator[None]:
         encoder = _state["encoder"] or embed_minilm
         state["cache"] = dict(zip(texts, np.asarray(encoder(texts), dtype=np.float64).reshape(len(texts), -1))) \
             if texts else {}
+        # since relational.v6 an object's clauses are also read together, a text known only once the clauses
+        # are coded: a second run notes those texts, and they are encoded in one more call
+        state["late"] = set()
+        run_rules()
+        late = sorted(state.pop("late"))
+        if late:
+            state["cache"].update(zip(late, np.asarray(encoder(late), dtype=np.float64).reshape(len(late), -1)))
         yield
     finally:
         state.clear()
