@@ -47,9 +47,12 @@ def render_themes(console: Console, data: dict[str, Any]) -> None:
 
 
 def _component(c: dict[str, Any] | None) -> Text:
+    """A CCRT component as cluster, label, valence and quote; one the analyser is not sure of (``grounded`` false:
+    neither the word lists nor the classifier at 0.5 agree) says so, as it never counts in the CCRT."""
     if not c:
         return Text("-")
-    return Text(f"{c['cluster']} {c['label']} ({c['valence'][0]}): \u201c{c['quote']}\u201d")
+    sure = "" if c.get("grounded", True) else ", tentative"
+    return Text(f"{c['cluster']} {c['label']} ({c['valence'][0]}{sure}): \u201c{c['quote']}\u201d")
 
 
 def render_patterns(console: Console, data: dict[str, Any]) -> None:
