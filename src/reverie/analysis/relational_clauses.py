@@ -44,10 +44,11 @@ _SUBJECTLESS = re.compile(r"\s*(?:(?:just|never|still|always|only|even|then|so|a
                           r"|\w+(?:ed|es|[^s]s))\b"
                           r"(?! (?:is|was|are|were|has|had)\b)", _I)
 # What the client perceived the other do or feel ("I could tell she was bored", "I got the feeling you were fed up"):
-# the clause after it is the other's, a response of other told through the client's eyes (since relational.v7)
+# the clause after it is the other's, a response of other told through the client's eyes (since relational.v7); an
+# opinion ("I thought he was right") is not a perception and stays the client's
 _PERCEIVED = re.compile(r"\bI (?:(?:could|can|can't help but|just|already|could just) )?(?:tell|see|sense|sensed|feel"
                         r"|felt like|felt as if|feel like|noticed|could hear|got the feeling|get the feeling"
-                        r"|got the sense|thought)(?: that)?(?= (?:you|he|she|they)\b)", _I)
+                        r"|got the sense)(?: that)?(?= (?:you|he|she|they)\b)", _I)
 _NEW_SUBJECT = re.compile(r"(?<=[a-z] )(?:he|she|they)\b(?! (?:said|told|asked|thought|knew)\b)")
 
 
