@@ -32,7 +32,7 @@ def codes(values) -> tuple:
 
 def test_relational_is_registered_with_its_fields() -> None:
     analyser = REGISTRY.create("relational")
-    assert analyser.key == "relational.v6"
+    assert analyser.key == "relational.v7"
     assert {"episode", "object", "wish", "response_of_other", "response_of_self"} <= set(analyser.fields)
 
 

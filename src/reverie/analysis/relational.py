@@ -430,14 +430,15 @@ def _episode(text: str, unit: TextUnit, known: dict[str, str], therapist_names: 
         wishes, ro, rs = (found or _best_spare(spares, part, obj)
                           for found, part in ((wishes, "wish"), (ro, "response_of_other"), (rs, "response_of_self")))
     chosen = next((f for f in [*figures, *context] if f["object"] == obj), None)
+    own_ro = [c for c in ro if c["object"] in _MEMBERS.get(obj, (obj,))] or ro
     return {
         "episode": episode,
         "object": obj if episode else None,
         "object_basis": chosen["basis"] if chosen else ("cue" if obj == "self" else None),
         "object_name": chosen.get("name") if chosen else None,
         "wish": _primary(wishes) if episode else None,
-        "response_of_other": (_headline_ro(text, [c for c in ro if c["object"] in _MEMBERS.get(obj, (obj,))] or ro,
-                                           model) if episode else None),
+        "response_of_other": (_answered_ro(_headline_ro(text, own_ro, model), own_ro, _primary(rs))
+                              if episode else None),
         "response_of_self": _primary(rs) if episode else None,
         "components": (wishes + ro + rs) if episode else [],
         "figures": sorted(counts),
@@ -461,6 +462,17 @@ def _headline_ro(text: str, ro: list[dict[str, Any]], model: bool) -> dict[str, 
             return _component("response_of_other", cid, text, tuple(first["span"])) | {
                 "confidence": round(p[cid], 3), "grounded": False, "object": first.get("object")}
     return _primary(ro)
+
+
+def _answered_ro(headline: dict[str, Any] | None, ro: list[dict[str, Any]], rs: dict[str, Any] | None
+                 ) -> dict[str, Any] | None:
+    """Since v7 the response of other is the one the self answers: where the headline's valence differs from the
+    response of self's ("She said of course and told me to leave early ... I felt like a person for once"), the
+    object's responses of the self's valence decide, if there are any (as a coder reads the other's response from
+    what the client made of it); else the headline stays."""
+    if headline is None or rs is None or headline["valence"] == rs["valence"]:
+        return headline
+    return _primary([c for c in ro if c["valence"] == rs["valence"] and not c.get("fallback")]) or headline
 
 
 def _best_spare(spares: list[dict[str, Any]], part: str, obj: str | None) -> list[dict[str, Any]]:
@@ -558,7 +570,7 @@ class RelationalAnalyzer(BaseAnalyzer):
     """Relationship episodes with Wish, Response of Other and Response of Self (CCRT, edition-3 clusters)."""
 
     name: ClassVar[str] = "relational"
-    version: ClassVar[str] = "6"
+    version: ClassVar[str] = "7"
     description: ClassVar[str] = (
         "Finds relationship episodes (an interaction told with a specific other) in client speech and journal "
         "text and codes the wish, response of other and response of self in the CCRT edition-3 clusters, with "

@@ -43,6 +43,12 @@ _SUBJECTLESS = re.compile(r"\s*(?:(?:just|never|still|always|only|even|then|so|a
                           r"|rang|made|sat|kept|knew|left|put|lent|brought|thought|felt|slept|ran|sent|let|lost"
                           r"|\w+(?:ed|es|[^s]s))\b"
                           r"(?! (?:is|was|are|were|has|had)\b)", _I)
+# What the client perceived the other do or feel ("I could tell she was bored", "I got the feeling you were fed up"):
+# the clause after it is the other's, a response of other told through the client's eyes (since relational.v7); an
+# opinion ("I thought he was right") is not a perception and stays the client's
+_PERCEIVED = re.compile(r"\bI (?:(?:could|can|can't help but|just|already|could just) )?(?:tell|see|sense|sensed|feel"
+                        r"|felt like|felt as if|feel like|noticed|could hear|got the feeling|get the feeling"
+                        r"|got the sense)(?: that)?(?= (?:you|he|she|they)\b)", _I)
 _NEW_SUBJECT = re.compile(r"(?<=[a-z] )(?:he|she|they)\b(?! (?:said|told|asked|thought|knew)\b)")
 
 
@@ -84,6 +90,7 @@ def clauses(text: str, marks: list[Any]) -> list[tuple[int, int, str | None]]:
                    if not _REPORTING.search(text[max(s0, m.start() - 12):m.start()])]
         breaks += [(m.start(), m.start()) for m in _TOLD_FIGURE.finditer(text, s0, s1)
                    if any(s[0] >= m.start() and s[0] < m.end() and s[1] not in (None, "I") for s in marks)]
+        breaks += [(m.end(), m.end()) for m in _PERCEIVED.finditer(text, s0, s1)]
         breaks.sort()
         # a sentence that opens on a verb with no subject keeps the last one ("Foreman called me in. Said I was
         # slow."): terse speech drops it; any other opening but a fragment of two words starts afresh, except
