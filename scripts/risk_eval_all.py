@@ -22,11 +22,11 @@ from counselchat import counselchat_rows  # scripts/counselchat.py (evaluation d
 from reverie.evaluation.risk import evaluate, load_rows
 
 SETS = ("risk_check", "risk_holdout_v1", "risk_holdout", "risk_holdout_v3", "risk_holdout_v4", "risk_holdout_v5",
-        "risk_holdout_v7", "risk_holdout_v8", "risk_holdout_v9", "risk_tune_v6", "risk_tune_v7", "risk_tune_v9", "risk_tune_users_v1", "risk_everyday", "risk_session_talk")
+        "risk_holdout_v7", "risk_holdout_v8", "risk_holdout_v9", "risk_tune_v6", "risk_tune_v7", "risk_tune_v9", "risk_tune_users_v1", "risk_tune_users_v2", "risk_everyday", "risk_session_talk")
 HELD_OUT = ("risk_holdout_v9",)  # a measure only: never tuned on
 # issue 15's check sets: every set but the held-out and the hard real-post-style sets tuned on since version 7
 NOT_CHECK = HELD_OUT + ("risk_holdout_v5", "risk_holdout_v7", "risk_holdout_v8", "risk_tune_v7", "risk_tune_v9",
-                        "risk_tune_users_v1")
+                        "risk_tune_users_v1", "risk_tune_users_v2")
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
 

@@ -1045,3 +1045,24 @@ def test_analysis_risk_a_reply_post_gives_its_sentences_without_i_to_the_one_add
 ])
 def test_analysis_risk_indirect_cues_in_a_users_history(text, risk):
     assert assess(text)["risk"] is risk
+
+
+@pytest.mark.parametrize("text, risk", [
+    # in one post, a death word corroborates a weak cue (as before); in an unrelated post of the history it does not
+    ("I've set a date. My sourdough starter is dead.", True),
+    ("My sourdough starter is dead, any tips?\n\nI've set a date.", False),
+    # a mood is the writer's in any post: hopelessness in another post still corroborates
+    ("Any bread tips?\n\nI've set a date.\n\nWhat's the point of any of it.", True),
+    # the depth of a cut is a plan cue beside a means, not on its own
+    ("I've been sitting in the bath with a razor, trying to work out how deep.", True),
+    ("I've been trying to work out how deep the pond is for the fish.", False),
+])
+def test_analysis_risk_a_post_with_no_signal_corroborates_only_by_mood(text, risk):
+    assert assess(text)["risk"] is risk
+
+
+def test_analysis_risk_posts_are_blocks_between_blank_lines():
+    from reverie.analysis.risk import posts
+    text = "first post.\n\n  second post.\n \nthird"
+    assert [text[a:b] for a, b in posts(text)] == ["first post.", "second post.", "third"]
+    assert posts("one post, no blank line.\nA second line.") == [(0, 39)]

@@ -142,6 +142,7 @@ _PLAN_CUE = re.compile(
     r"(?:haven'?t|have\s+not|not)\s+(?:done|tried)\s+(?:it|anything)\s+yet|(?:weirdly|strangely|oddly|eerily)\s+(?:calm|peaceful|"
     r"at\s+peace|light)|made\s+(?:my\s+)?peace\s+with\s+it|everything'?s\s+sorted|(?:not\s+going\s+to|won'?t|not\s+gonna)\s+say\s+when|"
     r"counted\s+(?:them|the\s+\w+|my\s+\w+)\s+out|(?:don'?t|dont)\s+know\s+if\s+I(?:'?d|\s+would|'?ll|\s+will)\s+stop|(?:work|working|worked)\s+up\s+the\s+(?:nerve|courage)|"
+    r"(?:work\w*|figur\w*)\s+out\s+how\s+deep\b|"  # v10: the depth of a cut ("trying to work out how deep")
     r"(?:courage|nerve)\s+to\s+(?:do\s+it|go\s+through)|I\s+(?:don'?t|do\s+not|dont)\s+know\s+(?:exactly\s+)?when\b(?!\s+(?:I'?ll|I\s+will|to|the|my|it\s+(?:started|happened)))|"
     r"(?:had|have|got)\s+everything\s+ready|waiting\s+for\s+(?:\w+\s+){1,3}to\s+(?:leave|go\s+away|be\s+away|be\s+out|be\s+empty)|"
     r"everything'?s\s+(?:set|ready|in\s+place)|I\s+know\s+(?:exactly\s+)?how\s+and\s+(?:I\s+know\s+)?(?:where|when)|"
@@ -940,24 +941,32 @@ def _context_support(context: Context) -> str | None:
     return None
 
 
-def _corroboration(text: str, blank: list[tuple[int, int]], strong: bool, context: Context) -> str | None:
+def _corroboration(text: str, blank: list[tuple[int, int]], strong: bool, context: Context,
+                   elsewhere: Sequence[tuple[int, int]] = ()) -> str | None:
     """What, besides a resemblance or a weak cue, says a turn is about risk (None: nothing does).
 
     Words the rules discounted, idioms and the weak cues themselves are blanked first, so that "I would
-    never kill myself" or "thinking about death" cannot corroborate themselves.
+    never kill myself" or "thinking about death" cannot corroborate themselves. ``elsewhere`` (the posts of a
+    user's history that hold no signal) is blanked too, except for hopelessness: a mood is the writer's in any
+    post, while a death, a means or a plan word there may be anyone's ("my starter is dead", "a woman on a bridge").
     """
     if strong:
         return "rules"
     support = _context_support(context)
     if support:
         return support
-    chars = list(text)
-    for s, e in blank:
-        chars[s:e] = " " * (e - s)
-    plain = "".join(chars)
-    clauses = _clauses(plain)
+    def blanked(spans: Sequence[tuple[int, int]]) -> str:
+        chars = list(text)
+        for s, e in spans:
+            chars[s:e] = " " * (e - s)
+        return "".join(chars)
+
+    mood_text = blanked(blank)
+    near_text = blanked(list(blank) + list(elsewhere)) if elsewhere else mood_text
 
     def said(rx: re.Pattern[str]) -> bool:  # a cue the client says, not one they negate ("I don't mean ... a burden")
+        plain = mood_text if rx is _HOPELESS else near_text
+        clauses = _clauses(plain)
         for m in rx.finditer(plain):
             c = next((c for c in clauses if c[0] <= m.start() < c[1]), (0, len(plain)))
             if _negated(plain[c[0]:m.start()], plain[m.end():c[1]]):
@@ -1075,6 +1084,21 @@ def _about_another(text: str, matches: list[RiskMatch]) -> bool:
                                            and not _TOPIC_MATCH.match(m.text) for m in matches)
 
 
+_POST_BREAK = re.compile(r"\n[ \t]*\n\s*")  # a blank line: where one post of a joined history ends
+
+
+def posts(text: str) -> list[tuple[int, int]]:
+    """Character spans of the posts of ``text``: blocks between blank lines (the whole text when there is none)."""
+    spans, start = [], 0
+    for m in _POST_BREAK.finditer(text):
+        if m.start() > start:
+            spans.append((start, m.start()))
+        start = m.end()
+    if start < len(text) or not spans:
+        spans.append((start, len(text)))
+    return spans
+
+
 def _others_sentence(chunk: str) -> bool:
     """A sentence of a post about another's risk that speaks of them and has no "I" as subject: theirs, not the writer's.
 
@@ -1111,15 +1135,20 @@ def _combine(text: str, matches: list[RiskMatch], sem: list[risk_semantic.Semant
         # reason", "not sure how to survive") is not corroborated by them: the words must come from elsewhere.
         # A means or the marks of a plan are concrete enough to let a sentence corroborate itself.
         own_words_only = not weak and not any(_concrete(h.text) for h in sem)
+        # In a user's history (posts joined by blank lines) a post with no signal of its own corroborates nothing:
+        # a paramedic's "a woman on a bridge" does not back a resemblance in another post.
+        signals = [h.start for h in sem] + [m.start for m in weak]
+        elsewhere = [p for p in posts(text) if not any(p[0] <= x < p[1] for x in signals)]
         frames = sentence_frames or {}
         blank += [sent for sent in risk_semantic.sentences(text)  # other people's words, the past, fiction
                   if (frames[sent] if sent in frames else _governing_frame(rules(), text, sent, matches, idiom_spans))
                   in _NOT_THE_WRITERS_NOW]
         if own_words_only:  # each resemblance is corroborated only by words outside its own sentence (v9)
             corroboration = next((c for h in sem for c in [_corroboration(text, blank + [(h.start, h.end)],
-                                                                          bool(strong or answer), context)] if c), None)
+                                                                          bool(strong or answer), context, elsewhere)]
+                                  if c), None)
         else:
-            corroboration = _corroboration(text, blank, bool(strong or answer), context)
+            corroboration = _corroboration(text, blank, bool(strong or answer), context, elsewhere)
     if corroboration is None and _converge(text, weak, sem):
         corroboration = "convergence"
     if strong or answer:
