@@ -991,3 +991,78 @@ def test_analysis_risk_hoping_for_harm_and_one_reason_left(text, risk):
 ])
 def test_analysis_risk_more_plain_wordings_and_their_near_misses(text, risk):
     assert assess(text)["risk"] is risk
+
+
+# Version 10 (issue 15): a user's history read whole — several posts joined, most of them supportive or ordinary.
+def test_analysis_risk_in_a_carers_post_what_i_found_of_theirs_is_theirs(razors_bank):
+    found, own = assess_many([
+        "My son said he has been cutting again. I found out his razors are in the loft now.",
+        "My son said he has been low. I know my razors are in the loft now.",
+    ], semantic=True)
+    assert found["risk"] is False and "third_person" in found["discounted"]  # the finding is mine, the razors his
+    assert own["risk"] is True
+
+
+@pytest.mark.parametrize("text, risk", [
+    # advice to the one addressed, in the second person conditional, is not the writer's
+    ("If you've taken too many tablets, please go to A&E even if you feel fine.", False),
+    ("I've taken too many tablets, I don't feel fine.", True),
+    # means another person had with them (a professional's or volunteer's report)
+    ("Spoke to a caller on the night shift with a rope ready.", False),
+    ("I'm sitting in the car with a rope ready.", True),
+    # someone the writer helped through it
+    ("I've walked three friends through suicidal times.", False),
+    ("My flatmate helped me through a suicidal patch and it's back again now.", True),
+    # the topic of asking or talking, with no "I" in the clause
+    ("Training tip: ask about suicide directly, it does not plant the idea.", False),
+    ("I keep thinking about suicide, every night.", True),
+    # a past age set against the writer's age now
+    ("I was suicidal at seventeen and I'm thirty-two now, with two kids.", False),
+    ("I was suicidal at seventeen and I'm suicidal again now.", True),
+])
+def test_analysis_risk_supporters_words_in_a_users_history(text, risk):
+    assert assess(text)["risk"] is risk
+
+
+def test_analysis_risk_a_reply_post_gives_its_sentences_without_i_to_the_one_addressed():
+    reply = ("Reading your post, you sound exhausted. Depression makes it feel like there's no way out, "
+             "but that is the illness talking.")
+    own = "There's no way out. Nothing is going to change."
+    mixed = "Reading your post, you sound exhausted.\n\nThere's no way out for me. Nothing is going to change."
+    assert assess(reply)["risk"] is False
+    assert assess(own)["risk"] is True
+    assert assess(mixed)["risk"] is True  # a reply is read per post: the writer's own post beside it stays theirs
+
+
+@pytest.mark.parametrize("text, risk", [
+    # the risk in one post among ordinary ones (posts joined with blank lines), found through a second signal
+    ("Any tips for a cheap meal?\n\nI don't think I'll be around by the summer. I've sorted out who gets my guitar.\n\n"
+     "Thanks for the recipes.", True),
+    ("Any tips for a cheap meal?\n\nI don't think I'll be around by the summer, I'm moving to Spain.\n\n"
+     "Thanks for the recipes.", False),
+    ("I'm at peace with what I'm going to do.", True),
+    ("I'm at peace with what I'm going to do about the job, I'll hand in my notice.", False),
+])
+def test_analysis_risk_indirect_cues_in_a_users_history(text, risk):
+    assert assess(text)["risk"] is risk
+
+
+@pytest.mark.parametrize("text, risk", [
+    # in one post, a death word corroborates a weak cue (as before); in an unrelated post of the history it does not
+    ("I've set a date. My sourdough starter is dead.", True),
+    ("My sourdough starter is dead, any tips?\n\nI've set a date.", False),
+    # a mood is the writer's in any post: hopelessness in another post still corroborates
+    ("Any bread tips?\n\nI've set a date.\n\nWhat's the point of any of it.", True),
+    # the depth of a cut is a plan cue beside a means, not on its own
+    ("I've been sitting in the bath with a razor, trying to work out how deep.", True),
+    ("I've been trying to work out how deep the pond is for the fish.", False),
+])
+def test_analysis_risk_a_post_with_no_signal_corroborates_only_by_mood(text, risk):
+    assert assess(text)["risk"] is risk
+
+
+def test_analysis_risk_posts_are_blocks_between_blank_lines():
+    from reverie.analysis.risk import posts
+    text = "first post.\n\n  second post.\n \nthird"
+    assert [text[a:b] for a, b in posts(text)] == ["first post.", "second post.", "third"]
+    assert posts("one post, no blank line.\nA second line.") == [(0, 39)]

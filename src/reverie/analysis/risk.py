@@ -142,10 +142,11 @@ _PLAN_CUE = re.compile(
     r"(?:haven'?t|have\s+not|not)\s+(?:done|tried)\s+(?:it|anything)\s+yet|(?:weirdly|strangely|oddly|eerily)\s+(?:calm|peaceful|"
     r"at\s+peace|light)|made\s+(?:my\s+)?peace\s+with\s+it|everything'?s\s+sorted|(?:not\s+going\s+to|won'?t|not\s+gonna)\s+say\s+when|"
     r"counted\s+(?:them|the\s+\w+|my\s+\w+)\s+out|(?:don'?t|dont)\s+know\s+if\s+I(?:'?d|\s+would|'?ll|\s+will)\s+stop|(?:work|working|worked)\s+up\s+the\s+(?:nerve|courage)|"
+    r"(?:work\w*|figur\w*)\s+out\s+how\s+deep\b|"  # v10: the depth of a cut ("trying to work out how deep")
     r"(?:courage|nerve)\s+to\s+(?:do\s+it|go\s+through)|I\s+(?:don'?t|do\s+not|dont)\s+know\s+(?:exactly\s+)?when\b(?!\s+(?:I'?ll|I\s+will|to|the|my|it\s+(?:started|happened)))|"
     r"(?:had|have|got)\s+everything\s+ready|waiting\s+for\s+(?:\w+\s+){1,3}to\s+(?:leave|go\s+away|be\s+away|be\s+out|be\s+empty)|"
     r"everything'?s\s+(?:set|ready|in\s+place)|I\s+know\s+(?:exactly\s+)?how\s+and\s+(?:I\s+know\s+)?(?:where|when)|"
-    r"delet(?:ed|ing)\s+(?:all\s+)?(?:my|of\s+my)\s+(?:accounts?|social\s+media|profiles?|messages|photos)|"
+    r"delet(?:ed|ing)\s+(?:all\s+|most\s+)?(?:my|of\s+my)\s+(?:accounts?|social\s+media|profiles?|messages|photos)|"
     r"(?:emptying|emptied|clearing|cleared)\s+(?:out\s+)?my\s+(?:flat|room|house|apartment)|"
     r"(?:bank\s+(?:login|details)|passwords?|pin)\s+(?:\w+\s+){0,4}for\s+my\s+\w+|so\s+(?:nobody|no\s+one)\s+would\s+(?:ask|notice|question)|"
     r"scared\s+of\s+(?:myself|what\s+I(?:'?ll|\s+might|\s+could|'?d|\s+would)\s+do)|"
@@ -533,6 +534,9 @@ _RECENT = re.compile(r"\blast\s+(?:week|month|weekend|year|night)\b|\b(?:days?|w
 
 # "Five years ago this week", "a year ago today": an anniversary names the distant past, not a present marker.
 _ANNIVERSARY = re.compile(r"\b(ago|since)\s+(?:this\s+(?:week|month)|today|tonight)\b", re.IGNORECASE)
+# The writer's age now set against an age then ("I'm forty now"): a contrast with the past, not a present marker.
+_AGE_NOW = re.compile(r"\b(?:I'?m|I\s+am)\s+(?:\d{2}|twenty|thirty|forty|fifty|sixty|seventy|eighty)(?:[-\s](?:one|two|three|four|five|"
+                      r"six|seven|eight|nine))?(?:\s+years\s+old)?\s+now\b", re.IGNORECASE)
 # A feeling named as a noun ("the feeling of wanting to die is real"): in a recovery post, a feeling in general.
 _FEELING_NOUN = re.compile(r"\b(?:the|that|this)\s+(?:feelings?|urges?|thoughts?|wish|desire)\s+(?:of|to)\s+$", re.IGNORECASE)
 # A hypothetical ("if I get any thoughts of harming myself, call"): advice about what might come, not what is.
@@ -545,6 +549,24 @@ _TOPIC_OBJECT = re.compile(r"\b(?:poster|leaflet|essay|poem|story|song|article|d
                            r"regarding)\s+(?:the\s+(?:topic\s+of\s+)?)?$", re.IGNORECASE)
 # A conditional hyperbole on a trivial last straw ("if X does one more Y, I'm ..."), told with a laugh.
 _ONE_MORE = re.compile(r"\bif\s+(?:\w+\s+){1,6}?one\s+more\b", re.IGNORECASE)
+# Advice to the one addressed, in the second person conditional ("if you've taken too many tablets, come in").
+_IF_YOU = re.compile(r"\bif\s+you(?:'ve|'re|'d|\s+have|\s+are|\s+had|\s+were)?\s+(?:ever\s+|already\s+|just\s+|really\s+)?$",
+                     re.IGNORECASE)
+# The topic as what one asks, talks or learns about ("ask about suicide directly", "talking about self-harm").
+_TOPIC_VERB = re.compile(r"\b(?:ask|asks|asking|asked|talk|talks|talking|talked|speak|speaks|speaking|spoke|learn|learning|"
+                         r"learned|learnt|teach|teaching|taught|educate|educating)\s+(?:\w+\s+){0,2}?(?:about|on)\s+"
+                         r"(?:the\s+(?:topic|subject)\s+of\s+)?$", re.IGNORECASE)
+# Means someone else has with them ("had a caller last night with a rope ready"): theirs, not the writer's.
+_ANOTHERS_MEANS = re.compile(r"\b(?:a|an|the|one|this|that|another|our)\s+(?:\w+\s+)?(?:caller|patient|client|man|woman|lad|"
+                             r"guy|girl|boy|kid|person|student|customer|member|teen|teenager|bloke|someone)\s+(?:[\w']+\s+){0,4}?"
+                             r"with\s+$", re.IGNORECASE)
+# Someone the writer helped through it ("I've supported two friends through suicidal periods"): the crisis is theirs.
+_THROUGH_THEIRS = re.compile(r"\b(?:support\w*|help\w*|got|get|getting|walk\w*|guid\w*|nurs\w*|car(?:ed|ing)\s+for|sat\s+with)"
+                             r"\s+(?!me\b|myself\b)(?:\w+\s+){1,4}?through\s+(?!my\b)(?:\w+\s+){0,2}$", re.IGNORECASE)
+# A reply to someone's post ("reading your post", "you said you don't see a future"): a risk word in a sentence of it
+# with no first person ("it feels like there's no way out, but that's the illness") is the addressee's or general.
+_REPLY = re.compile(r"\b(?:(?:reading|read|saw|seen|about)\s+your\s+(?:post|message|comment|words|story)|"
+                    r"you\s+(?:said|wrote|say|mentioned|asked|posted|describe|described)\b)", re.IGNORECASE)
 _LAST_POST = re.compile(r"\b(?:last|final)\s+(?:post|entry|message)\b|\bgoodbye\b", re.IGNORECASE)
 _BY_ACCIDENT = re.compile(r"\s+(?:by\s+accident|accidentally|by\s+mistake)\b", re.IGNORECASE)
 
@@ -553,6 +575,16 @@ def _recovered(text: str) -> bool:
     """The writer says, in their own voice, that the crisis is behind them."""
     return any(not _HEARSAY.search(re.split(r"[.!?\n]", text[max(0, m.start() - 40):m.start()])[-1])
                for m in _RECOVERY.finditer(text))  # hearsay in the recovery words' own sentence
+
+
+def _in_reply(text: str, pos: int) -> bool:
+    """The sentence at ``pos`` has no first person and its post (a block between blank lines) replies to someone."""
+    sentence = next(((a, b) for a, b in risk_semantic.sentences(text) if a <= pos < b), None)
+    if sentence is None or set(_tokens(text[sentence[0]:sentence[1]])) & (_FIRST | {"us", "our", "ours"}):
+        return False
+    start = max(text.rfind("\n\n", 0, pos), 0)
+    end = text.find("\n\n", pos)
+    return bool(_REPLY.search(text, start, end if end >= 0 else len(text)))
 
 
 def _told_as_past(r: _Rules, clause: str) -> bool:
@@ -606,6 +638,12 @@ def _frame(rules_: _Rules, text: str, clause: tuple[int, int], m: re.Match[str],
         return "accident"
     if _HYPOTHETICAL.search(before):  # "if I get any thoughts of harming myself I should call"
         return "negation"
+    if not _FIRST_IN_MATCH.search(m.group(0)):
+        if _IF_YOU.search(before) or _ANOTHERS_MEANS.search(before) or _THROUGH_THEIRS.search(before):
+            return "third_person"  # "if you've taken too many tablets", "a caller with a rope ready"
+        if _TOPIC_MATCH.match(m.group(0)) and _TOPIC_VERB.search(before) \
+                and not set(_tokens(ctext)) & _FIRST_SINGULAR:  # "ask about suicide directly"
+            return "third_person"
     if (_TOPIC_MATCH.match(m.group(0)) or re.match(r"[a-z]+ing\b", m.group(0), re.IGNORECASE)) \
             and _TOPIC_OBJECT.search(before):  # "the poster about self-harm", "an essay about wanting to disappear"
         return "fiction" if rules_.frames["fiction"].search(ctext) else "third_person"
@@ -634,7 +672,7 @@ def _frame(rules_: _Rules, text: str, clause: tuple[int, int], m: re.Match[str],
     subject = "first" if anchored else _subject(before)
     if subject == "other":
         return "fiction" if rules_.frames["fiction"].search(ctext) else "third_person"
-    dated = _ANNIVERSARY.sub(r"\1", ctext)
+    dated = _AGE_NOW.sub(" ", _ANNIVERSARY.sub(r"\1", ctext))  # "I was suicidal at nineteen and I'm forty now"
     if rules_.frames["past"].search(dated) and not rules_.frames["present"].search(dated):
         return "past"
     return None
@@ -675,6 +713,8 @@ def find_risk(text: str) -> list[RiskMatch]:
             if frame is None and (p.weak or re.match(r"[a-z]+ing\b", m.group(0), re.IGNORECASE)) \
                     and _not_the_writers(ctext) and (p.weak or _TOPIC_FRAME.search(ctext)):
                 frame = "third_person"  # "signs of suicide include talking about being a burden, giving things away"
+            if frame is None and not _FIRST_IN_MATCH.search(m.group(0)) and _in_reply(text, m.start()):
+                frame = "third_person"  # "(Reading your post ...) it feels like there's no way out, but that's the illness"
             if frame is None and recovered and p.category == "preparation" and _LAST_POST.search(m.group(0)):
                 frame = "leave_taking"  # "This is my last post ... I'm in a much better place now. Goodbye!"
             if frame is None and recovered and _FEELING_NOUN.search(text[clause[0]:m.start()]):
@@ -901,24 +941,32 @@ def _context_support(context: Context) -> str | None:
     return None
 
 
-def _corroboration(text: str, blank: list[tuple[int, int]], strong: bool, context: Context) -> str | None:
+def _corroboration(text: str, blank: list[tuple[int, int]], strong: bool, context: Context,
+                   elsewhere: Sequence[tuple[int, int]] = ()) -> str | None:
     """What, besides a resemblance or a weak cue, says a turn is about risk (None: nothing does).
 
     Words the rules discounted, idioms and the weak cues themselves are blanked first, so that "I would
-    never kill myself" or "thinking about death" cannot corroborate themselves.
+    never kill myself" or "thinking about death" cannot corroborate themselves. ``elsewhere`` (the posts of a
+    user's history that hold no signal) is blanked too, except for hopelessness: a mood is the writer's in any
+    post, while a death, a means or a plan word there may be anyone's ("my starter is dead", "a woman on a bridge").
     """
     if strong:
         return "rules"
     support = _context_support(context)
     if support:
         return support
-    chars = list(text)
-    for s, e in blank:
-        chars[s:e] = " " * (e - s)
-    plain = "".join(chars)
-    clauses = _clauses(plain)
+    def blanked(spans: Sequence[tuple[int, int]]) -> str:
+        chars = list(text)
+        for s, e in spans:
+            chars[s:e] = " " * (e - s)
+        return "".join(chars)
+
+    mood_text = blanked(blank)
+    near_text = blanked(list(blank) + list(elsewhere)) if elsewhere else mood_text
 
     def said(rx: re.Pattern[str]) -> bool:  # a cue the client says, not one they negate ("I don't mean ... a burden")
+        plain = mood_text if rx is _HOPELESS else near_text
+        clauses = _clauses(plain)
         for m in rx.finditer(plain):
             c = next((c for c in clauses if c[0] <= m.start() < c[1]), (0, len(plain)))
             if _negated(plain[c[0]:m.start()], plain[m.end():c[1]]):
@@ -1024,10 +1072,31 @@ _TOLD_ME = re.compile(r"\b(?:told|tells|tell|asked|asks|texted|texts|showed|show
                       re.IGNORECASE)
 
 
+# The writer finding or seeing the other's things ("I found the blades in his pencil case"): the finding is the
+# writer's, what was found is the other's, so this "I" does not make the sentence the writer's own.
+_FOUND_THEIRS = re.compile(r"\bI\s+(?:just\s+|also\s+|then\s+|finally\s+)?(?:found|find|saw|see|noticed|notice|discovered|"
+                           r"spotted|caught\s+(?:him|her|them))\b", re.IGNORECASE)
+
+
 def _about_another(text: str, matches: list[RiskMatch]) -> bool:
     """The post is about someone else's risk: a carer's question or report, or risk words the rules gave to another."""
     return bool(_CARER.search(text)) or any(m.discounted_by in ("third_person", "reported_speech")
                                            and not _TOPIC_MATCH.match(m.text) for m in matches)
+
+
+_POST_BREAK = re.compile(r"\n[ \t]*\n\s*")  # a blank line: where one post of a joined history ends
+
+
+def posts(text: str) -> list[tuple[int, int]]:
+    """Character spans of the posts of ``text``: blocks between blank lines (the whole text when there is none)."""
+    spans, start = [], 0
+    for m in _POST_BREAK.finditer(text):
+        if m.start() > start:
+            spans.append((start, m.start()))
+        start = m.end()
+    if start < len(text) or not spans:
+        spans.append((start, len(text)))
+    return spans
 
 
 def _others_sentence(chunk: str) -> bool:
@@ -1036,7 +1105,7 @@ def _others_sentence(chunk: str) -> bool:
     Parents write "we" ("We've locked up the knives and his razors"), so only the first person singular counts here;
     "me" counts ("nobody would miss me, not even my mum") unless the other tells or shows it to me ("he told me").
     """
-    toks = set(_tokens(_TOLD_ME.sub(" ", chunk)))
+    toks = set(_tokens(_FOUND_THEIRS.sub(" ", _TOLD_ME.sub(" ", chunk))))
     return not toks & _SINGULAR_SUBJECT and bool(toks & (_OTHER | {"we", "we're", "we've", "our"}))
 
 
@@ -1066,15 +1135,20 @@ def _combine(text: str, matches: list[RiskMatch], sem: list[risk_semantic.Semant
         # reason", "not sure how to survive") is not corroborated by them: the words must come from elsewhere.
         # A means or the marks of a plan are concrete enough to let a sentence corroborate itself.
         own_words_only = not weak and not any(_concrete(h.text) for h in sem)
+        # In a user's history (posts joined by blank lines) a post with no signal of its own corroborates nothing:
+        # a paramedic's "a woman on a bridge" does not back a resemblance in another post.
+        signals = [h.start for h in sem] + [m.start for m in weak]
+        elsewhere = [p for p in posts(text) if not any(p[0] <= x < p[1] for x in signals)]
         frames = sentence_frames or {}
         blank += [sent for sent in risk_semantic.sentences(text)  # other people's words, the past, fiction
                   if (frames[sent] if sent in frames else _governing_frame(rules(), text, sent, matches, idiom_spans))
                   in _NOT_THE_WRITERS_NOW]
         if own_words_only:  # each resemblance is corroborated only by words outside its own sentence (v9)
             corroboration = next((c for h in sem for c in [_corroboration(text, blank + [(h.start, h.end)],
-                                                                          bool(strong or answer), context)] if c), None)
+                                                                          bool(strong or answer), context, elsewhere)]
+                                  if c), None)
         else:
-            corroboration = _corroboration(text, blank, bool(strong or answer), context)
+            corroboration = _corroboration(text, blank, bool(strong or answer), context, elsewhere)
     if corroboration is None and _converge(text, weak, sem):
         corroboration = "convergence"
     if strong or answer:
@@ -1144,7 +1218,7 @@ class RiskAnalyzer(BaseAnalyzer):
     """Risk language in client utterances, journal entries and free-text answers (rules + semantic, recall first)."""
 
     name: ClassVar[str] = "risk"
-    version: ClassVar[str] = "9"
+    version: ClassVar[str] = "10"
     description: ClassVar[str] = (
         "Risk language (suicidal ideation, plans, preparations, attempts, self-harm, harm to others) with "
         "severity and the evidence words; negation, other people's words, idioms, marked past and fiction are "
