@@ -48,6 +48,28 @@ def test_evaluation_risk_counts_errors():
     json.dumps(result)  # the CLI's --json output must serialise
 
 
+def test_evaluation_risk_figures_only_keeps_the_counts_and_drops_the_texts(tmp_path, capsys):
+    import numpy as np
+    from reverie.analysis import risk_semantic
+    from reverie.cli import main
+    data = _write(tmp_path, ['{"text": "I want to kill myself.", "label": 1}',
+                             '{"text": "I cut myself again last night.", "label": 0}',  # a false alarm on purpose
+                             '{"text": "My exam is killing me.", "label": 0}'])
+    risk_semantic.set_encoder(lambda texts: np.ones((len(texts), 4), dtype=np.float32) / 2)  # no model here
+    try:
+        assert main(["eval", "risk", "--data", str(data), "--figures-only"]) == 0
+        report = capsys.readouterr().out
+        assert "false alarms 1" in report and "precision 0.500" in report
+        assert "cut myself" not in report and "kill myself" not in report
+        assert main(["eval", "risk", "--data", str(data), "--figures-only", "--json"]) == 0
+        result = json.loads(capsys.readouterr().out)
+        assert (result["tp"], result["fp"], result["tn"]) == (1, 1, 1) and "false_positives" not in result
+        assert main(["eval", "risk", "--data", str(data), "--json"]) == 0  # without it the texts are there
+        assert "cut myself" in json.loads(capsys.readouterr().out)["false_positives"][0]["text"]
+    finally:
+        risk_semantic.set_encoder(None)
+
+
 def test_evaluation_risk_uses_the_given_analyzer():
     class Never:
         def annotate(self, units):

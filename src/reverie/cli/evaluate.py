@@ -33,6 +33,7 @@ def eval_risk(data: Annotated[Optional[Path], typer.Option("--data", help='JSONL
               more: Annotated[Optional[list[Path]], typer.Argument(metavar="FILE", help="More transcripts for --sessions.", show_default=False)] = None,
               risk_free: Annotated[Optional[list[Path]], typer.Option("--risk-free", metavar="FILE", help="A transcript you mark as risk-free (repeatable).")] = None,
               at_risk: Annotated[Optional[list[Path]], typer.Option("--at-risk", metavar="FILE", help="A transcript you mark as holding risk (repeatable).")] = None,
+              figures_only: Annotated[bool, typer.Option("--figures-only", help="Print the figures without the texts of the misses and false alarms (for a held-out set's one run).")] = False,
               as_json: JsonOpt = False, engine: EvalEngineOpt = None, workers: EvalWorkersOpt = 1,
               scheduler: EvalSchedulerOpt = None) -> None:
     """Recall and precision of the risk analyser against labelled texts; tasks and false alarms on transcripts."""
@@ -42,6 +43,8 @@ def eval_risk(data: Annotated[Optional[Path], typer.Option("--data", help='JSONL
     if data is None and not (files or risk_free or at_risk):
         raise InputError("nothing to evaluate", hint="give --data FILE (labelled texts) and/or --sessions FILE...")
     result = ev.evaluate(ev.load_rows(data), scaled("risk", engine, workers, scheduler)) if data is not None else None
+    if result and figures_only:
+        result = ev.figures_only(result)
     screen = ev.evaluate_sessions(files, risk_free or [], at_risk or []) if files or risk_free or at_risk else None
     if as_json:
         emit_json({**result, "session_screen": screen} if result and screen else result or screen)
