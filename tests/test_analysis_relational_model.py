@@ -18,21 +18,10 @@ import pytest
 from reverie.analysis import relational_model as rm
 from reverie.analysis.base import TextUnit, run
 from reverie.analysis.relational import RelationalAnalyzer, analyse_text
+from tests.relational_support import stub_encoder  # noqa: F401 (a fixture)
 
 DATA = Path(__file__).parent / "data"
 TRAIN = DATA / "ccrt_train_clauses.jsonl"
-
-
-@pytest.fixture
-def stub_encoder():
-    """A fixed, deterministic 384-d encoder: each text hashed to a unit vector (no model)."""
-    def encode(texts):
-        rows = [np.random.default_rng(int(hashlib.sha256(t.encode()).hexdigest()[:8], 16)).normal(size=384)
-                for t in texts]
-        return np.array([r / np.linalg.norm(r) for r in rows])
-    rm.set_encoder(encode)
-    yield encode
-    rm.set_encoder(None)
 
 
 def test_relational_model_ships_one_head_per_component_trained_on_the_committed_clauses() -> None:

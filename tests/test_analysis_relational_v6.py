@@ -9,6 +9,7 @@ from reverie.analysis import relational as rel
 from reverie.analysis.base import TextUnit
 from reverie.analysis.relational_case import pervasiveness
 from reverie.analysis.relational_clauses import clauses
+from tests.relational_support import stub_encoder  # noqa: F401 (a fixture)
 
 
 def _clauses(text: str) -> dict[str, str | None]:
@@ -156,24 +157,6 @@ def test_a_found_episode_codes_every_component_it_tells():
 ])
 def test_plain_talk_with_a_figure_is_still_no_episode(text):
     assert not rel.analyse_text(text)["episode"]
-
-
-@pytest.fixture
-def stub_encoder():
-    """A fixed 384-d encoder (each text hashed to a unit vector): the classifier runs without MiniLM."""
-    import hashlib
-
-    import numpy as np
-
-    from reverie.analysis import relational_model as rm
-
-    def encode(texts):
-        rows = [np.random.default_rng(int(hashlib.sha256(t.encode()).hexdigest()[:8], 16)).normal(size=384)
-                for t in texts]
-        return np.array([r / np.linalg.norm(r) for r in rows])
-    rm.set_encoder(encode)
-    yield encode
-    rm.set_encoder(None)
 
 
 @pytest.mark.parametrize("text", [
