@@ -500,8 +500,9 @@ def _object_frame(rules_: _Rules, chunk: str, words: str, category: str) -> str 
             and not re.search(r"hoard|stockpil|sav|stash|collect|lethal|enough|on\s+purpose", words, re.IGNORECASE) \
             and rules_.frames["medical"].search(chunk) and not _DEATH.search(chunk):
         return "medical"
+    # medicines mixed with the drink are a means, not a habit ("my pills with wine, don't care if I wake up")
     if category in ("passive_ideation", "active_ideation") and not _DEATH.search(words) and not _KILLS_ME.search(words) \
-            and rules_.frames["habit"].search(chunk):
+            and rules_.frames["habit"].search(chunk) and not _PILLS.search(chunk):
         return "habit"
     return None
 
@@ -567,7 +568,19 @@ _THROUGH_THEIRS = re.compile(r"\b(?:support\w*|help\w*|got|get|getting|walk\w*|g
 # with no first person ("it feels like there's no way out, but that's the illness") is the addressee's or general.
 _REPLY = re.compile(r"\b(?:(?:reading|read|saw|seen|about)\s+your\s+(?:post|message|comment|words|story)|"
                     r"you\s+(?:said|wrote|say|mentioned|asked|posted|describe|described)\b)", re.IGNORECASE)
-_LAST_POST = re.compile(r"\b(?:last|final)\s+(?:post|entry|message)\b|\bgoodbye\b", re.IGNORECASE)
+_LAST_POST = re.compile(r"\b(?:last|final)\s+(?:post|entry|message)\b|\bgoodbye\b|"
+                        r"\bbe\s+(?:posting|on\s+here|around\s+here|logging\s+on|coming\s+back\s+here)\s+(?:anymore|any\s+more|again)\b",
+                        re.IGNORECASE)
+# A break from the forum with a reason ("exams start monday", "for a while", "taking a break"): leaving, not a farewell.
+_BREAK_REASON = re.compile(r"\b(?:for\s+a\s+(?:while|bit|few\s+(?:weeks|months))|(?:taking|take|need)\s+a\s+break|exams?|busy|new\s+job|"
+                           r"uni|university|school|work|moving|holiday|detox|screen\s+time|focus|deleting\s+the\s+app|"
+                           r"(?:doing|feeling)\s+(?:much\s+)?better|better\s+place|recovered)\b", re.IGNORECASE)
+# The writer owns a generic "you" ("is it selfish if you just don't want to be here anymore? asking because I am"):
+# the "you" of that post is the writer, not someone addressed.
+_OWNS_YOU = re.compile(r"\basking\s+(?:for|because|cos|cause|as)\s+(?:(?:it'?s|that'?s|this\s+is)\s+)?(?:myself|me\b|I\s+(?:am|do|have)\b|I'?m\b)|"
+                       r"\b(?:that'?s|that\s+is|this\s+is)\s+me\s+(?:right\s+now|now|lately|at\s+the\s+moment|these\s+days)\b|"
+                       r"\basking\s+for\s+a\s+friend\W+(?:the\s+friend\s+is|it'?s)\s+me\b", re.IGNORECASE)
+_YOU = frozenset({"you", "you're", "your", "yourself", "you've", "you'd", "you'll"})
 _BY_ACCIDENT = re.compile(r"\s+(?:by\s+accident|accidentally|by\s+mistake)\b", re.IGNORECASE)
 
 
@@ -700,6 +713,7 @@ def find_risk(text: str) -> list[RiskMatch]:
     idiom_spans = idioms_in(text)
     present = r.present_literals(lowered)
     recovered = _recovered(text)
+    owns_you = bool(_OWNS_YOU.search(text))
     found: list[RiskMatch] = []
     seen: set[tuple[str, int, int]] = set()
     for p in r.candidates(present):
@@ -715,7 +729,10 @@ def find_risk(text: str) -> list[RiskMatch]:
                 frame = "third_person"  # "signs of suicide include talking about being a burden, giving things away"
             if frame is None and not _FIRST_IN_MATCH.search(m.group(0)) and _in_reply(text, m.start()):
                 frame = "third_person"  # "(Reading your post ...) it feels like there's no way out, but that's the illness"
-            if frame is None and recovered and p.category == "preparation" and _LAST_POST.search(m.group(0)):
+            if frame == "third_person" and owns_you and not (set(_tokens(ctext)) & (_OTHER - _YOU)):
+                frame = None  # "is it selfish if you just don't want to wake up? asking because I am": the writer
+            if frame is None and (recovered or _BREAK_REASON.search(text)) and p.category == "preparation" \
+                    and _LAST_POST.search(m.group(0)):
                 frame = "leave_taking"  # "This is my last post ... I'm in a much better place now. Goodbye!"
             if frame is None and recovered and _FEELING_NOUN.search(text[clause[0]:m.start()]):
                 frame = "past"  # "(I'm happy now.) The feeling of wanting to die is real but it passes"
@@ -804,6 +821,8 @@ def _governing_frame(r: _Rules, text: str, span: tuple[int, int], matches: list[
     chunk = text[s:e]
     # the writer's feeling toward the one addressed ("I'm so sorry you're feeling like a burden") is not their risk
     toks = set(_tokens(_TOWARD_YOU.sub(" you ", chunk)))
+    if _OWNS_YOU.search(text):  # the generic "you" the writer owns is the writer
+        toks = (toks - _YOU) | {"i"} if toks & _YOU else toks
     if not toks & (_FIRST - {"my"}) and toks & (_OTHER - _OBJECT_ONLY):  # "my toddler wants her daddy to die"
         return "fiction" if r.frames["fiction"].search(chunk) else "third_person"
     if _NEAR_DEATH.search(chunk) and (r.frames["accident"].search(chunk) or r.frames["medical"].search(chunk)
