@@ -571,6 +571,7 @@ _REPLY = re.compile(r"\b(?:(?:reading|read|saw|seen|about)\s+your\s+(?:post|mess
 _LAST_POST = re.compile(r"\b(?:last|final)\s+(?:post|entry|message)\b|\bgoodbye\b|"
                         r"\bbe\s+(?:posting|on\s+here|around\s+here|logging\s+on|coming\s+back\s+here)\s+(?:anymore|any\s+more|again)\b",
                         re.IGNORECASE)
+_LEAVING_FORUM = re.compile(r"\bbe\s+(?:posting|on\s+here|around\s+here|logging\s+on|coming\s+back\s+here)\b", re.IGNORECASE)
 # A break from the forum with a reason ("exams start monday", "for a while", "taking a break"): leaving, not a farewell.
 _BREAK_REASON = re.compile(r"\b(?:for\s+a\s+(?:while|bit|few\s+(?:weeks|months))|(?:taking|take|need)\s+a\s+break|exams?|busy|new\s+job|"
                            r"uni|university|school|work|moving|holiday|detox|screen\s+time|focus|deleting\s+the\s+app|"
@@ -581,6 +582,8 @@ _OWNS_YOU = re.compile(r"\basking\s+(?:for|because|cos|cause|as)\s+(?:(?:it'?s|t
                        r"\b(?:that'?s|that\s+is|this\s+is)\s+me\s+(?:right\s+now|now|lately|at\s+the\s+moment|these\s+days)\b|"
                        r"\basking\s+for\s+a\s+friend\W+(?:the\s+friend\s+is|it'?s)\s+me\b", re.IGNORECASE)
 _YOU = frozenset({"you", "you're", "your", "yourself", "you've", "you'd", "you'll"})
+# Who a generic question is about ("does it make you a bad person when you ..."): the writer, once they own it.
+_GENERIC_PERSON = _YOU | {"person", "people", "someone", "somebody", "anyone", "anybody", "one"}
 _BY_ACCIDENT = re.compile(r"\s+(?:by\s+accident|accidentally|by\s+mistake)\b", re.IGNORECASE)
 
 
@@ -729,10 +732,10 @@ def find_risk(text: str) -> list[RiskMatch]:
                 frame = "third_person"  # "signs of suicide include talking about being a burden, giving things away"
             if frame is None and not _FIRST_IN_MATCH.search(m.group(0)) and _in_reply(text, m.start()):
                 frame = "third_person"  # "(Reading your post ...) it feels like there's no way out, but that's the illness"
-            if frame == "third_person" and owns_you and not (set(_tokens(ctext)) & (_OTHER - _YOU)):
+            if frame == "third_person" and owns_you and not (set(_tokens(ctext)) & (_OTHER - _GENERIC_PERSON)):
                 frame = None  # "is it selfish if you just don't want to wake up? asking because I am": the writer
-            if frame is None and (recovered or _BREAK_REASON.search(text)) and p.category == "preparation" \
-                    and _LAST_POST.search(m.group(0)):
+            if frame is None and p.category == "preparation" and _LAST_POST.search(m.group(0)) \
+                    and (recovered or (_LEAVING_FORUM.search(m.group(0)) and _BREAK_REASON.search(text))):
                 frame = "leave_taking"  # "This is my last post ... I'm in a much better place now. Goodbye!"
             if frame is None and recovered and _FEELING_NOUN.search(text[clause[0]:m.start()]):
                 frame = "past"  # "(I'm happy now.) The feeling of wanting to die is real but it passes"
@@ -763,15 +766,36 @@ def _inherit(text: str, clauses: list[tuple[int, int]], found: list[RiskMatch]) 
     return out
 
 
+# Someone else's suicide told plainly ("my best friend killed herself", "since my brother died by suicide"): no risk
+# phrase of the writer's, but an antecedent the writer's own "I think about doing the same" takes up.
+_ANOTHERS_SUICIDE = re.compile(
+    r"\b(?:killed|hanged|hung|shot|drowned|gassed)\s+(?:him|her|them)sel(?:f|ves)\b|\btook\s+(?:his|her|their)\s+own\s+li(?:fe|ves)\b|"
+    r"\b(?:died|death)\s+(?:by|from)\s+suicide\b|\b(?:committed|completed)\s+suicide\b", re.IGNORECASE)
+# What may follow an echo that takes up a death: an end, not an object ("did the same course she did").
+_ECHO_END = re.compile(r"\s*(?:$|[.,;:!?]|(?:thing|too|as\s+(?:him|her|them)|one\s+day|someday|soon|now|and|but|so)\b)",
+                       re.IGNORECASE)
+
+
 def _echoes(r: _Rules, text: str, clauses: list[tuple[int, int]], found: list[RiskMatch]) -> list[RiskMatch]:
-    """'I did it again', 'I should do the same': a present clause that takes up a discounted risk."""
+    """'I did it again', 'I should do the same': a present clause that takes up a discounted risk.
+
+    Another's suicide told plainly is an antecedent too, taken up only by the writer ("ever since I think about doing
+    the same"), never by someone else ("I'm scared my brother will do the same").
+    """
     discounted = [f for f in found if not f.present]
+    deaths = [RiskMatch("active_ideation", "high", d.start(), d.end(), d.group(0), "third_person")
+              for d in _ANOTHERS_SUICIDE.finditer(text)]
     out = []
     for m in r.frames["echo"].finditer(text):
         prior = [f for f in discounted if f.end <= m.start()]
+        clause = next((c for c in clauses if c[0] <= m.start() < c[1]), (0, len(text)))
+        if not prior and any(d.end <= m.start() for d in deaths) and _subject(text[clause[0]:m.start()]) == "first" \
+                and _ECHO_END.match(text, m.end()):
+            prior = [d for d in deaths if d.end <= m.start()]
         if not prior or any(f.present and f.start <= m.start() < f.end for f in found):
             continue
-        clause = next((c for c in clauses if c[0] <= m.start() < c[1]), (0, len(text)))
+        if m.group(0).lower().endswith("same") and not _ECHO_END.match(text, m.end()):
+            continue  # "I did the same course she did": the same object, not the same act
         if _negated(text[clause[0]:m.start()], text[m.end():clause[1]]):
             continue
         ante = prior[-1]
@@ -822,7 +846,7 @@ def _governing_frame(r: _Rules, text: str, span: tuple[int, int], matches: list[
     # the writer's feeling toward the one addressed ("I'm so sorry you're feeling like a burden") is not their risk
     toks = set(_tokens(_TOWARD_YOU.sub(" you ", chunk)))
     if _OWNS_YOU.search(text):  # the generic "you" the writer owns is the writer
-        toks = (toks - _YOU) | {"i"} if toks & _YOU else toks
+        toks = (toks - _GENERIC_PERSON) | {"i"} if toks & _YOU else toks
     if not toks & (_FIRST - {"my"}) and toks & (_OTHER - _OBJECT_ONLY):  # "my toddler wants her daddy to die"
         return "fiction" if r.frames["fiction"].search(chunk) else "third_person"
     if _NEAR_DEATH.search(chunk) and (r.frames["accident"].search(chunk) or r.frames["medical"].search(chunk)
@@ -1069,9 +1093,10 @@ def _converge(text: str, weak: list[RiskMatch], sem: list[risk_semantic.Semantic
     # Two weak cues alone repeat one thought ("I'm scared of hurting him ... afraid I will hurt him").
     if bool(weak and sem) and len({sentence(p) for p in [m.start for m in weak] + [h.start for h in sem]}) >= 2:
         return True
-    # Two weak cues of different kinds in different sentences are two signals ("i have the date picked" and "i've got
-    # enough of my mum's sleeping pills"); two of one kind may repeat one thought.
-    return any(a.category != b.category and sentence(a.start) != sentence(b.start) for a in weak for b in weak)
+    # Two weak cues of different kinds are two signals, in different sentences ("i have the date picked" and "i've got
+    # enough of my mum's sleeping pills") or, since v11, side by side in one ("i've written them each a letter and i
+    # don't plan on being here by christmas"); two of one kind may repeat one thought.
+    return any(a.category != b.category and (a.end <= b.start or b.end <= a.start) for a in weak for b in weak)
 
 
 _KIN = (r"(?:son|daughter|kid|child|teen|teenager|boy|girl|friend|best\s+friend|mate|husband|wife|partner|boyfriend|"
@@ -1237,7 +1262,7 @@ class RiskAnalyzer(BaseAnalyzer):
     """Risk language in client utterances, journal entries and free-text answers (rules + semantic, recall first)."""
 
     name: ClassVar[str] = "risk"
-    version: ClassVar[str] = "10"
+    version: ClassVar[str] = "11"
     description: ClassVar[str] = (
         "Risk language (suicidal ideation, plans, preparations, attempts, self-harm, harm to others) with "
         "severity and the evidence words; negation, other people's words, idioms, marked past and fiction are "
