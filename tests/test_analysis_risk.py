@@ -1119,3 +1119,23 @@ def test_analysis_risk_the_writer_taking_up_anothers_suicide(text, risk):
 ])
 def test_analysis_risk_two_weak_cues_of_different_kinds_in_one_sentence(text, risk):
     assert assess(text)["risk"] is risk
+
+
+@pytest.mark.parametrize("text, risk", [
+    # v11: the topic raised with someone else in a carer's "how do I" is theirs; the writer's own in that clause stays
+    ("my boyfriend has scratches all up his arms. how do i bring up self harm with him", False),
+    ("how do i bring up self harm with her when i'm the one who's been doing it for months", True),
+])
+def test_analysis_risk_the_topic_raised_with_another(text, risk):
+    assert assess(text)["risk"] is risk
+
+
+@pytest.mark.parametrize("text, risk", [
+    # v11 (weak cues): deciding whether to jump, beside a means; staying there, beside the engine running in the garage
+    ("been going up to the multi-storey roof after my shifts, deciding whether to jump", True),
+    ("still deciding whether to jump at the promotion, it means moving to Glasgow", False),
+    ("sat in the car in the garage with the engine running and thought about just staying there", True),
+    ("the cottage was so quiet we thought about just staying there for the whole summer", False),
+])
+def test_analysis_risk_deciding_to_jump_and_staying_there(text, risk):
+    assert assess(text)["risk"] is risk

@@ -557,6 +557,11 @@ _IF_YOU = re.compile(r"\bif\s+you(?:'ve|'re|'d|\s+have|\s+are|\s+had|\s+were)?\s
 _TOPIC_VERB = re.compile(r"\b(?:ask|asks|asking|asked|talk|talks|talking|talked|speak|speaks|speaking|spoke|learn|learning|"
                          r"learned|learnt|teach|teaching|taught|educate|educating)\s+(?:\w+\s+){0,2}?(?:about|on)\s+"
                          r"(?:the\s+(?:topic|subject)\s+of\s+)?$", re.IGNORECASE)
+# The topic raised with someone else ("how do I bring up self harm with her", "mention suicide to him"): theirs.
+_RAISE_WITH = re.compile(r"\b(?:bring|brought|bringing|raise|raised|raising|broach\w*|mention\w*|talk\w*|ask\w*)\s+"
+                         r"(?:up\s+)?(?:(?:the\s+(?:topic|subject)\s+of|about)\s+)?$", re.IGNORECASE)
+_HOW_DO_I = re.compile(r"\bhow\s+(?:do|can|should|could|would)\s+(?:I|we)\b", re.IGNORECASE)
+_WITH_THEM = re.compile(r"\s+(?:up\s+)?(?:with|to)\s+(?:him|her|them)\b", re.IGNORECASE)
 # Means someone else has with them ("had a caller last night with a rope ready"): theirs, not the writer's.
 _ANOTHERS_MEANS = re.compile(r"\b(?:a|an|the|one|this|that|another|our)\s+(?:\w+\s+)?(?:caller|patient|client|man|woman|lad|"
                              r"guy|girl|boy|kid|person|student|customer|member|teen|teenager|bloke|someone)\s+(?:[\w']+\s+){0,4}?"
@@ -657,6 +662,9 @@ def _frame(rules_: _Rules, text: str, clause: tuple[int, int], m: re.Match[str],
     if not _FIRST_IN_MATCH.search(m.group(0)):
         if _IF_YOU.search(before) or _ANOTHERS_MEANS.search(before) or _THROUGH_THEIRS.search(before):
             return "third_person"  # "if you've taken too many tablets", "a caller with a rope ready"
+        if _TOPIC_MATCH.match(m.group(0)) and _RAISE_WITH.search(before) and _WITH_THEM.match(after) \
+                and not set(_tokens(_HOW_DO_I.sub(" ", ctext))) & _FIRST_SINGULAR:
+            return "third_person"  # "how do I bring up self harm with her": the topic raised with the other
         if _TOPIC_MATCH.match(m.group(0)) and _TOPIC_VERB.search(before) \
                 and not set(_tokens(ctext)) & _FIRST_SINGULAR:  # "ask about suicide directly"
             return "third_person"
