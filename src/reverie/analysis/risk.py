@@ -586,6 +586,14 @@ _BREAK_REASON = re.compile(r"\b(?:for\s+a\s+(?:while|bit|few\s+(?:weeks|months))
 _OWNS_YOU = re.compile(r"\basking\s+(?:for|because|cos|cause|as)\s+(?:(?:it'?s|that'?s|this\s+is)\s+)?(?:myself|me\b|I\s+(?:am|do|have)\b|I'?m\b)|"
                        r"\b(?:that'?s|that\s+is|this\s+is)\s+me\s+(?:right\s+now|now|lately|at\s+the\s+moment|these\s+days)\b|"
                        r"\basking\s+for\s+a\s+friend\W+(?:the\s+friend\s+is|it'?s)\s+me\b", re.IGNORECASE)
+
+
+@lru_cache(maxsize=2048)
+def _owns_you(text: str) -> bool:
+    """The post owns its generic "you" (cached: asked once per sentence and clause of a text)."""
+    return bool(_OWNS_YOU.search(text))
+
+
 _YOU = frozenset({"you", "you're", "your", "yourself", "you've", "you'd", "you'll"})
 # Who a generic question is about ("does it make you a bad person when you ..."): the writer, once they own it.
 _GENERIC_PERSON = _YOU | {"person", "people", "someone", "somebody", "anyone", "anybody", "one"}
@@ -724,7 +732,7 @@ def find_risk(text: str) -> list[RiskMatch]:
     idiom_spans = idioms_in(text)
     present = r.present_literals(lowered)
     recovered = _recovered(text)
-    owns_you = bool(_OWNS_YOU.search(text))
+    owns_you = _owns_you(text)
     found: list[RiskMatch] = []
     seen: set[tuple[str, int, int]] = set()
     for p in r.candidates(present):
@@ -853,7 +861,7 @@ def _governing_frame(r: _Rules, text: str, span: tuple[int, int], matches: list[
     chunk = text[s:e]
     # the writer's feeling toward the one addressed ("I'm so sorry you're feeling like a burden") is not their risk
     toks = set(_tokens(_TOWARD_YOU.sub(" you ", chunk)))
-    if _OWNS_YOU.search(text):  # the generic "you" the writer owns is the writer
+    if _owns_you(text):  # the generic "you" the writer owns is the writer
         toks = (toks - _GENERIC_PERSON) | {"i"} if toks & _YOU else toks
     if not toks & (_FIRST - {"my"}) and toks & (_OTHER - _OBJECT_ONLY):  # "my toddler wants her daddy to die"
         return "fiction" if r.frames["fiction"].search(chunk) else "third_person"
