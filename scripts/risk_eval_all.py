@@ -6,7 +6,8 @@ Usage: .venv/bin/python scripts/risk_eval_all.py [-v]   (-v also lists the error
 ``-v``). ``risk_holdout_v5`` and ``risk_holdout_v7`` were held out until version 7 and are tuning data for precision
 since version 8; ``risk_holdout_v8`` was held out until version 8 and is tuning data since version 9; ``risk_tune_v9``
 (written for version 9, its first run recorded in its .md) is tuning data too; ``risk_tune_users_v1`` and ``risk_tune_users_v2``
-(user histories: several posts joined with blank lines, version 10) are tuning data; ``risk_tune_v6`` and ``risk_tune_v7`` hold texts written to tune versions 6 and 7 (see their .md
+(user histories: several posts joined with blank lines, version 10) are tuning data; ``risk_tune_v11`` (first-person risk posts that name others, and their look-alikes, version 11) is
+tuning data; ``risk_tune_v6`` and ``risk_tune_v7`` hold texts written to tune versions 6 and 7 (see their .md
 files in tests/data). Also the session-talk set
 (tests/data/risk_session_talk.jsonl, with the therapist's turn before some rows) and the CounselChat questions
 labelled by id in tests/data/risk_counselchat_labels.csv, read from ../shared/data/counselchat (or $REVERIE_SHARED_DATA) when it is there; the texts are never copied. The last
@@ -23,11 +24,11 @@ from counselchat import counselchat_rows  # scripts/counselchat.py (evaluation d
 from reverie.evaluation.risk import evaluate, load_rows
 
 SETS = ("risk_check", "risk_holdout_v1", "risk_holdout", "risk_holdout_v3", "risk_holdout_v4", "risk_holdout_v5",
-        "risk_holdout_v7", "risk_holdout_v8", "risk_holdout_v9", "risk_tune_v6", "risk_tune_v7", "risk_tune_v9", "risk_tune_users_v1", "risk_tune_users_v2", "risk_everyday", "risk_session_talk")
+        "risk_holdout_v7", "risk_holdout_v8", "risk_holdout_v9", "risk_tune_v6", "risk_tune_v7", "risk_tune_v9", "risk_tune_users_v1", "risk_tune_users_v2", "risk_tune_v11", "risk_everyday", "risk_session_talk")
 HELD_OUT = ("risk_holdout_v9",)  # a measure only: never tuned on
 # issue 15's check sets: every set but the held-out and the hard real-post-style sets tuned on since version 7
 NOT_CHECK = HELD_OUT + ("risk_holdout_v5", "risk_holdout_v7", "risk_holdout_v8", "risk_tune_v7", "risk_tune_v9",
-                        "risk_tune_users_v1", "risk_tune_users_v2")
+                        "risk_tune_users_v1", "risk_tune_users_v2", "risk_tune_v11")
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
 

@@ -1066,3 +1066,76 @@ def test_analysis_risk_posts_are_blocks_between_blank_lines():
     text = "first post.\n\n  second post.\n \nthird"
     assert [text[a:b] for a, b in posts(text)] == ["first post.", "second post.", "third"]
     assert posts("one post, no blank line.\nA second line.") == [(0, 39)]
+
+
+@pytest.mark.parametrize("text, risk", [
+    # v11: a generic "you" the writer then owns is the writer; without that, it is a question about someone else
+    ("is it wrong if you just don't want to wake up anymore? asking because i'm there right now. asking for myself", True),
+    ("does it make you a bad person when you want everything to stop for good? that's me right now", True),
+    ("is it wrong if you just don't want to wake up anymore? my brother asked me that and i didn't know what to say", False),
+    ("if you don't want to wake up anymore, please tell someone tonight, you matter", False),
+])
+def test_analysis_risk_a_generic_you_the_writer_owns_is_the_writer(text, risk):
+    assert assess(text)["risk"] is risk
+
+
+@pytest.mark.parametrize("text, risk", [
+    # v11: leaving the forum for good is a goodbye; a break with a reason, or after a recovery, is leave-taking
+    ("you've all been kind to me. i won't be posting anymore. look after yourselves", True),
+    ("i won't be on here anymore, thanks for everything and take care of each other", True),
+    ("i won't be posting anymore, my exams are in two weeks and i need to focus. look after yourselves", False),
+    ("i'm in a much better place now, so i won't be posting anymore. thank you all", False),
+])
+def test_analysis_risk_a_farewell_to_the_forum_and_a_break_from_it(text, risk):
+    assert assess(text)["risk"] is risk
+
+
+@pytest.mark.parametrize("text, risk", [
+    # v11: medicines mixed with drink beside "don't care if I wake up" are a means, not a habit
+    ("had my tablets with half a bottle of rum again, don't really care if i wake up tomorrow", True),
+    ("swallowed my codeine with a few beers, hoping it's enough this time", True),
+    ("took my codeine with my dinner, hoping it's enough to get me through the night shift", False),
+    ("i always have my tablets with a glass of wine, my GP says i shouldn't", False),
+])
+def test_analysis_risk_medicines_with_drink_are_a_means_not_a_habit(text, risk):
+    assert assess(text)["risk"] is risk
+
+
+@pytest.mark.parametrize("text, risk", [
+    # v11: another's suicide told plainly is taken up by the writer's "the same", never by someone else's
+    ("my cousin hanged himself two years ago and lately i keep thinking about doing the same", True),
+    ("my cousin hanged himself two years ago and i'm terrified my aunt will do the same", False),
+    ("my dad took his own life when i was small and i did the same apprenticeship he did", False),
+])
+def test_analysis_risk_the_writer_taking_up_anothers_suicide(text, risk):
+    assert assess(text)["risk"] is risk
+
+
+@pytest.mark.parametrize("text, risk", [
+    # v11: two weak cues of different kinds side by side in one sentence are two signals; one alone is not
+    ("i've written them both a letter and i don't plan on being around by the spring", True),
+    ("i've written them both a letter for when they leave for university", False),
+    ("i don't plan on being around by the spring, we're moving to Leeds", False),
+])
+def test_analysis_risk_two_weak_cues_of_different_kinds_in_one_sentence(text, risk):
+    assert assess(text)["risk"] is risk
+
+
+@pytest.mark.parametrize("text, risk", [
+    # v11: the topic raised with someone else in a carer's "how do I" is theirs; the writer's own in that clause stays
+    ("my boyfriend has scratches all up his arms. how do i bring up self harm with him", False),
+    ("how do i bring up self harm with her when i'm the one who's been doing it for months", True),
+])
+def test_analysis_risk_the_topic_raised_with_another(text, risk):
+    assert assess(text)["risk"] is risk
+
+
+@pytest.mark.parametrize("text, risk", [
+    # v11 (weak cues): deciding whether to jump, beside a means; staying there, beside the engine running in the garage
+    ("been going up to the multi-storey roof after my shifts, deciding whether to jump", True),
+    ("still deciding whether to jump at the promotion, it means moving to Glasgow", False),
+    ("sat in the car in the garage with the engine running and thought about just staying there", True),
+    ("the cottage was so quiet we thought about just staying there for the whole summer", False),
+])
+def test_analysis_risk_deciding_to_jump_and_staying_there(text, risk):
+    assert assess(text)["risk"] is risk

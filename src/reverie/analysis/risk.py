@@ -500,8 +500,9 @@ def _object_frame(rules_: _Rules, chunk: str, words: str, category: str) -> str 
             and not re.search(r"hoard|stockpil|sav|stash|collect|lethal|enough|on\s+purpose", words, re.IGNORECASE) \
             and rules_.frames["medical"].search(chunk) and not _DEATH.search(chunk):
         return "medical"
+    # medicines mixed with the drink are a means, not a habit ("my pills with wine, don't care if I wake up")
     if category in ("passive_ideation", "active_ideation") and not _DEATH.search(words) and not _KILLS_ME.search(words) \
-            and rules_.frames["habit"].search(chunk):
+            and rules_.frames["habit"].search(chunk) and not _PILLS.search(chunk):
         return "habit"
     return None
 
@@ -556,6 +557,11 @@ _IF_YOU = re.compile(r"\bif\s+you(?:'ve|'re|'d|\s+have|\s+are|\s+had|\s+were)?\s
 _TOPIC_VERB = re.compile(r"\b(?:ask|asks|asking|asked|talk|talks|talking|talked|speak|speaks|speaking|spoke|learn|learning|"
                          r"learned|learnt|teach|teaching|taught|educate|educating)\s+(?:\w+\s+){0,2}?(?:about|on)\s+"
                          r"(?:the\s+(?:topic|subject)\s+of\s+)?$", re.IGNORECASE)
+# The topic raised with someone else ("how do I bring up self harm with her", "mention suicide to him"): theirs.
+_RAISE_WITH = re.compile(r"\b(?:bring|brought|bringing|raise|raised|raising|broach\w*|mention\w*|talk\w*|ask\w*)\s+"
+                         r"(?:up\s+)?(?:(?:the\s+(?:topic|subject)\s+of|about)\s+)?$", re.IGNORECASE)
+_HOW_DO_I = re.compile(r"\bhow\s+(?:do|can|should|could|would)\s+(?:I|we)\b", re.IGNORECASE)
+_WITH_THEM = re.compile(r"\s+(?:up\s+)?(?:with|to)\s+(?:him|her|them)\b", re.IGNORECASE)
 # Means someone else has with them ("had a caller last night with a rope ready"): theirs, not the writer's.
 _ANOTHERS_MEANS = re.compile(r"\b(?:a|an|the|one|this|that|another|our)\s+(?:\w+\s+)?(?:caller|patient|client|man|woman|lad|"
                              r"guy|girl|boy|kid|person|student|customer|member|teen|teenager|bloke|someone)\s+(?:[\w']+\s+){0,4}?"
@@ -567,7 +573,30 @@ _THROUGH_THEIRS = re.compile(r"\b(?:support\w*|help\w*|got|get|getting|walk\w*|g
 # with no first person ("it feels like there's no way out, but that's the illness") is the addressee's or general.
 _REPLY = re.compile(r"\b(?:(?:reading|read|saw|seen|about)\s+your\s+(?:post|message|comment|words|story)|"
                     r"you\s+(?:said|wrote|say|mentioned|asked|posted|describe|described)\b)", re.IGNORECASE)
-_LAST_POST = re.compile(r"\b(?:last|final)\s+(?:post|entry|message)\b|\bgoodbye\b", re.IGNORECASE)
+_LAST_POST = re.compile(r"\b(?:last|final)\s+(?:post|entry|message)\b|\bgoodbye\b|"
+                        r"\bbe\s+(?:posting|on\s+here|around\s+here|logging\s+on|coming\s+back\s+here)\s+(?:anymore|any\s+more|again)\b",
+                        re.IGNORECASE)
+_LEAVING_FORUM = re.compile(r"\bbe\s+(?:posting|on\s+here|around\s+here|logging\s+on|coming\s+back\s+here)\b", re.IGNORECASE)
+# A break from the forum with a reason ("exams start monday", "for a while", "taking a break"): leaving, not a farewell.
+_BREAK_REASON = re.compile(r"\b(?:for\s+a\s+(?:while|bit|few\s+(?:weeks|months))|(?:taking|take|need)\s+a\s+break|exams?|busy|new\s+job|"
+                           r"uni|university|school|work|moving|holiday|detox|screen\s+time|focus|deleting\s+the\s+app|"
+                           r"(?:doing|feeling)\s+(?:much\s+)?better|better\s+place|recovered)\b", re.IGNORECASE)
+# The writer owns a generic "you" ("is it selfish if you just don't want to be here anymore? asking because I am"):
+# the "you" of that post is the writer, not someone addressed.
+_OWNS_YOU = re.compile(r"\basking\s+(?:for|because|cos|cause|as)\s+(?:(?:it'?s|that'?s|this\s+is)\s+)?(?:myself|me\b|I\s+(?:am|do|have)\b|I'?m\b)|"
+                       r"\b(?:that'?s|that\s+is|this\s+is)\s+me\s+(?:right\s+now|now|lately|at\s+the\s+moment|these\s+days)\b|"
+                       r"\basking\s+for\s+a\s+friend\W+(?:the\s+friend\s+is|it'?s)\s+me\b", re.IGNORECASE)
+
+
+@lru_cache(maxsize=2048)
+def _owns_you(text: str) -> bool:
+    """The post owns its generic "you" (cached: asked once per sentence and clause of a text)."""
+    return bool(_OWNS_YOU.search(text))
+
+
+_YOU = frozenset({"you", "you're", "your", "yourself", "you've", "you'd", "you'll"})
+# Who a generic question is about ("does it make you a bad person when you ..."): the writer, once they own it.
+_GENERIC_PERSON = _YOU | {"person", "people", "someone", "somebody", "anyone", "anybody", "one"}
 _BY_ACCIDENT = re.compile(r"\s+(?:by\s+accident|accidentally|by\s+mistake)\b", re.IGNORECASE)
 
 
@@ -641,6 +670,9 @@ def _frame(rules_: _Rules, text: str, clause: tuple[int, int], m: re.Match[str],
     if not _FIRST_IN_MATCH.search(m.group(0)):
         if _IF_YOU.search(before) or _ANOTHERS_MEANS.search(before) or _THROUGH_THEIRS.search(before):
             return "third_person"  # "if you've taken too many tablets", "a caller with a rope ready"
+        if _TOPIC_MATCH.match(m.group(0)) and _RAISE_WITH.search(before) and _WITH_THEM.match(after) \
+                and not set(_tokens(_HOW_DO_I.sub(" ", ctext))) & _FIRST_SINGULAR:
+            return "third_person"  # "how do I bring up self harm with her": the topic raised with the other
         if _TOPIC_MATCH.match(m.group(0)) and _TOPIC_VERB.search(before) \
                 and not set(_tokens(ctext)) & _FIRST_SINGULAR:  # "ask about suicide directly"
             return "third_person"
@@ -700,6 +732,7 @@ def find_risk(text: str) -> list[RiskMatch]:
     idiom_spans = idioms_in(text)
     present = r.present_literals(lowered)
     recovered = _recovered(text)
+    owns_you = _owns_you(text)
     found: list[RiskMatch] = []
     seen: set[tuple[str, int, int]] = set()
     for p in r.candidates(present):
@@ -715,7 +748,10 @@ def find_risk(text: str) -> list[RiskMatch]:
                 frame = "third_person"  # "signs of suicide include talking about being a burden, giving things away"
             if frame is None and not _FIRST_IN_MATCH.search(m.group(0)) and _in_reply(text, m.start()):
                 frame = "third_person"  # "(Reading your post ...) it feels like there's no way out, but that's the illness"
-            if frame is None and recovered and p.category == "preparation" and _LAST_POST.search(m.group(0)):
+            if frame == "third_person" and owns_you and not (set(_tokens(ctext)) & (_OTHER - _GENERIC_PERSON)):
+                frame = None  # "is it selfish if you just don't want to wake up? asking because I am": the writer
+            if frame is None and p.category == "preparation" and _LAST_POST.search(m.group(0)) \
+                    and (recovered or (_LEAVING_FORUM.search(m.group(0)) and _BREAK_REASON.search(text))):
                 frame = "leave_taking"  # "This is my last post ... I'm in a much better place now. Goodbye!"
             if frame is None and recovered and _FEELING_NOUN.search(text[clause[0]:m.start()]):
                 frame = "past"  # "(I'm happy now.) The feeling of wanting to die is real but it passes"
@@ -746,15 +782,36 @@ def _inherit(text: str, clauses: list[tuple[int, int]], found: list[RiskMatch]) 
     return out
 
 
+# Someone else's suicide told plainly ("my best friend killed herself", "since my brother died by suicide"): no risk
+# phrase of the writer's, but an antecedent the writer's own "I think about doing the same" takes up.
+_ANOTHERS_SUICIDE = re.compile(
+    r"\b(?:killed|hanged|hung|shot|drowned|gassed)\s+(?:him|her|them)sel(?:f|ves)\b|\btook\s+(?:his|her|their)\s+own\s+li(?:fe|ves)\b|"
+    r"\b(?:died|death)\s+(?:by|from)\s+suicide\b|\b(?:committed|completed)\s+suicide\b", re.IGNORECASE)
+# What may follow an echo that takes up a death: an end, not an object ("did the same course she did").
+_ECHO_END = re.compile(r"\s*(?:$|[.,;:!?]|(?:thing|too|as\s+(?:him|her|them)|one\s+day|someday|soon|now|and|but|so)\b)",
+                       re.IGNORECASE)
+
+
 def _echoes(r: _Rules, text: str, clauses: list[tuple[int, int]], found: list[RiskMatch]) -> list[RiskMatch]:
-    """'I did it again', 'I should do the same': a present clause that takes up a discounted risk."""
+    """'I did it again', 'I should do the same': a present clause that takes up a discounted risk.
+
+    Another's suicide told plainly is an antecedent too, taken up only by the writer ("ever since I think about doing
+    the same"), never by someone else ("I'm scared my brother will do the same").
+    """
     discounted = [f for f in found if not f.present]
+    deaths = [RiskMatch("active_ideation", "high", d.start(), d.end(), d.group(0), "third_person")
+              for d in _ANOTHERS_SUICIDE.finditer(text)]
     out = []
     for m in r.frames["echo"].finditer(text):
         prior = [f for f in discounted if f.end <= m.start()]
+        clause = next((c for c in clauses if c[0] <= m.start() < c[1]), (0, len(text)))
+        if not prior and any(d.end <= m.start() for d in deaths) and _subject(text[clause[0]:m.start()]) == "first" \
+                and _ECHO_END.match(text, m.end()):
+            prior = [d for d in deaths if d.end <= m.start()]
         if not prior or any(f.present and f.start <= m.start() < f.end for f in found):
             continue
-        clause = next((c for c in clauses if c[0] <= m.start() < c[1]), (0, len(text)))
+        if m.group(0).lower().endswith("same") and not _ECHO_END.match(text, m.end()):
+            continue  # "I did the same course she did": the same object, not the same act
         if _negated(text[clause[0]:m.start()], text[m.end():clause[1]]):
             continue
         ante = prior[-1]
@@ -804,6 +861,8 @@ def _governing_frame(r: _Rules, text: str, span: tuple[int, int], matches: list[
     chunk = text[s:e]
     # the writer's feeling toward the one addressed ("I'm so sorry you're feeling like a burden") is not their risk
     toks = set(_tokens(_TOWARD_YOU.sub(" you ", chunk)))
+    if _owns_you(text):  # the generic "you" the writer owns is the writer
+        toks = (toks - _GENERIC_PERSON) | {"i"} if toks & _YOU else toks
     if not toks & (_FIRST - {"my"}) and toks & (_OTHER - _OBJECT_ONLY):  # "my toddler wants her daddy to die"
         return "fiction" if r.frames["fiction"].search(chunk) else "third_person"
     if _NEAR_DEATH.search(chunk) and (r.frames["accident"].search(chunk) or r.frames["medical"].search(chunk)
@@ -1050,9 +1109,10 @@ def _converge(text: str, weak: list[RiskMatch], sem: list[risk_semantic.Semantic
     # Two weak cues alone repeat one thought ("I'm scared of hurting him ... afraid I will hurt him").
     if bool(weak and sem) and len({sentence(p) for p in [m.start for m in weak] + [h.start for h in sem]}) >= 2:
         return True
-    # Two weak cues of different kinds in different sentences are two signals ("i have the date picked" and "i've got
-    # enough of my mum's sleeping pills"); two of one kind may repeat one thought.
-    return any(a.category != b.category and sentence(a.start) != sentence(b.start) for a in weak for b in weak)
+    # Two weak cues of different kinds are two signals, in different sentences ("i have the date picked" and "i've got
+    # enough of my mum's sleeping pills") or, since v11, side by side in one ("i've written them each a letter and i
+    # don't plan on being here by christmas"); two of one kind may repeat one thought.
+    return any(a.category != b.category and (a.end <= b.start or b.end <= a.start) for a in weak for b in weak)
 
 
 _KIN = (r"(?:son|daughter|kid|child|teen|teenager|boy|girl|friend|best\s+friend|mate|husband|wife|partner|boyfriend|"
@@ -1218,7 +1278,7 @@ class RiskAnalyzer(BaseAnalyzer):
     """Risk language in client utterances, journal entries and free-text answers (rules + semantic, recall first)."""
 
     name: ClassVar[str] = "risk"
-    version: ClassVar[str] = "10"
+    version: ClassVar[str] = "11"
     description: ClassVar[str] = (
         "Risk language (suicidal ideation, plans, preparations, attempts, self-harm, harm to others) with "
         "severity and the evidence words; negation, other people's words, idioms, marked past and fiction are "
