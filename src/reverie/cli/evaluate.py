@@ -33,7 +33,7 @@ def eval_risk(data: Annotated[Optional[Path], typer.Option("--data", help='JSONL
               more: Annotated[Optional[list[Path]], typer.Argument(metavar="FILE", help="More transcripts for --sessions.", show_default=False)] = None,
               risk_free: Annotated[Optional[list[Path]], typer.Option("--risk-free", metavar="FILE", help="A transcript you mark as risk-free (repeatable).")] = None,
               at_risk: Annotated[Optional[list[Path]], typer.Option("--at-risk", metavar="FILE", help="A transcript you mark as holding risk (repeatable).")] = None,
-              figures_only: Annotated[bool, typer.Option("--figures-only", help="Print the figures without the texts of the misses and false alarms (for a held-out set's one run).")] = False,
+              figures_only: Annotated[bool, typer.Option("--figures-only", help="Print --data's figures without the texts of its misses and false alarms (for a held-out set's one run).")] = False,
               as_json: JsonOpt = False, engine: EvalEngineOpt = None, workers: EvalWorkersOpt = 1,
               scheduler: EvalSchedulerOpt = None) -> None:
     """Recall and precision of the risk analyser against labelled texts; tasks and false alarms on transcripts."""
